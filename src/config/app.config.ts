@@ -1,0 +1,34 @@
+import { ClientConfig } from '../clients/client.config';
+
+/** The service's configuration, validated once at boot (see config.loader.ts). */
+export class AppConfig {
+  nodeEnv: string;
+  port: number;
+  redis: {
+    url: string;
+    /** Prefix of every key and BullMQ queue this service owns. */
+    prefix: string;
+  };
+  recognize: {
+    /** Unset: the bundled simulator is started in-process. */
+    baseUrl?: string;
+    apiKey: string;
+    requestTimeoutMs: number;
+  };
+  simulator: {
+    /** Port of the in-process simulator; 0 picks a free one. */
+    port: number;
+  };
+  clients: ClientConfig[];
+  /** True when CLIENTS was unset and the development client is in use. */
+  usesDevelopmentClient: boolean;
+  polling: {
+    intervalMs: number;
+    concurrency: number;
+  };
+  approvals: {
+    defaultTimeoutS: number;
+    /** How long a terminal approval and its events stay readable. */
+    retentionS: number;
+  };
+}

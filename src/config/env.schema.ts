@@ -1,0 +1,45 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+
+/** process.env as the service accepts it. Every field names a variable of the contract or of the README. */
+export class EnvSchema {
+  @IsOptional() @IsString()
+  NODE_ENV?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  // Braces allowed so that a hash-tagged prefix ({stepup}) keeps every key in one Redis Cluster slot.
+  @IsOptional() @Matches(/^[A-Za-z0-9_{}.-]{1,64}$/, { message: 'REDIS_PREFIX must be 1-64 chars of [A-Za-z0-9_{}.-]' })
+  REDIS_PREFIX = 'stepup';
+
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'RECOGNIZE_BASE_URL must be an http(s) URL' })
+  RECOGNIZE_BASE_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  RECOGNIZE_API_KEY?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(120_000)
+  RECOGNIZE_TIMEOUT_MS = 10_000;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  SIMULATOR_PORT = 0;
+
+  @IsOptional() @IsString()
+  CLIENTS?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(50) @Max(3_600_000)
+  POLL_INTERVAL_MS = 1000;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(5000)
+  POLL_CONCURRENCY = 200;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(86_400)
+  APPROVAL_TIMEOUT_S = 300;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(60) @Max(90 * 86_400)
+  APPROVAL_RETENTION_S = 7 * 86_400;
+}
