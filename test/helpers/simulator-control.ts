@@ -1,0 +1,72 @@
+import type { SimulatorFault } from '../../src/simulator/simulator.faults';
+import type { SimulatorStats } from '../../src/simulator/recognize.simulator';
+import type { SimulatedOperation } from '../../src/simulator/simulator.store';
+import type { AuthType } from '../../src/recognize/recognize.types';
+
+/** A typed client of the simulator's /_sim control API, for tests that drive it over HTTP. */
+export class SimulatorControl {
+  private readonly origin: string;
+
+  /** `baseUrl` is the simulator's upstream base (e.g. http://127.0.0.1:PORT/v2); control lives at its origin. */
+  constructor(baseUrl: string) {
+    this.origin = new URL(baseUrl).origin;
+  }
+
+  approve(operationId: string, authType?: AuthType, deviceId?: string): Promise<SimulatedOperation> {
+    return this.call('POST', `/operations/${encodeURIComponent(operationId)}/approve`, { authType, deviceId });
+  }
+
+  reject(operationId: string, state?: string): Promise<SimulatedOperation> {
+    return this.call('POST', `/operations/${encodeURIComponent(operationId)}/reject`, { state });
+  }
+
+  async vanish(operationId: string): Promise<void> {
+    await this.call('DELETE', `/operations/${encodeURIComponent(operationId)}`);
+  }
+
+  getOperation(operationId: string): Promise<SimulatedOperation> {
+    return this.call('GET', `/operations/${encodeURIComponent(operationId)}`);
+  }
+
+  async enroll(userId: string): Promise<void> {
+    await this.call('POST', `/users/${encodeURIComponent(userId)}`);
+  }
+
+  async unenroll(userId: string): Promise<void> {
+    await this.call('DELETE', `/users/${encodeURIComponent(userId)}`);
+  }
+
+  async fault(fault: SimulatorFault): Promise<void> {
+    await this.call('POST', '/faults', fault);
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.call('DELETE', '/faults');
+  }
+
+  stats(): Promise<SimulatorStats> {
+    return this.call('GET', '/stats');
+  }
+
+  async reset(): Promise<void> {
+    await this.call('POST', '/reset');
+  }
+
+  private async call<T>(method: string, path: string, body?: object): Promise<T> {
+    const response = await fetch(`${this.origin}/_sim${path}`, {
+      method,
+      headers: body ? { 'Content-Type': 'application/json' } : undefined,
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    if (!response.ok) throw new SimulatorControlError(response.status, `${method} /_sim${path}: ${response.status} ${text}`);
+    return JSON.parse(text) as T;
+  }
+}
+
+export class SimulatorControlError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = 'SimulatorControlError';
+  }
+}
