@@ -1,0 +1,34 @@
+import { INestApplication, VersioningType } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { json, NextFunction, Request, Response } from 'express';
+import { ProblemFilter } from './common/problem.filter';
+import { UnsupportedMediaTypeError } from './common/app.errors';
+import { validationPipe } from './common/validation.pipe';
+
+/** Largest request body accepted; the biggest valid approval request is well under it. */
+export const BODY_LIMIT = '64kb';
+
+/** Everything main.ts and the e2e tests share, so that tests run the app users run. */
+export function configureApp(app: INestApplication): INestApplication {
+  const express = app as NestExpressApplication;
+  express.disable('x-powered-by');
+  express.use(requireJsonBody);
+  express.use(json({ limit: BODY_LIMIT }));
+  app.enableVersioning({ type: VersioningType.URI });
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** A request that carries a body must say it is JSON: anything else is a 415, before any parsing. */
+function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  const writes = req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
+  const mustBeJson = writes && (hasBody || req.path === '/v1/approvals');
+  if (mustBeJson && !req.is('application/json')) {
+    next(new UnsupportedMediaTypeError('Request body must be application/json'));
+    return;
+  }
+  next();
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  ApprovalConflictError,
+  InvalidRequestError,
+  UpstreamBadGatewayError,
+  UpstreamUnavailableError,
+  UserNotFoundError,
+} from '../common/app.errors';
+import { AppConfig } from '../config/app.config';
+import { ClientConfig } from '../clients/client.config';
+import { PollProducer } from '../polling/poll.producer';
+import { RecognizeClient } from '../recognize/recognize.client';
+import {
+  RecognizeBadRequestError,
+  RecognizeConflictError,
+  RecognizeError,
+  RecognizeNotFoundError,
+  RecognizeThrottledError,
+} from '../recognize/recognize.errors';
+import { ApprovalRecord } from './approval';
+import { eventFor } from './approval-event';
+import { fingerprintOf } from './approval-fingerprint';
+import { ApprovalsStore } from './approvals.store';
+import { CreateApprovalDto } from './dto/create-approval.dto';
+
+/**
+ * A reservation outlives a creation whose outcome upstream is unknown (timeout, crash), so that the
+ * caller's retry within this window can adopt the operation instead of being told it conflicts.
+ */
+const RESERVATION_TTL_MS = 10 * 60_000;
+
+export interface CreationResult {
+  record: ApprovalRecord;
+  created: boolean;
+}
+
+@Injectable()
+export class ApprovalCreationService {
+  private readonly logger = new Logger(ApprovalCreationService.name);
+
+  constructor(
+    private readonly store: ApprovalsStore,
+    private readonly recognize: RecognizeClient,
+    private readonly polls: PollProducer,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(client: ClientConfig, dto: CreateApprovalDto): Promise<CreationResult> {
+    const id = dto.operationId ?? `op_${randomUUID()}`;
+    const userId = dto.userId.toUpperCase();
+    const fingerprint = fingerprintOf({
+      userId,
+      externalUserId: dto.externalUserId,
+      message: dto.message,
+      timeoutSeconds: dto.timeoutSeconds,
+      callbackUrl: dto.callbackUrl,
+      metadata: dto.metadata,
+    });
+    const existing = await this.store.get(id);
+    if (existing) return { record: this.sameRequestOrConflict(existing, client, fingerprint), created: false };
+
+    const owner = `${client.id}|${fingerprint}`;
+    const heldBy = await this.store.reserve(id, owner, RESERVATION_TTL_MS);
+    if (heldBy !== null && heldBy !== owner) throw conflict(id);
+
+    await this.createUpstream(id, userId, dto, heldBy === owner);
+
+    const now = new Date();
+    const record: ApprovalRecord = {
+      id,
+      clientId: client.id,
+      userId,
+      ...(dto.externalUserId !== undefined && { externalUserId: dto.externalUserId }),
+      ...(dto.message !== undefined && { message: dto.message }),
+      ...(dto.metadata !== undefined && { metadata: dto.metadata }),
+      ...(dto.callbackUrl !== undefined && { callbackUrl: dto.callbackUrl }),
+      status: 'pending',
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + (dto.timeoutSeconds ?? this.config.approvals.defaultTimeoutS) * 1000).toISOString(),
+      fingerprint,
+    };
+    const created = await this.store.create(record, eventFor(record, now));
+    await this.store.releaseReservation(id);
+    if (!created) {
+      // A concurrent identical request stored it first.
+      const winner = await this.store.get(id);
+      if (!winner) throw conflict(id);
+      return { record: this.sameRequestOrConflict(winner, client, fingerprint), created: false };
+    }
+    // If this fails the reconciler schedules the poll: the approval is stored, so it will be followed.
+    await this.polls.follow([id]).catch((err: Error) => this.logger.warn(`Poll of ${id} not scheduled yet: ${err.message}`));
+    return { record, created: true };
+  }
+
+  private async createUpstream(id: string, userId: string, dto: CreateApprovalDto, retryOfOurs: boolean): Promise<void> {
+    try {
+      await this.recognize.createOperation({
+        userId,
+        operationId: id,
+        ...(dto.externalUserId !== undefined && { externalUserId: dto.externalUserId }),
+        ...(dto.message !== undefined && { operationPayload: dto.message }),
+      });
+    } catch (err) {
+      if (err instanceof RecognizeConflictError && retryOfOurs && (await this.isOurOperation(id, userId, dto))) return;
+      throw await this.translate(err, id, userId);
+    }
+  }
+
+  /** An earlier attempt of this same request may have created the operation before it lost its answer. */
+  private async isOurOperation(id: string, userId: string, dto: CreateApprovalDto): Promise<boolean> {
+    const operation = await this.recognize.getOperation(id).catch(() => undefined);
+    return (
+      operation !== undefined &&
+      operation.state === 'pending' &&
+      operation.userId.toUpperCase() === userId &&
+      operation.operationPayload === dto.message &&
+      operation.externalUserId === dto.externalUserId
+    );
+  }
+
+  /** Maps an upstream failure to the caller's answer; definite failures free the operationId again. */
+  private async translate(err: unknown, id: string, userId: string): Promise<Error> {
+    if (!(err instanceof RecognizeError)) return err as Error;
+    const definite = err instanceof RecognizeNotFoundError || err instanceof RecognizeConflictError || err instanceof RecognizeBadRequestError;
+    if (definite) await this.store.releaseReservation(id);
+    if (err instanceof RecognizeNotFoundError) return new UserNotFoundError(userId);
+    if (err instanceof RecognizeConflictError) return conflict(id, 'is already used at Recognize');
+    if (err instanceof RecognizeBadRequestError) return new InvalidRequestError('Recognize refused the request as invalid');
+    if (err instanceof RecognizeThrottledError) {
+      const unavailable = new UpstreamUnavailableError('Recognize is throttling requests; try again later');
+      unavailable.retryAfterS = Math.ceil((err.retryAfterMs ?? 1000) / 1000);
+      return unavailable;
+    }
+    this.logger.warn(`Recognize failed creating ${id}: ${err.message}`);
+    return err.upstreamStatus !== undefined && err.upstreamStatus >= 500
+      ? new UpstreamBadGatewayError('Recognize failed to create the operation; nothing was created, try again')
+      : new UpstreamUnavailableError('Recognize is unreachable; nothing was created, try again');
+  }
+
+  private sameRequestOrConflict(existing: ApprovalRecord, client: ClientConfig, fingerprint: string): ApprovalRecord {
+    if (existing.clientId === client.id && existing.fingerprint === fingerprint) return existing;
+    throw conflict(existing.id);
+  }
+}
+
+function conflict(id: string, why = 'is already used by another request'): ApprovalConflictError {
+  return new ApprovalConflictError(`operationId ${JSON.stringify(id)} ${why}`);
+}

@@ -1,0 +1,70 @@
+import { AuthType } from '../recognize/recognize.types';
+
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled', 'failed'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+export type TerminalStatus = Exclude<ApprovalStatus, 'pending'>;
+
+export function isTerminal(status: ApprovalStatus): status is TerminalStatus {
+  return status !== 'pending';
+}
+
+/** The matching authentication from Recognize's telemetry API, kept on a decided approval. */
+export interface ApprovalAuthentication {
+  result: string;
+  errorCode: number;
+  createdAt: string;
+  authType?: AuthType;
+  deviceId?: string;
+}
+
+/** What the service stores for one approval. `id` is the Recognize operationId. */
+export interface ApprovalRecord {
+  id: string;
+  clientId: string;
+  userId: string;
+  externalUserId?: string;
+  message?: string;
+  metadata?: Record<string, unknown>;
+  callbackUrl?: string;
+  status: ApprovalStatus;
+  createdAt: string;
+  expiresAt: string;
+  decidedAt?: string;
+  authType?: AuthType;
+  authentication?: ApprovalAuthentication;
+  /** Digest of the creating request's fields: a re-POST with the same digest is the same request. */
+  fingerprint: string;
+}
+
+/** The approval as callers see it (contract: Approval representation). */
+export interface ApprovalView {
+  id: string;
+  operationId: string;
+  userId: string;
+  externalUserId?: string;
+  message?: string;
+  metadata?: Record<string, unknown>;
+  status: ApprovalStatus;
+  createdAt: string;
+  expiresAt: string;
+  decidedAt?: string;
+  authType?: AuthType;
+  authentication?: ApprovalAuthentication;
+}
+
+export function toView(record: ApprovalRecord): ApprovalView {
+  return {
+    id: record.id,
+    operationId: record.id,
+    userId: record.userId,
+    ...(record.externalUserId !== undefined && { externalUserId: record.externalUserId }),
+    ...(record.message !== undefined && { message: record.message }),
+    ...(record.metadata !== undefined && { metadata: record.metadata }),
+    status: record.status,
+    createdAt: record.createdAt,
+    expiresAt: record.expiresAt,
+    ...(record.decidedAt !== undefined && { decidedAt: record.decidedAt }),
+    ...(record.authType !== undefined && { authType: record.authType }),
+    ...(record.authentication !== undefined && { authentication: record.authentication }),
+  };
+}

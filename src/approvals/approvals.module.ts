@@ -1,0 +1,17 @@
+import { Module, forwardRef } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
+import { PollingModule } from '../polling/polling.module';
+import { RecognizeModule } from '../recognize/recognize.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
+import { ApprovalCreationService } from './approval-creation.service';
+import { ApprovalsController } from './approvals.controller';
+import { ApprovalsService } from './approvals.service';
+import { ApprovalsStore } from './approvals.store';
+
+@Module({
+  imports: [RecognizeModule, forwardRef(() => PollingModule), WebhooksModule, EventsModule],
+  controllers: [ApprovalsController],
+  providers: [ApprovalsStore, ApprovalsService, ApprovalCreationService],
+  exports: [ApprovalsStore, ApprovalsService],
+})
+export class ApprovalsModule {}

@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
+import { AppConfig } from '../config/app.config';
+import { REDIS } from '../redis/redis.module';
+import { RedisKeys } from '../redis/redis.keys';
+import { ApprovalRecord } from './approval';
+import { ApprovalEvent, SequencedEvent } from './approval-event';
+import { CREATE_APPROVAL, TRANSITION_APPROVAL, UPDATE_APPROVAL_DOC } from './approvals.scripts';
+
+/** Enough stream history for an instance whose subscription dropped for a while to catch up. */
+const EVENT_STREAM_MAX_LEN = 100_000;
+
+export type TransitionResult =
+  | { applied: true; seq: number }
+  | { applied: false; reason: 'not_pending' | 'missing' };
+
+interface ScriptedRedis extends Redis {
+  createApproval(...args: (string | number)[]): Promise<number>;
+  transitionApproval(...args: (string | number)[]): Promise<number>;
+  updateApprovalDoc(...args: (string | number)[]): Promise<number>;
+}
+
+/** Approvals and their event logs in Redis. Every status change goes through one atomic script. */
+@Injectable()
+export class ApprovalsStore {
+  private readonly redis: ScriptedRedis;
+
+  constructor(@Inject(REDIS) redis: Redis, private readonly keys: RedisKeys, private readonly config: AppConfig) {
+    redis.defineCommand('createApproval', { numberOfKeys: 4, lua: CREATE_APPROVAL });
+    redis.defineCommand('transitionApproval', { numberOfKeys: 4, lua: TRANSITION_APPROVAL });
+    redis.defineCommand('updateApprovalDoc', { numberOfKeys: 1, lua: UPDATE_APPROVAL_DOC });
+    this.redis = redis as ScriptedRedis;
+  }
+
+  /** Stores a new pending approval with its first event; false if the id is taken. */
+  async create(record: ApprovalRecord, event: ApprovalEvent): Promise<boolean> {
+    const expiresAtMs = Date.parse(record.expiresAt);
+    const keepUntilMs = expiresAtMs + this.config.approvals.retentionS * 1000;
+    const created = await this.redis.createApproval(
+      ...this.recordKeys(record.id),
+      JSON.stringify(record),
+      JSON.stringify(event),
+      expiresAtMs,
+      keepUntilMs,
+      record.id,
+      EVENT_STREAM_MAX_LEN,
+    );
+    return created === 1;
+  }
+
+  async get(id: string): Promise<ApprovalRecord | undefined> {
+    const doc = await this.redis.hget(this.keys.approval(id), 'doc');
+    return doc ? (JSON.parse(doc) as ApprovalRecord) : undefined;
+  }
+
+  /** Moves a pending approval to `next.status`, appending `event`, unless another change won first. */
+  async transition(next: ApprovalRecord, event: ApprovalEvent): Promise<TransitionResult> {
+    const seq = await this.redis.transitionApproval(
+      ...this.recordKeys(next.id),
+      'pending',
+      next.status,
+      JSON.stringify(next),
+      JSON.stringify(event),
+      this.config.approvals.retentionS,
+      next.id,
+      EVENT_STREAM_MAX_LEN,
+    );
+    if (seq > 0) return { applied: true, seq };
+    return { applied: false, reason: seq === 0 ? 'not_pending' : 'missing' };
+  }
+
+  /** Saves fields that are not the status (telemetry) on a record whose status has not moved meanwhile. */
+  async enrich(record: ApprovalRecord): Promise<boolean> {
+    return (await this.redis.updateApprovalDoc(this.keys.approval(record.id), record.status, JSON.stringify(record))) === 1;
+  }
+
+  /** The approval's events after sequence number `afterSeq` (0: all), in order. */
+  async eventsAfter(id: string, afterSeq = 0): Promise<SequencedEvent[]> {
+    const raw = await this.redis.lrange(this.keys.approvalEvents(id), afterSeq, -1);
+    return raw.map((json, i) => ({ seq: afterSeq + i + 1, event: JSON.parse(json) as ApprovalEvent }));
+  }
+
+  /** The terminal event of a decided approval (the last one of its log). */
+  async lastEvent(id: string): Promise<SequencedEvent | undefined> {
+    const key = this.keys.approvalEvents(id);
+    const [[, length], [, last]] = (await this.redis.multi().llen(key).lindex(key, -1).exec()) as [[null, number], [null, string | null]];
+    return last ? { seq: length, event: JSON.parse(last) as ApprovalEvent } : undefined;
+  }
+
+  /** Ids of pending approvals, oldest deadline first, a page at a time. */
+  async pendingIds(offset: number, count: number): Promise<string[]> {
+    return this.redis.zrange(this.keys.pendingApprovals(), offset, offset + count - 1);
+  }
+
+  /**
+   * Claims an operationId while its creation is in flight upstream, so that two concurrent POSTs
+   * cannot both create it. The value says who claimed it, and with which request.
+   */
+  async reserve(id: string, owner: string, ttlMs: number): Promise<string | null> {
+    const key = this.keys.reservation(id);
+    const set = await this.redis.set(key, owner, 'PX', ttlMs, 'NX');
+    return set === 'OK' ? null : this.redis.get(key);
+  }
+
+  async releaseReservation(id: string): Promise<void> {
+    await this.redis.del(this.keys.reservation(id));
+  }
+
+  private recordKeys(id: string): [string, string, string, string] {
+    return [this.keys.approval(id), this.keys.approvalEvents(id), this.keys.pendingApprovals(), this.keys.eventStream()];
+  }
+}

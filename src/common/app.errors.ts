@@ -1,0 +1,90 @@
+import { HttpStatus } from '@nestjs/common';
+
+/** One field's problem, as named in a 400 body. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/**
+ * Errors the service raises on purpose. The global filter turns each into an RFC 9457 problem
+ * with a stable `code`; anything else becomes a 500 with an error id.
+ */
+export abstract class AppError extends Error {
+  abstract readonly status: HttpStatus;
+  abstract readonly code: string;
+  /** Seconds for a Retry-After header, when the caller should come back. */
+  retryAfterS?: number;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidRequestError extends AppError {
+  readonly status = HttpStatus.BAD_REQUEST;
+  readonly code = 'invalid_request';
+  constructor(message: string, readonly errors: FieldError[] = []) {
+    super(message);
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  readonly status = HttpStatus.UNAUTHORIZED;
+  readonly code = 'unauthenticated';
+}
+
+export class ApprovalNotFoundError extends AppError {
+  readonly status = HttpStatus.NOT_FOUND;
+  readonly code = 'approval_not_found';
+  constructor(id: string) {
+    super(`Approval ${JSON.stringify(id)} does not exist`);
+  }
+}
+
+export class UserNotFoundError extends AppError {
+  readonly status = HttpStatus.NOT_FOUND;
+  readonly code = 'user_not_found';
+  constructor(userId: string) {
+    super(`Recognize has no user ${userId}`);
+  }
+}
+
+export class ApprovalConflictError extends AppError {
+  readonly status = HttpStatus.CONFLICT;
+  readonly code = 'approval_conflict';
+}
+
+export class ApprovalAlreadyTerminalError extends AppError {
+  readonly status = HttpStatus.CONFLICT;
+  readonly code = 'approval_already_terminal';
+  constructor(id: string, status: string) {
+    super(`Approval ${JSON.stringify(id)} is already ${status}`);
+  }
+}
+
+/** Recognize answered 5xx or refused our key: a bad gateway, not the caller's fault. */
+export class UpstreamBadGatewayError extends AppError {
+  readonly status = HttpStatus.BAD_GATEWAY;
+  readonly code = 'recognize_bad_gateway';
+}
+
+/** Recognize could not be reached, timed out or throttled us. */
+export class UpstreamUnavailableError extends AppError {
+  readonly status = HttpStatus.SERVICE_UNAVAILABLE;
+  readonly code = 'recognize_unavailable';
+}
+
+export class TooManyRequestsError extends AppError {
+  readonly status = HttpStatus.TOO_MANY_REQUESTS;
+  readonly code = 'too_many_requests';
+  constructor(message: string, retryAfterS: number) {
+    super(message);
+    this.retryAfterS = retryAfterS;
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+  readonly code = 'unsupported_media_type';
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { AppError, FieldError, InvalidRequestError } from './app.errors';
+
+/** RFC 9457 problem details, plus our stable `code` and, for 400s, the fields at fault. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: FieldError[];
+  errorId?: string;
+}
+
+const PROBLEM_TYPE_BASE = 'https://stepup-orchestrator.dev/problems/';
+
+/** Codes for the HttpExceptions Nest and body-parser raise themselves. */
+const HTTP_CODES: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+};
+
+/** The one global filter: typed errors and HttpExceptions pass through as problems; anything else is a logged 500. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ProblemFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const problem = this.toProblem(exception);
+    if (response.headersSent) {
+      // An SSE stream already started: nothing can be said in HTTP any more; close it.
+      response.end();
+      return;
+    }
+    if (exception instanceof AppError && exception.retryAfterS !== undefined) {
+      response.setHeader('Retry-After', String(exception.retryAfterS));
+    }
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  toProblem(exception: unknown): Problem {
+    if (exception instanceof AppError) {
+      const errors = exception instanceof InvalidRequestError && exception.errors.length ? exception.errors : undefined;
+      return problem(exception.status, exception.code, exception.message, errors);
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = HTTP_CODES[status] ?? `http_${status}`;
+      return problem(status, code, detailOf(exception));
+    }
+    const clientError = asClientError(exception);
+    if (clientError) return problem(clientError.status, HTTP_CODES[clientError.status] ?? `http_${clientError.status}`, clientError.message);
+    const errorId = randomUUID();
+    this.logger.error({ errorId, err: exception }, `Unhandled error ${errorId}`);
+    return { ...problem(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', `Internal error; quote error id ${errorId}`), errorId };
+  }
+}
+
+/**
+ * body-parser and other http-errors raise plain errors that carry a 4xx `status` and `expose: true`
+ * (413 too large, 400 malformed JSON, 415 charset): their messages are written for callers.
+ */
+function asClientError(exception: unknown): { status: number; message: string } | undefined {
+  const e = exception as { status?: unknown; expose?: unknown; message?: unknown } | null;
+  if (!e || typeof e.status !== 'number' || e.status < 400 || e.status >= 500 || e.expose !== true) return undefined;
+  return { status: e.status, message: typeof e.message === 'string' ? e.message : 'Bad request' };
+}
+
+function problem(status: number, code: string, detail: string, errors?: FieldError[]): Problem {
+  return { type: PROBLEM_TYPE_BASE + code, title: titleOf(status), status, detail, code, ...(errors ? { errors } : {}) };
+}
+
+function titleOf(status: number): string {
+  const name = HttpStatus[status] as string | undefined;
+  return name ? name.charAt(0) + name.slice(1).toLowerCase().replace(/_/g, ' ') : 'Error';
+}
+
+function detailOf(exception: HttpException): string {
+  const body = exception.getResponse();
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  if (typeof message === 'string') return message;
+  return exception.message;
+}

@@ -1,0 +1,59 @@
+import { ConfigError, DEVELOPMENT_CLIENT, loadConfig } from './config.loader';
+
+const client = { id: 'bank-app', apiKey: 'bank-app-key-0123456789', webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', callbackOrigins: ['https://bank.example/path'] };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe(loadConfig.name, () => {
+  it('applies the contract defaults', () => {
+    const sut = loadConfig({});
+    expect(sut).toMatchObject({ port: 3000, redis: { url: 'redis://127.0.0.1:6379', prefix: 'stepup' }, polling: { intervalMs: 1000 }, approvals: { defaultTimeoutS: 300 } });
+    expect(sut.recognize.baseUrl).toBeUndefined();
+    expect(sut.clients).toEqual([DEVELOPMENT_CLIENT]);
+    expect(sut.usesDevelopmentClient).toBe(true);
+  });
+
+  it('parses CLIENTS and keeps only the origin of each callbackOrigin', () => {
+    const sut = loadConfig({ CLIENTS: JSON.stringify([client]) });
+    expect(sut.clients).toEqual([{ ...client, webhookUrl: undefined, callbackOrigins: ['https://bank.example'] }]);
+    expect(sut.usesDevelopmentClient).toBe(false);
+  });
+
+  it.each([
+    ['PORT', { PORT: 'abc' }],
+    ['REDIS_URL', { REDIS_URL: 'http://x' }],
+    ['REDIS_PREFIX', { REDIS_PREFIX: 'has space' }],
+    ['RECOGNIZE_BASE_URL', { RECOGNIZE_BASE_URL: 'not a url', RECOGNIZE_API_KEY: 'k' }],
+    ['POLL_INTERVAL_MS', { POLL_INTERVAL_MS: '-1' }],
+    ['APPROVAL_TIMEOUT_S', { APPROVAL_TIMEOUT_S: '0' }],
+    ['CLIENTS', { CLIENTS: 'not json' }],
+    ['CLIENTS', { CLIENTS: '[]' }],
+    ['CLIENTS', { CLIENTS: JSON.stringify([{ ...client, apiKey: 'short' }]) }],
+    ['CLIENTS', { CLIENTS: JSON.stringify([client, { ...client, apiKey: 'another-key-0123456789' }]) }],
+    ['RECOGNIZE_API_KEY', { RECOGNIZE_BASE_URL: 'https://recognize.example/v2' }],
+  ])('names %s when it is invalid', (variable, env) => {
+    const problems = problemsOf(env);
+    expect(problems.some((p) => p.includes(variable))).toBe(true);
+  });
+
+  it('refuses the simulator and the development client in production', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    expect(problems.join('\n')).toMatch(/RECOGNIZE_BASE_URL/);
+    expect(problems.join('\n')).toMatch(/CLIENTS/);
+  });
+
+  it('never puts a secret value in its messages', () => {
+    const secret = 'super-secret-value-0123456789';
+    const problems = problemsOf({ CLIENTS: JSON.stringify([{ ...client, apiKey: secret, webhookSecret: 'whsec_!!' + secret }]) });
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.join('\n')).not.toContain(secret);
+  });
+});

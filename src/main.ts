@@ -1,0 +1,27 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { ConfigError, loadConfig } from './config/config.loader';
+
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const app = configureApp(await NestFactory.create(AppModule.forRoot(config), { bodyParser: false }));
+  await app.listen(config.port);
+  const logger = new Logger('Main');
+  logger.log(`stepup-orchestrator listening on port ${config.port}`);
+  if (config.usesDevelopmentClient) {
+    logger.warn('CLIENTS is unset: using the development client "dev-client" (its key is in the README); never do this in production');
+  }
+}
+
+void bootstrap();

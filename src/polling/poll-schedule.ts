@@ -1,0 +1,29 @@
+/** Longest wait between two polls while upstream fails, so that recovery is noticed soon. */
+export const MAX_BACKOFF_MS = 30_000;
+
+export type PollDelayReason = { kind: 'pending' } | { kind: 'throttled'; retryAfterMs?: number } | { kind: 'unavailable'; failures: number };
+
+/**
+ * When to poll next, in ms from now.
+ * - pending: the interval ±10 %, so approvals created together do not stay phase-locked.
+ * - throttled (429): what Retry-After asked, never less than the interval.
+ * - unavailable (5xx, timeout, malformed): full jitter over an exponential cap (AWS "Exponential
+ *   Backoff And Jitter"), but never sooner than the interval, so an outage cannot cause a storm.
+ */
+export function nextPollDelay(reason: PollDelayReason, intervalMs: number, random: () => number = Math.random): number {
+  switch (reason.kind) {
+    case 'pending':
+      return Math.round(intervalMs * (0.9 + 0.2 * random()));
+    case 'throttled':
+      return Math.max(intervalMs, reason.retryAfterMs ?? intervalMs * 2) + Math.round(random() * intervalMs * 0.1);
+    case 'unavailable': {
+      const cap = Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** Math.min(reason.failures, 16));
+      return Math.max(intervalMs, Math.round(random() * cap));
+    }
+  }
+}
+
+/** The next poll time, clamped so that one poll always happens exactly at the deadline. */
+export function nextPollAt(nowMs: number, delayMs: number, deadlineMs: number): number {
+  return Math.min(nowMs + delayMs, deadlineMs);
+}

@@ -1,0 +1,25 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { DelayedError, Job } from 'bullmq';
+import { PollHandler } from './poll.handler';
+import { POLL_QUEUE, PollJobData } from './poll.job';
+
+/**
+ * Runs one poll, then parks the job in the delayed set until the next one: a waiting approval
+ * holds no worker slot, so thousands of them need no more than `concurrency` workers.
+ * Concurrency is set from config in PollingModule (a decorator cannot read it).
+ */
+@Processor(POLL_QUEUE)
+export class PollProcessor extends WorkerHost {
+  constructor(private readonly handler: PollHandler) {
+    super();
+  }
+
+  async process(job: Job<PollJobData>, token?: string): Promise<string> {
+    const result = await this.handler.handle(job.data);
+    if (result.kind === 'done') return result.status;
+    // Save the backoff state first: a crash between the two calls must not lose it.
+    await job.updateData(result.data);
+    await job.moveToDelayed(result.atMs, token);
+    throw new DelayedError();
+  }
+}

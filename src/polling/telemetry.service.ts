@@ -1,0 +1,38 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ApprovalsStore } from '../approvals/approvals.store';
+import { RecognizeClient } from '../recognize/recognize.client';
+
+/**
+ * Keeps Recognize's record of the authentication (device, error code, time) on a decided approval.
+ * Best effort: telemetry covers only the last 10 minutes and is not needed for the outcome, so any
+ * failure here is logged and ignored; the outcome has already been stored and announced.
+ */
+@Injectable()
+export class TelemetryService {
+  private readonly logger = new Logger(TelemetryService.name);
+
+  constructor(private readonly store: ApprovalsStore, private readonly recognize: RecognizeClient) {}
+
+  async attach(approvalId: string): Promise<void> {
+    try {
+      const record = await this.store.get(approvalId);
+      if (!record) return;
+      const authentications = await this.recognize.getUserAuthentications(record.userId, approvalId);
+      const match = authentications.filter((a) => a.operationId === undefined || a.operationId === approvalId).at(-1);
+      if (!match) return;
+      await this.store.enrich({
+        ...record,
+        ...(record.authType === undefined && match.authType !== undefined && { authType: match.authType }),
+        authentication: {
+          result: match.result,
+          errorCode: match.errorCode,
+          createdAt: match.createdAt,
+          ...(match.authType !== undefined && { authType: match.authType }),
+          ...(match.deviceId !== undefined && { deviceId: match.deviceId }),
+        },
+      });
+    } catch (err) {
+      this.logger.debug(`No telemetry for ${approvalId}: ${(err as Error).message}`);
+    }
+  }
+}

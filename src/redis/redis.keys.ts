@@ -1,0 +1,33 @@
+/**
+ * Every Redis key the service owns, under REDIS_PREFIX. With a hash-tagged prefix ({stepup}) all
+ * keys share one Cluster slot, which the multi-key Lua transitions (and BullMQ) require.
+ */
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  approval(id: string): string {
+    return `${this.prefix}:approval:${id}`;
+  }
+
+  approvalEvents(id: string): string {
+    return `${this.prefix}:approval:${id}:events`;
+  }
+
+  /** ZSET of pending approval ids scored by expiresAt (ms): the reconciler's work list. */
+  pendingApprovals(): string {
+    return `${this.prefix}:approvals:pending`;
+  }
+
+  /** Stream of every new event, read by each instance to fan events out to its SSE clients. */
+  eventStream(): string {
+    return `${this.prefix}:events`;
+  }
+
+  reservation(id: string): string {
+    return `${this.prefix}:reservation:${id}`;
+  }
+
+  secret(name: string): string {
+    return `${this.prefix}:secret:${name}`;
+  }
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import Redis from 'ioredis';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { AppConfig } from '../../src/config/app.config';
+import { loadConfig } from '../../src/config/config.loader';
+import { SimulatorHost } from '../../src/simulator/simulator.host';
+import { ApiClient } from './api-client';
+import { TEST_CLIENTS } from './clients';
+import { EventWatcher } from './event-watcher';
+import { SimulatorControl } from './simulator-control';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestApp {
+  app: INestApplication;
+  url: string;
+  config: AppConfig;
+  prefix: string;
+  sim: SimulatorControl;
+  simulatorBaseUrl: string;
+  api: (apiKey: string) => ApiClient;
+  events: EventWatcher;
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real application on a fresh Redis prefix with the bundled simulator as Recognize,
+ * exactly as main.ts configures it, and listens on an ephemeral port.
+ */
+export async function startTestApp(env: Record<string, string> = {}, prefix = `t-${randomUUID().slice(0, 8)}`): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    POLL_INTERVAL_MS: '100',
+    CLIENTS: JSON.stringify(TEST_CLIENTS),
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+  const app = configureApp(moduleRef.createNestApplication({ bodyParser: false, logger: ['error', 'warn'] }));
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const host = app.get(SimulatorHost);
+  const simulatorBaseUrl = await host.baseUrl();
+  const redis = new Redis(REDIS_URL);
+  const events = new EventWatcher(REDIS_URL, `${prefix}:events`);
+  return {
+    app,
+    url,
+    config,
+    prefix,
+    sim: new SimulatorControl(simulatorBaseUrl),
+    simulatorBaseUrl,
+    api: (apiKey: string) => new ApiClient(url, apiKey),
+    events,
+    redis,
+    async close() {
+      events.close();
+      await app.close();
+      await deleteKeys(redis, prefix);
+      await redis.quit();
+    },
+  };
+}
+
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+/** A user id no other test uses, enrolled in the simulator's open enrollment. */
+export function newUserId(): string {
+  return randomUUID().replace(/-/g, '').toUpperCase().slice(0, 16).replace(/^DEAD/, 'BEEF');
+}
