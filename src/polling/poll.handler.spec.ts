@@ -1,0 +1,107 @@
+import { ApprovalsService } from '../approvals/approvals.service';
+import { ApprovalsStore } from '../approvals/approvals.store';
+import { AppConfig } from '../config/app.config';
+import { RecognizeClient } from '../recognize/recognize.client';
+import { RecognizeNotFoundError, RecognizeThrottledError, RecognizeUnavailableError } from '../recognize/recognize.errors';
+import { RecognizeOperation } from '../recognize/recognize.types';
+import { FakeApprovalsStore, makeApproval } from '../../test/unit/fake-approvals-store';
+import { strictMock } from '../../test/unit/strict-mock';
+import { PollHandler } from './poll.handler';
+import { TelemetryService } from './telemetry.service';
+
+const config = { polling: { intervalMs: 1000 } } as AppConfig;
+const operation = (overrides: Partial<RecognizeOperation>): RecognizeOperation => ({
+  id: 1, timestamp: '', nodeId: '', userId: 'A1B2C3D4E5F6', operationId: 'op-1', state: 'pending', result: false, ...overrides,
+});
+
+describe(PollHandler.name, () => {
+  let store: FakeApprovalsStore;
+  let approvals: jest.Mocked<ApprovalsService>;
+  let recognize: jest.Mocked<RecognizeClient>;
+  let telemetry: jest.Mocked<TelemetryService>;
+  let sut: PollHandler;
+
+  beforeEach(async () => {
+    jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
+    store = new FakeApprovalsStore();
+    await store.create(makeApproval({ expiresAt: '2026-01-01T00:05:00.000Z' }), { id: 'evt_1', type: 'approval.pending', createdAt: '', data: {} as never });
+    approvals = strictMock<ApprovalsService>({
+      finish: async (id: string, status: string, details = {}) => ({ ...(await store.get(id)), ...details, status }),
+      ensureNotified: async () => undefined,
+    }, 'approvals');
+    recognize = strictMock<RecognizeClient>({}, 'recognize');
+    telemetry = strictMock<TelemetryService>({ attach: async () => undefined }, 'telemetry');
+    sut = new PollHandler(store as unknown as ApprovalsStore, approvals, recognize, telemetry, config);
+  });
+  afterEach(() => jest.useRealTimers());
+
+  const poll = (answer: () => Promise<RecognizeOperation>) => {
+    (recognize as unknown as { getOperation: jest.Mock }).getOperation = jest.fn(answer);
+    return sut.handle({ approvalId: 'op-1' });
+  };
+
+  it('ends approved with the authType and attaches telemetry', async () => {
+    expect(await poll(async () => operation({ state: 'approved', result: true, authType: 'pin' }))).toEqual({ kind: 'done', status: 'approved' });
+    expect(approvals.finish).toHaveBeenCalledWith('op-1', 'approved', { authType: 'pin' });
+    expect(telemetry.attach).toHaveBeenCalledWith('op-1');
+  });
+
+  it('ends rejected when upstream decided against it', async () => {
+    expect(await poll(async () => operation({ state: 'rejected', result: false }))).toEqual({ kind: 'done', status: 'rejected' });
+  });
+
+  it('ends failed when the operation vanished upstream', async () => {
+    expect(await poll(async () => Promise.reject(new RecognizeNotFoundError('gone', 404)))).toEqual({ kind: 'done', status: 'failed' });
+  });
+
+  it('polls a pending operation again about one interval later', async () => {
+    const result = await poll(async () => operation({}));
+    expect(result).toMatchObject({ kind: 'again', data: { approvalId: 'op-1' } });
+    const delay = (result as { atMs: number }).atMs - Date.now();
+    expect(delay).toBeGreaterThanOrEqual(900);
+    expect(delay).toBeLessThanOrEqual(1100);
+  });
+
+  it('waits for Retry-After when throttled, without ending the approval', async () => {
+    const result = await poll(async () => Promise.reject(new RecognizeThrottledError('slow down', 20_000)));
+    expect(result.kind).toBe('again');
+    expect((result as { atMs: number }).atMs - Date.now()).toBeGreaterThanOrEqual(20_000);
+    expect(approvals.finish).not.toHaveBeenCalled();
+  });
+
+  it('counts consecutive failures while upstream is unavailable, and resets them after an answer', async () => {
+    const failed = await poll(async () => Promise.reject(new RecognizeUnavailableError('down', 'status', 503)));
+    expect(failed).toMatchObject({ kind: 'again', data: { failures: 1 } });
+    recognize.getOperation = jest.fn(async () => operation({}));
+    const again = await sut.handle({ approvalId: 'op-1', failures: 4 });
+    expect(again).toMatchObject({ kind: 'again', data: { approvalId: 'op-1' } });
+    expect((again as { data: { failures?: number } }).data.failures).toBeUndefined();
+  });
+
+  it('never schedules a poll past the deadline', async () => {
+    jest.setSystemTime(new Date('2026-01-01T00:04:59.800Z'));
+    const result = await poll(async () => operation({}));
+    expect((result as { atMs: number }).atMs).toBe(Date.parse('2026-01-01T00:05:00.000Z'));
+  });
+
+  it('expires the approval when the poll at the deadline still finds it pending', async () => {
+    jest.setSystemTime(new Date('2026-01-01T00:05:00.000Z'));
+    expect(await poll(async () => operation({}))).toEqual({ kind: 'done', status: 'expired' });
+  });
+
+  it('expires at the deadline even when upstream is failing then', async () => {
+    jest.setSystemTime(new Date('2026-01-01T00:05:00.000Z'));
+    expect(await poll(async () => Promise.reject(new RecognizeUnavailableError('down', 'timeout')))).toEqual({ kind: 'done', status: 'expired' });
+  });
+
+  it('does not poll a terminal approval; it makes sure its event is delivered', async () => {
+    await approvals.finish('op-1', 'cancelled');
+    store.records.set('op-1', { ...(await store.get('op-1'))!, status: 'cancelled' });
+    expect(await sut.handle({ approvalId: 'op-1' })).toEqual({ kind: 'done', status: 'cancelled' });
+    expect(approvals.ensureNotified).toHaveBeenCalled();
+  });
+
+  it('finishes quietly when the approval no longer exists', async () => {
+    expect(await sut.handle({ approvalId: 'unknown' })).toEqual({ kind: 'done', status: 'gone' });
+  });
+});

@@ -1,0 +1,58 @@
+import { ApprovalRecord, isTerminal } from '../../src/approvals/approval';
+import { ApprovalEvent, SequencedEvent } from '../../src/approvals/approval-event';
+import { TransitionResult } from '../../src/approvals/approvals.store';
+
+/** An in-memory ApprovalsStore with the same compare-and-set rule as the Lua script. */
+export class FakeApprovalsStore {
+  readonly records = new Map<string, ApprovalRecord>();
+  readonly events = new Map<string, ApprovalEvent[]>();
+
+  async create(record: ApprovalRecord, event: ApprovalEvent): Promise<boolean> {
+    if (this.records.has(record.id)) return false;
+    this.records.set(record.id, structuredClone(record));
+    this.events.set(record.id, [event]);
+    return true;
+  }
+
+  async get(id: string): Promise<ApprovalRecord | undefined> {
+    const record = this.records.get(id);
+    return record && structuredClone(record);
+  }
+
+  async transition(next: ApprovalRecord, event: ApprovalEvent): Promise<TransitionResult> {
+    const current = this.records.get(next.id);
+    if (!current) return { applied: false, reason: 'missing' };
+    if (isTerminal(current.status)) return { applied: false, reason: 'not_pending' };
+    this.records.set(next.id, structuredClone(next));
+    const log = this.events.get(next.id) ?? [];
+    log.push(event);
+    this.events.set(next.id, log);
+    return { applied: true, seq: log.length };
+  }
+
+  async enrich(record: ApprovalRecord): Promise<boolean> {
+    const current = this.records.get(record.id);
+    if (!current || current.status !== record.status) return false;
+    this.records.set(record.id, structuredClone(record));
+    return true;
+  }
+
+  async lastEvent(id: string): Promise<SequencedEvent | undefined> {
+    const log = this.events.get(id) ?? [];
+    return log.length ? { seq: log.length, event: log[log.length - 1] } : undefined;
+  }
+}
+
+export function makeApproval(overrides: Partial<ApprovalRecord> = {}): ApprovalRecord {
+  const now = Date.now();
+  return {
+    id: 'op-1',
+    clientId: 'bank-app',
+    userId: 'A1B2C3D4E5F6',
+    status: 'pending',
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + 300_000).toISOString(),
+    fingerprint: 'fp',
+    ...overrides,
+  };
+}
