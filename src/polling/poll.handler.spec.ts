@@ -72,7 +72,7 @@ describe(PollHandler.name, () => {
   it('counts consecutive failures while upstream is unavailable, and resets them after an answer', async () => {
     const failed = await poll(async () => Promise.reject(new RecognizeUnavailableError('down', 'status', 503)));
     expect(failed).toMatchObject({ kind: 'again', data: { failures: 1 } });
-    recognize.getOperation = jest.fn(async () => operation({}));
+    recognize.getOperation = jest.fn(async (_id: string) => operation({})) as never;
     const again = await sut.handle({ approvalId: 'op-1', failures: 4 });
     expect(again).toMatchObject({ kind: 'again', data: { approvalId: 'op-1' } });
     expect((again as { data: { failures?: number } }).data.failures).toBeUndefined();
