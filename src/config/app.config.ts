@@ -1,4 +1,5 @@
 import { ClientConfig } from '../clients/client.config';
+import { DemoConfig } from './demo.config';
 
 /** The service's configuration, validated once at boot (see config.loader.ts). */
 export class AppConfig {
@@ -31,4 +32,5 @@ export class AppConfig {
     /** How long a terminal approval and its events stay readable. */
     retentionS: number;
   };
+  demo: DemoConfig;
 }

@@ -4,6 +4,7 @@ import { ValidationError, validateSync } from 'class-validator';
 import { ClientConfig } from '../clients/client.config';
 import { ClientList } from '../clients/clients.schema';
 import { AppConfig } from './app.config';
+import { resolveDemo } from './demo.config';
 import { EnvSchema } from './env.schema';
 
 export class ConfigError extends Error {
@@ -40,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (schema.RECOGNIZE_BASE_URL && !schema.RECOGNIZE_API_KEY) {
     problems.push('RECOGNIZE_API_KEY is required when RECOGNIZE_BASE_URL is set');
   }
+  const demo = resolveDemo(schema, production, clients, DEVELOPMENT_CLIENT, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -56,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     usesDevelopmentClient: !clients,
     polling: { intervalMs: schema.POLL_INTERVAL_MS, concurrency: schema.POLL_CONCURRENCY },
     approvals: { defaultTimeoutS: schema.APPROVAL_TIMEOUT_S, retentionS: schema.APPROVAL_RETENTION_S },
+    demo,
   };
 }
 

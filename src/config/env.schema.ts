@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 
 /** process.env as the service accepts it. Every field names a variable of the contract or of the README. */
 export class EnvSchema {
@@ -42,4 +42,11 @@ export class EnvSchema {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(60) @Max(90 * 86_400)
   APPROVAL_RETENTION_S = 7 * 86_400;
+
+  // Default: on outside production, off in production (see demo.config.ts).
+  @IsOptional() @IsIn(['true', 'false'], { message: 'DEMO_ENABLED must be true or false' })
+  DEMO_ENABLED?: 'true' | 'false';
+
+  @IsOptional() @IsString() @MinLength(1)
+  DEMO_CLIENT_ID?: string;
 }
