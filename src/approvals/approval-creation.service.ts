@@ -17,6 +17,7 @@ import {
   RecognizeError,
   RecognizeNotFoundError,
   RecognizeThrottledError,
+  RecognizeUnavailableError,
 } from '../recognize/recognize.errors';
 import { ApprovalRecord } from './approval';
 import { eventFor } from './approval-event';
@@ -129,6 +130,12 @@ export class ApprovalCreationService {
     if (err instanceof RecognizeBadRequestError) return new InvalidRequestError('Recognize refused the request as invalid');
     if (err instanceof RecognizeThrottledError) {
       const unavailable = new UpstreamUnavailableError('Recognize is throttling requests; try again later');
+      unavailable.retryAfterS = Math.ceil((err.retryAfterMs ?? 1000) / 1000);
+      return unavailable;
+    }
+    if (err instanceof RecognizeUnavailableError && err.reason === 'circuit_open') {
+      // Recognize has been failing: answer at once instead of adding load; nothing was sent.
+      const unavailable = new UpstreamUnavailableError('Recognize is failing; nothing was created, try again later');
       unavailable.retryAfterS = Math.ceil((err.retryAfterMs ?? 1000) / 1000);
       return unavailable;
     }

@@ -15,6 +15,8 @@ export class AppConfig {
     baseUrl?: string;
     apiKey: string;
     requestTimeoutMs: number;
+    /** Per-instance circuit breaker: consecutive outage answers that open it, and its open time. */
+    breaker: { threshold: number; halfOpenAfterMs: number };
   };
   simulator: {
     /** Port of the in-process simulator; 0 picks a free one. */
@@ -26,6 +28,8 @@ export class AppConfig {
   polling: {
     intervalMs: number;
     concurrency: number;
+    /** Lock duration of a running poll job, also the stalled-job check interval (crash recovery). */
+    lockMs: number;
   };
   approvals: {
     defaultTimeoutS: number;

@@ -52,11 +52,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       baseUrl: schema.RECOGNIZE_BASE_URL?.replace(/\/+$/, ''),
       apiKey: schema.RECOGNIZE_API_KEY ?? SIMULATOR_DEFAULT_API_KEY,
       requestTimeoutMs: schema.RECOGNIZE_TIMEOUT_MS,
+      breaker: { threshold: schema.RECOGNIZE_BREAKER_THRESHOLD, halfOpenAfterMs: schema.RECOGNIZE_BREAKER_HALF_OPEN_MS },
     },
     simulator: { port: schema.SIMULATOR_PORT },
     clients: clients ?? [DEVELOPMENT_CLIENT],
     usesDevelopmentClient: !clients,
-    polling: { intervalMs: schema.POLL_INTERVAL_MS, concurrency: schema.POLL_CONCURRENCY },
+    polling: { intervalMs: schema.POLL_INTERVAL_MS, concurrency: schema.POLL_CONCURRENCY, lockMs: schema.POLL_LOCK_MS },
     approvals: { defaultTimeoutS: schema.APPROVAL_TIMEOUT_S, retentionS: schema.APPROVAL_RETENTION_S },
     demo,
   };

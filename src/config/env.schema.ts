@@ -25,6 +25,12 @@ export class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(120_000)
   RECOGNIZE_TIMEOUT_MS = 10_000;
 
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  RECOGNIZE_BREAKER_THRESHOLD = 10;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
+  RECOGNIZE_BREAKER_HALF_OPEN_MS = 5000;
+
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   SIMULATOR_PORT = 0;
 
@@ -36,6 +42,10 @@ export class EnvSchema {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(5000)
   POLL_CONCURRENCY = 200;
+
+  // How long a poll job's lock lives; after a crash its job is polled again within about twice this.
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
+  POLL_LOCK_MS = 30_000;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(86_400)
   APPROVAL_TIMEOUT_S = 300;

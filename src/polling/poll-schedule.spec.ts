@@ -36,3 +36,12 @@ describe(nextPollAt.name, () => {
     expect(nextPollAt(1000, 500, 3000)).toBe(1500);
   });
 });
+
+describe('nextPollDelay with a Retry-After or an open circuit', () => {
+  it('never polls before the time upstream or the circuit asked for, and spreads the returns', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 60_000 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (failures, retryAfterMs, r) => {
+      const delay = nextPollDelay({ kind: 'unavailable', failures, retryAfterMs }, 1000, () => r);
+      return delay >= retryAfterMs && delay >= 1000 && delay <= Math.max(MAX_BACKOFF_MS, retryAfterMs * 1.2 + 1000);
+    }));
+  });
+});

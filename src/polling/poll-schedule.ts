@@ -1,14 +1,15 @@
 /** Longest wait between two polls while upstream fails, so that recovery is noticed soon. */
 export const MAX_BACKOFF_MS = 30_000;
 
-export type PollDelayReason = { kind: 'pending' } | { kind: 'throttled'; retryAfterMs?: number } | { kind: 'unavailable'; failures: number };
+export type PollDelayReason = { kind: 'pending' } | { kind: 'throttled'; retryAfterMs?: number } | { kind: 'unavailable'; failures: number; retryAfterMs?: number };
 
 /**
  * When to poll next, in ms from now.
  * - pending: the interval ±10 %, so approvals created together do not stay phase-locked.
  * - throttled (429): what Retry-After asked, never less than the interval.
- * - unavailable (5xx, timeout, malformed): full jitter over an exponential cap (AWS "Exponential
- *   Backoff And Jitter"), but never sooner than the interval, so an outage cannot cause a storm.
+ * - unavailable (5xx, timeout, malformed, open circuit): full jitter over an exponential cap (AWS
+ *   "Exponential Backoff And Jitter"), but never sooner than the interval nor than a Retry-After /
+ *   half-open time, so an outage cannot cause a storm.
  */
 export function nextPollDelay(reason: PollDelayReason, intervalMs: number, random: () => number = Math.random): number {
   switch (reason.kind) {
@@ -18,7 +19,11 @@ export function nextPollDelay(reason: PollDelayReason, intervalMs: number, rando
       return Math.max(intervalMs, reason.retryAfterMs ?? intervalMs * 2) + Math.round(random() * intervalMs * 0.1);
     case 'unavailable': {
       const cap = Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** Math.min(reason.failures, 16));
-      return Math.max(intervalMs, Math.round(random() * cap));
+      const backoff = Math.max(intervalMs, Math.round(random() * cap));
+      if (reason.retryAfterMs === undefined) return backoff;
+      // A 5xx's Retry-After, or an open circuit's time to half-open: never sooner, and spread out so
+      // that the polls parked by one outage do not all come back in the same instant.
+      return Math.max(backoff, reason.retryAfterMs + Math.round(random() * Math.max(intervalMs, reason.retryAfterMs * 0.2)));
     }
   }
 }

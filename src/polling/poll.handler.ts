@@ -4,7 +4,7 @@ import { ApprovalsService } from '../approvals/approvals.service';
 import { ApprovalsStore } from '../approvals/approvals.store';
 import { AppConfig } from '../config/app.config';
 import { RecognizeClient } from '../recognize/recognize.client';
-import { RecognizeError, RecognizeNotFoundError, RecognizeThrottledError } from '../recognize/recognize.errors';
+import { RecognizeError, RecognizeNotFoundError, RecognizeThrottledError, RecognizeUnavailableError } from '../recognize/recognize.errors';
 import { TelemetryService } from './telemetry.service';
 import { outcomeOf } from './poll-outcome';
 import { PollDelayReason, nextPollAt, nextPollDelay } from './poll-schedule';
@@ -47,7 +47,10 @@ export class PollHandler {
       if (err instanceof RecognizeNotFoundError) return this.end(data.approvalId, 'failed');
       if (!(err instanceof RecognizeError)) throw err;
       // Throttling and outages never end an approval early: back off and try again until the deadline.
-      reason = err instanceof RecognizeThrottledError ? { kind: 'throttled', retryAfterMs: err.retryAfterMs } : { kind: 'unavailable', failures: (data.failures ?? 0) + 1 };
+      reason =
+        err instanceof RecognizeThrottledError
+          ? { kind: 'throttled', retryAfterMs: err.retryAfterMs }
+          : { kind: 'unavailable', failures: (data.failures ?? 0) + 1, ...(err instanceof RecognizeUnavailableError && { retryAfterMs: err.retryAfterMs }) };
       this.logger.debug(`Poll of ${data.approvalId} failed (${err.code}); backing off`);
     }
 

@@ -6,9 +6,10 @@ import { POLL_QUEUE, PollJobData } from './poll.job';
 /**
  * Runs one poll, then parks the job in the delayed set until the next one: a waiting approval
  * holds no worker slot, so thousands of them need no more than `concurrency` workers.
- * Concurrency is set from config in PollingModule (a decorator cannot read it).
+ * Concurrency and lock timing are set from config in PollingModule, which then starts the worker
+ * (a decorator cannot read config, hence autorun: false).
  */
-@Processor(POLL_QUEUE)
+@Processor(POLL_QUEUE, { autorun: false })
 export class PollProcessor extends WorkerHost {
   constructor(private readonly handler: PollHandler) {
     super();

@@ -31,6 +31,21 @@ export class PollProducer {
     );
   }
 
+  /**
+   * Sends failed poll jobs of approvals that are still pending back to work. A poll job fails only
+   * after repeated crashes or errors, and a failed job keeps its id, so `follow` alone would never
+   * poll that approval again: it would stay pending past its deadline.
+   */
+  async retryFailed(isPending: (approvalId: string) => Promise<boolean>): Promise<number> {
+    let retried = 0;
+    for (const job of await this.queue.getFailed(0, 999)) {
+      if (!job || !(await isPending(job.data.approvalId))) continue;
+      await job.retry('failed');
+      retried += 1;
+    }
+    return retried;
+  }
+
   /** Stops polling now; a job that is running right now ends on its own when it sees the terminal record. */
   async stop(approvalId: string): Promise<void> {
     try {

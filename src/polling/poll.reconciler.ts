@@ -36,6 +36,8 @@ export class PollReconciler implements OnApplicationBootstrap, OnApplicationShut
         followed += ids.length;
         if (ids.length < PAGE) break;
       }
+      const retried = await this.polls.retryFailed(async (id) => (await this.store.get(id))?.status === 'pending');
+      if (retried) this.logger.warn(`Retried ${retried} failed poll jobs of pending approvals`);
     } catch (err) {
       this.logger.warn(`Reconciling poll jobs failed, will retry: ${(err as Error).message}`);
     }

@@ -13,6 +13,7 @@ import {
 import { readAuthentications, readCreated, readOperation, readPendingOperations } from './recognize.responses';
 import { CreateOperationRequest, PendingOperation, RecognizeAuthentication, RecognizeOperation } from './recognize.types';
 import { parseRetryAfter } from './retry-after';
+import { RecognizeCircuitBreaker } from './circuit-breaker';
 
 /** One finished request, for metrics: `route` is the path template, `outcome` 'ok' or the failure kind. */
 export interface RecognizeObservation {
@@ -28,6 +29,8 @@ export interface RecognizeClientOptions {
   apiKey: string;
   timeoutMs: number;
   observer?: (observation: RecognizeObservation) => void;
+  /** Per-instance circuit breaker around every call; none: every call is sent. */
+  breaker?: RecognizeCircuitBreaker;
 }
 
 /** The only code that talks to PingOne Recognize. It never retries: the poll job owns the retry policy. */
@@ -93,13 +96,17 @@ export class RecognizeClient implements OnApplicationShutdown {
     const label = `${method} ${path}`;
     const started = performance.now();
     let status: number | undefined;
-    try {
+    const call = async (): Promise<T> => {
       const response = await this.send(label, { method, url: path, ...extra });
       status = response.status;
       const failure = errorForStatus(label, response);
       if (failure) throw failure;
       const value = read(parseJson(response.data));
       if (value === undefined) throw new RecognizeUnavailableError(`${label}: upstream answered an unexpected body`, 'malformed', status);
+      return value;
+    };
+    try {
+      const value = await (this.options.breaker ? this.options.breaker.execute(label, call) : call());
       this.observe({ route, status, outcome: 'ok', durationMs: performance.now() - started });
       return value;
     } catch (error) {

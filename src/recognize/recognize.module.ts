@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app.config';
 import { SimulatorHost } from '../simulator/simulator.host';
 import { SimulatorModule } from '../simulator/simulator.module';
+import { RecognizeCircuitBreaker } from './circuit-breaker';
 import { RecognizeClient } from './recognize.client';
 
 /** Provides the RecognizeClient, pointed at RECOGNIZE_BASE_URL or at the bundled simulator. */
@@ -16,6 +17,7 @@ import { RecognizeClient } from './recognize.client';
           baseUrl: await host.baseUrl(),
           apiKey: config.recognize.apiKey,
           timeoutMs: config.recognize.requestTimeoutMs,
+          breaker: new RecognizeCircuitBreaker(config.recognize.breaker),
         }),
     },
   ],
