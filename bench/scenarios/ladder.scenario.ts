@@ -1,0 +1,96 @@
+import Redis from 'ioredis';
+import { performance } from 'node:perf_hooks';
+import { BenchContext, Channel, ChannelLatency, collectLatencies, decideAtRandomMoments, takeRandom } from '../bench.context';
+import { prefixMemory, redisCpuSeconds } from '../redis.memory';
+import { round, sleep } from '../stats';
+import { createApprovals, CreateResult } from './create.scenario';
+
+export interface StepResult {
+  pendingTarget: number;
+  intervalMs: number;
+  create: CreateResult;
+  /** Pending approvals at the start of the window; the sample is decided during it. */
+  pendingAtWindow: number;
+  expectedPollsPerSecond: number;
+  measuredPollsPerSecond: number;
+  serviceCpuPercent: number;
+  redisCpuPercent: number;
+  redis: { keys: number; bytes: number; bytesPerPending: number };
+  latency: Record<Channel, ChannelLatency | undefined>;
+  /** p50 / (interval / 2) and p99 / interval, per channel. */
+  floorRatios: Partial<Record<Channel, { p50OverHalfInterval: number; p99OverInterval: number }>>;
+  /** The poll rate held (≥ 90 % of one poll per approval per interval). */
+  sustained: boolean;
+  /** Sustained and every latency target met. */
+  keptUp: boolean;
+  verdict: string;
+}
+
+/** One step: hold `target` pending approvals, measure the poll rate, and decide a sample at random moments. */
+export async function runStep(ctx: BenchContext, redis: Redis, target: number, sseAvailable: boolean): Promise<StepResult> {
+  const { intervalMs, sample: sampleSize, windowMs } = ctx.options;
+  const create = await createApprovals(ctx, Math.max(0, target - ctx.pending.length));
+  // Let creation's burst spread into the steady rhythm of one poll per approval per interval.
+  await sleep(Math.max(2 * intervalMs, 2000));
+  const memory = await prefixMemory(redis, ctx.prefix);
+  const pendingAtWindow = ctx.pending.length;
+
+  const sample = takeRandom(ctx, Math.min(sampleSize, Math.floor(pendingAtWindow / 2)));
+  const channels: Channel[] = ['detection', 'webhook', ...(sseAvailable ? (['sse'] as const) : [])];
+  if (sseAvailable) await ctx.sse.connect(sample);
+
+  const gets0 = ctx.sim.stats().requests.get;
+  const cpu0 = ctx.service.cpuSeconds();
+  const redisCpu0 = await redisCpuSeconds(redis);
+  const t0 = performance.now();
+  await decideAtRandomMoments(ctx, sample, windowMs);
+  const elapsed = (performance.now() - t0) / 1000;
+  const gets = ctx.sim.stats().requests.get - gets0;
+  const cpu = ctx.service.cpuSeconds() - cpu0;
+  const redisCpu = (await redisCpuSeconds(redis)) - redisCpu0;
+
+  const latency = await collectLatencies(ctx, sample.map((a) => a.id), channels, 3 * intervalMs + 10_000);
+  const expected = (pendingAtWindow - sample.length / 2) / (intervalMs / 1000);
+  const measured = gets / elapsed;
+  const floorRatios: StepResult['floorRatios'] = {};
+  for (const c of channels) {
+    const l = latency[c]?.latency;
+    if (l) floorRatios[c] = { p50OverHalfInterval: round(l.p50 / (intervalMs / 2), 2), p99OverInterval: round(l.p99 / intervalMs, 2) };
+  }
+  const misses = targetMisses(latency, intervalMs);
+  const rateOk = measured >= 0.9 * expected;
+  if (!rateOk) misses.push(`poll rate ${Math.round(measured)}/s < 90 % of the ${Math.round(expected)}/s asked`);
+  return {
+    pendingTarget: target,
+    intervalMs,
+    create,
+    pendingAtWindow,
+    expectedPollsPerSecond: Math.round(expected),
+    measuredPollsPerSecond: Math.round(measured),
+    serviceCpuPercent: Math.round((100 * cpu) / elapsed),
+    redisCpuPercent: Math.round((100 * redisCpu) / elapsed),
+    redis: { ...memory, bytesPerPending: Math.round(memory.bytes / Math.max(1, pendingAtWindow)) },
+    latency,
+    floorRatios,
+    sustained: rateOk,
+    keptUp: misses.length === 0,
+    verdict: misses.length ? misses.join('; ') : 'kept up',
+  };
+}
+
+/** The latency targets: p99 ≤ interval + 250 ms and p50 ≤ interval / 2 + 50 ms, on every channel measured. */
+export function targetMisses(latency: Record<Channel, ChannelLatency | undefined>, intervalMs: number): string[] {
+  const misses: string[] = [];
+  for (const [channel, measured] of Object.entries(latency)) {
+    if (!measured) continue;
+    const l = measured.latency;
+    if (!l) {
+      if (channel !== 'webhook' && channel !== 'sse') misses.push(`no ${channel} arrived`);
+      continue;
+    }
+    if (measured.arrived < measured.expected) misses.push(`${channel}: ${measured.note}`);
+    if (l.p99 > intervalMs + 250) misses.push(`${channel} p99 ${l.p99} ms > ${intervalMs + 250} ms`);
+    if (l.p50 > intervalMs / 2 + 50) misses.push(`${channel} p50 ${l.p50} ms > ${intervalMs / 2 + 50} ms`);
+  }
+  return misses;
+}
