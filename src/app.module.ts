@@ -4,6 +4,9 @@ import { ApprovalsModule } from './approvals/approvals.module';
 import { ClientsModule } from './clients/clients.module';
 import { AppConfig } from './config/app.config';
 import { ConfigModule } from './config/config.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PollingModule } from './polling/polling.module';
 import { RedisModule, redisOptions } from './redis/redis.module';
 
@@ -14,6 +17,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule,
+        MetricsModule,
         RedisModule,
         BullModule.forRoot({
           // Workers block on Redis: they need maxRetriesPerRequest null (BullMQ's requirement).
@@ -23,6 +28,7 @@ export class AppModule {
         ClientsModule,
         ApprovalsModule,
         PollingModule,
+        HealthModule,
       ],
     };
   }

@@ -1,15 +1,19 @@
 import { INestApplication, VersioningType } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { json, NextFunction, Request, Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 import { ProblemFilter } from './common/problem.filter';
 import { UnsupportedMediaTypeError } from './common/app.errors';
 import { validationPipe } from './common/validation.pipe';
+import { mountOpenApi } from './docs/openapi';
 
 /** Largest request body accepted; the biggest valid approval request is well under it. */
 export const BODY_LIMIT = '64kb';
 
 /** Everything main.ts and the e2e tests share, so that tests run the app users run. */
 export function configureApp(app: INestApplication): INestApplication {
+  app.useLogger(app.get(Logger));
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   express.use(requireJsonBody);
@@ -17,6 +21,8 @@ export function configureApp(app: INestApplication): INestApplication {
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemFilter());
+  mountOpenApi(app);
+  mountQueueDashboard(app);
   app.enableShutdownHooks();
   return app;
 }

@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
     }
     throw err;
   }
-  const app = configureApp(await NestFactory.create(AppModule.forRoot(config), { bodyParser: false }));
+  const app = configureApp(await NestFactory.create(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true }));
   await app.listen(config.port);
   const logger = new Logger('Main');
   logger.log(`stepup-orchestrator listening on port ${config.port}`);

@@ -1,13 +1,16 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, CurrentClient } from '../clients/api-key.guard';
 import { ClientConfig } from '../clients/client.config';
+import { ApiProblems } from '../docs/api-problems.decorator';
 import { ApprovalResponse, ApprovalsService } from './approvals.service';
+import { ApprovalResponseDto } from './dto/approval-response.dto';
 import { CreateApprovalDto } from './dto/create-approval.dto';
 
 @ApiTags('approvals')
 @ApiBearerAuth()
+@ApiProblems([401, 429, 500])
 @UseGuards(ApiKeyGuard)
 @Controller({ path: 'approvals', version: '1' })
 export class ApprovalsController {
@@ -15,8 +18,12 @@ export class ApprovalsController {
 
   @Post()
   @ApiOperation({ summary: 'Ask a user to approve an operation on their phone' })
-  @ApiResponse({ status: 201, description: 'Created: the approval, pending, with its eventsUrl' })
-  @ApiResponse({ status: 200, description: 'The same request again: the existing approval' })
+  @ApiResponse({ status: 201, description: 'Created: the approval, pending, with its eventsUrl', type: ApprovalResponseDto })
+  @ApiResponse({ status: 200, description: 'The same request again: the existing approval', type: ApprovalResponseDto })
+  @ApiProblems([400, 404, 409, 413, 415, 502, 503], {
+    404: 'Recognize has no such user',
+    409: 'Same operationId with other fields, or already used upstream',
+  })
   async create(@CurrentClient() client: ClientConfig, @Body() dto: CreateApprovalDto, @Res({ passthrough: true }) res: Response): Promise<ApprovalResponse> {
     const { approval, created } = await this.approvals.create(client, dto);
     res.status(created ? HttpStatus.CREATED : HttpStatus.OK);
@@ -25,6 +32,9 @@ export class ApprovalsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Read one approval' })
+  @ApiParam({ name: 'id', description: 'The approval id (its operationId)', example: 'txn-20250521-001' })
+  @ApiResponse({ status: 200, description: 'The approval', type: ApprovalResponseDto })
+  @ApiProblems([404], { 404: 'Unknown approval, or another client’s' })
   find(@CurrentClient() client: ClientConfig, @Param('id') id: string): Promise<ApprovalResponse> {
     return this.approvals.find(client, id);
   }
@@ -32,6 +42,9 @@ export class ApprovalsController {
   @Post(':id/cancel')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Cancel a pending approval' })
+  @ApiParam({ name: 'id', description: 'The approval id (its operationId)', example: 'txn-20250521-001' })
+  @ApiResponse({ status: 200, description: 'The approval, now cancelled', type: ApprovalResponseDto })
+  @ApiProblems([404, 409], { 404: 'Unknown approval, or another client’s', 409: 'The approval is already terminal' })
   cancel(@CurrentClient() client: ClientConfig, @Param('id') id: string): Promise<ApprovalResponse> {
     return this.approvals.cancel(client, id);
   }

@@ -1,5 +1,6 @@
 import { ClientConfig } from '../clients/client.config';
 import { DemoConfig } from './demo.config';
+import { ObservabilityConfig } from './observability.config';
 
 /** The service's configuration, validated once at boot (see config.loader.ts). */
 export class AppConfig {
@@ -37,4 +38,7 @@ export class AppConfig {
     retentionS: number;
   };
   demo: DemoConfig;
+  logging: ObservabilityConfig['logging'];
+  /** Unset: no queue dashboard. */
+  admin?: ObservabilityConfig['admin'];
 }

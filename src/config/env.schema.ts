@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { LOG_LEVELS, LogLevel } from './observability.config';
 
 /** process.env as the service accepts it. Every field names a variable of the contract or of the README. */
 export class EnvSchema {
@@ -59,4 +60,30 @@ export class EnvSchema {
 
   @IsOptional() @IsString() @MinLength(1)
   DEMO_CLIENT_ID?: string;
+
+  // Observability (see observability.config.ts): structured logs and the queue dashboard's credential.
+  @IsOptional() @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL?: LogLevel;
+
+  @IsOptional() @IsIn(['true', 'false'], { message: 'LOG_PRETTY must be true or false' })
+  LOG_PRETTY?: 'true' | 'false';
+
+  @IsOptional() @IsString() @MinLength(1)
+  LOG_DESTINATION?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  ADMIN_USERNAME?: string;
+
+  @IsOptional() @IsString()
+  ADMIN_PASSWORD?: string;
+
+  // The contract requires a heartbeat at least every 30 s.
+  @IsOptional() @Type(() => Number) @IsInt() @Min(50) @Max(30_000)
+  SSE_HEARTBEAT_MS = 15_000;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
+  SSE_RETRY_MS = 3000;
+
+  @IsOptional() @IsString()
+  CORS_ORIGINS?: string;
 }

@@ -1,0 +1,61 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { APPROVAL_STATUSES, ApprovalStatus } from '../approval';
+
+export class ApprovalAuthenticationDto {
+  @ApiProperty({ description: "Recognize's result of the authentication", example: 'SUCCESS' })
+  result: string;
+
+  @ApiProperty({ description: "Recognize's error code (0 when none)", example: 0 })
+  errorCode: number;
+
+  @ApiProperty({ format: 'date-time', example: '2025-05-21T10:15:42.000Z' })
+  createdAt: string;
+
+  @ApiPropertyOptional({ enum: ['biom', 'pin'], example: 'biom' })
+  authType?: 'biom' | 'pin';
+
+  @ApiPropertyOptional({ example: 'device-7f3a' })
+  deviceId?: string;
+}
+
+/** The approval representation of the contract, as every /v1/approvals endpoint returns it. */
+export class ApprovalResponseDto {
+  @ApiProperty({ description: 'Equals operationId', example: 'txn-20250521-001' })
+  id: string;
+
+  @ApiProperty({ description: 'The Recognize operation id', example: 'txn-20250521-001' })
+  operationId: string;
+
+  @ApiProperty({ description: 'Recognize user id, upper-case hexadecimal', example: 'A1B2C3D4E5F6' })
+  userId: string;
+
+  @ApiPropertyOptional({ example: 'custom-name@example.com' })
+  externalUserId?: string;
+
+  @ApiPropertyOptional({ example: 'Approve wire transfer of $500 to account 1234' })
+  message?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { transferId: 'tr_123' } })
+  metadata?: Record<string, unknown>;
+
+  @ApiProperty({ enum: APPROVAL_STATUSES, description: 'Only pending is non-terminal', example: 'pending' })
+  status: ApprovalStatus;
+
+  @ApiProperty({ format: 'date-time', example: '2025-05-21T10:15:00.000Z' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time', example: '2025-05-21T10:20:00.000Z' })
+  expiresAt: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the approval reached its terminal status', example: '2025-05-21T10:15:42.000Z' })
+  decidedAt?: string;
+
+  @ApiPropertyOptional({ enum: ['biom', 'pin'], description: 'How the user authenticated, when Recognize reports it', example: 'biom' })
+  authType?: 'biom' | 'pin';
+
+  @ApiPropertyOptional({ type: ApprovalAuthenticationDto, description: "Recognize's record of the authentication, when available" })
+  authentication?: ApprovalAuthenticationDto;
+
+  @ApiProperty({ description: 'Path of the SSE stream of this approval, with a token that opens only it', example: '/v1/approvals/txn-20250521-001/events?token=eyJ…' })
+  eventsUrl: string;
+}
