@@ -4,6 +4,7 @@ import { ApprovalsModule } from './approvals/approvals.module';
 import { ClientsModule } from './clients/clients.module';
 import { AppConfig } from './config/app.config';
 import { ConfigModule } from './config/config.module';
+import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -29,6 +30,7 @@ export class AppModule {
         ApprovalsModule,
         PollingModule,
         HealthModule,
+        ...(config.demo.enabled ? [DemoModule] : []),
       ],
     };
   }

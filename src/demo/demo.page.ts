@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { DEMO_PAGE_SCRIPT } from './demo-page.script';
+import { DEMO_PAGE_STYLES } from './demo-page.styles';
+
+export const DEMO_DEFAULT_USER_ID = 'A1B2C3D4E5F6';
+
+export interface DemoPageOptions {
+  clientId: string;
+  /** The bundled simulator is Recognize: the phone panel can approve and reject. */
+  phone: boolean;
+}
+
+export interface RenderedPage {
+  html: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * The whole demo as one document. A fresh nonce per response lets only our own inline script and
+ * style run (the page shows text typed by users and sent back by the phone), and connect-src 'self'
+ * keeps the page talking to this service alone.
+ */
+export function renderDemoPage(options: DemoPageOptions): RenderedPage {
+  const nonce = randomBytes(16).toString('base64');
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src 'nonce-${nonce}'`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return {
+    html: page(nonce, options),
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': csp,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      // eventsUrl carries a token: keep it out of Referer headers.
+      'Referrer-Policy': 'no-referrer',
+    },
+  };
+}
+
+function page(nonce: string, { clientId, phone }: DemoPageOptions): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Step-up approval demo · Northwind Bank</title>
+<link rel="icon" href="data:,">
+<style nonce="${nonce}">${DEMO_PAGE_STYLES}</style>
+</head>
+<body data-phone="${phone}">
+<header class="topbar">
+  <div class="brand"><span class="logo" aria-hidden="true">N</span> Northwind Bank</div>
+  <div class="tag">Step-up approval demo · acting as client <code>${escapeHtml(clientId)}</code></div>
+</header>
+<main class="layout">
+  <section class="card" aria-labelledby="bank-title">
+    <h1 id="bank-title">Send a wire</h1>
+    <p class="lead">A high-risk action: the bank asks you to confirm it on your phone before the money moves.</p>
+    <form id="wire-form" autocomplete="off">
+      <div class="field">
+        <label for="user-id">User ID</label>
+        <input id="user-id" name="userId" value="${DEMO_DEFAULT_USER_ID}" spellcheck="false" required>
+      </div>
+      <div class="row">
+        <div class="field">
+          <label for="amount">Amount</label>
+          <div class="money"><span aria-hidden="true">$</span><input id="amount" name="amount" type="number" min="0.01" step="0.01" value="500" required></div>
+        </div>
+        <div class="field">
+          <label for="account">To account</label>
+          <input id="account" name="account" value="1234" spellcheck="false" required>
+        </div>
+      </div>
+      <div class="preview"><span class="label">Your phone will ask</span><strong id="message-preview"></strong></div>
+      <button id="submit" class="primary" type="submit">Send wire</button>
+    </form>
+    <div id="status" class="status" role="status" aria-live="polite" data-testid="approval-status" hidden>
+      <div class="status-icon" aria-hidden="true"></div>
+      <div>
+        <div id="status-title" class="status-title"></div>
+        <div id="status-detail"></div>
+        <div class="meta">Approval <code id="approval-id">—</code></div>
+      </div>
+    </div>
+    <ol id="timeline" class="timeline" aria-label="Events received"></ol>
+  </section>
+  <section class="phone-wrap" aria-labelledby="phone-title">
+    <div class="phone"><div class="notch"></div><div class="screen">
+      <div class="phone-head"><h2 id="phone-title">Recognize</h2><span>user <code id="phone-user">—</code></span></div>
+      ${phone ? phoneInbox() : realPhoneNote()}
+    </div></div>
+    <p class="caption">${phone ? "The user's phone, played through the bundled Recognize simulator." : 'Recognize is the real service: use the enrolled phone.'}</p>
+  </section>
+</main>
+<script nonce="${nonce}">${DEMO_PAGE_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+function phoneInbox(): string {
+  return `<ul id="inbox" class="inbox" aria-label="Pending operations"></ul>
+      <p id="inbox-empty" class="empty">Loading…</p>`;
+}
+
+function realPhoneNote(): string {
+  return `<p class="empty">This service talks to PingOne Recognize. The user approves or rejects in the Recognize app on their enrolled phone; the outcome appears on the left.</p>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
