@@ -65,7 +65,7 @@ button:disabled { opacity: .55; cursor: default; }
 .timeline code { color: var(--ink); }
 .phone-wrap { position: sticky; top: 16px; }
 .phone { background: #141824; border-radius: 40px; padding: 14px; box-shadow: 0 18px 40px rgba(20, 24, 36, .28); }
-.notch { width: 110px; height: 20px; border-radius: 0 0 14px 14px; background: #141824; margin: -14px auto 0; position: relative; z-index: 1; }
+.notch { width: 110px; height: 20px; border-radius: 0 0 14px 14px; background: #141824; margin: 0 auto; position: relative; z-index: 1; }
 .screen { background: #f7f8fc; border-radius: 28px; min-height: 520px; margin-top: -20px; padding: 34px 16px 18px; }
 .phone-head { display: flex; justify-content: space-between; align-items: baseline; margin-bottom: 12px; }
 .phone-head h2 { font-size: 17px; margin: 0; }
