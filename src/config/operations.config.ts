@@ -1,0 +1,69 @@
+/** What one process runs: the HTTP API, the queue workers, or both (the default). */
+export type ProcessRole = 'api' | 'worker' | 'all';
+
+export const PROCESS_ROLES: ProcessRole[] = ['api', 'worker', 'all'];
+
+/** Roles, shutdown, rate limits and Redis Cluster: how the service is operated and scaled. */
+export interface OperationsConfig {
+  role: ProcessRole;
+  /** Whether this process runs the BullMQ workers (poll, delivery). */
+  runsWorkers: boolean;
+  /** Whether this process serves the /v1 API (a worker serves only health and metrics). */
+  servesApi: boolean;
+  /** Bound of a graceful shutdown; the process is forced to exit after it. */
+  shutdownTimeoutMs: number;
+  rateLimit: {
+    perClientPerMinute: number;
+    userMaxPending: number;
+    userMaxCreationsPerMinute: number;
+  };
+  /** Seed nodes of a Redis Cluster; undefined: a single Redis at REDIS_URL. */
+  clusterNodes?: { host: string; port: number }[];
+}
+
+export interface OperationsEnv {
+  REDIS_PREFIX: string;
+  ROLE: ProcessRole;
+  SHUTDOWN_TIMEOUT_MS: number;
+  RATE_LIMIT_PER_CLIENT_PER_MINUTE: number;
+  USER_MAX_PENDING: number;
+  USER_MAX_CREATIONS_PER_MINUTE: number;
+  REDIS_CLUSTER_NODES?: string;
+}
+
+/**
+ * A prefix whose first `{…}` hash tag is non-empty puts every key in one Cluster slot, which the
+ * multi-key Lua scripts and BullMQ require.
+ */
+const HASH_TAGGED = /^[^{}]*\{[^{}]+\}/;
+const NODE = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/;
+
+export function resolveOperations(env: OperationsEnv, problems: string[]): OperationsConfig {
+  const clusterNodes = parseClusterNodes(env.REDIS_CLUSTER_NODES, problems);
+  if (clusterNodes && !HASH_TAGGED.test(env.REDIS_PREFIX)) {
+    problems.push('REDIS_PREFIX must contain a hash tag such as {stepup} when REDIS_CLUSTER_NODES is set');
+  }
+  return {
+    role: env.ROLE,
+    runsWorkers: env.ROLE !== 'api',
+    servesApi: env.ROLE !== 'worker',
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    rateLimit: {
+      perClientPerMinute: env.RATE_LIMIT_PER_CLIENT_PER_MINUTE,
+      userMaxPending: env.USER_MAX_PENDING,
+      userMaxCreationsPerMinute: env.USER_MAX_CREATIONS_PER_MINUTE,
+    },
+    clusterNodes,
+  };
+}
+
+function parseClusterNodes(raw: string | undefined, problems: string[]): OperationsConfig['clusterNodes'] {
+  if (raw === undefined) return undefined;
+  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const nodes = entries.map((e) => NODE.exec(e)).filter((m): m is RegExpExecArray => m !== null && Number(m[2]) > 0 && Number(m[2]) <= 65535);
+  if (entries.length === 0 || nodes.length !== entries.length) {
+    problems.push('REDIS_CLUSTER_NODES must be a comma-separated list of host:port');
+    return undefined;
+  }
+  return nodes.map((m) => ({ host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) }));
+}

@@ -1,0 +1,64 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { WorkerHost } from '@nestjs/bullmq';
+import { DiscoveryService, HttpAdapterHost } from '@nestjs/core';
+import type { Server } from 'node:http';
+import { AppConfig } from '../config/app.config';
+
+/** Share of SHUTDOWN_TIMEOUT_MS given to running jobs; the rest is left for closing connections. */
+const DRAIN_SHARE = 0.7;
+
+/**
+ * The first step of a shutdown (SIGTERM, SIGINT or app.close()), before Nest closes the HTTP
+ * server and Redis: stop accepting connections at once, then let running jobs finish, within a
+ * bound. A job still running after it is left to BullMQ's stalled-job recovery on another worker.
+ * SSE streams are closed by their hub in the same phase, with a `retry:` hint.
+ */
+@Injectable()
+export class GracefulShutdown implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(GracefulShutdown.name);
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly discovery: DiscoveryService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    const started = Date.now();
+    this.logger.log(`Shutting down${signal ? ` on ${signal}` : ''}: no new connections, finishing running jobs`);
+    this.stopAccepting();
+    await this.drainWorkers(this.config.operations.shutdownTimeoutMs * DRAIN_SHARE);
+    this.logger.log(`Running jobs finished after ${Date.now() - started} ms`);
+  }
+
+  private stopAccepting(): void {
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    if (!server?.listening) return;
+    // Stops listening now; requests in flight complete. Nest awaits the close later in the shutdown.
+    server.close();
+    server.closeIdleConnections();
+  }
+
+  private async drainWorkers(boundMs: number): Promise<void> {
+    const workers = this.discovery
+      .getProviders()
+      .map((wrapper) => wrapper.instance as unknown)
+      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
+      .flatMap((host) => {
+        try {
+          return [host.worker];
+        } catch {
+          return []; // a processor whose worker was never created (not this process's role)
+        }
+      });
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), boundMs)));
+    const closed = Promise.all(workers.map((w) => w.close())).then(() => 'closed' as const);
+    const outcome = await Promise.race([closed, bound]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.logger.warn(`Jobs still running after ${Math.round(boundMs)} ms: leaving them to stalled-job recovery`);
+      await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
+    }
+  }
+}

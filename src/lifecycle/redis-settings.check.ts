@@ -1,0 +1,59 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import Redis from 'ioredis';
+import { REDIS } from '../redis/redis.module';
+
+/**
+ * BullMQ and the approval store lose data silently if Redis evicts keys, and a restart without
+ * persistence loses every pending approval and queued job. Warn at start when Redis says so;
+ * managed Redis often disables CONFIG, in which case the operator has to check by hand.
+ */
+@Injectable()
+export class RedisSettingsCheck implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RedisSettingsCheck.name);
+
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  onApplicationBootstrap(): void {
+    void this.check();
+  }
+
+  async check(): Promise<string[]> {
+    let settings: Record<string, string>;
+    try {
+      settings = {
+        ...(await this.read('maxmemory-policy')),
+        ...(await this.read('appendonly')),
+        ...(await this.read('save')),
+      };
+    } catch (err) {
+      this.logger.warn(`Could not read the Redis configuration (${(err as Error).message}): make sure maxmemory-policy is noeviction and persistence is on`);
+      return [];
+    }
+    const warnings = redisSettingsWarnings(settings);
+    warnings.forEach((w) => this.logger.warn(w));
+    return warnings;
+  }
+
+  private async read(name: string): Promise<Record<string, string>> {
+    const reply = (await this.redis.config('GET', name)) as string[];
+    const pairs: Record<string, string> = {};
+    for (let i = 0; i + 1 < reply.length; i += 2) pairs[reply[i]] = reply[i + 1];
+    return pairs;
+  }
+}
+
+export function redisSettingsWarnings(settings: Record<string, string>): string[] {
+  const warnings: string[] = [];
+  const policy = settings['maxmemory-policy'];
+  if (policy !== undefined && policy !== 'noeviction') {
+    warnings.push(`Redis maxmemory-policy is ${policy}: set it to noeviction, or Redis may evict approvals and queued jobs under memory pressure`);
+  }
+  const aof = settings.appendonly;
+  const snapshots = settings.save;
+  if (aof === 'no' && snapshots !== undefined && snapshots.trim() === '') {
+    warnings.push('Redis persists nothing (appendonly no, no save points): a Redis restart loses every pending approval and queued job; enable appendonly');
+  } else if (aof === 'no') {
+    warnings.push('Redis appendonly is off: a Redis restart loses what changed since the last snapshot; enable appendonly (everysec)');
+  }
+  return warnings;
+}

@@ -1,0 +1,49 @@
+import Redis, { Cluster, RedisOptions } from 'ioredis';
+import { AppConfig } from '../config/app.config';
+import { redisOptions } from './redis.module';
+
+/** One BullMQ Cluster connection per configuration (per application). */
+const sharedClusters = new WeakMap<AppConfig, Cluster>();
+
+/**
+ * A connection to wherever the service keeps its data: the single Redis at REDIS_URL, or a Redis
+ * Cluster seeded by REDIS_CLUSTER_NODES (credentials and TLS still come from REDIS_URL). Every key
+ * shares the prefix's hash tag in Cluster mode, so multi-key scripts stay in one slot.
+ * Typed as Redis: a Cluster answers the same commands the service uses.
+ */
+export function createRedisConnection(config: AppConfig, overrides: RedisOptions = {}): Redis {
+  const nodes = config.operations.clusterNodes;
+  const options = { ...redisOptions(config), ...overrides };
+  if (!nodes) return new Redis(options);
+  const { host: _host, port: _port, db: _db, retryStrategy, ...nodeOptions } = options;
+  const cluster = new Cluster(nodes, {
+    redisOptions: nodeOptions,
+    clusterRetryStrategy: retryStrategy,
+    // Scripts and MULTI need to reach the slot's master: no reads from replicas.
+    scaleReads: 'master',
+    enableOfflineQueue: options.enableOfflineQueue ?? true,
+  });
+  return cluster as unknown as Redis;
+}
+
+/**
+ * BullMQ's connection: options from which it opens its own connections (single Redis), or a shared
+ * Cluster instance that BullMQ duplicates for each worker's blocking connection. Workers block on
+ * Redis, so retries per request must be unlimited (BullMQ's requirement).
+ */
+export function bullConnection(config: AppConfig): RedisOptions | Cluster {
+  if (!config.operations.clusterNodes) return { ...redisOptions(config), maxRetriesPerRequest: null };
+  let cluster = sharedClusters.get(config);
+  if (!cluster) {
+    cluster = createRedisConnection(config, { maxRetriesPerRequest: null }) as unknown as Cluster;
+    sharedClusters.set(config, cluster);
+  }
+  return cluster;
+}
+
+/** BullMQ never closes a connection it was handed: the shared Cluster is closed with our own client. */
+export async function closeBullConnection(config: AppConfig): Promise<void> {
+  const cluster = sharedClusters.get(config);
+  sharedClusters.delete(config);
+  await cluster?.quit().catch(() => cluster.disconnect());
+}
