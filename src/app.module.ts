@@ -10,6 +10,7 @@ import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PollingModule } from './polling/polling.module';
 import { RedisModule, redisOptions } from './redis/redis.module';
+import { SseModule } from './events/sse.module';
 
 @Module({})
 export class AppModule {
@@ -29,6 +30,7 @@ export class AppModule {
         ClientsModule,
         ApprovalsModule,
         PollingModule,
+        SseModule,
         HealthModule,
         ...(config.demo.enabled ? [DemoModule] : []),
       ],

@@ -6,6 +6,7 @@ import { mountQueueDashboard } from './admin/queue-dashboard';
 import { ProblemFilter } from './common/problem.filter';
 import { UnsupportedMediaTypeError } from './common/app.errors';
 import { validationPipe } from './common/validation.pipe';
+import { AppConfig } from './config/app.config';
 import { mountOpenApi } from './docs/openapi';
 
 /** Largest request body accepted; the biggest valid approval request is well under it. */
@@ -16,6 +17,7 @@ export function configureApp(app: INestApplication): INestApplication {
   app.useLogger(app.get(Logger));
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
+  enableCors(app);
   express.use(requireJsonBody);
   express.use(json({ limit: BODY_LIMIT }));
   app.enableVersioning({ type: VersioningType.URI });
@@ -25,6 +27,22 @@ export function configureApp(app: INestApplication): INestApplication {
   mountQueueDashboard(app);
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * CORS for the configured frontend origins (CORS_ORIGINS), so that a page on another origin can open
+ * eventsUrl with EventSource. No credentials: the token in the URL is the browser's only authority.
+ */
+function enableCors(app: INestApplication): void {
+  const origins = app.get(AppConfig).sse.corsOrigins;
+  if (!origins.length) return;
+  app.enableCors({
+    origin: origins.includes('*') ? '*' : origins,
+    methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
+    credentials: false,
+    maxAge: 600,
+  });
 }
 
 /** A request that carries a body must say it is JSON: anything else is a 415, before any parsing. */

@@ -1,5 +1,6 @@
 import { ClientConfig } from '../clients/client.config';
 import { DemoConfig } from './demo.config';
+import { SseConfig } from './sse.config';
 import { ObservabilityConfig } from './observability.config';
 
 /** The service's configuration, validated once at boot (see config.loader.ts). */
@@ -41,4 +42,5 @@ export class AppConfig {
   logging: ObservabilityConfig['logging'];
   /** Unset: no queue dashboard. */
   admin?: ObservabilityConfig['admin'];
+  sse: SseConfig;
 }

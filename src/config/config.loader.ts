@@ -7,6 +7,7 @@ import { AppConfig } from './app.config';
 import { resolveDemo } from './demo.config';
 import { resolveObservability } from './observability.config';
 import { EnvSchema } from './env.schema';
+import { resolveSse } from './sse.config';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -44,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const demo = resolveDemo(schema, production, clients, DEVELOPMENT_CLIENT, problems);
   const observability = resolveObservability(schema, problems);
+  const sse = resolveSse(schema, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     approvals: { defaultTimeoutS: schema.APPROVAL_TIMEOUT_S, retentionS: schema.APPROVAL_RETENTION_S },
     demo,
     ...observability,
+    sse,
   };
 }
 

@@ -1,0 +1,43 @@
+/** Server-Sent Events and the browser origins allowed to open them. */
+export interface SseConfig {
+  /** Interval of the comment heartbeat on every stream (the contract requires one at least every 30 s). */
+  heartbeatMs: number;
+  /** The `retry:` sent on connect: how long a browser waits before reconnecting. */
+  retryMs: number;
+  /** Origins allowed by CORS (`*`: any); empty: no CORS headers. */
+  corsOrigins: string[];
+}
+
+export interface SseEnv {
+  SSE_HEARTBEAT_MS: number;
+  SSE_RETRY_MS: number;
+  CORS_ORIGINS?: string;
+}
+
+export function resolveSse(env: SseEnv, problems: string[]): SseConfig {
+  return { heartbeatMs: env.SSE_HEARTBEAT_MS, retryMs: env.SSE_RETRY_MS, corsOrigins: parseOrigins(env.CORS_ORIGINS, problems) };
+}
+
+/** Comma-separated origins such as `https://bank.example,http://localhost:5173`, or `*`. */
+function parseOrigins(raw: string | undefined, problems: string[]): string[] {
+  const items = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const origins: string[] = [];
+  for (const item of items) {
+    if (item === '*') {
+      origins.push(item);
+      continue;
+    }
+    let url: URL | undefined;
+    try {
+      url = new URL(item);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== item.replace(/\/$/, '')) {
+      problems.push('CORS_ORIGINS must be a comma-separated list of origins (scheme://host[:port]) or *');
+      return [];
+    }
+    origins.push(url.origin);
+  }
+  return origins;
+}

@@ -1,0 +1,30 @@
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ApiProblems } from '../docs/api-problems.decorator';
+import { EventsService } from './events.service';
+
+/** The SSE stream is written by hand on the response (@Res): headers only after every check has passed. */
+@ApiTags('events')
+@ApiBearerAuth()
+@Controller({ path: 'approvals', version: '1' })
+export class EventsController {
+  constructor(private readonly events: EventsService) {}
+
+  @Get(':id/events')
+  @ApiOperation({ summary: "Follow an approval's events (Server-Sent Events) until its terminal event" })
+  @ApiProduces('text/event-stream')
+  @ApiQuery({ name: 'token', required: false, description: 'The token of eventsUrl, instead of the Authorization header' })
+  @ApiQuery({ name: 'lastEventId', required: false, description: 'Replay only the events after this id (first connect)' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Replay only the events after this id (sent by a reconnecting EventSource)' })
+  @ApiResponse({ status: 200, description: 'id: <n>, event: approval.<status>, data: the event object; ends after the terminal event' })
+  @ApiResponse({ status: 204, description: 'Reconnect after the terminal event (Last-Event-ID is the last id): nothing more will come' })
+  @ApiProblems([400, 401, 404, 500], {
+    400: 'Last-Event-ID or lastEventId is not an event id',
+    401: 'Missing or invalid API key, or an invalid, expired or other approval’s token',
+    404: 'Unknown approval, or another client’s',
+  })
+  follow(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    return this.events.follow(request, response, id);
+  }
+}

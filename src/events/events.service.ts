@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { isTerminal } from '../approvals/approval';
+import { ApprovalsStore } from '../approvals/approvals.store';
+import { ApprovalNotFoundError, InvalidRequestError, UnauthenticatedError } from '../common/app.errors';
+import { bearerToken } from '../clients/api-key.guard';
+import { ClientsRegistry } from '../clients/clients.registry';
+import { EventsTokenService } from './events-token.service';
+import { SseHub } from './sse.hub';
+
+/**
+ * Who may follow an approval, and from where. Everything here is decided before the hub writes the
+ * 200 and the stream headers, so refusals are ordinary problem+json answers.
+ */
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly clients: ClientsRegistry,
+    private readonly tokens: EventsTokenService,
+    private readonly store: ApprovalsStore,
+    private readonly hub: SseHub,
+  ) {}
+
+  async follow(request: Request, response: Response, approvalId: string): Promise<void> {
+    const clientId = this.authenticate(request, approvalId);
+    const afterSeq = lastEventIdOf(request);
+    const record = await this.store.get(approvalId);
+    // Another client's approval does not exist for this client: same answer as an unknown id.
+    if (!record || record.clientId !== clientId) throw new ApprovalNotFoundError(approvalId);
+    if (isTerminal(record.status) && afterSeq >= ((await this.store.lastEvent(approvalId))?.seq ?? 0)) {
+      // A browser reconnecting after the terminal event: 204 is the one answer that stops EventSource retrying.
+      response.status(204).end();
+      return;
+    }
+    await this.hub.open(response, approvalId, afterSeq);
+  }
+
+  /**
+   * The owner's API key, else the eventsUrl token (EventSource cannot send headers). A token opens only
+   * the approval it was issued for: for any other id it is simply invalid.
+   */
+  private authenticate(request: Request, approvalId: string): string {
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      const key = bearerToken(authorization);
+      const client = key ? this.clients.findByApiKey(key) : undefined;
+      if (client) return client.id;
+      throw new UnauthenticatedError('Invalid API key: send Authorization: Bearer <apiKey>, or the token of eventsUrl');
+    }
+    const token = request.query.token;
+    if (token === undefined) throw new UnauthenticatedError('Missing credentials: send Authorization: Bearer <apiKey>, or the token of eventsUrl');
+    const clientId = typeof token === 'string' ? this.tokens.verify(token, approvalId) : undefined;
+    if (!clientId) throw new UnauthenticatedError('Invalid or expired events token');
+    return clientId;
+  }
+}
+
+/** Last-Event-ID header (a reconnecting browser), else the lastEventId query parameter (a first connect); 0: everything. */
+function lastEventIdOf(request: Request): number {
+  const header = request.headers['last-event-id'];
+  const query = request.query.lastEventId;
+  const [field, raw] = header !== undefined && header !== '' ? ['Last-Event-ID', header] : ['lastEventId', query];
+  if (raw === undefined || raw === '') return 0;
+  if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw.trim())) {
+    throw new InvalidRequestError(`${field} must be the id of an event of this approval (1, 2, 3 …)`, [
+      { field, message: 'must be a non-negative integer' },
+    ]);
+  }
+  return Number(raw.trim());
+}
