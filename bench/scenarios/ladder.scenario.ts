@@ -15,7 +15,8 @@ export interface StepResult {
   measuredPollsPerSecond: number;
   serviceCpuPercent: number;
   redisCpuPercent: number;
-  redis: { keys: number; bytes: number; bytesPerPending: number };
+  /** Bytes and keys the step's new pending approvals added (decided ones from earlier steps excluded). */
+  redis: { keys: number; bytes: number; created: number; bytesPerPending: number };
   latency: Record<Channel, ChannelLatency | undefined>;
   /** p50 / (interval / 2) and p99 / interval, per channel. */
   floorRatios: Partial<Record<Channel, { p50OverHalfInterval: number; p99OverInterval: number }>>;
@@ -29,6 +30,7 @@ export interface StepResult {
 /** One step: hold `target` pending approvals, measure the poll rate, and decide a sample at random moments. */
 export async function runStep(ctx: BenchContext, redis: Redis, target: number, sseAvailable: boolean): Promise<StepResult> {
   const { intervalMs, sample: sampleSize, windowMs } = ctx.options;
+  const before = await prefixMemory(redis, ctx.prefix);
   const create = await createApprovals(ctx, Math.max(0, target - ctx.pending.length));
   // Let creation's burst spread into the steady rhythm of one poll per approval per interval.
   await sleep(Math.max(2 * intervalMs, 2000));
@@ -69,7 +71,12 @@ export async function runStep(ctx: BenchContext, redis: Redis, target: number, s
     measuredPollsPerSecond: Math.round(measured),
     serviceCpuPercent: Math.round((100 * cpu) / elapsed),
     redisCpuPercent: Math.round((100 * redisCpu) / elapsed),
-    redis: { ...memory, bytesPerPending: Math.round(memory.bytes / Math.max(1, pendingAtWindow)) },
+    redis: {
+      keys: memory.keys - before.keys,
+      bytes: memory.bytes - before.bytes,
+      created: create.count,
+      bytesPerPending: Math.round((memory.bytes - before.bytes) / Math.max(1, create.count)),
+    },
     latency,
     floorRatios,
     sustained: rateOk,

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { BenchContext, Channel, ChannelLatency, collectLatencies, decideAtRandomMoments, takeRandom } from '../bench.context';
-import { round, sleep } from '../stats';
+import { LatencySummary, round, sleep, summarize } from '../stats';
 import { SseClients } from '../sse.clients';
 
 export interface SseScaleResult {
@@ -13,6 +13,8 @@ export interface SseScaleResult {
   serviceRssAfter: number;
   bytesPerConnection: number;
   fanOut: Record<Channel, ChannelLatency | undefined>;
+  /** Terminal event stored in Redis → SSE event at the client: the hub's own share, without the poll wait. */
+  hubDelay?: LatencySummary;
 }
 
 /** Holds one stream per pending approval (up to the target), reads the memory they cost, then decides a sample among them. */
@@ -39,7 +41,10 @@ export async function runSseScale(ctx: BenchContext, webhooks: boolean): Promise
   await decideAtRandomMoments(scaleCtx, sample, windowMs);
   const fanOut = await collectLatencies(scaleCtx, ids, channels, 3 * intervalMs + 10_000);
   clients.closeAll();
+  const stored = ctx.watcher.arrivals;
+  const hubDelay = summarize(ids.filter((id) => stored.has(id) && clients.arrivals.has(id)).map((id) => clients.arrivals.get(id)! - stored.get(id)!));
   return {
+    ...(hubDelay && { hubDelay }),
     asked: followed.length,
     open,
     failed: clients.failed,
