@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app.config';
-import { redisOptions } from '../redis/redis.module';
+import { createRedisConnection } from '../redis/redis.connection';
 import { RedisKeys } from '../redis/redis.keys';
 
 /** What the subscriber hands over: every entry of the event stream, and the news that some may have been missed. */
@@ -45,8 +45,8 @@ export class EventStreamSubscriber implements OnApplicationShutdown {
 
   /** Starts reading at the current end of the stream, resolved to a concrete id before any follower exists. */
   async start(listener: EventStreamListener): Promise<void> {
-    this.reader = new Redis({
-      ...redisOptions(this.config),
+    // Its own connection (a Cluster client under REDIS_CLUSTER_NODES): a blocking XREAD must not hold up other commands.
+    this.reader = createRedisConnection(this.config, {
       connectionName: this.connectionName,
       // 0: a read in flight when the connection drops is rejected (not silently re-sent), so the loop
       // can check for a gap before it reads again.
