@@ -23,7 +23,7 @@ export const DEMO_PAGE_SCRIPT = String.raw`
   var form = $('wire-form'), userInput = $('user-id'), amountInput = $('amount'), accountInput = $('account');
   var preview = $('message-preview'), submit = $('submit');
   var statusBox = $('status'), statusTitle = $('status-title'), statusDetail = $('status-detail');
-  var approvalId = $('approval-id'), timeline = $('timeline');
+  var approvalId = $('approval-id'), expiry = $('approval-expiry'), timeline = $('timeline');
   var stream = null, busy = false;
 
   function message() {
@@ -91,6 +91,7 @@ export const DEMO_PAGE_SCRIPT = String.raw`
     stream = null;
     timeline.replaceChildren();
     approvalId.textContent = '—';
+    expiry.textContent = '';
     busy = true;
     refreshForm();
     show('creating');
@@ -103,6 +104,7 @@ export const DEMO_PAGE_SCRIPT = String.raw`
       if (!response.ok) return show('error', await problemOf(response));
       var approval = await response.json();
       approvalId.textContent = approval.id;
+      expiry.textContent = ' · expires at ' + new Date(approval.expiresAt).toLocaleTimeString();
       show('pending');
       follow(approval);
       phone.refresh();

@@ -81,4 +81,5 @@ button:disabled { opacity: .55; cursor: default; }
 .request .error { color: var(--rejected); font-size: 12px; margin-top: 8px; }
 .empty { color: var(--muted); text-align: center; font-size: 13px; margin: 48px 12px; }
 .caption { color: var(--muted); font-size: 12px; text-align: center; margin: 12px 8px 0; }
+@media (max-width: 820px) { .phone-wrap { position: static; width: 100%; max-width: 340px; justify-self: center; } }
 `;

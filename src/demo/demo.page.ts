@@ -87,7 +87,7 @@ function page(nonce: string, { clientId, phone }: DemoPageOptions): string {
       <div>
         <div id="status-title" class="status-title"></div>
         <div id="status-detail"></div>
-        <div class="meta">Approval <code id="approval-id">—</code></div>
+        <div class="meta">Approval <code id="approval-id">—</code><span id="approval-expiry"></span></div>
       </div>
     </div>
     <ol id="timeline" class="timeline" aria-label="Events received"></ol>
