@@ -9,7 +9,10 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PollingModule } from './polling/polling.module';
-import { RedisModule, redisOptions } from './redis/redis.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { RateLimitModule } from './ratelimit/ratelimit.module';
+import { bullConnection } from './redis/redis.connection';
+import { RedisModule } from './redis/redis.module';
 import { SseModule } from './events/sse.module';
 
 @Module({})
@@ -23,15 +26,17 @@ export class AppModule {
         MetricsModule,
         RedisModule,
         BullModule.forRoot({
-          // Workers block on Redis: they need maxRetriesPerRequest null (BullMQ's requirement).
-          connection: { ...redisOptions(config), maxRetriesPerRequest: null },
+          // A single Redis or a Cluster (REDIS_CLUSTER_NODES); see bullConnection.
+          connection: bullConnection(config),
           prefix: config.redis.prefix,
         }),
         ClientsModule,
+        RateLimitModule,
+        LifecycleModule,
         ApprovalsModule,
         PollingModule,
-        SseModule,
         HealthModule,
+        SseModule,
         ...(config.demo.enabled ? [DemoModule] : []),
       ],
     };

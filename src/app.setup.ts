@@ -6,8 +6,9 @@ import { mountQueueDashboard } from './admin/queue-dashboard';
 import { ProblemFilter } from './common/problem.filter';
 import { UnsupportedMediaTypeError } from './common/app.errors';
 import { validationPipe } from './common/validation.pipe';
-import { AppConfig } from './config/app.config';
+import { workerOnlyRoutes } from './lifecycle/process-roles';
 import { mountOpenApi } from './docs/openapi';
+import { AppConfig } from './config/app.config';
 
 /** Largest request body accepted; the biggest valid approval request is well under it. */
 export const BODY_LIMIT = '64kb';
@@ -18,6 +19,7 @@ export function configureApp(app: INestApplication): INestApplication {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   enableCors(app);
+  express.use(workerOnlyRoutes(app.get(AppConfig)));
   express.use(requireJsonBody);
   express.use(json({ limit: BODY_LIMIT }));
   app.enableVersioning({ type: VersioningType.URI });
@@ -25,7 +27,8 @@ export function configureApp(app: INestApplication): INestApplication {
   app.useGlobalFilters(new ProblemFilter());
   mountOpenApi(app);
   mountQueueDashboard(app);
-  app.enableShutdownHooks();
+  // process.exit(0) once every hook has run: a clean SIGTERM ends with code 0, not by the signal.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   return app;
 }
 

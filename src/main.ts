@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/config.loader';
+import { exitAfterShutdownTimeout } from './lifecycle/process-roles';
 
 async function bootstrap(): Promise<void> {
   let config;
@@ -16,6 +17,7 @@ async function bootstrap(): Promise<void> {
     throw err;
   }
   const app = configureApp(await NestFactory.create(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true }));
+  exitAfterShutdownTimeout(config.operations.shutdownTimeoutMs);
   await app.listen(config.port);
   const logger = new Logger('Main');
   logger.log(`stepup-orchestrator listening on port ${config.port}`);

@@ -10,6 +10,7 @@ import {
 import { AppConfig } from '../config/app.config';
 import { ClientConfig } from '../clients/client.config';
 import { PollProducer } from '../polling/poll.producer';
+import { UserLimitsService } from '../ratelimit/user-limits.service';
 import { RecognizeClient } from '../recognize/recognize.client';
 import {
   RecognizeBadRequestError,
@@ -45,6 +46,7 @@ export class ApprovalCreationService {
     private readonly recognize: RecognizeClient,
     private readonly polls: PollProducer,
     private readonly config: AppConfig,
+    private readonly userLimits: UserLimitsService,
   ) {}
 
   async create(client: ClientConfig, dto: CreateApprovalDto): Promise<CreationResult> {
@@ -65,7 +67,11 @@ export class ApprovalCreationService {
     const heldBy = await this.store.reserve(id, owner, RESERVATION_TTL_MS);
     if (heldBy !== null && heldBy !== owner) throw conflict(id);
 
-    await this.createUpstream(id, userId, dto, heldBy === owner);
+    await this.admitForUser(id, userId, dto);
+    await this.createUpstream(id, userId, dto, heldBy === owner).catch(async (err: unknown) => {
+      await this.userLimits.release(userId, id).catch(() => undefined);
+      throw err;
+    });
 
     const now = new Date();
     const record: ApprovalRecord = {
@@ -92,6 +98,17 @@ export class ApprovalCreationService {
     // If this fails the reconciler schedules the poll: the approval is stored, so it will be followed.
     await this.polls.follow([id]).catch((err: Error) => this.logger.warn(`Poll of ${id} not scheduled yet: ${err.message}`));
     return { record, created: true };
+  }
+
+  /** Per-user limits come before Recognize is asked: every creation there pushes to the user's phone. */
+  private async admitForUser(id: string, userId: string, dto: CreateApprovalDto): Promise<void> {
+    const expiresAtMs = Date.now() + (dto.timeoutSeconds ?? this.config.approvals.defaultTimeoutS) * 1000;
+    try {
+      await this.userLimits.admit(userId, id, expiresAtMs);
+    } catch (err) {
+      await this.store.releaseReservation(id);
+      throw err;
+    }
   }
 
   private async createUpstream(id: string, userId: string, dto: CreateApprovalDto, retryOfOurs: boolean): Promise<void> {

@@ -35,6 +35,7 @@ export class PollingModule implements OnApplicationBootstrap {
     });
     // The lock manager copied the options when the worker was built; rebuild it before the first job.
     (worker as unknown as { createLockManager(): void }).createLockManager();
-    worker.run().catch((err: Error) => worker.emit('error', err));
+    // ROLE=api: the queue is used to schedule polls, but this process runs none.
+    if (this.config.operations.runsWorkers) worker.run().catch((err: Error) => worker.emit('error', err));
   }
 }

@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
 import { AppConfig } from '../config/app.config';
+import { closeBullConnection, createRedisConnection } from './redis.connection';
 import { RedisKeys } from './redis.keys';
 
 export const REDIS = Symbol('REDIS');
@@ -22,9 +23,10 @@ export function redisOptions(config: AppConfig): RedisOptions {
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly config: AppConfig) {}
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeBullConnection(this.config);
   }
 }
 
@@ -37,7 +39,7 @@ class RedisCloser implements OnApplicationShutdown {
       useFactory: (config: AppConfig) => {
         const logger = new Logger('Redis');
         // Commands issued during an outage fail after one reconnect attempt instead of hanging a request.
-        const redis = new Redis({ ...redisOptions(config), maxRetriesPerRequest: 1, lazyConnect: false });
+        const redis = createRedisConnection(config, { maxRetriesPerRequest: 1, lazyConnect: false });
         redis.on('error', (err: Error) => logger.warn(`Redis connection problem: ${err.message}`));
         return redis;
       },
