@@ -69,7 +69,15 @@ describe('error responses', () => {
     expect(logged).toMatchObject({ level: 50, err: { type: 'TypeError', message: INTERNAL_DETAIL } });
   });
 
-  it.each([
+  interface ProblemRequest {
+    method: string;
+    path: string;
+    body?: string;
+    type?: string;
+    auth: boolean;
+  }
+
+  it.each<[string, ProblemRequest, number, string]>([
     ['400 with the fields at fault', { method: 'POST', path: '/v1/approvals', body: '{"userId":"not-hex","colour":"red"}', auth: true }, 400, 'invalid_request'],
     ['400 for malformed JSON', { method: 'POST', path: '/v1/approvals', body: '{"userId":', auth: true }, 400, 'invalid_request'],
     ['401 without a key', { method: 'GET', path: '/v1/approvals/x', auth: false }, 401, 'unauthenticated'],

@@ -36,9 +36,15 @@ class RedisRelay {
   }
 }
 
-async function ready(t: TestApp): Promise<{ status: number; body: { status: string; error?: Record<string, unknown>; info?: Record<string, unknown> } }> {
+interface HealthReport {
+  status: string;
+  error?: Record<string, unknown>;
+  info?: Record<string, unknown>;
+}
+
+async function ready(t: TestApp): Promise<{ status: number; body: HealthReport }> {
   const response = await fetch(`${t.url}/health/ready`);
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as HealthReport };
 }
 
 describe('readiness', () => {
