@@ -1,5 +1,6 @@
 import { ClientConfig } from '../clients/client.config';
 import { DemoConfig } from './demo.config';
+import { OperationsConfig } from './operations.config';
 import { SseConfig } from './sse.config';
 import { ObservabilityConfig } from './observability.config';
 
@@ -39,6 +40,7 @@ export class AppConfig {
     retentionS: number;
   };
   demo: DemoConfig;
+  operations: OperationsConfig;
   logging: ObservabilityConfig['logging'];
   /** Unset: no queue dashboard. */
   admin?: ObservabilityConfig['admin'];

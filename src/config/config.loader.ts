@@ -5,6 +5,7 @@ import { ClientConfig } from '../clients/client.config';
 import { ClientList } from '../clients/clients.schema';
 import { AppConfig } from './app.config';
 import { resolveDemo } from './demo.config';
+import { resolveOperations } from './operations.config';
 import { resolveObservability } from './observability.config';
 import { EnvSchema } from './env.schema';
 import { resolveSse } from './sse.config';
@@ -44,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('RECOGNIZE_API_KEY is required when RECOGNIZE_BASE_URL is set');
   }
   const demo = resolveDemo(schema, production, clients, DEVELOPMENT_CLIENT, problems);
+  const operations = resolveOperations(schema, problems);
   const observability = resolveObservability(schema, problems);
   const sse = resolveSse(schema, problems);
   if (problems.length) throw new ConfigError(problems);
@@ -64,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     polling: { intervalMs: schema.POLL_INTERVAL_MS, concurrency: schema.POLL_CONCURRENCY, lockMs: schema.POLL_LOCK_MS },
     approvals: { defaultTimeoutS: schema.APPROVAL_TIMEOUT_S, retentionS: schema.APPROVAL_RETENTION_S },
     demo,
+    operations,
     ...observability,
     sse,
   };

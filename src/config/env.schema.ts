@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { PROCESS_ROLES, ProcessRole } from './operations.config';
 import { LOG_LEVELS, LogLevel } from './observability.config';
 
 /** process.env as the service accepts it. Every field names a variable of the contract or of the README. */
@@ -86,4 +87,23 @@ export class EnvSchema {
 
   @IsOptional() @IsString()
   CORS_ORIGINS?: string;
+
+  // Operations (see operations.config.ts): process role, shutdown bound, rate limits, Redis Cluster.
+  @IsOptional() @IsIn(PROCESS_ROLES, { message: 'ROLE must be one of api, worker, all' })
+  ROLE: ProcessRole = 'all';
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  RATE_LIMIT_PER_CLIENT_PER_MINUTE = 600;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  USER_MAX_PENDING = 3;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  USER_MAX_CREATIONS_PER_MINUTE = 5;
+
+  @IsOptional() @IsString()
+  REDIS_CLUSTER_NODES?: string;
 }

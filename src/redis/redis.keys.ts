@@ -27,6 +27,16 @@ export class RedisKeys {
     return `${this.prefix}:reservation:${id}`;
   }
 
+  /** ZSET of one end user's pending approval ids scored by expiresAt (ms), cleaned lazily: the per-user limit. */
+  userPending(userId: string): string {
+    return `${this.prefix}:user:${userId}:pending`;
+  }
+
+  /** ZSET of one end user's approval ids scored by creation time (ms): the per-minute creation window. */
+  userCreations(userId: string): string {
+    return `${this.prefix}:user:${userId}:creations`;
+  }
+
   secret(name: string): string {
     return `${this.prefix}:secret:${name}`;
   }
