@@ -1,0 +1,48 @@
+import { ConfigError, loadConfig } from './config.loader';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('operations configuration', () => {
+  it('defaults to one process running API and workers, with the documented limits', () => {
+    const sut = loadConfig({}).operations;
+    expect(sut).toEqual({
+      role: 'all',
+      runsWorkers: true,
+      servesApi: true,
+      shutdownTimeoutMs: 10_000,
+      rateLimit: { perClientPerMinute: 600, userMaxPending: 3, userMaxCreationsPerMinute: 5 },
+      clusterNodes: undefined,
+    });
+  });
+
+  it.each([
+    ['api', false, true],
+    ['worker', true, false],
+  ])('ROLE=%s runs workers: %s, serves the API: %s', (role, runsWorkers, servesApi) => {
+    expect(loadConfig({ ROLE: role }).operations).toMatchObject({ runsWorkers, servesApi });
+  });
+
+  it('parses REDIS_CLUSTER_NODES with a hash-tagged prefix', () => {
+    const sut = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001', REDIS_PREFIX: '{stepup}' });
+    expect(sut.operations.clusterNodes).toEqual([{ host: '10.0.0.1', port: 7000 }, { host: 'redis-b', port: 7001 }]);
+  });
+
+  it.each([
+    ['ROLE', { ROLE: 'both' }],
+    ['REDIS_PREFIX', { REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_PREFIX: 'stepup' }],
+    ['REDIS_PREFIX', { REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_PREFIX: '{}stepup' }],
+    ['REDIS_CLUSTER_NODES', { REDIS_CLUSTER_NODES: '127.0.0.1', REDIS_PREFIX: '{stepup}' }],
+    ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '10' }],
+    ['USER_MAX_PENDING', { USER_MAX_PENDING: '0' }],
+  ])('names %s when it is invalid', (variable, env) => {
+    expect(problemsOf(env).some((p) => p.includes(variable))).toBe(true);
+  });
+});
