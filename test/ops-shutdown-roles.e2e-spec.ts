@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { SIMULATOR_DEFAULT_API_KEY } from '../src/config/config.loader';
+import { PollProcessor } from '../src/polling/poll.processor';
+import { BANK_APP } from './helpers/clients';
+import { newUserId, startTestApp, TestApp } from './helpers/test-app';
+
+/** ROLE=api and ROLE=worker processes sharing one Redis prefix do together what ROLE=all does alone. */
+describe('process roles', () => {
+  const prefix = `t-${randomUUID().slice(0, 8)}`;
+  let api: TestApp;
+  let worker: TestApp;
+
+  beforeAll(async () => {
+    api = await startTestApp({ ROLE: 'api' }, prefix);
+    // Both processes talk to the same Recognize: the simulator the API process started.
+    worker = await startTestApp({ ROLE: 'worker', RECOGNIZE_BASE_URL: api.simulatorBaseUrl, RECOGNIZE_API_KEY: SIMULATOR_DEFAULT_API_KEY }, prefix);
+  });
+
+  afterAll(async () => {
+    await worker.close();
+    await api.close();
+  });
+
+  it('runs no poll worker in ROLE=api, and one in ROLE=worker', () => {
+    expect(api.app.get(PollProcessor).worker.isRunning()).toBe(false);
+    expect(worker.app.get(PollProcessor).worker.isRunning()).toBe(true);
+  });
+
+  it('serves no /v1 route in ROLE=worker', async () => {
+    const response = await worker.api(BANK_APP.apiKey).create({ userId: newUserId() });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it('decides an approval created on the API process by polling on the worker process', async () => {
+    const created = await api.api(BANK_APP.apiKey).create({ userId: newUserId() });
+    expect(created.status).toBe(201);
+    await api.sim.approve(created.body.id);
+    const decided = await api.events.waitFor(created.body.id, 'terminal');
+    expect(decided.event.type).toBe('approval.approved');
+  });
+});
