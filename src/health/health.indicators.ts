@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';
+import { AppConfig } from '../config/app.config';
 import { MetricsService, withTimeout } from '../metrics/metrics.service';
 import { QueuesService } from '../metrics/queues.service';
 import { REDIS } from '../redis/redis.module';
@@ -17,6 +18,7 @@ export class HealthIndicators {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly queues: QueuesService,
     private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
   ) {}
 
   async redisReachable(): Promise<HealthIndicatorResult> {
@@ -31,6 +33,8 @@ export class HealthIndicators {
 
   workersRunning(): HealthIndicatorResult {
     const check = this.health.check('workers');
+    // ROLE=api: this process schedules jobs but runs no worker; other processes do.
+    if (!this.config.operations.runsWorkers) return check.up({ role: this.config.operations.role, message: 'this process runs no queue worker' });
     const workers = this.queues.workers();
     const stopped = workers.filter((w) => !w.isRunning() || w.closing).map((w) => w.name);
     const details = { queues: workers.map((w) => w.name) };

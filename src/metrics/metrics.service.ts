@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { SseHub } from '../events/sse.hub';
 import type { RecognizeObservation } from '../recognize/recognize.client';
 import { QueuesService } from './queues.service';
 
@@ -17,7 +19,7 @@ const QUEUE_READ_TIMEOUT_MS = 2000;
  * are path templates. Never an approval id, user id, URL or secret.
  */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements OnApplicationBootstrap {
   readonly registry = new Registry();
 
   private readonly approvalsCreated = new Counter({
@@ -77,16 +79,18 @@ export class MetricsService {
     labelNames: ['client'],
     registers: [this.registry],
   });
-  private readonly sseConnections = new Gauge({
+  private sseHub?: SseHub;
+  private readonly sseConnections: Gauge = new Gauge({
     name: 'stepup_sse_connections_open',
     help: 'Server-Sent Events streams currently open on this instance',
     registers: [this.registry],
+    collect: (): void => this.sseConnections.set(this.sseHub?.connectionCount() ?? 0),
   });
 
   /** The last Recognize call this instance made, for the readiness report. */
   lastRecognize?: RecognizeObservation & { at: string };
 
-  constructor(queues: QueuesService) {
+  constructor(queues: QueuesService, private readonly moduleRef: ModuleRef) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'stepup_queue_jobs',
@@ -101,6 +105,14 @@ export class MetricsService {
         this.reset();
         for (const { name, jobs } of counts) for (const state of QUEUE_STATES) this.set({ queue: name, state }, jobs[state] ?? 0);
       },
+    });
+  }
+
+  /** The SSE hub exposes its own hooks; it is absent when a process serves no API. */
+  onApplicationBootstrap(): void {
+    this.sseHub = this.optional(SseHub);
+    this.sseHub?.onEventWritten((_approvalId, type, createdAt) => {
+      if (type !== 'approval.pending') this.notified('sse', createdAt);
     });
   }
 
@@ -139,13 +151,14 @@ export class MetricsService {
     this.webhookDeadLetters.inc({ client: clientId });
   }
 
-  sseOpened(): void {
-    this.sseConnections.inc();
+  private optional<T>(token: new (...args: never[]) => T): T | undefined {
+    try {
+      return this.moduleRef.get(token, { strict: false });
+    } catch {
+      return undefined;
+    }
   }
 
-  sseClosed(): void {
-    this.sseConnections.dec();
-  }
 }
 
 function secondsBetween(from: string | undefined, to: string | undefined): number | undefined {

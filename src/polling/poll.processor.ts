@@ -1,5 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, Job } from 'bullmq';
+import { MetricsService } from '../metrics/metrics.service';
 import { PollHandler } from './poll.handler';
 import { POLL_QUEUE, PollJobData } from './poll.job';
 
@@ -11,12 +12,13 @@ import { POLL_QUEUE, PollJobData } from './poll.job';
  */
 @Processor(POLL_QUEUE, { autorun: false })
 export class PollProcessor extends WorkerHost {
-  constructor(private readonly handler: PollHandler) {
+  constructor(private readonly handler: PollHandler, private readonly metrics: MetricsService) {
     super();
   }
 
   async process(job: Job<PollJobData>, token?: string): Promise<string> {
     const result = await this.handler.handle(job.data);
+    this.metrics.pollFinished(result.kind === 'done' ? result.status : result.data.failures ? 'retry_after_error' : 'still_pending');
     if (result.kind === 'done') return result.status;
     // Save the backoff state first: a crash between the two calls must not lose it.
     await job.updateData(result.data);
