@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { json, NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { mountQueueDashboard } from './admin/queue-dashboard';
+import { rejectDeepJson } from './common/json-depth';
 import { ProblemFilter } from './common/problem.filter';
 import { UnsupportedMediaTypeError } from './common/app.errors';
 import { validationPipe } from './common/validation.pipe';
@@ -21,7 +22,7 @@ export function configureApp(app: INestApplication): INestApplication {
   enableCors(app);
   express.use(workerOnlyRoutes(app.get(AppConfig)));
   express.use(requireJsonBody);
-  express.use(json({ limit: BODY_LIMIT }));
+  express.use(json({ limit: BODY_LIMIT, verify: rejectDeepJson }));
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemFilter());
