@@ -11,9 +11,10 @@ const M = { left: 56, right: 20, top: 40, bottom: 50 };
 /** A latency histogram as a standalone SVG: one step outline per series, with the two latency targets marked. */
 export function histogramSvg(series: Series[], title: string, intervalMs: number): string {
   const all = series.flatMap((s) => s.samples);
-  const limit = Math.max(intervalMs + 400, Math.ceil(Math.max(0, ...all) / 100) * 100);
-  const bucket = Math.max(10, Math.round(limit / 60 / 10) * 10);
-  const buckets = Math.ceil(limit / bucket);
+  const span = Math.max(intervalMs + 400, Math.ceil(Math.max(0, ...all) / 100) * 100);
+  const bucket = Math.max(10, Math.round(span / 60 / 10) * 10);
+  const buckets = Math.ceil(span / bucket);
+  const limit = buckets * bucket;
   const counts = series.map((s) => {
     const c = new Array<number>(buckets).fill(0);
     for (const v of s.samples) c[Math.min(buckets - 1, Math.floor(v / bucket))] += 1;
@@ -21,8 +22,8 @@ export function histogramSvg(series: Series[], title: string, intervalMs: number
     return c.map((n) => n / Math.max(1, s.samples.length));
   });
   const top = Math.max(0.01, ...counts.flat());
-  const x = (ms: number) => M.left + (ms / limit) * (W - M.left - M.right);
-  const y = (share: number) => H - M.bottom - (share / top) * (H - M.top - M.bottom);
+  const x = (ms: number) => round1(M.left + (ms / limit) * (W - M.left - M.right));
+  const y = (share: number) => round1(H - M.bottom - (share / top) * (H - M.top - M.bottom));
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
@@ -53,6 +54,8 @@ export function histogramSvg(series: Series[], title: string, intervalMs: number
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
 
 function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
