@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const cleanups: (() => Promise<unknown> | void)[] = [];
   const fail = (err: Error) => {
     process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`);
-    void Promise.allSettled(cleanups.reverse().map((c) => c())).finally(() => process.exit(1));
+    void runCleanups(cleanups).finally(() => process.exit(1));
   };
 
   try {
@@ -175,8 +175,7 @@ async function main(): Promise<void> {
       resources,
       ...(profile && { profile }),
     };
-    await Promise.allSettled(cleanups.reverse().map((c) => c()));
-    cleanups.length = 0;
+    await runCleanups(cleanups);
     report(results, resultsDir);
   } catch (err) {
     fail(err as Error);
@@ -227,6 +226,17 @@ function report(results: BenchResults, dir: string): void {
   writeFileSync(join(dir, 'latency.svg'), svg);
   if (results.options.writeDocs) writeFileSync(join(ROOT, 'docs/benchmark-latency.svg'), svg);
   log(`results: ${join(dir, 'latest.json')}${results.options.writeDocs ? ', docs/benchmark-latency.svg' : ''}`);
+}
+
+/** Last in, first out, one at a time: the service must be stopped before its Redis prefix is deleted. */
+async function runCleanups(cleanups: (() => Promise<unknown> | void)[]): Promise<void> {
+  while (cleanups.length) {
+    try {
+      await cleanups.pop()!();
+    } catch (err) {
+      process.stderr.write(`cleanup failed: ${(err as Error).message}\n`);
+    }
+  }
 }
 
 function log(message: string): void {
