@@ -157,6 +157,22 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
     }
   });
 
+  it('delivers every terminal event id to the receiver at least once, across the crashes', async () => {
+    const terminalIds = new Map<string, string>();
+    for (const id of expected.keys()) {
+      const events = (await redis.lrange(`${prefix}:approval:${id}:events`, 0, -1)).map((e) => JSON.parse(e) as { id: string; type: string });
+      terminalIds.set(id, events.find((e) => e.type !== 'approval.pending')!.id);
+    }
+    const delivered = () => new Set(receiver.delivered().map((w) => String(w.headers['webhook-id'])));
+    await receiver.waitUntil(() => [...terminalIds.values()].every((eventId) => delivered().has(eventId)), 120_000, 'every terminal event delivered');
+    for (const w of receiver.received) {
+      const body = JSON.parse(w.body) as { id: string; data: { id: string } };
+      // A redelivery after a crash carries the same event: never a second terminal event of one approval.
+      expect(body.id).toBe(terminalIds.get(body.data.id));
+      expect(w.headers['webhook-id']).toBe(body.id);
+    }
+  });
+
   it('leaves no poll job stuck: stalled jobs were recovered and every job has finished', async () => {
     const url = new URL(REDIS_URL);
     // Connection options, not an instance: the queue then owns its connection and closes it.
@@ -184,6 +200,8 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
     const secrets = [RECOGNIZE_API_KEY, BANK_APP.apiKey, OTHER_APP.apiKey, BANK_APP.webhookSecret, BANK_APP.webhookSecret.slice('whsec_'.length), ...tokens];
     const logs = service.logs;
     expect(logs.length).toBeGreaterThan(0);
+    const webhooks = receiver.received.map((w) => w.body + JSON.stringify(w.headers)).join('\n');
+    for (const secret of secrets) expect(webhooks.includes(secret) ? `webhook contains ${secret.slice(0, 6)}…` : 'clean').toBe('clean');
     for (const secret of secrets) expect(logs.includes(secret) ? `log contains ${secret.slice(0, 6)}…` : 'clean').toBe('clean');
     const answered = responses.map((r) => JSON.stringify(r.body ?? r.text));
     for (const secret of secrets.slice(0, 5)) expect(answered.some((text) => text.includes(secret))).toBe(false);
