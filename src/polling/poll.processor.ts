@@ -20,8 +20,9 @@ export class PollProcessor extends WorkerHost {
     const result = await this.handler.handle(job.data);
     this.metrics.pollFinished(result.kind === 'done' ? result.status : result.data.failures ? 'retry_after_error' : 'still_pending');
     if (result.kind === 'done') return result.status;
-    // Save the backoff state first: a crash between the two calls must not lose it.
-    await job.updateData(result.data);
+    // Save the backoff state first: a crash between the two calls must not lose it. Most polls find
+    // the approval still pending with nothing to save, and skip the extra Redis round trip.
+    if ((job.data.failures ?? 0) !== (result.data.failures ?? 0)) await job.updateData(result.data);
     await job.moveToDelayed(result.atMs, token);
     throw new DelayedError();
   }

@@ -39,7 +39,8 @@ class RedisCloser implements OnApplicationShutdown {
       useFactory: (config: AppConfig) => {
         const logger = new Logger('Redis');
         // Commands issued during an outage fail after one reconnect attempt instead of hanging a request.
-        const redis = createRedisConnection(config, { maxRetriesPerRequest: 1, lazyConnect: false });
+        // Auto-pipelining batches the commands of concurrent polls and requests into one socket write.
+        const redis = createRedisConnection(config, { maxRetriesPerRequest: 1, lazyConnect: false, enableAutoPipelining: true });
         redis.on('error', (err: Error) => logger.warn(`Redis connection problem: ${err.message}`));
         return redis;
       },
