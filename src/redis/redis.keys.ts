@@ -18,6 +18,16 @@ export class RedisKeys {
     return `${this.prefix}:approvals:pending`;
   }
 
+  /** ZSET of pending approval ids scored by their next poll time (ms); a claimed poll is scored by its lease's end. */
+  pollsDue(): string {
+    return `${this.prefix}:polls:due`;
+  }
+
+  /** HASH approval id → consecutive failed polls, for backoff; absent when the last poll got an answer. */
+  pollFailures(): string {
+    return `${this.prefix}:polls:failures`;
+  }
+
   /** Stream of every new event, read by each instance to fan events out to its SSE clients. */
   eventStream(): string {
     return `${this.prefix}:events`;
