@@ -13,6 +13,11 @@ export class RedisKeys {
     return `${this.prefix}:approval:${id}:events`;
   }
 
+  /** HASH eventId → webhook delivery state (JSON), expiring with the approval. */
+  approvalDeliveries(id: string): string {
+    return `${this.prefix}:approval:${id}:deliveries`;
+  }
+
   /** ZSET of pending approval ids scored by expiresAt (ms): the reconciler's work list. */
   pendingApprovals(): string {
     return `${this.prefix}:approvals:pending`;
