@@ -6,9 +6,9 @@ import { DELIVERY_QUEUE, DeliveryJobData } from './delivery.job';
 /**
  * Makes one attempt, then parks the job in the delayed set until the next one: a delivery waiting
  * for its retry holds no worker slot. Its own queue and workers, so a slow or dead receiver never
- * delays a poll. Concurrency is set from config in WebhooksModule.
+ * delays a poll. Concurrency (and whether this process runs the worker at all) is set from config in WebhooksModule.
  */
-@Processor(DELIVERY_QUEUE)
+@Processor(DELIVERY_QUEUE, { autorun: false })
 export class DeliveryProcessor extends WorkerHost {
   constructor(private readonly handler: DeliveryHandler) {
     super();

@@ -21,6 +21,9 @@ export class WebhooksModule implements OnApplicationBootstrap {
   constructor(private readonly processor: DeliveryProcessor, private readonly config: AppConfig) {}
 
   onApplicationBootstrap(): void {
-    this.processor.worker.concurrency = this.config.webhooks.concurrency;
+    const worker = this.processor.worker;
+    worker.concurrency = this.config.webhooks.concurrency;
+    // ROLE=api: this process schedules deliveries; worker processes send them.
+    if (this.config.operations.runsWorkers) worker.run().catch((err: Error) => worker.emit('error', err));
   }
 }
