@@ -112,6 +112,10 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
     }
     expect(new Set(requests.map((r) => r.rawBody)).size).toBe(1);
     expect(await deliveriesOf(hooked, approval.id)).toEqual([expect.objectContaining({ eventId, state: 'delivered', attempts: 4, lastStatusCode: 200 })]);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/^stepup_webhook_attempts_total\{client="hooked-app",result="http_5xx"\} [3-9]\d*$/m);
+    expect(metrics).toMatch(/^stepup_webhook_attempts_total\{client="hooked-app",result="success"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^stepup_notification_latency_seconds_count\{channel="webhook"\} [1-9]\d*$/m);
   });
 
   it('stops at once when the receiver answers 410 Gone', async () => {

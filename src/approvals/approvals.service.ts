@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ApprovalAlreadyTerminalError, ApprovalNotFoundError, InvalidRequestError } from '../common/app.errors';
 import { ClientConfig } from '../clients/client.config';
 import { EventsTokenService } from '../events/events-token.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { PollProducer } from '../polling/poll.producer';
 import { Delivery } from '../webhooks/delivery';
 import { DeliveryProducer } from '../webhooks/delivery.producer';
@@ -28,6 +29,7 @@ export class ApprovalsService {
     private readonly polls: PollProducer,
     private readonly deliveries: DeliveryProducer,
     private readonly tokens: EventsTokenService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async create(client: ClientConfig, dto: CreateApprovalDto): Promise<{ approval: ApprovalResponse; created: boolean }> {
@@ -43,6 +45,7 @@ export class ApprovalsService {
       ]);
     }
     const { record, created } = await this.creation.create(client, dto);
+    if (created) this.metrics.approvalCreated(client.id);
     return { approval: this.respond(record), created };
   }
 
@@ -73,6 +76,7 @@ export class ApprovalsService {
     const result = await this.store.transition(next, event);
     if (!result.applied) return this.store.get(id);
     this.logger.log({ approvalId: id, eventId: event.id, status }, `Approval ${id} is ${status}`);
+    this.metrics.approvalFinished(next);
     await this.deliveries.scheduleFor(next, event);
     return next;
   }

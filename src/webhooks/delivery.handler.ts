@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ApprovalsStore } from '../approvals/approvals.store';
 import { ClientsRegistry } from '../clients/clients.registry';
 import { AppConfig } from '../config/app.config';
+import { MetricsService } from '../metrics/metrics.service';
 import { Delivery } from './delivery';
 import { nextAttemptAt } from './delivery-schedule';
 import { DeliveryJobData } from './delivery.job';
@@ -27,6 +28,7 @@ export class DeliveryHandler {
     private readonly clients: ClientsRegistry,
     private readonly webhooks: WebhookClient,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   async handle(data: DeliveryJobData): Promise<DeliveryResult> {
@@ -47,6 +49,7 @@ export class DeliveryHandler {
 
     const attempt = await this.webhooks.send(delivery.url, event, secret);
     const { outcome } = attempt;
+    this.metrics.webhookAttempt(record.clientId, attemptResult(outcome));
     const tried: Delivery = {
       eventId,
       url: delivery.url,
@@ -58,6 +61,7 @@ export class DeliveryHandler {
 
     if (outcome.kind === 'delivered') {
       await this.deliveries.save(approvalId, { ...tried, state: 'delivered', deliveredAt: new Date().toISOString() });
+      this.metrics.notified('webhook', record.decidedAt);
       return { kind: 'done', state: 'delivered', attempt };
     }
     const lastError = outcome.kind === 'gone' ? 'answered 410: the receiver no longer accepts it' : outcome.error;
@@ -67,10 +71,18 @@ export class DeliveryHandler {
       : nextAttemptAt({ nowMs: Date.now(), attempt: round, baseMs: this.config.webhooks.retryBaseMs, deadlineMs: data.deadlineMs, retryAfterMs: outcome.retryAfterMs });
     if (atMs === undefined) {
       await this.deliveries.save(approvalId, { ...tried, state: 'dead', lastError });
+      this.metrics.webhookDeadLetter(record.clientId);
       this.logger.warn({ approvalId, eventId, attempts: tried.attempts }, `Delivery ${eventId} is dead after ${tried.attempts} attempts: ${lastError}`);
       return { kind: 'done', state: 'dead', attempt };
     }
     await this.deliveries.save(approvalId, { ...tried, lastError, nextAttemptAt: new Date(atMs).toISOString() });
     return { kind: 'again', atMs, data: { ...data, attempt: round }, attempt };
   }
+}
+
+/** A bounded label for one attempt's result: success, gone, http_4xx / http_5xx, or no_answer (timeout, refused). */
+function attemptResult(outcome: AttemptReport['outcome']): string {
+  if (outcome.kind === 'delivered') return 'success';
+  if (outcome.kind === 'gone') return 'gone';
+  return outcome.statusCode !== undefined ? `http_${Math.floor(outcome.statusCode / 100)}xx` : 'no_answer';
 }
