@@ -23,6 +23,11 @@ export class RedisKeys {
     return `${this.prefix}:approvals:pending`;
   }
 
+  /** ZSET of pending webhook deliveries (`<approvalId>:<eventId>`) scored by their next attempt (ms): the delivery reconciler's work list. */
+  pendingDeliveries(): string {
+    return `${this.prefix}:deliveries:pending`;
+  }
+
   /** Stream of every new event, read by each instance to fan events out to its SSE clients. */
   eventStream(): string {
     return `${this.prefix}:events`;

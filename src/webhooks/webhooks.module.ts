@@ -8,13 +8,14 @@ import { DeliveryHandler } from './delivery.handler';
 import { DELIVERY_QUEUE } from './delivery.job';
 import { DeliveryProcessor } from './delivery.processor';
 import { DeliveryProducer } from './delivery.producer';
+import { DeliveryReconciler } from './delivery.reconciler';
 import { DeliveryStore } from './delivery.store';
 import { WebhookClient } from './webhook.client';
 
 @Module({
   imports: [BullModule.registerQueue({ name: DELIVERY_QUEUE }), forwardRef(() => ApprovalsModule)],
   controllers: [DeliveriesController],
-  providers: [DeliveryProducer, DeliveryStore, DeliveryHandler, DeliveryProcessor, WebhookClient, DeliveriesService],
+  providers: [DeliveryProducer, DeliveryStore, DeliveryHandler, DeliveryProcessor, WebhookClient, DeliveriesService, DeliveryReconciler],
   exports: [DeliveryProducer, BullModule],
 })
 export class WebhooksModule implements OnApplicationBootstrap {

@@ -30,9 +30,10 @@ export class WebhookReceiver {
     return `http://127.0.0.1:${port}`;
   }
 
-  async start(): Promise<this> {
+  /** Listens on an ephemeral port, or on `port` again after close(): a receiver that comes back. */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => void this.onRequest(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     return this;
   }
 
