@@ -67,6 +67,7 @@ describe('operations endpoints', () => {
     const text = await response.text();
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(text).toMatch(/^stepup_approvals_created_total\{client="bank-app"\} [1-9]\d*$/m);
     expect(text).toMatch(/^stepup_recognize_request_duration_seconds_count\{route="\/users\/\{userId\}\/operations",outcome="ok"\} \d+$/m);
     expect(text).toMatch(/^stepup_queue_jobs\{queue="poll",state="(waiting|delayed|active)"\} \d+$/m);
     expect(text).toMatch(/^process_cpu_seconds_total \d/m);

@@ -9,7 +9,7 @@ import { ApprovalsService } from './approvals.service';
 import { ApprovalsStore } from './approvals.store';
 
 @Module({
-  imports: [RecognizeModule, forwardRef(() => PollingModule), WebhooksModule, EventsModule],
+  imports: [RecognizeModule, forwardRef(() => PollingModule), forwardRef(() => WebhooksModule), EventsModule],
   controllers: [ApprovalsController],
   providers: [ApprovalsStore, ApprovalsService, ApprovalCreationService],
   exports: [ApprovalsStore, ApprovalsService],

@@ -1,6 +1,7 @@
 import { ApprovalAlreadyTerminalError, ApprovalNotFoundError, InvalidRequestError } from '../common/app.errors';
 import { ClientConfig } from '../clients/client.config';
 import { EventsTokenService } from '../events/events-token.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { PollProducer } from '../polling/poll.producer';
 import { DeliveryProducer } from '../webhooks/delivery.producer';
 import { FakeApprovalsStore, makeApproval } from '../../test/unit/fake-approvals-store';
@@ -25,7 +26,8 @@ describe(ApprovalsService.name, () => {
     polls = strictMock<PollProducer>({ stop: async () => undefined }, 'polls');
     creation = strictMock<ApprovalCreationService>({}, 'creation');
     const tokens = strictMock<EventsTokenService>({ issue: () => 'token' }, 'tokens');
-    sut = new ApprovalsService(store as unknown as ApprovalsStore, creation, polls, deliveries, tokens);
+    const metrics = strictMock<MetricsService>({ approvalCreated: () => undefined, approvalFinished: () => undefined }, 'metrics');
+    sut = new ApprovalsService(store as unknown as ApprovalsStore, creation, polls, deliveries, tokens, metrics);
   });
 
   it('moves a pending approval to its terminal status once, with one terminal event, and schedules its delivery', async () => {

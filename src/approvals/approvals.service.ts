@@ -2,7 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ApprovalAlreadyTerminalError, ApprovalNotFoundError, InvalidRequestError } from '../common/app.errors';
 import { ClientConfig } from '../clients/client.config';
 import { EventsTokenService } from '../events/events-token.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { PollProducer } from '../polling/poll.producer';
+import { Delivery } from '../webhooks/delivery';
 import { DeliveryProducer } from '../webhooks/delivery.producer';
 import { ApprovalRecord, ApprovalView, TerminalStatus, isTerminal, toView } from './approval';
 import { eventFor } from './approval-event';
@@ -10,8 +12,8 @@ import { ApprovalCreationService } from './approval-creation.service';
 import { ApprovalsStore } from './approvals.store';
 import { CreateApprovalDto } from './dto/create-approval.dto';
 
-/** An approval as the REST API returns it: the view plus the browser's way in. */
-export type ApprovalResponse = ApprovalView & { eventsUrl: string };
+/** An approval as the REST API returns it: the view plus the browser's way in (and, when read, its webhook deliveries). */
+export type ApprovalResponse = ApprovalView & { eventsUrl: string; deliveries?: Delivery[] };
 
 /** What a decided approval gains besides its status. */
 export type DecisionDetails = Partial<Pick<ApprovalRecord, 'authType'>>;
@@ -27,6 +29,7 @@ export class ApprovalsService {
     private readonly polls: PollProducer,
     private readonly deliveries: DeliveryProducer,
     private readonly tokens: EventsTokenService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async create(client: ClientConfig, dto: CreateApprovalDto): Promise<{ approval: ApprovalResponse; created: boolean }> {
@@ -35,12 +38,20 @@ export class ApprovalsService {
         { field: 'callbackUrl', message: 'origin must be one of the callbackOrigins configured for this client' },
       ]);
     }
+    // Webhooks are always signed: without a secret the receiver could not tell ours from a forgery.
+    if (dto.callbackUrl !== undefined && !client.webhookSecret) {
+      throw new InvalidRequestError('this client has no webhookSecret to sign callbacks with', [
+        { field: 'callbackUrl', message: 'the client must have a webhookSecret configured to receive callbacks' },
+      ]);
+    }
     const { record, created } = await this.creation.create(client, dto);
+    if (created) this.metrics.approvalCreated(client.id);
     return { approval: this.respond(record), created };
   }
 
   async find(client: ClientConfig, id: string): Promise<ApprovalResponse> {
-    return this.respond(await this.owned(client, id));
+    const record = await this.owned(client, id);
+    return { ...this.respond(record), deliveries: await this.deliveries.listFor(record.id) };
   }
 
   async cancel(client: ClientConfig, id: string): Promise<ApprovalResponse> {
@@ -65,6 +76,7 @@ export class ApprovalsService {
     const result = await this.store.transition(next, event);
     if (!result.applied) return this.store.get(id);
     this.logger.log({ approvalId: id, eventId: event.id, status }, `Approval ${id} is ${status}`);
+    this.metrics.approvalFinished(next);
     await this.deliveries.scheduleFor(next, event);
     return next;
   }

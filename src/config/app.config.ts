@@ -42,6 +42,12 @@ export class AppConfig {
     /** How long a terminal approval and its events stay readable. */
     retentionS: number;
   };
+  webhooks: {
+    timeoutMs: number;
+    retryHorizonS: number;
+    retryBaseMs: number;
+    concurrency: number;
+  };
   demo: DemoConfig;
   operations: OperationsConfig;
   logging: ObservabilityConfig['logging'];

@@ -38,6 +38,8 @@ describe(loadConfig.name, () => {
     ['CLIENTS', { CLIENTS: '[]' }],
     ['CLIENTS', { CLIENTS: JSON.stringify([{ ...client, apiKey: 'short' }]) }],
     ['CLIENTS', { CLIENTS: JSON.stringify([client, { ...client, apiKey: 'another-key-0123456789' }]) }],
+    ['CLIENTS', { CLIENTS: JSON.stringify([{ ...client, webhookUrl: 'https://bank.example/hook', webhookSecret: undefined }]) }],
+    ['CLIENTS', { CLIENTS: JSON.stringify([{ ...client, webhookSecret: undefined }]) }],
     ['RECOGNIZE_API_KEY', { RECOGNIZE_BASE_URL: 'https://recognize.example/v2' }],
   ])('names %s when it is invalid', (variable, env) => {
     const problems = problemsOf(env);

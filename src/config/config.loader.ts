@@ -65,6 +65,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     usesDevelopmentClient: !clients,
     polling: { intervalMs: schema.POLL_INTERVAL_MS, concurrency: schema.POLL_CONCURRENCY, tickMs: schema.POLL_TICK_MS, leaseMs: schema.POLL_LEASE_MS },
     approvals: { defaultTimeoutS: schema.APPROVAL_TIMEOUT_S, retentionS: schema.APPROVAL_RETENTION_S },
+    webhooks: {
+      timeoutMs: schema.WEBHOOK_TIMEOUT_MS,
+      retryHorizonS: schema.WEBHOOK_RETRY_HORIZON_S,
+      retryBaseMs: schema.WEBHOOK_RETRY_BASE_MS,
+      concurrency: schema.WEBHOOK_CONCURRENCY,
+    },
     demo,
     operations,
     ...observability,
@@ -92,6 +98,12 @@ function parseClients(raw: string | undefined, problems: string[]): ClientConfig
   if (new Set(ids).size !== ids.length) problems.push('CLIENTS ids must be unique');
   const keys = list.clients.map((c) => c.apiKey);
   if (new Set(keys).size !== keys.length) problems.push('CLIENTS apiKeys must be unique');
+  // Webhooks are always signed: a client that can receive them must have a secret to verify them with.
+  list.clients.forEach((c, i) => {
+    if ((c.webhookUrl || c.callbackOrigins?.length) && !c.webhookSecret) {
+      problems.push(`CLIENTS[${i}] needs a webhookSecret when webhookUrl or callbackOrigins is set (webhooks are always signed)`);
+    }
+  });
   if (problems.length > before) return undefined;
   return list.clients.map((c) => ({
     id: c.id,

@@ -60,6 +60,20 @@ export class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(60) @Max(90 * 86_400)
   APPROVAL_RETENTION_S = 7 * 86_400;
 
+  // Per attempt: Standard Webhooks asks senders to wait 15-30 s for an answer.
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(120_000)
+  WEBHOOK_TIMEOUT_MS = 15_000;
+
+  // Retries of one delivery stop this long after its first attempt (then it is dead-lettered).
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(30 * 86_400)
+  WEBHOOK_RETRY_HORIZON_S = 86_400;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(3_600_000)
+  WEBHOOK_RETRY_BASE_MS = 1000;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  WEBHOOK_CONCURRENCY = 50;
+
   // Default: on outside production, off in production (see demo.config.ts).
   @IsOptional() @IsIn(['true', 'false'], { message: 'DEMO_ENABLED must be true or false' })
   DEMO_ENABLED?: 'true' | 'false';

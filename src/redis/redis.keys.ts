@@ -13,6 +13,11 @@ export class RedisKeys {
     return `${this.prefix}:approval:${id}:events`;
   }
 
+  /** HASH eventId → webhook delivery state (JSON), expiring with the approval. */
+  approvalDeliveries(id: string): string {
+    return `${this.prefix}:approval:${id}:deliveries`;
+  }
+
   /** ZSET of pending approval ids scored by expiresAt (ms): the reconciler's work list. */
   pendingApprovals(): string {
     return `${this.prefix}:approvals:pending`;
@@ -26,6 +31,11 @@ export class RedisKeys {
   /** HASH approval id → consecutive failed polls, for backoff; absent when the last poll got an answer. */
   pollFailures(): string {
     return `${this.prefix}:polls:failures`;
+  }
+
+  /** ZSET of pending webhook deliveries (`<approvalId>:<eventId>`) scored by their next attempt (ms): the delivery reconciler's work list. */
+  pendingDeliveries(): string {
+    return `${this.prefix}:deliveries:pending`;
   }
 
   /** Stream of every new event, read by each instance to fan events out to its SSE clients. */

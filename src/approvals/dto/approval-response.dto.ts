@@ -19,6 +19,36 @@ export class ApprovalAuthenticationDto {
 }
 
 /** The approval representation of the contract, as every /v1/approvals endpoint returns it. */
+/** One webhook delivery of a terminal event, as shown on the approval. */
+export class DeliveryDto {
+  @ApiProperty({ description: 'The event id, sent as webhook-id on every attempt', example: 'evt_4f1c2a9e0b7d4c3e9a8b7c6d5e4f3a2b' })
+  eventId: string;
+
+  @ApiProperty({ description: "Where it is sent: the approval's callbackUrl, else the client's webhookUrl", example: 'https://bank.example/hooks/stepup' })
+  url: string;
+
+  @ApiProperty({ enum: ['pending', 'delivered', 'dead'], description: 'dead: retries ran out or the receiver answered 410; redeliver revives it', example: 'delivered' })
+  state: 'pending' | 'delivered' | 'dead';
+
+  @ApiProperty({ example: 1 })
+  attempts: number;
+
+  @ApiPropertyOptional({ example: 200 })
+  lastStatusCode?: number;
+
+  @ApiPropertyOptional({ example: 'answered 503' })
+  lastError?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  lastAttemptAt?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  nextAttemptAt?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  deliveredAt?: string;
+}
+
 export class ApprovalResponseDto {
   @ApiProperty({ description: 'Equals operationId', example: 'txn-20250521-001' })
   id: string;
@@ -58,4 +88,7 @@ export class ApprovalResponseDto {
 
   @ApiProperty({ description: 'Path of the SSE stream of this approval, with a token that opens only it', example: '/v1/approvals/txn-20250521-001/events?token=eyJ…' })
   eventsUrl: string;
+
+  @ApiPropertyOptional({ type: [DeliveryDto], description: 'Webhook deliveries of the terminal event (on GET and redeliver)' })
+  deliveries?: DeliveryDto[];
 }

@@ -1,0 +1,50 @@
+/** Longest single wait between two attempts, so that a receiver that recovers is reached within hours. */
+export const MAX_DELIVERY_DELAY_MS = 4 * 60 * 60 * 1000;
+
+/**
+ * Wait after failed attempt number `attempt` (1, 2, …): "full jitter" (AWS, Exponential Backoff And
+ * Jitter), uniformly in [0, min(cap, base·2^(attempt-1))], so that the deliveries of an outage do not
+ * all come back at once when the receiver recovers.
+ */
+export function retryDelay(attempt: number, baseMs: number, random: () => number = Math.random): number {
+  const cap = Math.min(MAX_DELIVERY_DELAY_MS, baseMs * 2 ** Math.min(Math.max(attempt - 1, 0), 32));
+  return Math.round(random() * cap);
+}
+
+export interface RetryInput {
+  nowMs: number;
+  /** Failed attempts so far in this round, including the one that just failed. */
+  attempt: number;
+  baseMs: number;
+  /** The horizon: no attempt starts after it. */
+  deadlineMs: number;
+  /** What the receiver asked for with Retry-After (429/503), if anything. */
+  retryAfterMs?: number;
+}
+
+/**
+ * When to try again, or undefined when the delivery is out of time (dead-letter). The backoff is
+ * clamped to the horizon, so the last attempt happens at the horizon; a Retry-After is honoured
+ * (never sooner), and one that points past the horizon ends the delivery.
+ */
+export function nextAttemptAt(input: RetryInput, random: () => number = Math.random): number | undefined {
+  const { nowMs, attempt, baseMs, deadlineMs, retryAfterMs } = input;
+  if (nowMs >= deadlineMs) return undefined;
+  const backoffAt = Math.min(nowMs + retryDelay(attempt, baseMs, random), deadlineMs);
+  const at = retryAfterMs === undefined ? backoffAt : Math.max(backoffAt, nowMs + retryAfterMs);
+  return at <= deadlineMs ? at : undefined;
+}
+
+/**
+ * Milliseconds a Retry-After header asks for (RFC 9110: delta-seconds or an HTTP-date), or undefined
+ * when absent or unreadable. Not capped here: the retry horizon bounds it.
+ */
+export function retryAfterMs(header: string | string[] | undefined, nowMs: number = Date.now()): number | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // Only a value that names a weekday or month is read as a date: Date.parse accepts "5.5" and friends.
+  if (!/[a-z]/i.test(value)) return undefined;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}

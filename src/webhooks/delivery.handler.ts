@@ -1,0 +1,88 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ApprovalsStore } from '../approvals/approvals.store';
+import { ClientsRegistry } from '../clients/clients.registry';
+import { AppConfig } from '../config/app.config';
+import { MetricsService } from '../metrics/metrics.service';
+import { Delivery } from './delivery';
+import { nextAttemptAt } from './delivery-schedule';
+import { DeliveryJobData } from './delivery.job';
+import { DeliveryStore } from './delivery.store';
+import { AttemptReport, WebhookClient } from './webhook.client';
+
+/**
+ * What one run of a delivery job did: nothing left to do, an end (delivered or dead), or a failed
+ * attempt to repeat at `atMs`. `attempt` is the place to observe every attempt (metrics).
+ */
+export type DeliveryResult =
+  | { kind: 'done'; state: 'delivered' | 'dead' | 'skipped'; attempt?: AttemptReport }
+  | { kind: 'again'; atMs: number; data: DeliveryJobData; attempt: AttemptReport };
+
+/** One attempt at one delivery. Idempotent: state is reloaded by id, a finished delivery is left alone. */
+@Injectable()
+export class DeliveryHandler {
+  private readonly logger = new Logger(DeliveryHandler.name);
+
+  constructor(
+    private readonly approvals: ApprovalsStore,
+    private readonly deliveries: DeliveryStore,
+    private readonly clients: ClientsRegistry,
+    private readonly webhooks: WebhookClient,
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async handle(data: DeliveryJobData): Promise<DeliveryResult> {
+    const { approvalId, eventId } = data;
+    const [record, delivery] = await Promise.all([this.approvals.get(approvalId), this.deliveries.get(approvalId, eventId)]);
+    // Gone with its approval's retention, or already finished by an earlier run of this job.
+    if (!record || !delivery || delivery.state !== 'pending') return { kind: 'done', state: 'skipped' };
+    const event = (await this.approvals.eventsAfter(approvalId)).find((e) => e.event.id === eventId)?.event;
+    if (!event) return { kind: 'done', state: 'skipped' };
+
+    // The secret is read from config on every attempt and never stored with the delivery.
+    const secret = this.clients.findById(record.clientId)?.webhookSecret;
+    if (!secret) {
+      await this.deliveries.save(approvalId, { ...delivery, state: 'dead', lastError: 'the client has no webhookSecret', nextAttemptAt: undefined });
+      this.logger.warn({ approvalId, eventId }, `Delivery ${eventId} dropped: client ${record.clientId} has no webhookSecret`);
+      return { kind: 'done', state: 'dead' };
+    }
+
+    const attempt = await this.webhooks.send(delivery.url, event, secret);
+    const { outcome } = attempt;
+    this.metrics.webhookAttempt(record.clientId, attemptResult(outcome));
+    const tried: Delivery = {
+      eventId,
+      url: delivery.url,
+      state: 'pending',
+      attempts: delivery.attempts + 1,
+      ...(outcome.statusCode !== undefined && { lastStatusCode: outcome.statusCode }),
+      lastAttemptAt: attempt.at.toISOString(),
+    };
+
+    if (outcome.kind === 'delivered') {
+      await this.deliveries.save(approvalId, { ...tried, state: 'delivered', deliveredAt: new Date().toISOString() });
+      this.metrics.notified('webhook', record.decidedAt);
+      return { kind: 'done', state: 'delivered', attempt };
+    }
+    const lastError = outcome.kind === 'gone' ? 'answered 410: the receiver no longer accepts it' : outcome.error;
+    const round = data.attempt + 1;
+    const atMs = outcome.kind === 'gone'
+      ? undefined
+      : nextAttemptAt({ nowMs: Date.now(), attempt: round, baseMs: this.config.webhooks.retryBaseMs, deadlineMs: data.deadlineMs, retryAfterMs: outcome.retryAfterMs });
+    if (atMs === undefined) {
+      await this.deliveries.save(approvalId, { ...tried, state: 'dead', lastError });
+      this.metrics.webhookDeadLetter(record.clientId);
+      this.logger.warn({ approvalId, eventId, attempts: tried.attempts }, `Delivery ${eventId} is dead after ${tried.attempts} attempts: ${lastError}`);
+      return { kind: 'done', state: 'dead', attempt };
+    }
+    await this.deliveries.save(approvalId, { ...tried, lastError, nextAttemptAt: new Date(atMs).toISOString() });
+    return { kind: 'again', atMs, data: { ...data, attempt: round }, attempt };
+  }
+}
+
+/** A bounded label for one attempt's result: success, gone, http_4xx / http_5xx, or no_answer (timeout, refused). */
+function attemptResult(outcome: AttemptReport['outcome']): string {
+  if (outcome.kind === 'delivered') return 'success';
+  if (outcome.kind === 'gone') return 'gone';
+  return outcome.statusCode !== undefined ? `http_${Math.floor(outcome.statusCode / 100)}xx` : 'no_answer';
+}

@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
+import { REDIS } from '../redis/redis.module';
+import { RedisKeys } from '../redis/redis.keys';
+import { Delivery } from './delivery';
+import { OPEN_DELIVERY, REVIVE_DEAD_DELIVERIES, SAVE_DELIVERY } from './delivery.scripts';
+
+interface ScriptedRedis extends Redis {
+  openDelivery(...args: string[]): Promise<string | null>;
+  saveDelivery(...args: string[]): Promise<number>;
+  reviveDeadDeliveries(...args: string[]): Promise<string[]>;
+}
+
+/** A delivery named by the pending index. */
+export interface DeliveryRef {
+  approvalId: string;
+  eventId: string;
+}
+
+/**
+ * Webhook delivery state: `P:approval:<id>:deliveries`, a hash of eventId → Delivery JSON, and
+ * `P:deliveries:pending`, the index of pending ones by next attempt, written in the same scripts.
+ */
+@Injectable()
+export class DeliveryStore {
+  private readonly redis: ScriptedRedis;
+
+  constructor(@Inject(REDIS) redis: Redis, private readonly keys: RedisKeys) {
+    redis.defineCommand('openDelivery', { numberOfKeys: 3, lua: OPEN_DELIVERY });
+    redis.defineCommand('saveDelivery', { numberOfKeys: 3, lua: SAVE_DELIVERY });
+    redis.defineCommand('reviveDeadDeliveries', { numberOfKeys: 2, lua: REVIVE_DEAD_DELIVERIES });
+    this.redis = redis as ScriptedRedis;
+  }
+
+  /** Records a new delivery unless one exists for the event; returns the one that is stored (undefined: approval gone). */
+  async open(approvalId: string, delivery: Delivery): Promise<Delivery | undefined> {
+    const json = await this.redis.openDelivery(...this.keysOf(approvalId), delivery.eventId, JSON.stringify(delivery), member(approvalId, delivery.eventId), String(dueMs(delivery)));
+    return json ? (JSON.parse(json) as Delivery) : undefined;
+  }
+
+  async get(approvalId: string, eventId: string): Promise<Delivery | undefined> {
+    const json = await this.redis.hget(this.keys.approvalDeliveries(approvalId), eventId);
+    return json ? (JSON.parse(json) as Delivery) : undefined;
+  }
+
+  async save(approvalId: string, delivery: Delivery): Promise<boolean> {
+    const due = delivery.state === 'pending' ? String(dueMs(delivery)) : '';
+    return (await this.redis.saveDelivery(...this.keysOf(approvalId), delivery.eventId, JSON.stringify(delivery), member(approvalId, delivery.eventId), due)) === 1;
+  }
+
+  async list(approvalId: string): Promise<Delivery[]> {
+    const all = await this.redis.hvals(this.keys.approvalDeliveries(approvalId));
+    return all.map((json) => JSON.parse(json) as Delivery).sort((a, b) => a.eventId.localeCompare(b.eventId));
+  }
+
+  /** Dead deliveries become pending again; returns their event ids. */
+  async reviveDead(approvalId: string, now: Date): Promise<string[]> {
+    return this.redis.reviveDeadDeliveries(this.keys.approvalDeliveries(approvalId), this.keys.pendingDeliveries(), now.toISOString(), approvalId, String(now.getTime()));
+  }
+
+  /** Pending deliveries whose next attempt was due before `beforeMs`, oldest first, one page. */
+  async overdue(beforeMs: number, offset: number, count: number): Promise<DeliveryRef[]> {
+    const members = await this.redis.zrangebyscore(this.keys.pendingDeliveries(), '-inf', beforeMs, 'LIMIT', offset, count);
+    return members.map((m) => {
+      // Event ids hold no ':', so the last one separates them whatever the approval id holds.
+      const at = m.lastIndexOf(':');
+      return { approvalId: m.slice(0, at), eventId: m.slice(at + 1) };
+    });
+  }
+
+  /** Drops an index entry whose delivery ended or expired with its approval. */
+  async forget(ref: DeliveryRef): Promise<void> {
+    await this.redis.zrem(this.keys.pendingDeliveries(), member(ref.approvalId, ref.eventId));
+  }
+
+  private keysOf(approvalId: string): [string, string, string] {
+    return [this.keys.approval(approvalId), this.keys.approvalDeliveries(approvalId), this.keys.pendingDeliveries()];
+  }
+}
+
+function member(approvalId: string, eventId: string): string {
+  return `${approvalId}:${eventId}`;
+}
+
+function dueMs(delivery: Delivery): number {
+  const at = delivery.nextAttemptAt ? Date.parse(delivery.nextAttemptAt) : NaN;
+  return Number.isNaN(at) ? Date.now() : at;
+}
