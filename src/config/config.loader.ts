@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { ClientConfig } from '../clients/client.config';
@@ -78,8 +79,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-/** For entry points: the configuration, or the list of problems on stderr and exit code 1. */
+/**
+ * For entry points: the configuration, or the list of problems on stderr and exit code 1.
+ * Outside production a `.env` file in the working directory is read first; variables already set
+ * in the environment win over it.
+ */
 export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  if (env.NODE_ENV !== 'production' && existsSync('.env')) process.loadEnvFile('.env');
   try {
     return loadConfig(env);
   } catch (err) {
