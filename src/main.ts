@@ -2,20 +2,11 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { ConfigError, loadConfig } from './config/config.loader';
+import { loadConfigOrExit } from './config/config.loader';
 import { exitAfterShutdownTimeout } from './lifecycle/process-roles';
 
 async function bootstrap(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const app = configureApp(await NestFactory.create(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true }));
   exitAfterShutdownTimeout(config.operations.shutdownTimeoutMs);
   await app.listen(config.port);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { ClientConfig } from '../clients/client.config';
@@ -76,6 +77,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...observability,
     sse,
   };
+}
+
+/**
+ * For entry points: the configuration, or the list of problems on stderr and exit code 1.
+ * Outside production a `.env` file in the working directory is read first; variables already set
+ * in the environment win over it.
+ */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  if (env.NODE_ENV !== 'production' && existsSync('.env')) process.loadEnvFile('.env');
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
 }
 
 function parseClients(raw: string | undefined, problems: string[]): ClientConfig[] | undefined {

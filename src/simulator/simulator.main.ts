@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '../config/config.loader';
+import { loadConfigOrExit } from '../config/config.loader';
 import { RecognizeSimulator } from './recognize.simulator';
 
 /**
@@ -8,16 +8,7 @@ import { RecognizeSimulator } from './recognize.simulator';
  * `simulator`). Listens on SIMULATOR_PORT and accepts RECOGNIZE_API_KEY.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = new Logger('RecognizeSimulator');
   const simulator = new RecognizeSimulator({ apiKey: config.recognize.apiKey, enrollment: 'open' });
   // 0.0.0.0: in a container the service reaches it over the network, not loopback.
