@@ -43,7 +43,7 @@ describe('Redis outages while the service runs', () => {
       RECOGNIZE_API_KEY: 'rk-redis-suite',
       CLIENTS: JSON.stringify([BANK_APP, OTHER_APP]),
       POLL_INTERVAL_MS: '200',
-      POLL_LOCK_MS: '2000',
+      POLL_LEASE_MS: '2000',
     });
     await service.start();
     void service.exit.then(() => (exited = true));

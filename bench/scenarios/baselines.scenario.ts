@@ -32,8 +32,10 @@ export interface RawBullmqResult {
 }
 
 /**
- * The raw cost of scheduling: the same number of jobs as approvals created, with the poll job's
- * options (custom id, delay, removal), added by `concurrency` callers one by one and with addBulk.
+ * The raw cost of scheduling: the same number of jobs as approvals created, with the options a
+ * per-approval delayed job would have (custom id, delay, removal), added by `concurrency` callers
+ * one by one and with addBulk. Polling no longer adds a job per approval (it claims from a ZSET);
+ * this stays as the reference cost of one BullMQ write.
  */
 export async function rawBullmqAdd(redisUrl: string, prefix: string, jobs: number, concurrency: number, delayMs: number): Promise<RawBullmqResult> {
   const url = new URL(redisUrl);

@@ -9,7 +9,6 @@ import {
 } from '../common/app.errors';
 import { AppConfig } from '../config/app.config';
 import { ClientConfig } from '../clients/client.config';
-import { PollProducer } from '../polling/poll.producer';
 import { UserLimitsService } from '../ratelimit/user-limits.service';
 import { RecognizeClient } from '../recognize/recognize.client';
 import {
@@ -44,7 +43,6 @@ export class ApprovalCreationService {
   constructor(
     private readonly store: ApprovalsStore,
     private readonly recognize: RecognizeClient,
-    private readonly polls: PollProducer,
     private readonly config: AppConfig,
     private readonly userLimits: UserLimitsService,
   ) {}
@@ -95,8 +93,6 @@ export class ApprovalCreationService {
       if (!winner) throw conflict(id);
       return { record: this.sameRequestOrConflict(winner, client, fingerprint), created: false };
     }
-    // If this fails the reconciler schedules the poll: the approval is stored, so it will be followed.
-    await this.polls.follow([id]).catch((err: Error) => this.logger.warn(`Poll of ${id} not scheduled yet: ${err.message}`));
     return { record, created: true };
   }
 

@@ -4,7 +4,10 @@
  * to completion without interleaving, so racing pollers, expiry and cancellation cannot both win.
  */
 
-/** KEYS: record, events, pending, stream. ARGV: doc, event, expiresAtMs, keepUntilMs, id, streamMaxLen. Returns 1 created, 0 exists. */
+/**
+ * KEYS: record, events, pending, stream, pollsDue. ARGV: doc, event, expiresAtMs, keepUntilMs, id, streamMaxLen, firstPollAtMs.
+ * Returns 1 created, 0 exists. The first poll is scheduled with the record, so a pending approval is never unfollowed.
+ */
 export const CREATE_APPROVAL = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'pending', 'doc', ARGV[1])
@@ -12,14 +15,16 @@ redis.call('RPUSH', KEYS[2], ARGV[2])
 redis.call('PEXPIREAT', KEYS[1], ARGV[4])
 redis.call('PEXPIREAT', KEYS[2], ARGV[4])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[5])
+redis.call('ZADD', KEYS[5], ARGV[7], ARGV[5])
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*', 'a', ARGV[5], 's', 1, 'e', ARGV[2])
 return 1
 `;
 
 /**
- * Compare-and-set on the status. KEYS: record, events, pending, stream.
+ * Compare-and-set on the status. KEYS: record, events, pending, stream, pollsDue, pollFailures.
  * ARGV: expectedStatus, newStatus, doc, event, retentionS, id, streamMaxLen.
  * Returns the new event's sequence number, 0 when the status was no longer the expected one, -1 when the record is gone.
+ * Leaving pending also stops polling, in the same step: "due" and "pending" never disagree.
  */
 export const TRANSITION_APPROVAL = `
 local current = redis.call('HGET', KEYS[1], 'status')
@@ -31,6 +36,8 @@ if ARGV[2] ~= 'pending' then
   redis.call('EXPIRE', KEYS[1], ARGV[5])
   redis.call('EXPIRE', KEYS[2], ARGV[5])
   redis.call('ZREM', KEYS[3], ARGV[6])
+  redis.call('ZREM', KEYS[5], ARGV[6])
+  redis.call('HDEL', KEYS[6], ARGV[6])
 end
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[7], '*', 'a', ARGV[6], 's', seq, 'e', ARGV[4])
 return seq

@@ -26,24 +26,26 @@ export class ApprovalsStore {
   private readonly redis: ScriptedRedis;
 
   constructor(@Inject(REDIS) redis: Redis, private readonly keys: RedisKeys, private readonly config: AppConfig) {
-    redis.defineCommand('createApproval', { numberOfKeys: 4, lua: CREATE_APPROVAL });
-    redis.defineCommand('transitionApproval', { numberOfKeys: 4, lua: TRANSITION_APPROVAL });
+    redis.defineCommand('createApproval', { numberOfKeys: 5, lua: CREATE_APPROVAL });
+    redis.defineCommand('transitionApproval', { numberOfKeys: 6, lua: TRANSITION_APPROVAL });
     redis.defineCommand('updateApprovalDoc', { numberOfKeys: 1, lua: UPDATE_APPROVAL_DOC });
     this.redis = redis as ScriptedRedis;
   }
 
-  /** Stores a new pending approval with its first event; false if the id is taken. */
+  /** Stores a new pending approval with its first event and its first poll, one interval from now; false if the id is taken. */
   async create(record: ApprovalRecord, event: ApprovalEvent): Promise<boolean> {
     const expiresAtMs = Date.parse(record.expiresAt);
     const keepUntilMs = expiresAtMs + this.config.approvals.retentionS * 1000;
     const created = await this.redis.createApproval(
       ...this.recordKeys(record.id),
+      this.keys.pollsDue(),
       JSON.stringify(record),
       JSON.stringify(event),
       expiresAtMs,
       keepUntilMs,
       record.id,
       EVENT_STREAM_MAX_LEN,
+      Math.min(Date.now() + this.config.polling.intervalMs, expiresAtMs),
     );
     return created === 1;
   }
@@ -57,6 +59,8 @@ export class ApprovalsStore {
   async transition(next: ApprovalRecord, event: ApprovalEvent): Promise<TransitionResult> {
     const seq = await this.redis.transitionApproval(
       ...this.recordKeys(next.id),
+      this.keys.pollsDue(),
+      this.keys.pollFailures(),
       'pending',
       next.status,
       JSON.stringify(next),

@@ -30,9 +30,12 @@ export class AppConfig {
   usesDevelopmentClient: boolean;
   polling: {
     intervalMs: number;
+    /** Polls in flight at once in this process. */
     concurrency: number;
-    /** Lock duration of a running poll job, also the stalled-job check interval (crash recovery). */
-    lockMs: number;
+    /** Period of the tick that claims due polls. */
+    tickMs: number;
+    /** How long a claimed poll stays claimed: after a crash, the approval is polled again once it has passed. */
+    leaseMs: number;
   };
   approvals: {
     defaultTimeoutS: number;

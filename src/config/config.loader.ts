@@ -64,7 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     simulator: { port: schema.SIMULATOR_PORT },
     clients: clients ?? [DEVELOPMENT_CLIENT],
     usesDevelopmentClient: !clients,
-    polling: { intervalMs: schema.POLL_INTERVAL_MS, concurrency: schema.POLL_CONCURRENCY, lockMs: schema.POLL_LOCK_MS },
+    polling: { intervalMs: schema.POLL_INTERVAL_MS, concurrency: schema.POLL_CONCURRENCY, tickMs: schema.POLL_TICK_MS, leaseMs: schema.POLL_LEASE_MS },
     approvals: { defaultTimeoutS: schema.APPROVAL_TIMEOUT_S, retentionS: schema.APPROVAL_RETENTION_S },
     webhooks: {
       timeoutMs: schema.WEBHOOK_TIMEOUT_MS,

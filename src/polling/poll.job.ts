@@ -1,13 +1,15 @@
 export const POLL_QUEUE = 'poll';
 
-/** Payload of the one poll job per pending approval: ids only, state is reloaded each run. */
+/**
+ * The one job scheduler of the poll queue: it produces a `tick` job every POLL_TICK_MS, and each
+ * tick polls the approvals that are due. BullMQ's cost scales with ticks, not with approvals.
+ */
+export const POLL_TICK_SCHEDULER = 'poll-tick';
+export const POLL_TICK_JOB = 'tick';
+
+/** One poll of one approval, as claimed from the due set: ids only, state is reloaded each run. */
 export interface PollJobData {
   approvalId: string;
   /** Consecutive failed polls, for backoff. */
   failures?: number;
-}
-
-/** BullMQ job ids may not contain ':', which operationIds may; '%' never occurs in them, so this is reversible. */
-export function pollJobId(approvalId: string): string {
-  return `poll-${approvalId.replace(/:/g, '%3A')}`;
 }

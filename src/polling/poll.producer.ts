@@ -1,57 +1,41 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppConfig } from '../config/app.config';
-import { POLL_QUEUE, PollJobData, pollJobId } from './poll.job';
+import { POLL_QUEUE, POLL_TICK_JOB, POLL_TICK_SCHEDULER } from './poll.job';
+import { PollsStore } from './polls.store';
+
+/** A scheduler whose next tick is this late has lost it (Redis data loss): it is set up again. */
+const STALE_SCHEDULER_MS = 60_000;
 
 @Injectable()
 export class PollProducer {
-  private readonly logger = new Logger(PollProducer.name);
-
-  constructor(@InjectQueue(POLL_QUEUE) private readonly queue: Queue<PollJobData>, private readonly config: AppConfig) {}
+  constructor(@InjectQueue(POLL_QUEUE) private readonly queue: Queue, private readonly polls: PollsStore, private readonly config: AppConfig) {}
 
   /**
-   * Starts following an approval. The job id is derived from the approval id, so scheduling twice
-   * (a retried request, the reconciler) keeps a single job: never two polls of one operation.
+   * Follows pending approvals that are not followed yet (ZADD NX): a no-op for the others, so a
+   * retried call or the reconciler never creates a second poll of one operation.
    */
-  async follow(approvalIds: string[]): Promise<void> {
-    await this.queue.addBulk(
-      approvalIds.map((approvalId) => ({
-        name: 'poll',
-        data: { approvalId },
-        opts: {
-          jobId: pollJobId(approvalId),
-          delay: this.config.polling.intervalMs,
-          removeOnComplete: true,
-          removeOnFail: { age: 7 * 86_400 },
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 1000 },
-        },
-      })),
-    );
+  async follow(approvalIds: string[], atMs = Date.now() + this.config.polling.intervalMs): Promise<number> {
+    return this.polls.follow(approvalIds, atMs);
   }
 
-  /**
-   * Sends failed poll jobs of approvals that are still pending back to work. A poll job fails only
-   * after repeated crashes or errors, and a failed job keeps its id, so `follow` alone would never
-   * poll that approval again: it would stay pending past its deadline.
-   */
-  async retryFailed(isPending: (approvalId: string) => Promise<boolean>): Promise<number> {
-    let retried = 0;
-    for (const job of await this.queue.getFailed(0, 999)) {
-      if (!job || !(await isPending(job.data.approvalId))) continue;
-      await job.retry('failed');
-      retried += 1;
-    }
-    return retried;
-  }
-
-  /** Stops polling now; a job that is running right now ends on its own when it sees the terminal record. */
+  /** Stops polling now; a poll in flight ends on its own, its write-back finds the approval gone. */
   async stop(approvalId: string): Promise<void> {
-    try {
-      await this.queue.remove(pollJobId(approvalId));
-    } catch (err) {
-      this.logger.debug(`Poll job of ${approvalId} is running; it stops by itself: ${(err as Error).message}`);
-    }
+    await this.polls.stop(approvalId);
+  }
+
+  /** Makes sure the tick scheduler exists with this instance's period; true when it was (re)created. */
+  async ensureTicking(): Promise<boolean> {
+    const everyMs = this.config.polling.tickMs;
+    const scheduler = await this.queue.getJobScheduler(POLL_TICK_SCHEDULER);
+    const healthy = scheduler && Number(scheduler.every) === everyMs && Number(scheduler.next ?? 0) > Date.now() - STALE_SCHEDULER_MS;
+    if (healthy) return false;
+    await this.queue.upsertJobScheduler(
+      POLL_TICK_SCHEDULER,
+      { every: everyMs },
+      { name: POLL_TICK_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+    return true;
   }
 }

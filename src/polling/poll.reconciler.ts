@@ -6,9 +6,9 @@ const RECONCILE_EVERY_MS = 60_000;
 const PAGE = 1000;
 
 /**
- * Makes sure every pending approval has its poll job. Scheduling is keyed by approval id, so this
- * is a no-op for approvals already followed; it repairs the one gap a crash can open (between
- * storing an approval and scheduling its first poll) and jobs lost with Redis data.
+ * Makes sure polling runs: the tick scheduler exists, and every pending approval is in the due set.
+ * An approval enters the due set with its record (one script), so this repairs only what a loss of
+ * Redis data can break; it is a no-op for approvals already followed.
  */
 @Injectable()
 export class PollReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -27,19 +27,20 @@ export class PollReconciler implements OnApplicationBootstrap, OnApplicationShut
     clearInterval(this.timer);
   }
 
+  /** Returns the number of pending approvals that had no next poll and now have one. */
   async reconcile(): Promise<number> {
     let followed = 0;
     try {
+      if (await this.polls.ensureTicking()) this.logger.log('Poll tick scheduler set up');
       for (let offset = 0; ; offset += PAGE) {
         const ids = await this.store.pendingIds(offset, PAGE);
-        if (ids.length) await this.polls.follow(ids);
-        followed += ids.length;
+        // Polled at once: these approvals have been waiting for a poll for an unknown time.
+        if (ids.length) followed += await this.polls.follow(ids, Date.now());
         if (ids.length < PAGE) break;
       }
-      const retried = await this.polls.retryFailed(async (id) => (await this.store.get(id))?.status === 'pending');
-      if (retried) this.logger.warn(`Retried ${retried} failed poll jobs of pending approvals`);
+      if (followed) this.logger.warn(`Followed ${followed} pending approvals that had no next poll`);
     } catch (err) {
-      this.logger.warn(`Reconciling poll jobs failed, will retry: ${(err as Error).message}`);
+      this.logger.warn(`Reconciling polls failed, will retry: ${(err as Error).message}`);
     }
     return followed;
   }

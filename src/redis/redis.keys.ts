@@ -23,6 +23,16 @@ export class RedisKeys {
     return `${this.prefix}:approvals:pending`;
   }
 
+  /** ZSET of pending approval ids scored by their next poll time (ms); a claimed poll is scored by its lease's end. */
+  pollsDue(): string {
+    return `${this.prefix}:polls:due`;
+  }
+
+  /** HASH approval id → consecutive failed polls, for backoff; absent when the last poll got an answer. */
+  pollFailures(): string {
+    return `${this.prefix}:polls:failures`;
+  }
+
   /** ZSET of pending webhook deliveries (`<approvalId>:<eventId>`) scored by their next attempt (ms): the delivery reconciler's work list. */
   pendingDeliveries(): string {
     return `${this.prefix}:deliveries:pending`;

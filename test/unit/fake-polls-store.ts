@@ -1,0 +1,45 @@
+import { PollJobData } from '../../src/polling/poll.job';
+import { PollWriteBack } from '../../src/polling/polls.store';
+
+/** An in-memory PollsStore with the same claim, lease and write-back rules as its Lua scripts. */
+export class FakePollsStore {
+  readonly due = new Map<string, number>();
+  readonly failures = new Map<string, number>();
+  readonly pending = new Set<string>();
+  claims = 0;
+
+  async claim(nowMs: number, leaseUntilMs: number, max: number): Promise<PollJobData[]> {
+    this.claims += 1;
+    const ids = [...this.due].filter(([, at]) => at <= nowMs).sort((a, b) => a[1] - b[1]).slice(0, max).map(([id]) => id);
+    for (const id of ids) this.due.set(id, leaseUntilMs);
+    return ids.map((approvalId) => ({ approvalId, ...(this.failures.get(approvalId) && { failures: this.failures.get(approvalId) }) }));
+  }
+
+  async reschedule(results: PollWriteBack[]): Promise<number> {
+    let rescheduled = 0;
+    for (const r of results) {
+      if (r.done) {
+        this.due.delete(r.approvalId);
+        this.failures.delete(r.approvalId);
+      } else if (this.due.has(r.approvalId)) {
+        this.due.set(r.approvalId, r.atMs);
+        rescheduled += 1;
+        if ((r.failures ?? 0) !== (r.previousFailures ?? 0)) {
+          if (r.failures) this.failures.set(r.approvalId, r.failures);
+          else this.failures.delete(r.approvalId);
+        }
+      }
+    }
+    return rescheduled;
+  }
+
+  async follow(ids: string[], atMs: number): Promise<number> {
+    const fresh = ids.filter((id) => this.pending.has(id) && !this.due.has(id));
+    for (const id of fresh) this.due.set(id, atMs);
+    return fresh.length;
+  }
+
+  async stop(approvalId: string): Promise<void> {
+    this.due.delete(approvalId);
+  }
+}
