@@ -62,6 +62,7 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
       CLIENTS: JSON.stringify([{ ...BANK_APP, webhookUrl }, OTHER_APP]),
       POLL_INTERVAL_MS: '200',
       POLL_LEASE_MS: String(POLL_LEASE_MS),
+      RECOGNIZE_TIMEOUT_MS: String(POLL_LEASE_MS / 2),
       // This suite is one client sending hundreds of requests a minute on purpose.
       RATE_LIMIT_PER_CLIENT_PER_MINUTE: '1000000',
     });

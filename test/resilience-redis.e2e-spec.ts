@@ -44,6 +44,7 @@ describe('Redis outages while the service runs', () => {
       CLIENTS: JSON.stringify([BANK_APP, OTHER_APP]),
       POLL_INTERVAL_MS: '200',
       POLL_LEASE_MS: '2000',
+      RECOGNIZE_TIMEOUT_MS: '1000',
     });
     await service.start();
     void service.exit.then(() => (exited = true));

@@ -41,6 +41,7 @@ describe(loadConfig.name, () => {
     ['CLIENTS', { CLIENTS: JSON.stringify([{ ...client, webhookUrl: 'https://bank.example/hook', webhookSecret: undefined }]) }],
     ['CLIENTS', { CLIENTS: JSON.stringify([{ ...client, webhookSecret: undefined }]) }],
     ['RECOGNIZE_API_KEY', { RECOGNIZE_BASE_URL: 'https://recognize.example/v2' }],
+    ['POLL_LEASE_MS', { POLL_LEASE_MS: '5000', RECOGNIZE_TIMEOUT_MS: '5000' }],
   ])('names %s when it is invalid', (variable, env) => {
     const problems = problemsOf(env);
     expect(problems.some((p) => p.includes(variable))).toBe(true);

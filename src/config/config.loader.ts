@@ -45,6 +45,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (schema.RECOGNIZE_BASE_URL && !schema.RECOGNIZE_API_KEY) {
     problems.push('RECOGNIZE_API_KEY is required when RECOGNIZE_BASE_URL is set');
   }
+  // A claimed poll is leased: a lease shorter than one Recognize request could let a second poll of
+  // the same operation start while the first is still waiting for its answer.
+  if (schema.POLL_LEASE_MS <= schema.RECOGNIZE_TIMEOUT_MS) {
+    problems.push('POLL_LEASE_MS must be greater than RECOGNIZE_TIMEOUT_MS (a poll must end before its lease does)');
+  }
   const demo = resolveDemo(schema, production, clients, DEVELOPMENT_CLIENT, problems);
   const operations = resolveOperations(schema, problems);
   const observability = resolveObservability(schema, problems);
