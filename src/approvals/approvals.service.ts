@@ -83,7 +83,7 @@ export class ApprovalsService {
 
   /**
    * Makes sure the terminal event of a decided approval is on its way. Called again whenever a
-   * poll job finds its approval already decided, which covers a crash between the transition and
+   * poll finds its approval already decided, which covers a crash between the transition and
    * the scheduling (the schedule is keyed by event id, so this never sends twice).
    */
   async ensureNotified(record: ApprovalRecord): Promise<void> {

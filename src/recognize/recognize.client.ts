@@ -33,7 +33,7 @@ export interface RecognizeClientOptions {
   breaker?: RecognizeCircuitBreaker;
 }
 
-/** The only code that talks to PingOne Recognize. It never retries: the poll job owns the retry policy. */
+/** The only code that talks to PingOne Recognize. It never retries: the poller owns the retry policy. */
 export class RecognizeClient implements OnApplicationShutdown {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
