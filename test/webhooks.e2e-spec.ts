@@ -6,6 +6,8 @@ import { REDIS_URL, TestApp, newUserId, startTestApp } from './helpers/test-app'
 import { DeliveryWatcher, WebhookReceiver } from './helpers/webhook-receiver';
 import { ApprovalsStore } from '../src/approvals/approvals.store';
 import { DeliveryProducer } from '../src/webhooks/delivery.producer';
+import { eventFor } from '../src/approvals/approval-event';
+import { OutcomeReconciler } from '../src/approvals/outcome.reconciler';
 
 interface DeliveryBody {
   eventId: string;
@@ -173,6 +175,23 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
     await watcher.waitForEnd(eventId, 'delivered');
     expect(receiver.requests.map((r) => r.path)).toEqual(['/hooks/default', '/hooks/default']);
     expect(await deliveriesOf(hooked, approval.id)).toEqual([expect.objectContaining({ state: 'delivered', attempts: 2 })]);
+  });
+
+  it('delivers a terminal event whose process died between the transition and scheduling the webhook', async () => {
+    receiver.respondWith([200]);
+    const approval = await create(hooked);
+    // The transition alone, as a process killed right after it leaves things: decided, nothing scheduled.
+    const store = t.app.get(ApprovalsStore);
+    const decided = { ...(await store.get(approval.id))!, status: 'approved' as const, decidedAt: new Date().toISOString() };
+    const event = eventFor(decided, new Date());
+    expect(await store.transition(decided, event)).toMatchObject({ applied: true });
+    expect(await queue.getJob(`delivery-${event.id}`)).toBeUndefined();
+    expect(await store.unnotifiedBefore(Date.now(), 10)).toContain(approval.id);
+
+    expect(await t.app.get(OutcomeReconciler).reconcile(0)).toBeGreaterThanOrEqual(1);
+    await watcher.waitForEnd(event.id, 'delivered');
+    expect(receiver.requests.map((r) => r.headers['webhook-id'])).toEqual([event.id]);
+    expect(await store.unnotifiedBefore(Date.now(), 10)).not.toContain(approval.id);
   });
 
   it('schedules one delivery per event, however often it is asked (retried transition, re-run poll)', async () => {

@@ -7,11 +7,12 @@ import { ApprovalCreationService } from './approval-creation.service';
 import { ApprovalsController } from './approvals.controller';
 import { ApprovalsService } from './approvals.service';
 import { ApprovalsStore } from './approvals.store';
+import { OutcomeReconciler } from './outcome.reconciler';
 
 @Module({
   imports: [RecognizeModule, forwardRef(() => PollingModule), forwardRef(() => WebhooksModule), EventsModule],
   controllers: [ApprovalsController],
-  providers: [ApprovalsStore, ApprovalsService, ApprovalCreationService],
+  providers: [ApprovalsStore, ApprovalsService, ApprovalCreationService, OutcomeReconciler],
   exports: [ApprovalsStore, ApprovalsService],
 })
 export class ApprovalsModule {}

@@ -46,6 +46,21 @@ describe(ApprovalsService.name, () => {
     expect(deliveries.scheduleFor).toHaveBeenCalledTimes(1);
   });
 
+  it('clears the outbox entry of a terminal event once it is handed to delivery', async () => {
+    await store.create(makeApproval(), { id: 'evt_1', type: 'approval.pending', createdAt: '', data: {} as never });
+    await sut.finish('op-1', 'rejected');
+    expect(store.unnotified.has('op-1')).toBe(false);
+  });
+
+  it('hands over a terminal event that a crash kept from delivery', async () => {
+    await store.create(makeApproval(), { id: 'evt_1', type: 'approval.pending', createdAt: '', data: {} as never });
+    const decided = { ...(await store.get('op-1'))!, status: 'approved' as const };
+    await store.transition(decided, { id: 'evt_2', type: 'approval.approved', createdAt: '', data: { status: 'approved' } as never });
+    expect(await sut.notifyOverdue(Date.now())).toBe(1);
+    expect(deliveries.scheduleFor).toHaveBeenCalledWith(expect.objectContaining({ id: 'op-1' }), expect.objectContaining({ id: 'evt_2' }));
+    expect(store.unnotified.size).toBe(0);
+  });
+
   it('leaves a terminal approval as it is', async () => {
     await store.create(makeApproval({ status: 'rejected' }), { id: 'evt_1', type: 'approval.rejected', createdAt: '', data: {} as never });
     expect((await sut.finish('op-1', 'expired'))?.status).toBe('rejected');

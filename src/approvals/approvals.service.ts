@@ -78,17 +78,33 @@ export class ApprovalsService {
     this.logger.log({ approvalId: id, eventId: event.id, status }, `Approval ${id} is ${status}`);
     this.metrics.approvalFinished(next);
     await this.deliveries.scheduleFor(next, event);
+    await this.store.markNotified(id);
     return next;
   }
 
   /**
-   * Makes sure the terminal event of a decided approval is on its way. Called again whenever a
-   * poll finds its approval already decided, which covers a crash between the transition and
-   * the scheduling (the schedule is keyed by event id, so this never sends twice).
+   * Makes sure the terminal event of a decided approval is on its way: for a poll that finds its
+   * approval already decided, and for the reconciler's outbox pass. Scheduling is keyed by event id,
+   * so this never sends twice.
    */
   async ensureNotified(record: ApprovalRecord): Promise<void> {
     const last = await this.store.lastEvent(record.id);
     if (last && isTerminal(last.event.data.status)) await this.deliveries.scheduleFor(record, last.event);
+    await this.store.markNotified(record.id);
+  }
+
+  /**
+   * Hands to delivery the terminal events a crash kept from it: the transition records each one as
+   * owed, and `finish` clears it once handed over. Returns how many were repaired.
+   */
+  async notifyOverdue(beforeMs: number, count = 500): Promise<number> {
+    const ids = await this.store.unnotifiedBefore(beforeMs, count);
+    for (const id of ids) {
+      const record = await this.store.get(id);
+      if (record) await this.ensureNotified(record);
+      else await this.store.markNotified(id);
+    }
+    return ids.length;
   }
 
   private async owned(client: ClientConfig, id: string): Promise<ApprovalRecord> {

@@ -27,7 +27,7 @@ export class ApprovalsStore {
 
   constructor(@Inject(REDIS) redis: Redis, private readonly keys: RedisKeys, private readonly config: AppConfig) {
     redis.defineCommand('createApproval', { numberOfKeys: 5, lua: CREATE_APPROVAL });
-    redis.defineCommand('transitionApproval', { numberOfKeys: 6, lua: TRANSITION_APPROVAL });
+    redis.defineCommand('transitionApproval', { numberOfKeys: 7, lua: TRANSITION_APPROVAL });
     redis.defineCommand('updateApprovalDoc', { numberOfKeys: 1, lua: UPDATE_APPROVAL_DOC });
     this.redis = redis as ScriptedRedis;
   }
@@ -61,6 +61,7 @@ export class ApprovalsStore {
       ...this.recordKeys(next.id),
       this.keys.pollsDue(),
       this.keys.pollFailures(),
+      this.keys.unnotifiedApprovals(),
       'pending',
       next.status,
       JSON.stringify(next),
@@ -68,9 +69,20 @@ export class ApprovalsStore {
       this.config.approvals.retentionS,
       next.id,
       EVENT_STREAM_MAX_LEN,
+      Date.now(),
     );
     if (seq > 0) return { applied: true, seq };
     return { applied: false, reason: seq === 0 ? 'not_pending' : 'missing' };
+  }
+
+  /** The terminal event of this approval has been handed to webhook delivery (or there is nothing to hand). */
+  async markNotified(id: string): Promise<void> {
+    await this.redis.zrem(this.keys.unnotifiedApprovals(), id);
+  }
+
+  /** Decided approvals whose terminal event was not handed to delivery by `beforeMs`, oldest first. */
+  async unnotifiedBefore(beforeMs: number, count: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.unnotifiedApprovals(), '-inf', beforeMs, 'LIMIT', 0, count);
   }
 
   /** Saves fields that are not the status (telemetry) on a record whose status has not moved meanwhile. */

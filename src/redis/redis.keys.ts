@@ -23,6 +23,15 @@ export class RedisKeys {
     return `${this.prefix}:approvals:pending`;
   }
 
+  /**
+   * ZSET of decided approvals whose terminal event has not yet been handed to webhook delivery,
+   * scored by decision time (ms): written by the transition itself, so a crash right after it
+   * cannot lose the webhook.
+   */
+  unnotifiedApprovals(): string {
+    return `${this.prefix}:approvals:unnotified`;
+  }
+
   /** ZSET of pending approval ids scored by their next poll time (ms); a claimed poll is scored by its lease's end. */
   pollsDue(): string {
     return `${this.prefix}:polls:due`;

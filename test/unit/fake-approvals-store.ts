@@ -6,6 +6,8 @@ import { TransitionResult } from '../../src/approvals/approvals.store';
 export class FakeApprovalsStore {
   readonly records = new Map<string, ApprovalRecord>();
   readonly events = new Map<string, ApprovalEvent[]>();
+  /** Decided approvals whose terminal event was not handed to delivery yet (the outbox). */
+  readonly unnotified = new Set<string>();
 
   async create(record: ApprovalRecord, event: ApprovalEvent): Promise<boolean> {
     if (this.records.has(record.id)) return false;
@@ -27,7 +29,16 @@ export class FakeApprovalsStore {
     const log = this.events.get(next.id) ?? [];
     log.push(event);
     this.events.set(next.id, log);
+    if (isTerminal(next.status)) this.unnotified.add(next.id);
     return { applied: true, seq: log.length };
+  }
+
+  async markNotified(id: string): Promise<void> {
+    this.unnotified.delete(id);
+  }
+
+  async unnotifiedBefore(_beforeMs: number, count: number): Promise<string[]> {
+    return [...this.unnotified].slice(0, count);
   }
 
   async enrich(record: ApprovalRecord): Promise<boolean> {
