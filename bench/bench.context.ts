@@ -14,7 +14,10 @@ export interface BenchContext {
   runId: string;
   prefix: string;
   sim: RecognizeSimulator;
+  /** The ROLE=all instance: the API the bench calls, and a poller. */
   service: ServiceProcess;
+  /** ROLE=worker processes polling the same due set (`--workers=N`); empty by default. */
+  workers: ServiceProcess[];
   client: ServiceClient;
   receiver: WebhookReceiver;
   watcher: EventStreamWatcher;

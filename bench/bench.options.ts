@@ -13,11 +13,13 @@ export interface BenchOptions {
   bareSeconds: number;
   bareConcurrency: number;
   cpuProfile: boolean;
+  /** Extra ROLE=worker service processes started next to the ROLE=all one, on the same Redis prefix. */
+  workers: number;
   /** Write the committed figures (docs/benchmark-latency.svg); off for --quick so CI leaves the tree clean. */
   writeDocs: boolean;
 }
 
-/** `npm run bench -- [--quick] [--steps=2000,5000] [--interval=1000] [--sse=10000] [--sample=300] [--window=8000] [--cpu-prof]` */
+/** `npm run bench -- [--quick] [--steps=2000,5000] [--interval=1000] [--sse=10000] [--sample=300] [--window=8000] [--cpu-prof] [--workers=1]` */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const flag = (name: string) => argv.includes(`--${name}`);
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -28,6 +30,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
     return n;
   };
+  const workers = Number(value('workers') ?? 0);
+  if (!Number.isInteger(workers) || workers < 0) throw new Error('--workers must be a whole number, 0 or more');
   const quick = flag('quick');
   const steps = value('steps')?.split(',').map(Number) ?? (quick ? [200] : [2000, 5000, 10000]);
   if (steps.some((n, i) => !Number.isInteger(n) || n <= 0 || (i > 0 && n <= steps[i - 1]))) throw new Error('--steps must be increasing positive integers');
@@ -44,6 +48,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     bareSeconds: number('bare-seconds', quick ? 3 : 5),
     bareConcurrency: number('bare-concurrency', 100),
     cpuProfile: flag('cpu-prof'),
+    workers,
     writeDocs: !quick && !flag('no-docs'),
   };
 }

@@ -86,8 +86,15 @@ export function rows(r: BenchResults): Row[] {
   out.push({ metric: 'upstream GETs per decided approval', value: `${e.getsPerApproval} vs ideal ${e.idealPerApproval} (${e.ratio}×, ${e.approvals} approvals)`, target: '1× (below: polls ran late; above: wasted calls)', met: yes(e.ratio >= 0.9 && e.ratio <= 1.1) });
   out.push({ metric: 'max concurrent GETs for one operation', value: String(e.maxConcurrentGetsPerOperation), target: '1', met: yes(e.maxConcurrentGetsPerOperation === 1) });
   const res = r.resources;
-  out.push({ metric: 'service CPU', value: `${res.serviceCpuSeconds} s over ${res.wallSeconds} s (${res.serviceCpuPercentAtTop} % of one core at the top step)`, target: '', met: '–' });
-  out.push({ metric: 'service peak RSS', value: mb(res.servicePeakRss), target: '', met: '–' });
+  // With --workers the figures are sums, followed by each process's share (the ROLE=all one first).
+  const each = (f: (p: (typeof res.processes)[number]) => string) => (res.processes.length > 1 ? `; ${res.processes.map((p) => `ROLE=${p.role} ${f(p)}`).join(', ')}` : '');
+  out.push({
+    metric: res.processes.length > 1 ? `service CPU, ${res.processes.length} processes` : 'service CPU',
+    value: `${res.serviceCpuSeconds} s over ${res.wallSeconds} s (${res.serviceCpuPercentAtTop} % of one core at the top step${each((p) => `${p.cpuSeconds} s, ${p.cpuPercentAtTop} %`)})`,
+    target: '',
+    met: '–',
+  });
+  out.push({ metric: res.processes.length > 1 ? 'service peak RSS, sum of each process' : 'service peak RSS', value: `${mb(res.servicePeakRss)}${each((p) => mb(p.peakRss))}`, target: '', met: '–' });
   out.push({ metric: 'Redis memory per pending approval', value: `${kb(res.redisBytesPerPending)} (${res.redisKeys} keys added by ${res.redisPending} new pending approvals, measured by MEMORY USAGE)`, target: '≤ 4 KB', met: yes(res.redisBytesPerPending <= 4096) });
   return out;
 }

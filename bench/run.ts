@@ -37,9 +37,13 @@ export interface BenchResults {
   economy: { approvals: number; getsPerApproval: number; idealPerApproval: number; ratio: number; maxConcurrentGetsPerOperation: number; maxInFlightGets: number };
   resources: {
     wallSeconds: number;
+    /** Summed over every service process. */
     serviceCpuSeconds: number;
     serviceCpuPercentAtTop: number;
+    /** The sum of each service process's own peak. */
     servicePeakRss: number;
+    /** Per service process, the ROLE=all one first. */
+    processes: { role: string; cpuSeconds: number; cpuPercentAtTop: number; peakRss: number }[];
     redisBytesPerPending: number;
     redisKeys: number;
     redisPending: number;
@@ -87,33 +91,37 @@ async function main(): Promise<void> {
     sim.reset();
 
     const profileFile = options.cpuProfile ? join(resultsDir, `service-${runId}.cpuprofile`) : undefined;
-    service = await ServiceProcess.start({
-      root: ROOT,
-      logFile: join(resultsDir, 'service.log'),
-      cpuProfileFile: profileFile,
-      env: {
-        REDIS_URL: options.redisUrl,
-        REDIS_PREFIX: prefix,
-        RECOGNIZE_BASE_URL: simUrl,
-        RECOGNIZE_API_KEY: SIM_API_KEY,
-        POLL_INTERVAL_MS: String(options.intervalMs),
-        APPROVAL_TIMEOUT_S: '3600',
-        // One client stands for a whole bank here: its request budget must not be what is measured.
-        // The per-user limits keep their defaults; every approval has its own user (see createApprovals).
-        RATE_LIMIT_PER_CLIENT_PER_MINUTE: '1000000',
-        CLIENTS: JSON.stringify([
-          {
-            id: 'bench-app',
-            apiKey: CLIENT_KEY,
-            webhookUrl: `${receiverUrl}/hooks/stepup`,
-            webhookSecret: `whsec_${randomBytes(32).toString('base64')}`,
-            callbackOrigins: [receiverUrl],
-          },
-        ]),
-      },
-    });
+    const serviceEnv: Record<string, string> = {
+      REDIS_URL: options.redisUrl,
+      REDIS_PREFIX: prefix,
+      RECOGNIZE_BASE_URL: simUrl,
+      RECOGNIZE_API_KEY: SIM_API_KEY,
+      POLL_INTERVAL_MS: String(options.intervalMs),
+      APPROVAL_TIMEOUT_S: '3600',
+      // One client stands for a whole bank here: its request budget must not be what is measured.
+      // The per-user limits keep their defaults; every approval has its own user (see createApprovals).
+      RATE_LIMIT_PER_CLIENT_PER_MINUTE: '1000000',
+      CLIENTS: JSON.stringify([
+        {
+          id: 'bench-app',
+          apiKey: CLIENT_KEY,
+          webhookUrl: `${receiverUrl}/hooks/stepup`,
+          webhookSecret: `whsec_${randomBytes(32).toString('base64')}`,
+          callbackOrigins: [receiverUrl],
+        },
+      ]),
+    };
+    service = await ServiceProcess.start({ root: ROOT, logFile: join(resultsDir, 'service.log'), cpuProfileFile: profileFile, env: serviceEnv });
     const svc = service;
     cleanups.push(() => svc.stop());
+    // Scaling out as operators do: more pollers on the same Redis prefix, sharing the due set through the claim.
+    const workers: ServiceProcess[] = [];
+    for (let i = 1; i <= options.workers; i += 1) {
+      log(`worker ${i}: ROLE=worker on the same Redis prefix`);
+      const worker = await ServiceProcess.start({ root: ROOT, logFile: join(resultsDir, `service-worker-${i}.log`), env: { ...serviceEnv, ROLE: 'worker' } });
+      workers.push(worker);
+      cleanups.push(() => worker.stop());
+    }
     const watcher = new EventStreamWatcher(options.redisUrl, `${prefix}:events`);
     watcher.start();
     cleanups.push(() => watcher.stop());
@@ -121,7 +129,7 @@ async function main(): Promise<void> {
     cleanups.push(() => client.close());
     const sse = new SseClients(service.url);
     cleanups.push(() => sse.closeAll());
-    const ctx: BenchContext = { options, runId, prefix, sim, service, client, receiver, watcher, sse, pending: [], decided: new Map() };
+    const ctx: BenchContext = { options, runId, prefix, sim, service, workers, client, receiver, watcher, sse, pending: [], decided: new Map() };
 
     log('probe: one approval end to end');
     const delivery = await probeDelivery(ctx);
@@ -134,7 +142,7 @@ async function main(): Promise<void> {
       const step = await runStep(ctx, redis, target, delivery.sse.available);
       ctx.sse.closeAll();
       steps.push(step);
-      log(`  created ${step.create.perSecond}/s, polls ${step.measuredPollsPerSecond}/s of ${step.expectedPollsPerSecond}/s, CPU ${step.serviceCpuPercent} %: ${step.verdict}`);
+      log(`  created ${step.create.perSecond}/s, polls ${step.measuredPollsPerSecond}/s of ${step.expectedPollsPerSecond}/s, CPU ${step.serviceCpuPercent} %${workers.length ? ` (${step.processCpuPercent.join(' + ')})` : ''}, Redis ${step.redisCpuPercent} %, bench ${step.benchCpuPercent} %: ${step.verdict}`);
       // Past the rate one instance can hold, larger steps only measure the same saturation more slowly.
       if (!step.sustained) break;
     }
@@ -151,11 +159,13 @@ async function main(): Promise<void> {
       profile = { file: profileFile, top: topSelfTime(profileFile) };
     }
     const top = steps.filter((s) => s.keptUp).at(-1) ?? steps[steps.length - 1];
+    const processes = [service, ...workers].map((p, i) => ({ role: p.role, cpuSeconds: round(p.cpuSeconds(), 2), cpuPercentAtTop: top.processCpuPercent[i], peakRss: p.memory().peakRss }));
     const resources = {
       wallSeconds: round((performance.now() - started) / 1000),
-      serviceCpuSeconds: round(service.cpuSeconds(), 2),
+      serviceCpuSeconds: round(processes.reduce((sum, p) => sum + p.cpuSeconds, 0), 2),
       serviceCpuPercentAtTop: top.serviceCpuPercent,
-      servicePeakRss: service.memory().peakRss,
+      servicePeakRss: processes.reduce((sum, p) => sum + p.peakRss, 0),
+      processes,
       redisBytesPerPending: top.redis.bytesPerPending,
       redisKeys: top.redis.keys,
       redisPending: top.redis.created,

@@ -33,6 +33,11 @@ export class ServiceProcess {
     return service;
   }
 
+  /** The service's ROLE (api, worker or all); `all` unless the bench set it. */
+  get role(): string {
+    return this.options.env.ROLE ?? 'all';
+  }
+
   get pid(): number {
     return this.child!.pid!;
   }

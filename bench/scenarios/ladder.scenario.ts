@@ -13,8 +13,13 @@ export interface StepResult {
   pendingAtWindow: number;
   expectedPollsPerSecond: number;
   measuredPollsPerSecond: number;
+  /** Summed over every service process. */
   serviceCpuPercent: number;
+  /** Per service process, the ROLE=all one first, then the workers. */
+  processCpuPercent: number[];
   redisCpuPercent: number;
+  /** The bench process itself: the simulator answering every poll, the receiver, the SSE clients. */
+  benchCpuPercent: number;
   /** Bytes and keys the step's new pending approvals added (decided ones from earlier steps excluded). */
   redis: { keys: number; bytes: number; created: number; bytesPerPending: number };
   latency: Record<Channel, ChannelLatency | undefined>;
@@ -42,13 +47,17 @@ export async function runStep(ctx: BenchContext, redis: Redis, target: number, s
   if (sseAvailable) await ctx.sse.connect(sample);
 
   const gets0 = ctx.sim.stats().requests.get;
-  const cpu0 = ctx.service.cpuSeconds();
+  const processes = [ctx.service, ...ctx.workers];
+  const cpu0 = processes.map((p) => p.cpuSeconds());
   const redisCpu0 = await redisCpuSeconds(redis);
+  const benchCpu0 = process.cpuUsage();
   const t0 = performance.now();
   await decideAtRandomMoments(ctx, sample, windowMs);
   const elapsed = (performance.now() - t0) / 1000;
   const gets = ctx.sim.stats().requests.get - gets0;
-  const cpu = ctx.service.cpuSeconds() - cpu0;
+  const cpuEach = processes.map((p, i) => p.cpuSeconds() - cpu0[i]);
+  const cpu = cpuEach.reduce((sum, c) => sum + c, 0);
+  const benchCpu = process.cpuUsage(benchCpu0);
   const redisCpu = (await redisCpuSeconds(redis)) - redisCpu0;
 
   const latency = await collectLatencies(ctx, sample.map((a) => a.id), channels, 3 * intervalMs + 10_000);
@@ -70,7 +79,9 @@ export async function runStep(ctx: BenchContext, redis: Redis, target: number, s
     expectedPollsPerSecond: Math.round(expected),
     measuredPollsPerSecond: Math.round(measured),
     serviceCpuPercent: Math.round((100 * cpu) / elapsed),
+    processCpuPercent: cpuEach.map((c) => Math.round((100 * c) / elapsed)),
     redisCpuPercent: Math.round((100 * redisCpu) / elapsed),
+    benchCpuPercent: Math.round((benchCpu.user + benchCpu.system) / 1e4 / elapsed),
     redis: {
       keys: memory.keys - before.keys,
       bytes: memory.bytes - before.bytes,
