@@ -1,12 +1,13 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { RecognizeSimulator } from '../src/simulator/recognize.simulator';
 import { ApiClient } from './helpers/api-client';
 import { BANK_APP, TEST_CLIENTS } from './helpers/clients';
+import { freePort } from './helpers/service-process';
 import { deleteKeys, newUserId, REDIS_URL } from './helpers/test-app';
 
 const ROOT = join(__dirname, '..');
@@ -14,16 +15,6 @@ const SIM_API_KEY = 'shutdown-test-recognize-key';
 /** How long the simulator holds the poll in flight at SIGTERM: the shutdown must wait for it. */
 const HELD_POLL_MS = 4000;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function refusesConnections(port: number): Promise<boolean> {
   return new Promise((resolve) => {

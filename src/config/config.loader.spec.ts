@@ -1,16 +1,7 @@
-import { ConfigError, DEVELOPMENT_CLIENT, loadConfig } from './config.loader';
+import { DEVELOPMENT_CLIENT, loadConfig } from './config.loader';
+import { configProblemsOf } from '../../test/unit/config-problems';
 
 const client = { id: 'bank-app', apiKey: 'bank-app-key-0123456789', webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', callbackOrigins: ['https://bank.example/path'] };
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
 
 describe(loadConfig.name, () => {
   it('applies the contract defaults', () => {
@@ -43,19 +34,19 @@ describe(loadConfig.name, () => {
     ['RECOGNIZE_API_KEY', { RECOGNIZE_BASE_URL: 'https://recognize.example/v2' }],
     ['POLL_LEASE_MS', { POLL_LEASE_MS: '5000', RECOGNIZE_TIMEOUT_MS: '5000' }],
   ])('names %s when it is invalid', (variable, env) => {
-    const problems = problemsOf(env);
+    const problems = configProblemsOf(env);
     expect(problems.some((p) => p.includes(variable))).toBe(true);
   });
 
   it('refuses the simulator and the development client in production', () => {
-    const problems = problemsOf({ NODE_ENV: 'production' });
+    const problems = configProblemsOf({ NODE_ENV: 'production' });
     expect(problems.join('\n')).toMatch(/RECOGNIZE_BASE_URL/);
     expect(problems.join('\n')).toMatch(/CLIENTS/);
   });
 
   it('never puts a secret value in its messages', () => {
     const secret = 'super-secret-value-0123456789';
-    const problems = problemsOf({ CLIENTS: JSON.stringify([{ ...client, apiKey: secret, webhookSecret: 'whsec_!!' + secret }]) });
+    const problems = configProblemsOf({ CLIENTS: JSON.stringify([{ ...client, apiKey: secret, webhookSecret: 'whsec_!!' + secret }]) });
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.join('\n')).not.toContain(secret);
   });

@@ -1,17 +1,8 @@
-import { ConfigError, loadConfig } from './config.loader';
+import { loadConfig } from './config.loader';
+import { configProblemsOf } from '../../test/unit/config-problems';
 
 const bankApp = { id: 'bank-app', apiKey: 'bank-app-key-0123456789' };
 const clients = JSON.stringify([bankApp]);
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
 
 describe('demo configuration', () => {
   it('serves the demo as the development client by default', () => {
@@ -41,6 +32,6 @@ describe('demo configuration', () => {
     ['DEMO_CLIENT_ID', { CLIENTS: clients, DEMO_ENABLED: 'true' }],
     ['DEMO_ENABLED', { DEMO_ENABLED: 'yes' }],
   ])('names %s when it is invalid', (variable, env) => {
-    expect(problemsOf(env).some((p) => p.includes(variable))).toBe(true);
+    expect(configProblemsOf(env).some((p) => p.includes(variable))).toBe(true);
   });
 });

@@ -1,14 +1,5 @@
-import { ConfigError, loadConfig } from './config.loader';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+import { loadConfig } from './config.loader';
+import { configProblemsOf } from '../../test/unit/config-problems';
 
 describe('operations configuration', () => {
   it('defaults to one process running API and workers, with the documented limits', () => {
@@ -43,6 +34,6 @@ describe('operations configuration', () => {
     ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '10' }],
     ['USER_MAX_PENDING', { USER_MAX_PENDING: '0' }],
   ])('names %s when it is invalid', (variable, env) => {
-    expect(problemsOf(env).some((p) => p.includes(variable))).toBe(true);
+    expect(configProblemsOf(env).some((p) => p.includes(variable))).toBe(true);
   });
 });
