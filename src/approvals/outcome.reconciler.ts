@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ApprovalsService } from './approvals.service';
+import { RECONCILE_EVERY_MS, runPeriodically } from '../common/run-periodically';
 
-const RECONCILE_EVERY_MS = 60_000;
 /** A decision not handed to delivery within this long was most likely cut off by a crash. */
 export const OUTCOME_OVERDUE_MS = 60_000;
 const PAGE = 500;
@@ -15,18 +15,16 @@ const PAGE = 500;
 @Injectable()
 export class OutcomeReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutcomeReconciler.name);
-  private timer?: NodeJS.Timeout;
+  private stop?: () => void;
 
   constructor(private readonly approvals: ApprovalsService) {}
 
   onApplicationBootstrap(): void {
-    void this.reconcile();
-    this.timer = setInterval(() => void this.reconcile(), RECONCILE_EVERY_MS);
-    this.timer.unref();
+    this.stop = runPeriodically(() => this.reconcile(), RECONCILE_EVERY_MS);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.stop?.();
   }
 
   /** Returns how many decided approvals had their terminal event handed to delivery by this pass. */

@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ApprovalsStore } from '../approvals/approvals.store';
 import { PollProducer } from './poll.producer';
+import { RECONCILE_EVERY_MS, runPeriodically } from '../common/run-periodically';
 
-const RECONCILE_EVERY_MS = 60_000;
 const PAGE = 1000;
 
 /**
@@ -13,18 +13,16 @@ const PAGE = 1000;
 @Injectable()
 export class PollReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PollReconciler.name);
-  private timer?: NodeJS.Timeout;
+  private stop?: () => void;
 
   constructor(private readonly store: ApprovalsStore, private readonly polls: PollProducer) {}
 
   onApplicationBootstrap(): void {
-    void this.reconcile();
-    this.timer = setInterval(() => void this.reconcile(), RECONCILE_EVERY_MS);
-    this.timer.unref();
+    this.stop = runPeriodically(() => this.reconcile(), RECONCILE_EVERY_MS);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.stop?.();
   }
 
   /** Returns the number of pending approvals that had no next poll and now have one. */

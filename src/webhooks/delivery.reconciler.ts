@@ -5,8 +5,8 @@ import { AppConfig } from '../config/app.config';
 import { DELIVERY_QUEUE, DeliveryJobData, deliveryJobId } from './delivery.job';
 import { DeliveryProducer } from './delivery.producer';
 import { DeliveryRef, DeliveryStore } from './delivery.store';
+import { RECONCILE_EVERY_MS, runPeriodically } from '../common/run-periodically';
 
-const RECONCILE_EVERY_MS = 60_000;
 const PAGE = 500;
 /**
  * How late a pending delivery must be before its job is looked at. A live job runs at its due time
@@ -26,7 +26,7 @@ export const OVERDUE_MS = 60_000;
 @Injectable()
 export class DeliveryReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryReconciler.name);
-  private timer?: NodeJS.Timeout;
+  private stop?: () => void;
 
   constructor(
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>,
@@ -38,13 +38,11 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnApplication
   onApplicationBootstrap(): void {
     // ROLE=api processes send no webhooks, so they leave repairs to the worker processes.
     if (!this.config.operations.runsWorkers) return;
-    void this.reconcile();
-    this.timer = setInterval(() => void this.reconcile(), RECONCILE_EVERY_MS);
-    this.timer.unref();
+    this.stop = runPeriodically(() => this.reconcile(), RECONCILE_EVERY_MS);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.stop?.();
   }
 
   /** One pass over the overdue pending deliveries, page by page; returns how many were queued again. */
