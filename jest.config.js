@@ -3,7 +3,12 @@ const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
-  transform: { '^.+\\.ts$': ['ts-jest', {}] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', {}],
+    // jose and canonicalize ship ES modules only; Jest's module system needs them as CommonJS.
+    '^.+/node_modules/(jose|canonicalize)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(jose|canonicalize)/)'],
 };
 
 module.exports = {
