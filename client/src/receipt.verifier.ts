@@ -1,0 +1,73 @@
+import { createRemoteJWKSet, customFetch, jwtVerify } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
+import type { FetchLike } from './http.transport.js';
+import type { ReceiptClaims } from './types.js';
+
+export interface VerifyReceiptOptions {
+  /** Your client id: the receipt's `aud`. */
+  expectedAudience?: string;
+  /** The service's `iss`, when you pin it. */
+  expectedIssuer?: string;
+  /** The approval id the receipt must be for (`jti`). */
+  approvalId?: string;
+  /** The `transactionHash` of the payment you are about to release. */
+  transactionHash?: string;
+  /** Accepted clock difference, in seconds (default 60). */
+  clockTolerance?: number;
+}
+
+/** The receipt is not a valid approval receipt of this service, or not for what was expected. */
+export class ReceiptVerificationError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ReceiptVerificationError';
+  }
+}
+
+const RECEIPT_TYP = 'approval-receipt+jwt';
+
+/**
+ * Verifies approval receipts against the service's `/.well-known/jwks.json`. The key set is
+ * fetched once and kept (jose refetches it, at most every 30 s, when a receipt names an unknown kid).
+ */
+export class ReceiptVerifier {
+  private keys?: JWTVerifyGetKey;
+
+  constructor(
+    private readonly jwksUrl: string,
+    private readonly fetch: FetchLike,
+  ) {}
+
+  async verify(jwt: string, options: VerifyReceiptOptions = {}): Promise<ReceiptClaims> {
+    let claims: Partial<ReceiptClaims>;
+    try {
+      const { payload } = await jwtVerify(jwt, this.keySet(), {
+        algorithms: ['ES256'],
+        typ: RECEIPT_TYP,
+        clockTolerance: options.clockTolerance ?? 60,
+        ...(options.expectedAudience !== undefined && { audience: options.expectedAudience }),
+        ...(options.expectedIssuer !== undefined && { issuer: options.expectedIssuer }),
+      });
+      claims = payload as Partial<ReceiptClaims>;
+    } catch (error) {
+      throw new ReceiptVerificationError(`Receipt not verified: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    if (claims.status !== 'approved') throw new ReceiptVerificationError('Receipt is not for an approved approval');
+    if (typeof claims.transactionHash !== 'string') throw new ReceiptVerificationError('Receipt has no transactionHash');
+    if (options.transactionHash !== undefined && claims.transactionHash !== options.transactionHash) {
+      throw new ReceiptVerificationError('Receipt is for another transaction (transactionHash differs)');
+    }
+    if (options.approvalId !== undefined && claims.jti !== options.approvalId) {
+      throw new ReceiptVerificationError('Receipt is for another approval (jti differs)');
+    }
+    return claims as ReceiptClaims;
+  }
+
+  private keySet(): JWTVerifyGetKey {
+    const fetch = this.fetch;
+    this.keys ??= createRemoteJWKSet(new URL(this.jwksUrl), {
+      [customFetch]: (url, init) => fetch(url, init),
+    });
+    return this.keys;
+  }
+}
