@@ -21,5 +21,14 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup-e2e.ts'],
     },
+    {
+      ...common,
+      displayName: 'sdk',
+      rootDir: '.',
+      testMatch: ['<rootDir>/client/test/**/*.spec.ts'],
+      // The SDK is ESM and imports its own modules as './x.js'; here they are the TypeScript sources.
+      moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+      transform: { ...common.transform, '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/client/tsconfig.spec.json' }] },
+    },
   ],
 };
