@@ -28,7 +28,9 @@ const RECEIPT_TYP = 'approval-receipt+jwt';
 
 /**
  * Verifies approval receipts against the service's `/.well-known/jwks.json`. The key set is
- * fetched once and kept (jose refetches it, at most every 30 s, when a receipt names an unknown kid).
+ * fetched on first use and kept; jose fetches it again when a receipt names an unknown kid (a
+ * rotation; at most every 30 s) and after 10 minutes, so that a key the service retired stops
+ * being trusted.
  */
 export class ReceiptVerifier {
   private keys?: JWTVerifyGetKey;

@@ -50,8 +50,8 @@ describe('StepupClient.waitForDecision', () => {
       openStream(res);
       if (!req.headers['last-event-id']) {
         sendEvent(res, 1, pending);
-        // The connection breaks mid-stream, without a clean end.
-        setImmediate(() => res.socket?.destroy());
+        // The connection breaks mid-stream, once the event is on the wire, without a clean end.
+        res.write(': flushed\n\n', () => res.socket?.destroy());
         return;
       }
       sendEvent(res, 2, approved);
