@@ -3,6 +3,7 @@ import { Pool } from 'undici';
 import { errorForStatus, RecognizeError, RecognizeUnavailableError } from './recognize.errors';
 import { readAuthentications, readCreated, readOperation, readPendingOperations } from './recognize.responses';
 import { CreateOperationRequest, PendingOperation, RecognizeAuthentication, RecognizeOperation } from './recognize.types';
+import { RequestDeadlines } from './request-deadlines';
 import { RecognizeCircuitBreaker } from './circuit-breaker';
 
 /** One finished request, for metrics: `route` is the path template, `outcome` 'ok' or the failure kind. */
@@ -36,8 +37,8 @@ type Reader<T> = (body: unknown) => T | undefined;
 
 /**
  * The only code that talks to PingOne Recognize. It never retries: the poller owns the retry policy.
- * One undici Pool to the one origin of the base URL; headers and the base path are built once, so
- * a call costs the path string, one options object and its deadline timer.
+ * One undici Pool to the one origin of the base URL; headers, the base path and the deadline
+ * signals are built once (or once per window), so a call costs little more than the path string.
  */
 export class RecognizeClient implements OnApplicationShutdown {
   private readonly pool: Pool;
@@ -46,11 +47,13 @@ export class RecognizeClient implements OnApplicationShutdown {
   private readonly postHeaders: Readonly<Record<string, string>>;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
+  private readonly deadlines: RequestDeadlines;
 
   constructor(private readonly options: RecognizeClientOptions) {
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs;
+    this.deadlines = new RequestDeadlines(options.timeoutMs);
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.getHeaders = { 'x-api-key': options.apiKey, accept: 'application/json' };
     this.postHeaders = { ...this.getHeaders, 'content-type': 'application/json' };
@@ -117,8 +120,8 @@ export class RecognizeClient implements OnApplicationShutdown {
 
   /** One HTTP exchange; every outcome other than a readable 200 leaves as a typed error with our own message. */
   private async exchange<T>(label: string, method: Method, path: string, read: Reader<T>, body: string | undefined): Promise<T> {
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.timeoutMs);
+    // Bounds the whole request, the wait for a free connection included (headersTimeout starts later).
+    const signal = this.deadlines.next();
     let status: number | undefined;
     let text: string;
     try {
@@ -127,7 +130,7 @@ export class RecognizeClient implements OnApplicationShutdown {
         path: this.basePath + path,
         headers: body === undefined ? this.getHeaders : this.postHeaders,
         body,
-        signal: deadline.signal,
+        signal,
       });
       status = response.statusCode;
       const failure = errorForStatus(label, status, response.headers['retry-after']);
@@ -142,9 +145,7 @@ export class RecognizeClient implements OnApplicationShutdown {
       }
       text = await response.body.text();
     } catch (error) {
-      throw error instanceof RecognizeError ? error : this.transportError(label, error, deadline.signal.aborted, status);
-    } finally {
-      clearTimeout(timer);
+      throw error instanceof RecognizeError ? error : this.transportError(label, error, signal.aborted, status);
     }
     const value = read(parseJson(text));
     if (value === undefined) throw new RecognizeUnavailableError(`${label}: upstream answered an unexpected body`, 'malformed', status);

@@ -47,10 +47,9 @@ export class RecognizeUnavailableError extends RecognizeError {
 
 /** The status table: what each answer of Recognize means for us. undefined: success. */
 export function errorForStatus(label: string, status: number, retryAfter: string | string[] | undefined): RecognizeError | undefined {
+  if (status === 200) return undefined; // The only success the API documents.
   const message = `${label}: upstream answered ${status}`;
   switch (status) {
-    case 200: // The only success the API documents.
-      return undefined;
     case 400: // Our request broke a rule (e.g. user id not upper-case hex): sending it again cannot help.
     case 406: // We only accept JSON; upstream cannot produce it.
     case 415: // We sent something other than JSON.
