@@ -84,12 +84,12 @@ export class RecognizeClient implements OnApplicationShutdown {
   }
 
   getUserAuthentications(userId: string, operationId?: string): Promise<RecognizeAuthentication[]> {
-    const path = `/users/${segment(userId)}/authentications${filter(operationId)}`;
+    const path = `/users/${segment(userId)}/authentications${operationQuery(operationId)}`;
     return this.request('GET', '/users/{userId}/authentications', path, readAuthentications);
   }
 
   getExternalUserAuthentications(externalUserId: string, operationId?: string): Promise<RecognizeAuthentication[]> {
-    const path = `/external-users/${segment(externalUserId)}/authentications${filter(operationId)}`;
+    const path = `/external-users/${segment(externalUserId)}/authentications${operationQuery(operationId)}`;
     return this.request('GET', '/external-users/{externalUserId}/authentications', path, readAuthentications);
   }
 
@@ -107,8 +107,8 @@ export class RecognizeClient implements OnApplicationShutdown {
     const label = `${method} ${path}`;
     const started = performance.now();
     try {
-      const breaker = this.options.breaker;
-      const value = await (breaker ? breaker.execute(label, () => this.exchange(label, method, path, read, body)) : this.exchange(label, method, path, read, body));
+      const send = () => this.exchange(label, method, path, read, body);
+      const value = await (this.options.breaker ? this.options.breaker.execute(label, send) : send());
       this.observe({ route, status: 200, outcome: 'ok', durationMs: performance.now() - started });
       return value;
     } catch (error) {
@@ -194,6 +194,6 @@ function segment(value: string): string {
   return encodeURIComponent(value);
 }
 
-function filter(operationId: string | undefined): string {
+function operationQuery(operationId: string | undefined): string {
   return operationId === undefined ? '' : `?operationId=${encodeURIComponent(operationId)}`;
 }
