@@ -33,7 +33,7 @@ describe(RecognizeClient.name, () => {
   });
   afterEach(() => control.reset());
   afterAll(async () => {
-    sut.close();
+    await sut.close();
     await simulator.close();
   });
 
@@ -82,7 +82,7 @@ describe(RecognizeClient.name, () => {
     const impatient = new RecognizeClient({ baseUrl, apiKey: API_KEY, timeoutMs: 100 });
     await control.fault({ delayMs: 30_000, times: 1 });
     await expect(impatient.getOperation('x')).rejects.toMatchObject({ reason: 'timeout' });
-    impatient.close();
+    await impatient.close();
   });
 
   it('maps a refused key to unavailable (unauthorized), without the key in the message', async () => {
@@ -91,7 +91,7 @@ describe(RecognizeClient.name, () => {
     expect(error).toBeInstanceOf(RecognizeUnavailableError);
     expect(error.reason).toBe('unauthorized');
     expect(error.message).not.toContain('not-the-key');
-    wrong.close();
+    await wrong.close();
   });
 
   it('maps an unknown user to not found', async () => {
@@ -139,7 +139,7 @@ describe(RecognizeClient.name, () => {
     await other.close();
     const client = new RecognizeClient({ baseUrl: url, apiKey: API_KEY, timeoutMs: 2000 });
     await expect(client.getOperation('x')).rejects.toMatchObject({ reason: 'connection' });
-    client.close();
+    await client.close();
   });
 
   describe(RecognizeModule.name, () => {
@@ -173,6 +173,17 @@ describe(RecognizeClient.name, () => {
       const operationId = nextOperationId();
       await moduleRef.get(RecognizeClient).createOperation({ userId: USER, operationId });
       expect(simulator.operation(operationId)).toMatchObject({ state: 'pending' });
+    });
+
+    it('closes the client’s connections when the application shuts down', async () => {
+      const config = loadConfig({ NODE_ENV: 'test', RECOGNIZE_BASE_URL: baseUrl, RECOGNIZE_API_KEY: API_KEY });
+      moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), RecognizeModule] }).compile();
+      await moduleRef.init();
+      const client = moduleRef.get(RecognizeClient);
+      await expect(client.listPendingOperations(USER)).resolves.toEqual(expect.any(Array));
+      await moduleRef.close();
+      // The simulator is still up: only a closed client fails this call.
+      await expect(client.listPendingOperations(USER)).rejects.toMatchObject({ reason: 'connection' });
     });
   });
 });

@@ -26,8 +26,8 @@ describe(RecognizeClient.name, () => {
     observations = [];
     sut = new RecognizeClient({ baseUrl, apiKey: API_KEY, timeoutMs: 5000, observer: (o) => observations.push(o) });
   });
-  afterEach(() => {
-    sut.close();
+  afterEach(async () => {
+    await sut.close();
     simulator.reset();
   });
   afterAll(() => simulator.close());
@@ -86,15 +86,17 @@ describe(RecognizeClient.name, () => {
       const url = await closed.listen();
       await closed.close();
       const client = new RecognizeClient({ baseUrl: url, apiKey: API_KEY, timeoutMs: 5000 });
-      await expect(client.getOperation('any')).rejects.toMatchObject({ reason: 'connection' });
-      client.close();
+      const error = await client.getOperation('any').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RecognizeUnavailableError);
+      expect(error).toMatchObject({ reason: 'connection', message: expect.stringMatching(/^GET \/operations\/any: connection failed/) });
+      await client.close();
     });
 
     it('maps a slow answer to timeout', async () => {
       const client = new RecognizeClient({ baseUrl, apiKey: API_KEY, timeoutMs: 50 });
       simulator.setFault({ delayMs: 60_000, times: 1 });
       await expect(client.getOperation('any')).rejects.toMatchObject({ reason: 'timeout' });
-      client.close();
+      await client.close();
     });
   });
 
@@ -152,7 +154,7 @@ describe(RecognizeClient.name, () => {
     it('cannot break a call by throwing', async () => {
       const client = new RecognizeClient({ baseUrl, apiKey: API_KEY, timeoutMs: 5000, observer: () => { throw new Error('boom'); } });
       await expect(client.listPendingOperations('A1')).resolves.toEqual([]);
-      client.close();
+      await client.close();
     });
   });
 });

@@ -1,18 +1,9 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
 import { OnApplicationShutdown } from '@nestjs/common';
-import axios, { AxiosInstance, AxiosResponse, isAxiosError } from 'axios';
-import {
-  RecognizeBadRequestError,
-  RecognizeConflictError,
-  RecognizeError,
-  RecognizeNotFoundError,
-  RecognizeThrottledError,
-  RecognizeUnavailableError,
-} from './recognize.errors';
+import { Pool } from 'undici';
+import { errorForStatus, RecognizeError, RecognizeUnavailableError } from './recognize.errors';
 import { readAuthentications, readCreated, readOperation, readPendingOperations } from './recognize.responses';
 import { CreateOperationRequest, PendingOperation, RecognizeAuthentication, RecognizeOperation } from './recognize.types';
-import { parseRetryAfter } from './retry-after';
+import { RequestDeadlines } from './request-deadlines';
 import { RecognizeCircuitBreaker } from './circuit-breaker';
 
 /** One finished request, for metrics: `route` is the path template, `outcome` 'ok' or the failure kind. */
@@ -27,36 +18,61 @@ export interface RecognizeClientOptions {
   /** Version path included, e.g. https://host/v2. */
   baseUrl: string;
   apiKey: string;
+  /** Bound on a whole request: waiting for a free connection, connecting, headers and body. */
   timeoutMs: number;
+  /** Connections kept open to Recognize at most; more requests wait for one (within timeoutMs). Default 256. */
+  maxConnections?: number;
+  /** Largest response body read; a larger one is refused as malformed. Default 1 MiB. */
+  maxResponseBytes?: number;
   observer?: (observation: RecognizeObservation) => void;
   /** Per-instance circuit breaker around every call; none: every call is sent. */
   breaker?: RecognizeCircuitBreaker;
 }
 
-/** The only code that talks to PingOne Recognize. It never retries: the poller owns the retry policy. */
+export const DEFAULT_MAX_CONNECTIONS = 256;
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+type Method = 'GET' | 'POST';
+type Reader<T> = (body: unknown) => T | undefined;
+
+/**
+ * The only code that talks to PingOne Recognize. It never retries: the poller owns the retry policy.
+ * One undici Pool to the one origin of the base URL; headers, the base path and the deadline
+ * signals are built once (or once per window), so a call costs little more than the path string.
+ */
 export class RecognizeClient implements OnApplicationShutdown {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
-  private readonly http: AxiosInstance;
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly getHeaders: Readonly<Record<string, string>>;
+  private readonly postHeaders: Readonly<Record<string, string>>;
+  private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
+  private readonly deadlines: RequestDeadlines;
 
   constructor(private readonly options: RecognizeClientOptions) {
-    this.http = axios.create({
-      baseURL: options.baseUrl.replace(/\/+$/, ''),
-      timeout: options.timeoutMs,
-      headers: { 'X-Api-Key': options.apiKey, Accept: 'application/json' },
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
-      // Every status is mapped below, and bodies are parsed here so a broken one becomes 'malformed'.
-      validateStatus: () => true,
-      maxRedirects: 0,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
+    const url = new URL(options.baseUrl);
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs;
+    this.deadlines = new RequestDeadlines(options.timeoutMs);
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.getHeaders = { 'x-api-key': options.apiKey, accept: 'application/json' };
+    this.postHeaders = { ...this.getHeaders, 'content-type': 'application/json' };
+    // A Pool never follows redirects (no redirect interceptor): the X-Api-Key goes to this origin only.
+    this.pool = new Pool(url.origin, {
+      connections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+      // Keep-alive, one request at a time per connection: a slow answer never holds up another poll.
+      pipelining: 1,
+      connect: { timeout: options.timeoutMs },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      // Stops reading a body sent without Content-Length (chunked) once it passes the limit.
+      maxResponseSize: this.maxResponseBytes,
     });
   }
 
   async createOperation(request: CreateOperationRequest): Promise<void> {
     const { userId, ...body } = request;
-    await this.request('POST', '/users/{userId}/operations', `/users/${segment(userId)}/operations`, readCreated, { data: body });
+    await this.request('POST', '/users/{userId}/operations', `/users/${segment(userId)}/operations`, readCreated, JSON.stringify(body));
   }
 
   getOperation(operationId: string): Promise<RecognizeOperation> {
@@ -68,64 +84,87 @@ export class RecognizeClient implements OnApplicationShutdown {
   }
 
   getUserAuthentications(userId: string, operationId?: string): Promise<RecognizeAuthentication[]> {
-    const path = `/users/${segment(userId)}/authentications`;
-    return this.request('GET', '/users/{userId}/authentications', path, readAuthentications, { params: filter(operationId) });
+    const path = `/users/${segment(userId)}/authentications${operationQuery(operationId)}`;
+    return this.request('GET', '/users/{userId}/authentications', path, readAuthentications);
   }
 
   getExternalUserAuthentications(externalUserId: string, operationId?: string): Promise<RecognizeAuthentication[]> {
-    const path = `/external-users/${segment(externalUserId)}/authentications`;
-    return this.request('GET', '/external-users/{externalUserId}/authentications', path, readAuthentications, { params: filter(operationId) });
+    const path = `/external-users/${segment(externalUserId)}/authentications${operationQuery(operationId)}`;
+    return this.request('GET', '/external-users/{externalUserId}/authentications', path, readAuthentications);
   }
 
-  onApplicationShutdown(): void {
-    this.close();
+  /** Nest calls this on every provider at shutdown, whichever module built the client. */
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
   }
 
-  close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+  /** Ends every connection, requests in flight included (they fail as 'connection'); safe to call twice. */
+  close(): Promise<void> {
+    return this.pool.destroy();
   }
 
-  private async request<T>(
-    method: 'GET' | 'POST',
-    route: string,
-    path: string,
-    read: (body: unknown) => T | undefined,
-    extra: { data?: object; params?: Record<string, string> } = {},
-  ): Promise<T> {
+  private async request<T>(method: Method, route: string, path: string, read: Reader<T>, body?: string): Promise<T> {
     const label = `${method} ${path}`;
     const started = performance.now();
-    let status: number | undefined;
-    const call = async (): Promise<T> => {
-      const response = await this.send(label, { method, url: path, ...extra });
-      status = response.status;
-      const failure = errorForStatus(label, response);
-      if (failure) throw failure;
-      const value = read(parseJson(response.data));
-      if (value === undefined) throw new RecognizeUnavailableError(`${label}: upstream answered an unexpected body`, 'malformed', status);
-      return value;
-    };
     try {
-      const value = await (this.options.breaker ? this.options.breaker.execute(label, call) : call());
-      this.observe({ route, status, outcome: 'ok', durationMs: performance.now() - started });
+      const send = () => this.exchange(label, method, path, read, body);
+      const value = await (this.options.breaker ? this.options.breaker.execute(label, send) : send());
+      this.observe({ route, status: 200, outcome: 'ok', durationMs: performance.now() - started });
       return value;
     } catch (error) {
+      const status = error instanceof RecognizeError ? error.upstreamStatus : undefined;
       this.observe({ route, status, outcome: outcomeOf(error), durationMs: performance.now() - started });
       throw error;
     }
   }
 
-  /** Transport failures become typed errors with our own message: axios errors carry the request headers, key included. */
-  private async send(label: string, config: Parameters<AxiosInstance['request']>[0]): Promise<AxiosResponse<string>> {
+  /** One HTTP exchange; every outcome other than a readable 200 leaves as a typed error with our own message. */
+  private async exchange<T>(label: string, method: Method, path: string, read: Reader<T>, body: string | undefined): Promise<T> {
+    // Bounds the whole request, the wait for a free connection included (headersTimeout starts later).
+    const signal = this.deadlines.next();
+    let status: number | undefined;
+    let text: string;
     try {
-      return await this.http.request<string>(config);
-    } catch (error) {
-      const code = isAxiosError(error) ? error.code : undefined;
-      if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-        throw new RecognizeUnavailableError(`${label}: no answer within ${this.options.timeoutMs} ms`, 'timeout');
+      const response = await this.pool.request({
+        method,
+        path: this.basePath + path,
+        headers: body === undefined ? this.getHeaders : this.postHeaders,
+        body,
+        signal,
+      });
+      status = response.statusCode;
+      const failure = errorForStatus(label, status, response.headers['retry-after']);
+      if (failure) {
+        // Read off a small error body so the connection can serve the next request; a large one closes it.
+        response.body.dump().catch(() => undefined);
+        throw failure;
       }
-      throw new RecognizeUnavailableError(`${label}: connection failed${code ? ` (${code})` : ''}`, 'connection');
+      if (Number(response.headers['content-length']) > this.maxResponseBytes) {
+        response.body.destroy();
+        throw this.tooLarge(label, status);
+      }
+      text = await response.body.text();
+    } catch (error) {
+      throw error instanceof RecognizeError ? error : this.transportError(label, error, signal.aborted, status);
     }
+    const value = read(parseJson(text));
+    if (value === undefined) throw new RecognizeUnavailableError(`${label}: upstream answered an unexpected body`, 'malformed', status);
+    return value;
+  }
+
+  /** Our own messages only: the transport's errors are not passed on, so nothing of the request (its key) leaks. */
+  private transportError(label: string, error: unknown, aborted: boolean, status: number | undefined): RecognizeError {
+    const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
+    if (aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return new RecognizeUnavailableError(`${label}: no answer within ${this.timeoutMs} ms`, 'timeout');
+    }
+    if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return this.tooLarge(label, status);
+    const shown = code && /^[A-Z0-9_]{1,40}$/.test(code) ? ` (${code})` : '';
+    return new RecognizeUnavailableError(`${label}: connection failed${shown}`, 'connection');
+  }
+
+  private tooLarge(label: string, status: number | undefined): RecognizeError {
+    return new RecognizeUnavailableError(`${label}: upstream answered a body over ${this.maxResponseBytes} bytes`, 'malformed', status);
   }
 
   private observe(observation: RecognizeObservation): void {
@@ -137,32 +176,9 @@ export class RecognizeClient implements OnApplicationShutdown {
   }
 }
 
-function errorForStatus(label: string, response: AxiosResponse<string>): RecognizeError | undefined {
-  const status = response.status;
-  const message = `${label}: upstream answered ${status}`;
-  switch (status) {
-    case 200: // The only success the API documents.
-      return undefined;
-    case 400: // Our request broke a rule (e.g. user id not upper-case hex): sending it again cannot help.
-    case 406: // We only accept JSON; upstream cannot produce it.
-    case 415: // We sent something other than JSON.
-      return new RecognizeBadRequestError(message, status);
-    case 401: // Our X-Api-Key was refused: an operator must fix the configuration; callers did nothing wrong.
-      return new RecognizeUnavailableError(message, 'unauthorized', status);
-    case 404: // User, external user or operation unknown (a vanished operation while polling).
-      return new RecognizeNotFoundError(message, status);
-    case 409: // The operationId is already used upstream.
-      return new RecognizeConflictError(message, status);
-    case 429: // Throttled: retryable, after Retry-After when given.
-      return new RecognizeThrottledError(message, parseRetryAfter(response.headers['retry-after']));
-  }
-  // 5xx: upstream trouble, retryable; anything else (3xx, other 4xx/2xx) is undocumented and treated alike.
-  return new RecognizeUnavailableError(message, 'status', status, status >= 500 ? parseRetryAfter(response.headers['retry-after']) : undefined);
-}
-
-function parseJson(data: string): unknown {
+function parseJson(text: string): unknown {
   try {
-    return JSON.parse(data);
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
@@ -178,6 +194,6 @@ function segment(value: string): string {
   return encodeURIComponent(value);
 }
 
-function filter(operationId: string | undefined): Record<string, string> | undefined {
-  return operationId === undefined ? undefined : { operationId };
+function operationQuery(operationId: string | undefined): string {
+  return operationId === undefined ? '' : `?operationId=${encodeURIComponent(operationId)}`;
 }
