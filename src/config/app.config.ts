@@ -1,6 +1,6 @@
 import { ClientConfig } from '../clients/client.config';
 import { DemoConfig } from './demo.config';
-import { OperationsConfig } from './operations.config';
+import { RuntimeConfig } from './runtime.config';
 import { SseConfig } from './sse.config';
 import { ObservabilityConfig } from './observability.config';
 
@@ -49,7 +49,7 @@ export class AppConfig {
     concurrency: number;
   };
   demo: DemoConfig;
-  operations: OperationsConfig;
+  runtime: RuntimeConfig;
   logging: ObservabilityConfig['logging'];
   /** Unset: no queue dashboard. */
   admin?: ObservabilityConfig['admin'];

@@ -6,7 +6,7 @@ import { ClientConfig } from '../clients/client.config';
 import { ClientList } from '../clients/clients.schema';
 import { AppConfig } from './app.config';
 import { resolveDemo } from './demo.config';
-import { resolveOperations } from './operations.config';
+import { resolveRuntime } from './runtime.config';
 import { resolveObservability } from './observability.config';
 import { EnvSchema } from './env.schema';
 import { resolveSse } from './sse.config';
@@ -51,7 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('POLL_LEASE_MS must be greater than RECOGNIZE_TIMEOUT_MS (a poll must end before its lease does)');
   }
   const demo = resolveDemo(schema, production, clients, DEVELOPMENT_CLIENT, problems);
-  const operations = resolveOperations(schema, problems);
+  const runtime = resolveRuntime(schema, problems);
   const observability = resolveObservability(schema, problems);
   const sse = resolveSse(schema, problems);
   if (problems.length) throw new ConfigError(problems);
@@ -78,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: schema.WEBHOOK_CONCURRENCY,
     },
     demo,
-    operations,
+    runtime,
     ...observability,
     sse,
   };

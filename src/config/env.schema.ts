@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
-import { PROCESS_ROLES, ProcessRole } from './operations.config';
+import { PROCESS_ROLES, ProcessRole } from './runtime.config';
 import { LOG_LEVELS, LogLevel } from './observability.config';
 
 /** process.env as the service accepts it. Every field names a variable of the contract or of the README. */
@@ -108,7 +108,7 @@ export class EnvSchema {
   @IsOptional() @IsString()
   CORS_ORIGINS?: string;
 
-  // Operations (see operations.config.ts): process role, shutdown bound, rate limits, Redis Cluster.
+  // Runtime (see runtime.config.ts): process role, shutdown bound, rate limits, Redis Cluster.
   @IsOptional() @IsIn(PROCESS_ROLES, { message: 'ROLE must be one of api, worker, all' })
   ROLE: ProcessRole = 'all';
 

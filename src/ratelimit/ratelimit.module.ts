@@ -15,7 +15,7 @@ import { UserLimitsService } from './user-limits.service';
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS],
       useFactory: (config: AppConfig, redis: Redis) => ({
-        throttlers: [{ name: 'default', ttl: 60_000, limit: config.operations.rateLimit.perClientPerMinute }],
+        throttlers: [{ name: 'default', ttl: 60_000, limit: config.runtime.rateLimit.perClientPerMinute }],
         // Our shared connection (single Redis or Cluster); the storage leaves closing it to us.
         storage: new ThrottlerStorageRedisService(redis),
       }),

@@ -1,9 +1,9 @@
 import { loadConfig } from './config.loader';
 import { configProblemsOf } from '../../test/unit/config-problems';
 
-describe('operations configuration', () => {
+describe('runtime configuration', () => {
   it('defaults to one process running API and workers, with the documented limits', () => {
-    const sut = loadConfig({}).operations;
+    const sut = loadConfig({}).runtime;
     expect(sut).toEqual({
       role: 'all',
       runsWorkers: true,
@@ -18,12 +18,12 @@ describe('operations configuration', () => {
     ['api', false, true],
     ['worker', true, false],
   ])('ROLE=%s runs workers: %s, serves the API: %s', (role, runsWorkers, servesApi) => {
-    expect(loadConfig({ ROLE: role }).operations).toMatchObject({ runsWorkers, servesApi });
+    expect(loadConfig({ ROLE: role }).runtime).toMatchObject({ runsWorkers, servesApi });
   });
 
   it('parses REDIS_CLUSTER_NODES with a hash-tagged prefix', () => {
     const sut = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001', REDIS_PREFIX: '{stepup}' });
-    expect(sut.operations.clusterNodes).toEqual([{ host: '10.0.0.1', port: 7000 }, { host: 'redis-b', port: 7001 }]);
+    expect(sut.runtime.clusterNodes).toEqual([{ host: '10.0.0.1', port: 7000 }, { host: 'redis-b', port: 7001 }]);
   });
 
   it.each([

@@ -4,7 +4,7 @@ export type ProcessRole = 'api' | 'worker' | 'all';
 export const PROCESS_ROLES: ProcessRole[] = ['api', 'worker', 'all'];
 
 /** Roles, shutdown, rate limits and Redis Cluster: how the service is operated and scaled. */
-export interface OperationsConfig {
+export interface RuntimeConfig {
   role: ProcessRole;
   /** Whether this process runs the BullMQ workers (poll, delivery). */
   runsWorkers: boolean;
@@ -21,7 +21,7 @@ export interface OperationsConfig {
   clusterNodes?: { host: string; port: number }[];
 }
 
-export interface OperationsEnv {
+export interface RuntimeEnv {
   REDIS_PREFIX: string;
   ROLE: ProcessRole;
   SHUTDOWN_TIMEOUT_MS: number;
@@ -38,7 +38,7 @@ export interface OperationsEnv {
 const HASH_TAGGED = /^[^{}]*\{[^{}]+\}/;
 const NODE = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/;
 
-export function resolveOperations(env: OperationsEnv, problems: string[]): OperationsConfig {
+export function resolveRuntime(env: RuntimeEnv, problems: string[]): RuntimeConfig {
   const clusterNodes = parseClusterNodes(env.REDIS_CLUSTER_NODES, problems);
   if (clusterNodes && !HASH_TAGGED.test(env.REDIS_PREFIX)) {
     problems.push('REDIS_PREFIX must contain a hash tag such as {stepup} when REDIS_CLUSTER_NODES is set');
@@ -57,7 +57,7 @@ export function resolveOperations(env: OperationsEnv, problems: string[]): Opera
   };
 }
 
-function parseClusterNodes(raw: string | undefined, problems: string[]): OperationsConfig['clusterNodes'] {
+function parseClusterNodes(raw: string | undefined, problems: string[]): RuntimeConfig['clusterNodes'] {
   if (raw === undefined) return undefined;
   const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
   const nodes = entries.map((e) => NODE.exec(e)).filter((m): m is RegExpExecArray => m !== null && Number(m[2]) > 0 && Number(m[2]) <= 65535);
