@@ -1,15 +1,19 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
-import { ValidationError, validateSync } from 'class-validator';
+import { validateSync } from 'class-validator';
 import { ClientConfig } from '../clients/client.config';
-import { ClientList } from '../clients/clients.schema';
+import { isKnownExample } from '../clients/secret-strength';
 import { AppConfig } from './app.config';
+import { parseClients } from './clients.config';
 import { resolveDemo } from './demo.config';
+import { resolveHttp } from './http.config';
 import { resolveRuntime } from './runtime.config';
 import { resolveObservability } from './observability.config';
 import { EnvSchema } from './env.schema';
 import { resolveSse } from './sse.config';
+import { flattenValidationErrors } from './validation-errors';
+import { resolveWebhookTargets } from './webhook-targets.config';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -21,6 +25,8 @@ export class ConfigError extends Error {
 export const DEVELOPMENT_CLIENT: ClientConfig = {
   id: 'dev-client',
   apiKey: 'dev-client-key-change-me',
+  apiKeys: ['dev-client-key-change-me'],
+  webhookSecrets: [],
   callbackOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
 };
 
@@ -34,16 +40,23 @@ export const SIMULATOR_DEFAULT_API_KEY = 'simulator-api-key';
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
   const schema = plainToInstance(EnvSchema, stripEmpty(env), { exposeDefaultValues: true });
-  problems.push(...flatten(validateSync(schema, { whitelist: false })));
+  problems.push(...flattenValidationErrors(validateSync(schema, { whitelist: false })));
 
   const production = schema.NODE_ENV === 'production';
-  const clients = parseClients(schema.CLIENTS, problems);
+  const clients = parseClients(schema.CLIENTS, production, problems);
   if (!schema.CLIENTS && production) problems.push('CLIENTS is required when NODE_ENV=production');
   if (!schema.RECOGNIZE_BASE_URL && production) {
     problems.push('RECOGNIZE_BASE_URL is required when NODE_ENV=production (the simulator is for development only)');
   }
+  // The Recognize key travels in a header: never in clear outside development.
+  if (schema.RECOGNIZE_BASE_URL && production && !/^https:/i.test(schema.RECOGNIZE_BASE_URL)) {
+    problems.push('RECOGNIZE_BASE_URL must be https when NODE_ENV=production');
+  }
   if (schema.RECOGNIZE_BASE_URL && !schema.RECOGNIZE_API_KEY) {
     problems.push('RECOGNIZE_API_KEY is required when RECOGNIZE_BASE_URL is set');
+  }
+  if (production && schema.RECOGNIZE_API_KEY && isKnownExample(schema.RECOGNIZE_API_KEY)) {
+    problems.push('RECOGNIZE_API_KEY is a published example value (the simulator\'s) (NODE_ENV=production)');
   }
   // A claimed poll is leased: a lease shorter than one Recognize request could let a second poll of
   // the same operation start while the first is still waiting for its answer.
@@ -54,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const runtime = resolveRuntime(schema, problems);
   const observability = resolveObservability(schema, problems);
   const sse = resolveSse(schema, problems);
+  const http = resolveHttp(schema, problems);
+  const targets = resolveWebhookTargets(schema, production, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -76,11 +91,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       retryHorizonS: schema.WEBHOOK_RETRY_HORIZON_S,
       retryBaseMs: schema.WEBHOOK_RETRY_BASE_MS,
       concurrency: schema.WEBHOOK_CONCURRENCY,
+      targets,
     },
     demo,
     runtime,
     ...observability,
     sse,
+    http,
   };
 }
 
@@ -100,51 +117,6 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfi
   }
 }
 
-function parseClients(raw: string | undefined, problems: string[]): ClientConfig[] | undefined {
-  if (!raw) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    problems.push('CLIENTS must be a JSON array of clients');
-    return undefined;
-  }
-  if (!Array.isArray(parsed) || parsed.length === 0) {
-    problems.push('CLIENTS must be a non-empty JSON array of clients');
-    return undefined;
-  }
-  const list = plainToInstance(ClientList, { clients: parsed });
-  const before = problems.length;
-  problems.push(...flatten(validateSync(list, { forbidUnknownValues: true })).map((p) => `CLIENTS${p.replace(/^clients/, '')}`));
-  const ids = list.clients.map((c) => c.id);
-  if (new Set(ids).size !== ids.length) problems.push('CLIENTS ids must be unique');
-  const keys = list.clients.map((c) => c.apiKey);
-  if (new Set(keys).size !== keys.length) problems.push('CLIENTS apiKeys must be unique');
-  // Webhooks are always signed: a client that can receive them must have a secret to verify them with.
-  list.clients.forEach((c, i) => {
-    if ((c.webhookUrl || c.callbackOrigins?.length) && !c.webhookSecret) {
-      problems.push(`CLIENTS[${i}] needs a webhookSecret when webhookUrl or callbackOrigins is set (webhooks are always signed)`);
-    }
-  });
-  if (problems.length > before) return undefined;
-  return list.clients.map((c) => ({
-    id: c.id,
-    apiKey: c.apiKey,
-    webhookUrl: c.webhookUrl,
-    webhookSecret: c.webhookSecret,
-    callbackOrigins: (c.callbackOrigins ?? []).map((o) => new URL(o).origin),
-  }));
-}
-
 function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
 }
-
-function flatten(errors: ValidationError[], path = ''): string[] {
-  return errors.flatMap((e) => {
-    const name = path ? `${path}[${e.property}]` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? `${path}${m}` : `${name}: ${m}`));
-    return [...own, ...flatten(e.children ?? [], name)];
-  });
-}
-

@@ -13,7 +13,14 @@ export interface RuntimeConfig {
   /** Bound of a graceful shutdown; the process is forced to exit after it. */
   shutdownTimeoutMs: number;
   rateLimit: {
-    perClientPerMinute: number;
+    /** Window of the two per-client buckets. */
+    windowMs: number;
+    /** POST /v1/approvals per client and window. */
+    createsPerWindow: number;
+    /** Every other /v1 request per client and window. */
+    requestsPerWindow: number;
+    /** Requests without a valid key, per caller address and minute; eventsUrl token streams are not counted here. */
+    anonymousPerMinute: number;
     userMaxPending: number;
     userMaxCreationsPerMinute: number;
   };
@@ -25,7 +32,10 @@ export interface RuntimeEnv {
   REDIS_PREFIX: string;
   ROLE: ProcessRole;
   SHUTDOWN_TIMEOUT_MS: number;
-  RATE_LIMIT_PER_CLIENT_PER_MINUTE: number;
+  RATE_LIMIT_WINDOW_MS: number;
+  RATE_LIMIT_CREATES: number;
+  RATE_LIMIT_REQUESTS: number;
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: number;
   USER_MAX_PENDING: number;
   USER_MAX_CREATIONS_PER_MINUTE: number;
   REDIS_CLUSTER_NODES?: string;
@@ -49,7 +59,10 @@ export function resolveRuntime(env: RuntimeEnv, problems: string[]): RuntimeConf
     servesApi: env.ROLE !== 'worker',
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     rateLimit: {
-      perClientPerMinute: env.RATE_LIMIT_PER_CLIENT_PER_MINUTE,
+      windowMs: env.RATE_LIMIT_WINDOW_MS,
+      createsPerWindow: env.RATE_LIMIT_CREATES,
+      requestsPerWindow: env.RATE_LIMIT_REQUESTS,
+      anonymousPerMinute: env.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
       userMaxPending: env.USER_MAX_PENDING,
       userMaxCreationsPerMinute: env.USER_MAX_CREATIONS_PER_MINUTE,
     },
