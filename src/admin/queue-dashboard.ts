@@ -3,6 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
+import { normalizeIp } from '@nestjs/throttler';
 import type { NextFunction, Request, Response } from 'express';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app.config';
@@ -59,7 +60,8 @@ function basicAuth(username: string, password: string, failures: AdminAuthFailur
   const expected = digest(`${username}:${password}`);
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
-      const ip = req.ip ?? 'unknown';
+      // Per address, an IPv6 caller's whole /64 as one (it could otherwise take a fresh address per guess).
+      const ip = req.ip ? normalizeIp(req.ip) : 'unknown';
       const lockedFor = await failures.lockedFor(ip);
       if (lockedFor > 0) {
         res.setHeader('Retry-After', String(lockedFor));

@@ -8,6 +8,7 @@ import {
   ThrottlerModuleOptions,
   ThrottlerRequest,
   ThrottlerStorage,
+  normalizeIp,
 } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { ClientsRegistry } from '../clients/clients.registry';
@@ -91,7 +92,8 @@ function classify(req: Request, clients: ClientsRegistry): Bucket | null {
   // With a header the key decides, token or not: a token in the URL never exempts a key guess.
   if (authorization === undefined && req.query.token !== undefined && EVENTS_PATH.test(req.path)) return null;
   const client = clients.authenticate(authorization);
-  if (!client) return { name: BUCKETS.anonymous, tracker: `ip:${req.ip ?? 'unknown'}` };
+  // An IPv6 caller holds a whole /64: counted per address, it could take a fresh one for every request.
+  if (!client) return { name: BUCKETS.anonymous, tracker: `ip:${req.ip ? normalizeIp(req.ip) : 'unknown'}` };
   const creates = req.method === 'POST' && /^\/v1\/approvals\/?$/.test(req.path);
   return { name: creates ? BUCKETS.creates : BUCKETS.requests, tracker: `client:${client.id}` };
 }
