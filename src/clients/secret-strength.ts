@@ -43,15 +43,18 @@ export function webhookSecretWeakness(secret: string): string | undefined {
   return undefined;
 }
 
-/** Length times log2 of the alphabet its character classes imply (hex counts as 16 symbols). */
+/**
+ * Length times log2 of the alphabet the key appears to be drawn from: hex (16), base64 or base64url
+ * (64) when it mixes at least two of lower case, upper case and digits, a single case (26), or
+ * printable ASCII (95) when it has other symbols. Judged by alphabet rather than by the classes
+ * present, so that a random base64 key that happens to have no digit is not refused.
+ */
 export function estimatedBits(value: string): number {
-  if (/^[0-9a-f]+$/i.test(value)) return value.length * 4;
-  let pool = 0;
-  if (/[a-z]/.test(value)) pool += 26;
-  if (/[A-Z]/.test(value)) pool += 26;
-  if (/[0-9]/.test(value)) pool += 10;
-  if (/[^A-Za-z0-9]/.test(value)) pool += 33;
-  return pool ? value.length * Math.log2(pool) : 0;
+  const body = value.replace(/=+$/, '');
+  if (/^[0-9a-f]+$/i.test(body)) return body.length * 4;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((r) => r.test(body)).length;
+  const pool = /[^A-Za-z0-9+/_-]/.test(body) ? 95 : classes >= 2 ? 64 : 26;
+  return body.length * Math.log2(pool);
 }
 
 /**
