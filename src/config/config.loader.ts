@@ -58,6 +58,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (production && schema.RECOGNIZE_API_KEY && isKnownExample(schema.RECOGNIZE_API_KEY)) {
     problems.push('RECOGNIZE_API_KEY is a published example value (the simulator\'s) (NODE_ENV=production)');
   }
+  // Removed in v2: ignoring it would silently give its setter different limits than the ones asked for.
+  if (env.RATE_LIMIT_PER_CLIENT_PER_MINUTE !== undefined) {
+    problems.push('RATE_LIMIT_PER_CLIENT_PER_MINUTE is replaced by RATE_LIMIT_CREATES and RATE_LIMIT_REQUESTS (per RATE_LIMIT_WINDOW_MS)');
+  }
   // A claimed poll is leased: a lease shorter than one Recognize request could let a second poll of
   // the same operation start while the first is still waiting for its answer.
   if (schema.POLL_LEASE_MS <= schema.RECOGNIZE_TIMEOUT_MS) {

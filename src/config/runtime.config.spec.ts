@@ -33,6 +33,8 @@ describe('runtime configuration', () => {
     ['REDIS_CLUSTER_NODES', { REDIS_CLUSTER_NODES: '127.0.0.1', REDIS_PREFIX: '{stepup}' }],
     ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '10' }],
     ['USER_MAX_PENDING', { USER_MAX_PENDING: '0' }],
+    ['RATE_LIMIT_PER_CLIENT_PER_MINUTE', { RATE_LIMIT_PER_CLIENT_PER_MINUTE: '600' }],
+    ['RATE_LIMIT_WINDOW_MS', { RATE_LIMIT_WINDOW_MS: '10' }],
   ])('names %s when it is invalid', (variable, env) => {
     expect(configProblemsOf(env).some((p) => p.includes(variable))).toBe(true);
   });
