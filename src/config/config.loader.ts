@@ -13,7 +13,8 @@ import { resolveObservability } from './observability.config';
 import { EnvSchema } from './env.schema';
 import { resolveSse } from './sse.config';
 import { flattenValidationErrors } from './validation-errors';
-import { resolveWebhookTargets } from './webhook-targets.config';
+import { WebhookTargetsConfig, resolveWebhookTargets } from './webhook-targets.config';
+import { WebhookTargetPolicy } from '../webhooks/webhook-target';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -73,6 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const sse = resolveSse(schema, problems);
   const http = resolveHttp(schema, problems);
   const targets = resolveWebhookTargets(schema, production, problems);
+  // Sending would refuse them anyway; in production say so at start rather than at the first webhook.
+  if (production) problems.push(...refusedTargets(clients ?? [], targets));
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -119,6 +122,18 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfi
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }
+}
+
+/** Configured webhook targets written as an address the webhook client would refuse (names are checked when connecting). */
+function refusedTargets(clients: ClientConfig[], targets: WebhookTargetsConfig): string[] {
+  const policy = new WebhookTargetPolicy(targets);
+  return clients.flatMap((c, i) => {
+    const urls: [string, string][] = [...(c.webhookUrl ? [['webhookUrl', c.webhookUrl] as [string, string]] : []), ...c.callbackOrigins.map((o, k): [string, string] => [`callbackOrigins[${k}]`, o])];
+    return urls.flatMap(([field, url]) => {
+      const refusal = policy.urlRefusal(url);
+      return refusal ? [`CLIENTS[${i}] ${field} is ${refusal} (list it in WEBHOOK_ALLOWED_HOSTS if this is deliberate)`] : [];
+    });
+  });
 }
 
 function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -43,6 +43,15 @@ describe('security of the configuration', () => {
       expect(configProblemsOf(production(env, client)).join('\n')).toMatch(message);
     });
 
+    it('refuses, at start, a target written as an internal address, unless it is allow-listed', () => {
+      const problems = configProblemsOf(production({}, { webhookUrl: 'https://169.254.169.254/hooks', callbackOrigins: ['https://[::ffff:10.0.0.5]'] }));
+      expect(problems).toEqual([
+        'CLIENTS[0] webhookUrl is a link-local (cloud metadata) address (list it in WEBHOOK_ALLOWED_HOSTS if this is deliberate)',
+        'CLIENTS[0] callbackOrigins[0] is a private address (list it in WEBHOOK_ALLOWED_HOSTS if this is deliberate)',
+      ]);
+      expect(configProblemsOf(production({ WEBHOOK_ALLOWED_HOSTS: '10.0.0.0/8' }, { callbackOrigins: ['https://10.0.0.5'] }))).toEqual([]);
+    });
+
     it('keeps http for development receivers', () => {
       expect(configProblemsOf({ CLIENTS: JSON.stringify([{ ...BANK_APP, webhookUrl: 'http://127.0.0.1:9/h' }]) })).toEqual([]);
     });
