@@ -100,7 +100,7 @@ async function main(): Promise<void> {
       APPROVAL_TIMEOUT_S: '3600',
       // One client stands for a whole bank here: its request budget must not be what is measured.
       // The per-user limits keep their defaults; every approval has its own user (see createApprovals).
-      RATE_LIMIT_PER_CLIENT_PER_MINUTE: '1000000',
+      RATE_LIMIT_CREATES: '1000000', RATE_LIMIT_REQUESTS: '1000000',
       CLIENTS: JSON.stringify([
         {
           id: 'bench-app',

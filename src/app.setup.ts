@@ -2,6 +2,7 @@ import { INestApplication, VersioningType } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { json, NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
+import { opsAccess } from './admin/ops-access';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { rejectDeepJson } from './common/json-depth';
 import { ProblemFilter } from './common/problem.filter';
@@ -19,6 +20,10 @@ export function configureApp(app: INestApplication): INestApplication {
   app.useLogger(app.get(Logger));
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
+  // req.ip (the key of per-address limits) is the socket's address unless TRUST_PROXY names the proxies.
+  express.set('trust proxy', app.get(AppConfig).http.trustProxy);
+  express.use(noStoreOnApi);
+  express.use(opsAccess(app.get(AppConfig).opsToken));
   enableCors(app);
   express.use(workerOnlyRoutes(app.get(AppConfig)));
   express.use(requireJsonBody);
@@ -47,6 +52,12 @@ function enableCors(app: INestApplication): void {
     credentials: false,
     maxAge: 600,
   });
+}
+
+/** Answers on /v1 carry PII and eventsUrl tokens: no browser, proxy or CDN may keep a copy. */
+function noStoreOnApi(req: Request, res: Response, next: NextFunction): void {
+  if (/^\/v1(\/|$)/i.test(req.path)) res.setHeader('Cache-Control', 'no-store');
+  next();
 }
 
 /** A request that carries a body must say it is JSON: anything else is a 415, before any parsing. */

@@ -8,7 +8,7 @@ import { exitAfterShutdownTimeout } from './lifecycle/process-roles';
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   const app = configureApp(await NestFactory.create(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true }));
-  exitAfterShutdownTimeout(config.operations.shutdownTimeoutMs);
+  exitAfterShutdownTimeout(config.runtime.shutdownTimeoutMs);
   await app.listen(config.port);
   const logger = new Logger('Main');
   logger.log(`stepup-orchestrator listening on port ${config.port}`);

@@ -49,7 +49,7 @@ describe('Hostile callers: authentication, SSE tokens, callback origins, secrets
     t = await startTestApp({
       RECOGNIZE_API_KEY,
       CLIENTS: JSON.stringify([{ ...BANK_APP, webhookUrl }, OTHER_APP]),
-      RATE_LIMIT_PER_CLIENT_PER_MINUTE: '1000000',
+      RATE_LIMIT_CREATES: '1000000', RATE_LIMIT_REQUESTS: '1000000',
     });
     bank = t.api(BANK_APP.apiKey);
   });

@@ -19,7 +19,7 @@ describe('Hostile input: random bodies, types, sizes, unicode, depth, content ty
   let created = 0;
 
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_PER_CLIENT_PER_MINUTE: '1000000', USER_MAX_PENDING: '1000', USER_MAX_CREATIONS_PER_MINUTE: '1000' });
+    t = await startTestApp({ RATE_LIMIT_CREATES: '1000000', RATE_LIMIT_REQUESTS: '1000000', USER_MAX_PENDING: '1000', USER_MAX_CREATIONS_PER_MINUTE: '1000' });
     bank = t.api(BANK_APP.apiKey);
   });
   afterAll(() => t.close());

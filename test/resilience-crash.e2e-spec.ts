@@ -64,7 +64,7 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
       POLL_LEASE_MS: String(POLL_LEASE_MS),
       RECOGNIZE_TIMEOUT_MS: String(POLL_LEASE_MS / 2),
       // This suite is one client sending hundreds of requests a minute on purpose.
-      RATE_LIMIT_PER_CLIENT_PER_MINUTE: '1000000',
+      RATE_LIMIT_CREATES: '1000000', RATE_LIMIT_REQUESTS: '1000000',
     });
     await service.start();
     api = new ApiClient(service.url, BANK_APP.apiKey);

@@ -77,7 +77,7 @@ async function startService(faults: string[], env: Record<string, string>) {
   // Kept apart: a closed receiver has no address to read its origin from.
   const origins = Object.fromEntries(faults.map((f) => [f, receivers[f].origin]));
   const client = { id: 'hooked-app', apiKey: 'hooked-app-key-0123456789', webhookSecret: secret, callbackOrigins: Object.values(origins) };
-  const t = await startTestApp({ CLIENTS: JSON.stringify([client]), WEBHOOK_RETRY_BASE_MS: '50', RATE_LIMIT_PER_CLIENT_PER_MINUTE: '100000', ...env });
+  const t = await startTestApp({ CLIENTS: JSON.stringify([client]), WEBHOOK_RETRY_BASE_MS: '50', RATE_LIMIT_CREATES: '100000', RATE_LIMIT_REQUESTS: '100000', ...env });
   const api = t.api(client.apiKey);
   const watcher = new DeliveryWatcher(REDIS_URL, t.prefix);
   const failed = new FailedAttempts(t.prefix);

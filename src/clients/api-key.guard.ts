@@ -22,11 +22,11 @@ export class ApiKeyGuard implements CanActivate {
   }
 
   authenticate(request: Request): ClientConfig | undefined {
-    const key = bearerToken(request.headers.authorization);
-    return key ? this.clients.findByApiKey(key) : undefined;
+    return this.clients.authenticate(request.headers.authorization);
   }
 }
 
+/** The key of an `Authorization: Bearer` header. Kept for callers not yet on ClientsRegistry.authenticate. */
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];

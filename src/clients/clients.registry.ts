@@ -1,22 +1,35 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app.config';
-import { ClientConfig } from './client.config';
+import { ClientConfig, apiKeysOf } from './client.config';
+
+/** `Authorization: Bearer <key>`: the one accepted way to present an API key. */
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** The calling apps of CLIENTS, looked up by API key in constant time. */
 @Injectable()
 export class ClientsRegistry {
+  /** One entry per key: a client being rotated has two. */
   private readonly entries: { client: ClientConfig; keyDigest: Buffer }[];
   private readonly byId: Map<string, ClientConfig>;
 
   constructor(config: AppConfig) {
-    this.entries = config.clients.map((client) => ({ client, keyDigest: digest(client.apiKey) }));
+    this.entries = config.clients.flatMap((client) => apiKeysOf(client).map((key) => ({ client, keyDigest: digest(key) })));
     this.byId = new Map(config.clients.map((c) => [c.id, c]));
   }
 
   /**
-   * Compares against every client's key digest without stopping early: neither the key's length
-   * nor the position of the matching client shows in the time taken.
+   * The client whose key an `Authorization` header carries, or undefined. The one entry point for
+   * bearer keys: every route, the rate limiter and the event stream authenticate through it.
+   */
+  authenticate(authorizationHeader: string | undefined): ClientConfig | undefined {
+    const key = BEARER.exec(authorizationHeader ?? '')?.[1];
+    return key === undefined ? undefined : this.findByApiKey(key);
+  }
+
+  /**
+   * Compares against every key of every client without stopping early: neither the key's length,
+   * the position of the matching client nor which of its keys matched shows in the time taken.
    */
   findByApiKey(apiKey: string): ClientConfig | undefined {
     const candidate = digest(apiKey);

@@ -1,24 +1,41 @@
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsOptional, IsString, IsUrl, Matches, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsOptional, IsString, IsUrl, Matches, MinLength, ValidateNested } from 'class-validator';
 
-/** One entry of the CLIENTS JSON array. */
+// Standard Webhooks secrets: "whsec_" + base64 of 24-64 random bytes (production asks for at least 32, see secret-strength.ts).
+const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/;
+const WEBHOOK_SECRET_MESSAGE = 'must be whsec_ followed by base64 (at least 24 bytes)';
+
+/**
+ * One entry of the CLIENTS JSON array. `apiKey`/`webhookSecret` and the lists `apiKeys`/`webhookSecrets`
+ * may be combined: rotation adds the new value to the list, then removes the old one, with no downtime.
+ */
 export class ClientEntry {
   @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'id must be 1-64 chars of [A-Za-z0-9._-]' })
   id: string;
 
-  @IsString() @MinLength(16, { message: 'apiKey must be at least 16 characters' })
-  apiKey: string;
+  @IsOptional() @IsString() @MinLength(16, { message: 'apiKey must be at least 16 characters' })
+  apiKey?: string;
+
+  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(8) @ArrayUnique()
+  @IsString({ each: true }) @MinLength(16, { each: true, message: 'apiKeys must each be at least 16 characters' })
+  apiKeys?: string[];
 
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   webhookUrl?: string;
 
-  // Standard Webhooks secrets: "whsec_" + base64 of 24-64 random bytes.
-  @IsOptional() @Matches(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, { message: 'webhookSecret must be whsec_ followed by base64 (at least 24 bytes)' })
+  @IsOptional() @Matches(WEBHOOK_SECRET, { message: `webhookSecret ${WEBHOOK_SECRET_MESSAGE}` })
   webhookSecret?: string;
+
+  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(8) @ArrayUnique()
+  @Matches(WEBHOOK_SECRET, { each: true, message: `webhookSecrets ${WEBHOOK_SECRET_MESSAGE}` })
+  webhookSecrets?: string[];
 
   @IsOptional() @IsArray() @ArrayUnique()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { each: true })
   callbackOrigins?: string[];
+
+  @IsOptional() @IsBoolean()
+  demo?: boolean;
 }
 
 export class ClientList {

@@ -1,12 +1,15 @@
 import { ClientConfig } from '../clients/client.config';
 import { DemoConfig } from './demo.config';
-import { OperationsConfig } from './operations.config';
+import { RuntimeConfig } from './runtime.config';
 import { SseConfig } from './sse.config';
 import { ObservabilityConfig } from './observability.config';
+import { HttpConfig } from './http.config';
+import { NodeEnv } from './node-env';
+import { WebhookTargetsConfig } from './webhook-targets.config';
 
 /** The service's configuration, validated once at boot (see config.loader.ts). */
 export class AppConfig {
-  nodeEnv: string;
+  nodeEnv: NodeEnv;
   port: number;
   redis: {
     url: string;
@@ -47,11 +50,16 @@ export class AppConfig {
     retryHorizonS: number;
     retryBaseMs: number;
     concurrency: number;
+    /** Which addresses a webhook may connect to. */
+    targets: WebhookTargetsConfig;
   };
   demo: DemoConfig;
-  operations: OperationsConfig;
+  runtime: RuntimeConfig;
   logging: ObservabilityConfig['logging'];
   /** Unset: no queue dashboard. */
   admin?: ObservabilityConfig['admin'];
+  /** Unset: /metrics, /docs and readiness details are open, as in contract v1. */
+  opsToken?: string;
   sse: SseConfig;
+  http: HttpConfig;
 }

@@ -14,7 +14,9 @@ describe(loadConfig.name, () => {
 
   it('parses CLIENTS and keeps only the origin of each callbackOrigin', () => {
     const sut = loadConfig({ CLIENTS: JSON.stringify([client]) });
-    expect(sut.clients).toEqual([{ ...client, webhookUrl: undefined, callbackOrigins: ['https://bank.example'] }]);
+    expect(sut.clients).toEqual([
+      { ...client, apiKeys: [client.apiKey], webhookSecrets: [client.webhookSecret], webhookUrl: undefined, callbackOrigins: ['https://bank.example'] },
+    ]);
     expect(sut.usesDevelopmentClient).toBe(false);
   });
 

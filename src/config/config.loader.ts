@@ -1,15 +1,20 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
-import { ValidationError, validateSync } from 'class-validator';
+import { validateSync } from 'class-validator';
 import { ClientConfig } from '../clients/client.config';
-import { ClientList } from '../clients/clients.schema';
+import { isKnownExample } from '../clients/secret-strength';
 import { AppConfig } from './app.config';
+import { parseClients } from './clients.config';
 import { resolveDemo } from './demo.config';
-import { resolveOperations } from './operations.config';
+import { resolveHttp } from './http.config';
+import { resolveRuntime } from './runtime.config';
 import { resolveObservability } from './observability.config';
 import { EnvSchema } from './env.schema';
 import { resolveSse } from './sse.config';
+import { flattenValidationErrors } from './validation-errors';
+import { WebhookTargetsConfig, resolveWebhookTargets } from './webhook-targets.config';
+import { WebhookTargetPolicy } from '../webhooks/webhook-target';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -21,6 +26,8 @@ export class ConfigError extends Error {
 export const DEVELOPMENT_CLIENT: ClientConfig = {
   id: 'dev-client',
   apiKey: 'dev-client-key-change-me',
+  apiKeys: ['dev-client-key-change-me'],
+  webhookSecrets: [],
   callbackOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
 };
 
@@ -34,16 +41,27 @@ export const SIMULATOR_DEFAULT_API_KEY = 'simulator-api-key';
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
   const schema = plainToInstance(EnvSchema, stripEmpty(env), { exposeDefaultValues: true });
-  problems.push(...flatten(validateSync(schema, { whitelist: false })));
+  problems.push(...flattenValidationErrors(validateSync(schema, { whitelist: false })));
 
   const production = schema.NODE_ENV === 'production';
-  const clients = parseClients(schema.CLIENTS, problems);
+  const clients = parseClients(schema.CLIENTS, production, problems);
   if (!schema.CLIENTS && production) problems.push('CLIENTS is required when NODE_ENV=production');
   if (!schema.RECOGNIZE_BASE_URL && production) {
     problems.push('RECOGNIZE_BASE_URL is required when NODE_ENV=production (the simulator is for development only)');
   }
+  // The Recognize key travels in a header: never in clear outside development.
+  if (schema.RECOGNIZE_BASE_URL && production && !/^https:/i.test(schema.RECOGNIZE_BASE_URL)) {
+    problems.push('RECOGNIZE_BASE_URL must be https when NODE_ENV=production');
+  }
   if (schema.RECOGNIZE_BASE_URL && !schema.RECOGNIZE_API_KEY) {
     problems.push('RECOGNIZE_API_KEY is required when RECOGNIZE_BASE_URL is set');
+  }
+  if (production && schema.RECOGNIZE_API_KEY && isKnownExample(schema.RECOGNIZE_API_KEY)) {
+    problems.push('RECOGNIZE_API_KEY is a published example value (the simulator\'s) (NODE_ENV=production)');
+  }
+  // Removed in v2: ignoring it would silently give its setter different limits than the ones asked for.
+  if (env.RATE_LIMIT_PER_CLIENT_PER_MINUTE !== undefined) {
+    problems.push('RATE_LIMIT_PER_CLIENT_PER_MINUTE is replaced by RATE_LIMIT_CREATES and RATE_LIMIT_REQUESTS (per RATE_LIMIT_WINDOW_MS)');
   }
   // A claimed poll is leased: a lease shorter than one Recognize request could let a second poll of
   // the same operation start while the first is still waiting for its answer.
@@ -51,9 +69,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('POLL_LEASE_MS must be greater than RECOGNIZE_TIMEOUT_MS (a poll must end before its lease does)');
   }
   const demo = resolveDemo(schema, production, clients, DEVELOPMENT_CLIENT, problems);
-  const operations = resolveOperations(schema, problems);
+  const runtime = resolveRuntime(schema, problems);
   const observability = resolveObservability(schema, problems);
   const sse = resolveSse(schema, problems);
+  const http = resolveHttp(schema, problems);
+  const targets = resolveWebhookTargets(schema, production, problems);
+  // Sending would refuse them anyway; in production say so at start rather than at the first webhook.
+  if (production) problems.push(...refusedTargets(clients ?? [], targets));
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -76,11 +98,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       retryHorizonS: schema.WEBHOOK_RETRY_HORIZON_S,
       retryBaseMs: schema.WEBHOOK_RETRY_BASE_MS,
       concurrency: schema.WEBHOOK_CONCURRENCY,
+      targets,
     },
     demo,
-    operations,
+    runtime,
     ...observability,
     sse,
+    http,
   };
 }
 
@@ -100,51 +124,18 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfi
   }
 }
 
-function parseClients(raw: string | undefined, problems: string[]): ClientConfig[] | undefined {
-  if (!raw) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    problems.push('CLIENTS must be a JSON array of clients');
-    return undefined;
-  }
-  if (!Array.isArray(parsed) || parsed.length === 0) {
-    problems.push('CLIENTS must be a non-empty JSON array of clients');
-    return undefined;
-  }
-  const list = plainToInstance(ClientList, { clients: parsed });
-  const before = problems.length;
-  problems.push(...flatten(validateSync(list, { forbidUnknownValues: true })).map((p) => `CLIENTS${p.replace(/^clients/, '')}`));
-  const ids = list.clients.map((c) => c.id);
-  if (new Set(ids).size !== ids.length) problems.push('CLIENTS ids must be unique');
-  const keys = list.clients.map((c) => c.apiKey);
-  if (new Set(keys).size !== keys.length) problems.push('CLIENTS apiKeys must be unique');
-  // Webhooks are always signed: a client that can receive them must have a secret to verify them with.
-  list.clients.forEach((c, i) => {
-    if ((c.webhookUrl || c.callbackOrigins?.length) && !c.webhookSecret) {
-      problems.push(`CLIENTS[${i}] needs a webhookSecret when webhookUrl or callbackOrigins is set (webhooks are always signed)`);
-    }
+/** Configured webhook targets written as an address the webhook client would refuse (names are checked when connecting). */
+function refusedTargets(clients: ClientConfig[], targets: WebhookTargetsConfig): string[] {
+  const policy = new WebhookTargetPolicy(targets);
+  return clients.flatMap((c, i) => {
+    const urls: [string, string][] = [...(c.webhookUrl ? [['webhookUrl', c.webhookUrl] as [string, string]] : []), ...c.callbackOrigins.map((o, k): [string, string] => [`callbackOrigins[${k}]`, o])];
+    return urls.flatMap(([field, url]) => {
+      const refusal = policy.urlRefusal(url);
+      return refusal ? [`CLIENTS[${i}] ${field} is ${refusal} (list it in WEBHOOK_ALLOWED_HOSTS if this is deliberate)`] : [];
+    });
   });
-  if (problems.length > before) return undefined;
-  return list.clients.map((c) => ({
-    id: c.id,
-    apiKey: c.apiKey,
-    webhookUrl: c.webhookUrl,
-    webhookSecret: c.webhookSecret,
-    callbackOrigins: (c.callbackOrigins ?? []).map((o) => new URL(o).origin),
-  }));
 }
 
 function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
 }
-
-function flatten(errors: ValidationError[], path = ''): string[] {
-  return errors.flatMap((e) => {
-    const name = path ? `${path}[${e.property}]` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? `${path}${m}` : `${name}: ${m}`));
-    return [...own, ...flatten(e.children ?? [], name)];
-  });
-}
-

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from './config.loader';
 import { configProblemsOf } from '../../test/unit/config-problems';
 
@@ -17,10 +18,32 @@ describe('demo configuration', () => {
     expect(loadConfig({ CLIENTS: clients, DEMO_CLIENT_ID: 'bank-app' }).demo).toEqual({ enabled: true, clientId: 'bank-app' });
   });
 
-  it('is off in production unless DEMO_ENABLED=true', () => {
-    const production = { NODE_ENV: 'production', CLIENTS: clients, RECOGNIZE_BASE_URL: 'https://r.example/v2', RECOGNIZE_API_KEY: 'k', DEMO_CLIENT_ID: 'bank-app' };
-    expect(loadConfig(production).demo.enabled).toBe(false);
-    expect(loadConfig({ ...production, DEMO_ENABLED: 'true' }).demo.enabled).toBe(true);
+  describe('in production', () => {
+    const demoClient = { id: 'demo-app', apiKey: randomBytes(32).toString('base64url'), demo: true };
+    const bank = { id: 'bank-app', apiKey: randomBytes(32).toString('base64url') };
+    const production = {
+      NODE_ENV: 'production',
+      CLIENTS: JSON.stringify([bank, demoClient]),
+      RECOGNIZE_BASE_URL: 'https://r.example/v2',
+      RECOGNIZE_API_KEY: 'k',
+      DEMO_CLIENT_ID: 'demo-app',
+    };
+
+    it('is off unless DEMO_ENABLED=true', () => {
+      expect(loadConfig(production).demo.enabled).toBe(false);
+      expect(loadConfig({ ...production, DEMO_ENABLED: 'true' }).demo).toEqual({ enabled: true, clientId: 'demo-app' });
+    });
+
+    it('refuses to serve the demo as a client that is not demo-only', () => {
+      const problems = configProblemsOf({ ...production, DEMO_ENABLED: 'true', DEMO_CLIENT_ID: 'bank-app' });
+      expect(problems.join('\n')).toMatch(/DEMO_CLIENT_ID must name a demo-only client/);
+    });
+
+    it('refuses a demo client that receives webhooks', () => {
+      const hooked = { ...demoClient, webhookUrl: 'https://bank.example/hook', webhookSecret: `whsec_${randomBytes(32).toString('base64')}` };
+      const problems = configProblemsOf({ ...production, CLIENTS: JSON.stringify([bank, hooked]), DEMO_ENABLED: 'true' });
+      expect(problems.join('\n')).toMatch(/CLIENTS\[1\] is a demo client/);
+    });
   });
 
   it('is off when DEMO_ENABLED=false', () => {

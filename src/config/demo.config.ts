@@ -15,18 +15,27 @@ export interface DemoEnv {
 
 /**
  * The demo creates approvals without a key on behalf of one client, so it is on by default only
- * outside production, and in production only when DEMO_ENABLED=true names it explicitly. It acts as
- * the development client, or as DEMO_CLIENT_ID when CLIENTS is configured.
+ * outside production, and in production only when DEMO_ENABLED=true names it explicitly and
+ * DEMO_CLIENT_ID is a demo-only client. It acts as the development client, or as DEMO_CLIENT_ID when
+ * CLIENTS is configured.
  */
 export function resolveDemo(env: DemoEnv, production: boolean, clients: ClientConfig[] | undefined, developmentClient: ClientConfig, problems: string[]): DemoConfig {
   const wanted = env.DEMO_ENABLED === undefined ? !production : env.DEMO_ENABLED === 'true';
   if (env.DEMO_CLIENT_ID !== undefined) {
-    const known = (clients ?? [developmentClient]).some((c) => c.id === env.DEMO_CLIENT_ID);
-    if (!known) problems.push('DEMO_CLIENT_ID must be the id of a client in CLIENTS');
-    return { enabled: wanted && known, clientId: env.DEMO_CLIENT_ID };
+    const client = (clients ?? [developmentClient]).find((c) => c.id === env.DEMO_CLIENT_ID);
+    if (!client) problems.push('DEMO_CLIENT_ID must be the id of a client in CLIENTS');
+    // Anyone who reaches /demo acts as this client: in production it must be one that exists for nothing else.
+    if (client && wanted && production && !isDemoOnly(client)) {
+      problems.push('DEMO_CLIENT_ID must name a demo-only client ("demo": true, no webhookUrl, no callbackOrigins) when DEMO_ENABLED=true and NODE_ENV=production');
+    }
+    return { enabled: wanted && client !== undefined, clientId: env.DEMO_CLIENT_ID };
   }
   if (!clients) return { enabled: wanted, clientId: developmentClient.id };
   if (env.DEMO_ENABLED === 'true') problems.push('DEMO_CLIENT_ID is required when DEMO_ENABLED=true and CLIENTS is set');
   // CLIENTS configured and no demo client named: a plain deployment, no demo.
   return { enabled: false };
+}
+
+function isDemoOnly(client: ClientConfig): boolean {
+  return client.demo === true && !client.webhookUrl && client.callbackOrigins.length === 0;
 }

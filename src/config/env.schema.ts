@@ -1,12 +1,18 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
-import { PROCESS_ROLES, ProcessRole } from './operations.config';
+import { NODE_ENVS, NodeEnv } from './node-env';
+import { PROCESS_ROLES, ProcessRole } from './runtime.config';
 import { LOG_LEVELS, LogLevel } from './observability.config';
 
 /** process.env as the service accepts it. Every field names a variable of the contract or of the README. */
 export class EnvSchema {
+  // Anything else (prod, Production, staging) would silently run with the development defaults.
+  @IsOptional() @IsIn(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')} (got "$value")` })
+  NODE_ENV?: NodeEnv;
+
+  // Proxies in front of the service (see http.config.ts): decides the caller address of per-address limits.
   @IsOptional() @IsString()
-  NODE_ENV?: string;
+  TRUST_PROXY?: string;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
@@ -75,6 +81,13 @@ export class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   WEBHOOK_CONCURRENCY = 50;
 
+  // Webhook targets (see webhook-targets.config.ts): exceptions to the refusal of private addresses.
+  @IsOptional() @IsString()
+  WEBHOOK_ALLOWED_HOSTS?: string;
+
+  @IsOptional() @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_LOOPBACK must be true or false' })
+  WEBHOOK_ALLOW_LOOPBACK?: 'true' | 'false';
+
   // Default: on outside production, off in production (see demo.config.ts).
   @IsOptional() @IsIn(['true', 'false'], { message: 'DEMO_ENABLED must be true or false' })
   DEMO_ENABLED?: 'true' | 'false';
@@ -98,6 +111,10 @@ export class EnvSchema {
   @IsOptional() @IsString()
   ADMIN_PASSWORD?: string;
 
+  // Set: /metrics, /docs, /docs-json and the readiness details need `Authorization: Bearer <OPS_TOKEN>`.
+  @IsOptional() @IsString() @MinLength(16, { message: 'OPS_TOKEN must be at least 16 characters' })
+  OPS_TOKEN?: string;
+
   // The contract requires a heartbeat at least every 30 s.
   @IsOptional() @Type(() => Number) @IsInt() @Min(50) @Max(30_000)
   SSE_HEARTBEAT_MS = 15_000;
@@ -108,15 +125,26 @@ export class EnvSchema {
   @IsOptional() @IsString()
   CORS_ORIGINS?: string;
 
-  // Operations (see operations.config.ts): process role, shutdown bound, rate limits, Redis Cluster.
+  // Runtime (see runtime.config.ts): process role, shutdown bound, rate limits, Redis Cluster.
   @IsOptional() @IsIn(PROCESS_ROLES, { message: 'ROLE must be one of api, worker, all' })
   ROLE: ProcessRole = 'all';
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
-  RATE_LIMIT_PER_CLIENT_PER_MINUTE = 600;
+  // Per client and window (contract v2: never below 100 creations and 1,000 other requests a second by default).
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1000) @Max(3_600_000)
+  RATE_LIMIT_WINDOW_MS = 1000;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000_000)
+  RATE_LIMIT_CREATES = 100;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000_000)
+  RATE_LIMIT_REQUESTS = 1000;
+
+  // Requests without a valid key, per caller address: nothing legitimate lands here, so it can be small.
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000_000)
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE = 600;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
   USER_MAX_PENDING = 3;

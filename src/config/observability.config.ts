@@ -1,3 +1,5 @@
+import { apiKeyWeakness, isKnownExample } from '../clients/secret-strength';
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -12,6 +14,8 @@ export interface ObservabilityConfig {
   };
   /** Unset: the queue dashboard at /admin/queues does not exist. */
   admin?: { username: string; password: string };
+  /** Set: /metrics, /docs, /docs-json and readiness details need it as a bearer token. */
+  opsToken?: string;
 }
 
 export interface ObservabilityEnv {
@@ -21,6 +25,7 @@ export interface ObservabilityEnv {
   LOG_DESTINATION?: string;
   ADMIN_USERNAME?: string;
   ADMIN_PASSWORD?: string;
+  OPS_TOKEN?: string;
 }
 
 export const ADMIN_PASSWORD_MIN_LENGTH = 12;
@@ -32,6 +37,9 @@ export function resolveObservability(env: ObservabilityEnv, problems: string[]):
   if (env.ADMIN_PASSWORD && env.ADMIN_PASSWORD.length < ADMIN_PASSWORD_MIN_LENGTH) {
     problems.push(`ADMIN_PASSWORD must be at least ${ADMIN_PASSWORD_MIN_LENGTH} characters`);
   }
+  if (production && env.ADMIN_PASSWORD && isKnownExample(env.ADMIN_PASSWORD)) problems.push('ADMIN_PASSWORD is a published example value (NODE_ENV=production)');
+  const opsTokenWeakness = env.OPS_TOKEN && (isKnownExample(env.OPS_TOKEN) ? 'is a published example value' : apiKeyWeakness(env.OPS_TOKEN));
+  if (production && opsTokenWeakness) problems.push(`OPS_TOKEN ${opsTokenWeakness} (NODE_ENV=production)`);
   return {
     logging: {
       // Tests keep their output readable unless they ask for more.
@@ -40,5 +48,6 @@ export function resolveObservability(env: ObservabilityEnv, problems: string[]):
       destination: env.LOG_DESTINATION,
     },
     ...(env.ADMIN_USERNAME && env.ADMIN_PASSWORD && { admin: { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD } }),
+    ...(env.OPS_TOKEN && { opsToken: env.OPS_TOKEN }),
   };
 }

@@ -34,7 +34,7 @@ export class HealthIndicators {
   workersRunning(): HealthIndicatorResult {
     const check = this.health.check('workers');
     // ROLE=api: this process schedules jobs but runs no worker; other processes do.
-    if (!this.config.operations.runsWorkers) return check.up({ role: this.config.operations.role, message: 'this process runs no queue worker' });
+    if (!this.config.runtime.runsWorkers) return check.up({ role: this.config.runtime.role, message: 'this process runs no queue worker' });
     const workers = this.queues.workers();
     const stopped = workers.filter((w) => !w.isRunning() || w.closing).map((w) => w.name);
     const details = { queues: workers.map((w) => w.name) };

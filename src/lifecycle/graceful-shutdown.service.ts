@@ -27,7 +27,7 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
     const started = Date.now();
     this.logger.log(`Shutting down${signal ? ` on ${signal}` : ''}: no new connections, finishing running jobs`);
     this.stopAccepting();
-    await this.drainWorkers(this.config.operations.shutdownTimeoutMs * DRAIN_SHARE);
+    await this.drainWorkers(this.config.runtime.shutdownTimeoutMs * DRAIN_SHARE);
     this.logger.log(`Running jobs finished after ${Date.now() - started} ms`);
   }
 

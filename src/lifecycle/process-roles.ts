@@ -17,7 +17,7 @@ class NotServedHereError extends AppError {
  */
 export function workerOnlyRoutes(config: AppConfig) {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    if (config.operations.servesApi || WORKER_ROUTES.test(req.path)) {
+    if (config.runtime.servesApi || WORKER_ROUTES.test(req.path)) {
       next();
       return;
     }

@@ -28,7 +28,7 @@ export class PollingModule implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     // ROLE=api: the due set is written when approvals are created, but this process polls none.
-    if (!this.config.operations.runsWorkers) return;
+    if (!this.config.runtime.runsWorkers) return;
     const worker = this.processor.worker;
     worker.concurrency = TICK_CONCURRENCY;
     worker.run().catch((err: Error) => worker.emit('error', err));

@@ -5,17 +5,21 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app.config';
 import { REDIS } from '../redis/redis.module';
-import { ClientThrottlerGuard } from './client-throttler.guard';
+import { BUCKETS, ClientThrottlerGuard } from './client-throttler.guard';
 import { UserLimitsService } from './user-limits.service';
 
-/** Rate limits: per calling client (every /v1 route) and per end user (approval creation). */
+/** Rate limits: per calling client (creations and other /v1 requests apart), per address without a key, and per end user. */
 @Global()
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS],
       useFactory: (config: AppConfig, redis: Redis) => ({
-        throttlers: [{ name: 'default', ttl: 60_000, limit: config.operations.rateLimit.perClientPerMinute }],
+        throttlers: [
+          { name: BUCKETS.creates, ttl: config.runtime.rateLimit.windowMs, limit: config.runtime.rateLimit.createsPerWindow },
+          { name: BUCKETS.requests, ttl: config.runtime.rateLimit.windowMs, limit: config.runtime.rateLimit.requestsPerWindow },
+          { name: BUCKETS.anonymous, ttl: 60_000, limit: config.runtime.rateLimit.anonymousPerMinute },
+        ],
         // Our shared connection (single Redis or Cluster); the storage leaves closing it to us.
         storage: new ThrottlerStorageRedisService(redis),
       }),

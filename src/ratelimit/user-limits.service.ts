@@ -29,7 +29,7 @@ export class UserLimitsService {
 
   /** Counts approval `id` against `userId`'s limits, or throws a 429 naming the limit hit. */
   async admit(userId: string, id: string, expiresAtMs: number): Promise<void> {
-    const limits = this.config.operations.rateLimit;
+    const limits = this.config.runtime.rateLimit;
     const pendingKey = this.keys.userPending(userId);
     const listed = await this.redis.zrange(pendingKey, 0, -1);
     const keys = [pendingKey, this.keys.userCreations(userId), ...listed.map((l) => this.keys.approval(l))];

@@ -12,7 +12,7 @@ const sharedClusters = new WeakMap<AppConfig, Cluster>();
  * Typed as Redis: a Cluster answers the same commands the service uses.
  */
 export function createRedisConnection(config: AppConfig, overrides: RedisOptions = {}): Redis {
-  const nodes = config.operations.clusterNodes;
+  const nodes = config.runtime.clusterNodes;
   const options = { ...redisOptions(config), ...overrides };
   if (!nodes) return new Redis(options);
   const { host: _host, port: _port, db: _db, retryStrategy, ...nodeOptions } = options;
@@ -32,7 +32,7 @@ export function createRedisConnection(config: AppConfig, overrides: RedisOptions
  * Redis, so retries per request must be unlimited (BullMQ's requirement).
  */
 export function bullConnection(config: AppConfig): RedisOptions | Cluster {
-  if (!config.operations.clusterNodes) return { ...redisOptions(config), maxRetriesPerRequest: null };
+  if (!config.runtime.clusterNodes) return { ...redisOptions(config), maxRetriesPerRequest: null };
   let cluster = sharedClusters.get(config);
   if (!cluster) {
     cluster = createRedisConnection(config, { maxRetriesPerRequest: null }) as unknown as Cluster;

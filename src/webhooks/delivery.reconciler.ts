@@ -37,7 +37,7 @@ export class DeliveryReconciler implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     // ROLE=api processes send no webhooks, so they leave repairs to the worker processes.
-    if (!this.config.operations.runsWorkers) return;
+    if (!this.config.runtime.runsWorkers) return;
     this.stop = runPeriodically(() => this.reconcile(), RECONCILE_EVERY_MS);
   }
 

@@ -4,15 +4,21 @@ import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import axios, { AxiosError } from 'axios';
 import { Webhook } from 'standardwebhooks';
 import { ApprovalEvent } from '../approvals/approval-event';
+import { ClientConfig, webhookSecretsOf } from '../clients/client.config';
 import { AppConfig } from '../config/app.config';
 import { retryAfterMs } from './delivery-schedule';
+import { WebhookTargetPolicy, WebhookTargetRefusedError } from './webhook-target';
 
 export const USER_AGENT = 'stepup-orchestrator-webhooks/1';
 
-/** How one attempt ended. Only 2xx is success; 410 means the receiver wants no more of it. */
+/**
+ * How one attempt ended. Only 2xx is success; 410 means the receiver wants no more of it; `refused`
+ * means we will not call that target (see webhook-target.ts): like 410, it is final.
+ */
 export type AttemptOutcome =
   | { kind: 'delivered'; statusCode: number }
   | { kind: 'gone'; statusCode: 410 }
+  | { kind: 'refused'; statusCode?: undefined; error: string; retryAfterMs?: undefined }
   | { kind: 'failed'; statusCode?: number; error: string; retryAfterMs?: number };
 
 /** What one attempt did; the one place to observe deliveries (metrics hook here). */
@@ -27,19 +33,37 @@ const RETRY_AFTER_STATUSES = new Set([429, 503]);
 
 /**
  * The only code that sends webhooks. Each attempt is signed afresh (Standard Webhooks: same
- * `webhook-id`, new `webhook-timestamp`), redirects are not followed (a 3xx is a failure: the
- * receiver must give its final URL) and a whole attempt, body included, is bounded by the timeout.
+ * `webhook-id`, new `webhook-timestamp`), with one signature per secret of the client so that a
+ * receiver can rotate; redirects are not followed (a 3xx is a failure: the receiver must give its
+ * final URL); a whole attempt, body included, is bounded by the timeout; and the agents resolve the
+ * host themselves and refuse private, loopback, link-local and metadata addresses (webhook-target.ts).
  */
 @Injectable()
 export class WebhookClient implements OnApplicationShutdown {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly targets: WebhookTargetPolicy;
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly config: AppConfig) {
+    this.targets = new WebhookTargetPolicy(config.webhooks.targets);
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64, lookup: this.targets.lookup });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64, lookup: this.targets.lookup });
+  }
 
-  async send(url: string, event: ApprovalEvent, secret: string): Promise<AttemptReport> {
+  /**
+   * One attempt for `client`: the URL is checked against the client's configuration as it is now,
+   * and signed with every one of its current webhook secrets.
+   */
+  async sendFor(client: ClientConfig, url: string, event: ApprovalEvent): Promise<AttemptReport> {
+    const refusal = this.targets.urlRefusal(url, client);
+    if (refusal) return { outcome: { kind: 'refused', error: `refused: ${refusal}` }, at: new Date(), durationMs: 0 };
+    return this.send(url, event, webhookSecretsOf(client));
+  }
+
+  async send(url: string, event: ApprovalEvent, secrets: string | readonly string[]): Promise<AttemptReport> {
     const at = new Date();
-    const outcome = await this.post(url, event, secret, at);
+    const refusal = this.targets.urlRefusal(url);
+    const outcome: AttemptOutcome = refusal ? { kind: 'refused', error: `refused: ${refusal}` } : await this.post(url, event, typeof secrets === 'string' ? [secrets] : secrets, at);
     return { outcome, at, durationMs: Date.now() - at.getTime() };
   }
 
@@ -48,7 +72,7 @@ export class WebhookClient implements OnApplicationShutdown {
     this.httpsAgent.destroy();
   }
 
-  private async post(url: string, event: ApprovalEvent, secret: string, at: Date): Promise<AttemptOutcome> {
+  private async post(url: string, event: ApprovalEvent, secrets: readonly string[], at: Date): Promise<AttemptOutcome> {
     const body = JSON.stringify(event);
     const timeoutMs = this.config.webhooks.timeoutMs;
     try {
@@ -58,7 +82,8 @@ export class WebhookClient implements OnApplicationShutdown {
           'user-agent': USER_AGENT,
           'webhook-id': event.id,
           'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'webhook-signature': new Webhook(secret).sign(event.id, at, body),
+          // Standard Webhooks: several space-separated `v1,…` signatures; a receiver accepts any that verifies.
+          'webhook-signature': secrets.map((secret) => new Webhook(secret).sign(event.id, at, body)).join(' '),
         },
         timeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),
@@ -68,6 +93,8 @@ export class WebhookClient implements OnApplicationShutdown {
         responseType: 'stream',
         httpAgent: this.httpAgent,
         httpsAgent: this.httpsAgent,
+        // An HTTP(S)_PROXY from the environment would be the only address our lookup ever checks.
+        proxy: false,
       });
       (response.data as NodeJS.ReadableStream & { destroy(): void }).destroy();
       const statusCode = response.status;
@@ -77,9 +104,19 @@ export class WebhookClient implements OnApplicationShutdown {
       const error = statusCode >= 300 && statusCode < 400 ? `redirect ${statusCode} not followed` : `answered ${statusCode}`;
       return { kind: 'failed', statusCode, error, ...(wait !== undefined && { retryAfterMs: wait }) };
     } catch (err) {
+      const refused = refusedBy(err);
+      if (refused) return { kind: 'refused', error: `refused: ${refused.message}` };
       return { kind: 'failed', error: describe(err, timeoutMs) };
     }
   }
+}
+
+/** Our own refusal from the agents' lookup, however the HTTP library wrapped it. */
+function refusedBy(err: unknown): WebhookTargetRefusedError | undefined {
+  for (let e = err as { cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e instanceof WebhookTargetRefusedError) return e;
+  }
+  return undefined;
 }
 
 /** Our own wording of a transport failure: never the library's message, which may echo a URL or a header. */

@@ -25,6 +25,6 @@ export class WebhooksModule implements OnApplicationBootstrap {
     const worker = this.processor.worker;
     worker.concurrency = this.config.webhooks.concurrency;
     // ROLE=api: this process schedules deliveries; worker processes send them.
-    if (this.config.operations.runsWorkers) worker.run().catch((err: Error) => worker.emit('error', err));
+    if (this.config.runtime.runsWorkers) worker.run().catch((err: Error) => worker.emit('error', err));
   }
 }

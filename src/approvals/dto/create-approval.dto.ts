@@ -38,7 +38,7 @@ export class CreateApprovalDto {
   @ApiPropertyOptional({ description: "http(s) URL for this approval's webhook; its origin must be one of the client's callbackOrigins", example: 'https://bank.example/hooks/stepup' })
   @IsOptional()
   @IsString()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'callbackUrl must be an http(s) URL' })
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true, disallow_auth: true }, { message: 'callbackUrl must be an http(s) URL without a user or password' })
   @MaxLength(2048)
   callbackUrl?: string;
 

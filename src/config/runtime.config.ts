@@ -4,7 +4,7 @@ export type ProcessRole = 'api' | 'worker' | 'all';
 export const PROCESS_ROLES: ProcessRole[] = ['api', 'worker', 'all'];
 
 /** Roles, shutdown, rate limits and Redis Cluster: how the service is operated and scaled. */
-export interface OperationsConfig {
+export interface RuntimeConfig {
   role: ProcessRole;
   /** Whether this process runs the BullMQ workers (poll, delivery). */
   runsWorkers: boolean;
@@ -13,7 +13,14 @@ export interface OperationsConfig {
   /** Bound of a graceful shutdown; the process is forced to exit after it. */
   shutdownTimeoutMs: number;
   rateLimit: {
-    perClientPerMinute: number;
+    /** Window of the two per-client buckets. */
+    windowMs: number;
+    /** POST /v1/approvals per client and window. */
+    createsPerWindow: number;
+    /** Every other /v1 request per client and window. */
+    requestsPerWindow: number;
+    /** Requests without a valid key, per caller address and minute; eventsUrl token streams are not counted here. */
+    anonymousPerMinute: number;
     userMaxPending: number;
     userMaxCreationsPerMinute: number;
   };
@@ -21,11 +28,14 @@ export interface OperationsConfig {
   clusterNodes?: { host: string; port: number }[];
 }
 
-export interface OperationsEnv {
+export interface RuntimeEnv {
   REDIS_PREFIX: string;
   ROLE: ProcessRole;
   SHUTDOWN_TIMEOUT_MS: number;
-  RATE_LIMIT_PER_CLIENT_PER_MINUTE: number;
+  RATE_LIMIT_WINDOW_MS: number;
+  RATE_LIMIT_CREATES: number;
+  RATE_LIMIT_REQUESTS: number;
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: number;
   USER_MAX_PENDING: number;
   USER_MAX_CREATIONS_PER_MINUTE: number;
   REDIS_CLUSTER_NODES?: string;
@@ -38,7 +48,7 @@ export interface OperationsEnv {
 const HASH_TAGGED = /^[^{}]*\{[^{}]+\}/;
 const NODE = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/;
 
-export function resolveOperations(env: OperationsEnv, problems: string[]): OperationsConfig {
+export function resolveRuntime(env: RuntimeEnv, problems: string[]): RuntimeConfig {
   const clusterNodes = parseClusterNodes(env.REDIS_CLUSTER_NODES, problems);
   if (clusterNodes && !HASH_TAGGED.test(env.REDIS_PREFIX)) {
     problems.push('REDIS_PREFIX must contain a hash tag such as {stepup} when REDIS_CLUSTER_NODES is set');
@@ -49,7 +59,10 @@ export function resolveOperations(env: OperationsEnv, problems: string[]): Opera
     servesApi: env.ROLE !== 'worker',
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     rateLimit: {
-      perClientPerMinute: env.RATE_LIMIT_PER_CLIENT_PER_MINUTE,
+      windowMs: env.RATE_LIMIT_WINDOW_MS,
+      createsPerWindow: env.RATE_LIMIT_CREATES,
+      requestsPerWindow: env.RATE_LIMIT_REQUESTS,
+      anonymousPerMinute: env.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
       userMaxPending: env.USER_MAX_PENDING,
       userMaxCreationsPerMinute: env.USER_MAX_CREATIONS_PER_MINUTE,
     },
@@ -57,7 +70,7 @@ export function resolveOperations(env: OperationsEnv, problems: string[]): Opera
   };
 }
 
-function parseClusterNodes(raw: string | undefined, problems: string[]): OperationsConfig['clusterNodes'] {
+function parseClusterNodes(raw: string | undefined, problems: string[]): RuntimeConfig['clusterNodes'] {
   if (raw === undefined) return undefined;
   const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
   const nodes = entries.map((e) => NODE.exec(e)).filter((m): m is RegExpExecArray => m !== null && Number(m[2]) > 0 && Number(m[2]) <= 65535);

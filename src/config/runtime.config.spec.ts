@@ -1,15 +1,15 @@
 import { loadConfig } from './config.loader';
 import { configProblemsOf } from '../../test/unit/config-problems';
 
-describe('operations configuration', () => {
+describe('runtime configuration', () => {
   it('defaults to one process running API and workers, with the documented limits', () => {
-    const sut = loadConfig({}).operations;
+    const sut = loadConfig({}).runtime;
     expect(sut).toEqual({
       role: 'all',
       runsWorkers: true,
       servesApi: true,
       shutdownTimeoutMs: 10_000,
-      rateLimit: { perClientPerMinute: 600, userMaxPending: 3, userMaxCreationsPerMinute: 5 },
+      rateLimit: { windowMs: 1000, createsPerWindow: 100, requestsPerWindow: 1000, anonymousPerMinute: 600, userMaxPending: 3, userMaxCreationsPerMinute: 5 },
       clusterNodes: undefined,
     });
   });
@@ -18,12 +18,12 @@ describe('operations configuration', () => {
     ['api', false, true],
     ['worker', true, false],
   ])('ROLE=%s runs workers: %s, serves the API: %s', (role, runsWorkers, servesApi) => {
-    expect(loadConfig({ ROLE: role }).operations).toMatchObject({ runsWorkers, servesApi });
+    expect(loadConfig({ ROLE: role }).runtime).toMatchObject({ runsWorkers, servesApi });
   });
 
   it('parses REDIS_CLUSTER_NODES with a hash-tagged prefix', () => {
     const sut = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001', REDIS_PREFIX: '{stepup}' });
-    expect(sut.operations.clusterNodes).toEqual([{ host: '10.0.0.1', port: 7000 }, { host: 'redis-b', port: 7001 }]);
+    expect(sut.runtime.clusterNodes).toEqual([{ host: '10.0.0.1', port: 7000 }, { host: 'redis-b', port: 7001 }]);
   });
 
   it.each([
@@ -33,6 +33,8 @@ describe('operations configuration', () => {
     ['REDIS_CLUSTER_NODES', { REDIS_CLUSTER_NODES: '127.0.0.1', REDIS_PREFIX: '{stepup}' }],
     ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '10' }],
     ['USER_MAX_PENDING', { USER_MAX_PENDING: '0' }],
+    ['RATE_LIMIT_PER_CLIENT_PER_MINUTE', { RATE_LIMIT_PER_CLIENT_PER_MINUTE: '600' }],
+    ['RATE_LIMIT_WINDOW_MS', { RATE_LIMIT_WINDOW_MS: '10' }],
   ])('names %s when it is invalid', (variable, env) => {
     expect(configProblemsOf(env).some((p) => p.includes(variable))).toBe(true);
   });

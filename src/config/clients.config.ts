@@ -1,0 +1,90 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { ClientConfig } from '../clients/client.config';
+import { ClientEntry, ClientList } from '../clients/clients.schema';
+import { apiKeyWeakness, isKnownExample, webhookSecretWeakness } from '../clients/secret-strength';
+import { flattenValidationErrors } from './validation-errors';
+
+/**
+ * CLIENTS, validated: the shape, then the rules that span fields and clients, then (in production)
+ * https only and keys and secrets strong enough and never one of the documented examples. Messages
+ * name the client's position and the field, never a value.
+ */
+export function parseClients(raw: string | undefined, production: boolean, problems: string[]): ClientConfig[] | undefined {
+  if (!raw) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    problems.push('CLIENTS must be a JSON array of clients');
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) {
+    problems.push('CLIENTS must be a non-empty JSON array of clients');
+    return undefined;
+  }
+  const list = plainToInstance(ClientList, { clients: parsed });
+  const before = problems.length;
+  problems.push(...flattenValidationErrors(validateSync(list, { forbidUnknownValues: true })).map((p) => `CLIENTS${p.replace(/^clients/, '')}`));
+  if (problems.length > before) return undefined;
+
+  const clients = list.clients.map(toClientConfig);
+  const ids = clients.map((c) => c.id);
+  if (new Set(ids).size !== ids.length) problems.push('CLIENTS ids must be unique');
+  const keys = clients.flatMap((c) => c.apiKeys ?? []);
+  if (new Set(keys).size !== keys.length) problems.push('CLIENTS apiKeys must be unique');
+  list.clients.forEach((entry, i) => problems.push(...clientProblems(entry, clients[i], production).map((p) => `CLIENTS[${i}] ${p}`)));
+  return problems.length > before ? undefined : clients;
+}
+
+function toClientConfig(entry: ClientEntry): ClientConfig {
+  const apiKeys = unique([entry.apiKey, ...(entry.apiKeys ?? [])]);
+  const webhookSecrets = unique([entry.webhookSecret, ...(entry.webhookSecrets ?? [])]);
+  return {
+    id: entry.id,
+    apiKey: apiKeys[0],
+    apiKeys,
+    webhookUrl: entry.webhookUrl,
+    webhookSecret: webhookSecrets[0],
+    webhookSecrets,
+    callbackOrigins: (entry.callbackOrigins ?? []).map((o) => new URL(o).origin),
+    ...(entry.demo && { demo: true }),
+  };
+}
+
+function clientProblems(entry: ClientEntry, client: ClientConfig, production: boolean): string[] {
+  const problems: string[] = [];
+  if (!client.apiKeys?.length) problems.push('needs an apiKey (or apiKeys)');
+  const receivesWebhooks = Boolean(entry.webhookUrl || entry.callbackOrigins?.length);
+  // Webhooks are always signed: a client that can receive them must have a secret to verify them with.
+  if (receivesWebhooks && !client.webhookSecrets?.length) problems.push('needs a webhookSecret when webhookUrl or callbackOrigins is set (webhooks are always signed)');
+  if (entry.demo && receivesWebhooks) problems.push('is a demo client ("demo": true): it must have no webhookUrl and no callbackOrigins');
+  if (entry.webhookUrl && hasCredentials(entry.webhookUrl)) problems.push('webhookUrl must not carry a user or password');
+  if (!production) return problems;
+
+  // Production: PII and signatures never travel in clear, and no key or secret from the docs or the tests.
+  if (entry.webhookUrl && !entry.webhookUrl.startsWith('https:')) problems.push('webhookUrl must be https when NODE_ENV=production');
+  if (client.callbackOrigins.some((o) => !o.startsWith('https:'))) problems.push('callbackOrigins must all be https when NODE_ENV=production');
+  (client.apiKeys ?? []).forEach((key, k) => {
+    const weakness = isKnownExample(key) ? 'is a published example value' : apiKeyWeakness(key);
+    if (weakness) problems.push(`apiKeys[${k}] ${weakness} (NODE_ENV=production)`);
+  });
+  (client.webhookSecrets ?? []).forEach((secret, k) => {
+    const weakness = isKnownExample(secret) ? 'is a published example value' : webhookSecretWeakness(secret);
+    if (weakness) problems.push(`webhookSecrets[${k}] ${weakness} (NODE_ENV=production)`);
+  });
+  return problems;
+}
+
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+function unique(values: (string | undefined)[]): string[] {
+  return [...new Set(values.filter((v): v is string => v !== undefined))];
+}
