@@ -186,6 +186,8 @@ describe(`${TransactionSignatureVerifier.name} with Recognize's public key and v
   it('makes the same checks: alg, signature, td, exp, iat', async () => {
     const forger = await makeTestKey('RS256');
     expect(await failedCheck(sut.verify(new UnsecuredJWT({ td: TD }).encode(), TD))).toBe('alg');
+    const hmac = await new SignJWT({ td: TD }).setProtectedHeader({ alg: 'HS256', kid: rsa.kid }).sign(new TextEncoder().encode(rsa.pem));
+    expect(await failedCheck(sut.verify(hmac, TD))).toBe('alg');
     expect(await failedCheck(sut.verify(await signTransaction(ec, { td: TD }), TD))).toBe('alg');
     expect(await failedCheck(sut.verify(await signTransaction(forger, { td: TD }), TD))).toBe('signature');
     expect(await failedCheck(sut.verify(await signTransaction(rsa, { td: 'other' }), TD))).toBe('td');
