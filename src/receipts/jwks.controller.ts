@@ -1,0 +1,23 @@
+import { Controller, Get, Header, VERSION_NEUTRAL } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ReceiptKeys } from './receipt.keys';
+import { ReceiptPublicJwk } from './receipt-key';
+
+/**
+ * The public keys of approval receipts, for integrators verifying receipts offline. No
+ * authentication: they are public keys. Cached a few minutes; a new key is published before it signs
+ * anything, and a verifier that meets an unknown kid fetches the set again.
+ */
+@ApiTags('receipts')
+@Controller({ path: '.well-known', version: VERSION_NEUTRAL })
+export class JwksController {
+  constructor(private readonly keys: ReceiptKeys) {}
+
+  @Get('jwks.json')
+  @Header('Cache-Control', 'public, max-age=300')
+  @ApiOperation({ summary: 'Public keys that verify approval receipts (JWK Set, ES256)' })
+  @ApiOkResponse({ description: '{ "keys": [ { kid, kty, crv, x, y, alg, use } ] }' })
+  jwks(): Promise<{ keys: ReceiptPublicJwk[] }> {
+    return this.keys.publicJwks();
+  }
+}

@@ -1,0 +1,27 @@
+import { HttpStatus } from '@nestjs/common';
+import { AppError, InvalidRequestError } from '../common/app.errors';
+
+/** The checks of contract v2 "Signed transactions", in the order they are made. */
+export type SignatureCheck = 'malformed' | 'alg' | 'kid' | 'signature' | 'td' | 'exp' | 'iat';
+
+/** A well-formed JWT that fails one check: 422 `invalid_signature`, the detail naming the check. */
+export class InvalidSignatureError extends AppError {
+  readonly status = HttpStatus.UNPROCESSABLE_ENTITY;
+  readonly code = 'invalid_signature';
+  constructor(
+    readonly check: Exclude<SignatureCheck, 'malformed'>,
+    readonly detail: string,
+  ) {
+    super(`Signature check "${check}" failed: ${detail}`);
+  }
+}
+
+/** Not a compact JWS at all: the contract makes that a 400 naming the field, like any bad body. */
+export class MalformedSignatureError extends InvalidRequestError {
+  readonly check = 'malformed' as const;
+  constructor(readonly detail: string) {
+    super(`jwt is not a compact JWS: ${detail}`, [{ field: 'jwt', message: `jwt is not a compact JWS: ${detail}` }]);
+  }
+}
+
+export type SignatureCheckError = InvalidSignatureError | MalformedSignatureError;
