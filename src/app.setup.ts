@@ -7,7 +7,6 @@ import { rejectDeepJson } from './common/json-depth';
 import { ProblemFilter } from './common/problem.filter';
 import { UnsupportedMediaTypeError } from './common/app.errors';
 import { validationPipe } from './common/validation.pipe';
-import { workerOnlyRoutes } from './lifecycle/process-roles';
 import { mountOpenApi } from './docs/openapi';
 import { AppConfig } from './config/app.config';
 
@@ -20,7 +19,6 @@ export function configureApp(app: INestApplication): INestApplication {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   enableCors(app);
-  express.use(workerOnlyRoutes(app.get(AppConfig)));
   express.use(requireJsonBody);
   express.use(json({ limit: BODY_LIMIT, verify: rejectDeepJson }));
   app.enableVersioning({ type: VersioningType.URI });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SIMULATOR_DEFAULT_API_KEY } from '../src/config/config.loader';
+import { EventStreamSubscriber } from '../src/events/event-stream.subscriber';
 import { PollProcessor } from '../src/polling/poll.processor';
 import { BANK_APP } from './helpers/clients';
 import { newUserId, startTestApp, TestApp } from './helpers/test-app';
@@ -22,8 +23,13 @@ describe('process roles', () => {
   });
 
   it('runs no poll worker in ROLE=api, and one in ROLE=worker', () => {
-    expect(api.app.get(PollProcessor).worker.isRunning()).toBe(false);
+    expect(() => api.app.get(PollProcessor)).toThrow();
     expect(worker.app.get(PollProcessor).worker.isRunning()).toBe(true);
+  });
+
+  it('opens no SSE stream reader in ROLE=worker', () => {
+    expect(() => worker.app.get(EventStreamSubscriber)).toThrow();
+    expect(api.app.get(EventStreamSubscriber)).toBeDefined();
   });
 
   it('serves no /v1 route in ROLE=worker', async () => {

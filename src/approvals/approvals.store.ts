@@ -5,6 +5,7 @@ import { REDIS } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis.keys';
 import { ApprovalRecord } from './approval';
 import { ApprovalEvent, SequencedEvent } from './approval-event';
+import { Delivery } from './delivery';
 import { RedisScript, defineScript } from '../redis/redis-script';
 
 /** Enough stream history for an instance whose subscription dropped for a while to catch up. */
@@ -56,7 +57,7 @@ export class ApprovalsStore {
   /** Moves a pending approval to `next.status`, appending `event`, unless another change won first. */
   async transition(next: ApprovalRecord, event: ApprovalEvent): Promise<TransitionResult> {
     const seq = await this.transitionApproval(
-      [...this.recordKeys(next.id), this.keys.pollsDue(), this.keys.pollFailures(), this.keys.unnotifiedApprovals()],
+      [...this.recordKeys(next.id), this.keys.pollsDue(), this.keys.pollFailures(), this.keys.decisionsAwaitingDelivery()],
       'pending',
       next.status,
       JSON.stringify(next),
@@ -71,16 +72,22 @@ export class ApprovalsStore {
   }
 
   /** The terminal event of this approval has been handed to webhook delivery (or there is nothing to hand). */
-  async markNotified(id: string): Promise<void> {
-    await this.redis.zrem(this.keys.unnotifiedApprovals(), id);
+  async markHandedToDelivery(id: string): Promise<void> {
+    await this.redis.zrem(this.keys.decisionsAwaitingDelivery(), id);
   }
 
   /** Decided approvals whose terminal event was not handed to delivery by `beforeMs`, oldest first. */
-  async unnotifiedBefore(beforeMs: number, count: number): Promise<string[]> {
-    return this.redis.zrangebyscore(this.keys.unnotifiedApprovals(), '-inf', beforeMs, 'LIMIT', 0, count);
+  async notHandedToDeliveryBefore(beforeMs: number, count: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.decisionsAwaitingDelivery(), '-inf', beforeMs, 'LIMIT', 0, count);
   }
 
-  /** Saves fields that are not the status (telemetry) on a record whose status has not moved meanwhile. */
+  /** The webhook deliveries of an approval (written by webhooks/, shown with the approval), by event id. */
+  async deliveries(id: string): Promise<Delivery[]> {
+    const all = await this.redis.hvals(this.keys.approvalDeliveries(id));
+    return all.map((json) => JSON.parse(json) as Delivery).sort((a, b) => a.eventId.localeCompare(b.eventId));
+  }
+
+  /** Saves fields that are not the status (authentication details) on a record whose status has not moved meanwhile. */
   async enrich(record: ApprovalRecord): Promise<boolean> {
     return (await this.updateApprovalDoc([this.keys.approval(record.id)], record.status, JSON.stringify(record))) === 1;
   }

@@ -2,8 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { REDIS } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis.keys';
-import { PollJobData } from './poll.job';
 import { RedisScript, defineScript } from '../redis/redis-script';
+
+/** One approval claimed from the due set for one poll: its id, state is reloaded by the poll. */
+export interface ClaimedPoll {
+  approvalId: string;
+  /** Consecutive failed polls, for backoff. */
+  failures?: number;
+}
 
 /** What to write back after a poll: the next time (and backoff state) or the end of polling. */
 export type PollWriteBack =
@@ -28,9 +34,9 @@ export class PollsStore {
   }
 
   /** Takes up to `max` approvals due at `nowMs`, leased until `leaseUntilMs`. */
-  async claim(nowMs: number, leaseUntilMs: number, max: number): Promise<PollJobData[]> {
+  async claim(nowMs: number, leaseUntilMs: number, max: number): Promise<ClaimedPoll[]> {
     const flat = await this.claimDuePolls([this.keys.pollsDue(), this.keys.pollFailures()], nowMs, leaseUntilMs, max);
-    const claimed: PollJobData[] = [];
+    const claimed: ClaimedPoll[] = [];
     for (let i = 0; i < flat.length; i += 2) {
       const failures = Number(flat[i + 1] ?? 0);
       claimed.push({ approvalId: flat[i] as string, ...(failures > 0 && { failures }) });
@@ -47,14 +53,12 @@ export class PollsStore {
     return this.reschedulePolls([this.keys.pollsDue(), this.keys.pollFailures()], ...args);
   }
 
-  /** Follows the approvals of `ids` that are pending and not followed yet, first poll at `atMs`. */
+  /**
+   * Follows the approvals of `ids` that are pending and not followed yet (ZADD NX), first poll at
+   * `atMs`: a no-op for the others, so the reconciler never creates a second poll of one operation.
+   */
   async follow(ids: string[], atMs: number): Promise<number> {
     if (!ids.length) return 0;
     return this.followPending([this.keys.pendingApprovals(), this.keys.pollsDue()], atMs, ...ids);
-  }
-
-  /** Stops polling an approval; a poll in flight ends on its own (its write-back finds the id gone). */
-  async stop(approvalId: string): Promise<void> {
-    await this.redis.zrem(this.keys.pollsDue(), approvalId);
   }
 }

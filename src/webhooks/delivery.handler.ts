@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ApprovalsStore } from '../approvals/approvals.store';
+import { ApprovalsService } from '../approvals/approvals.service';
 import { ClientsRegistry } from '../clients/clients.registry';
 import { AppConfig } from '../config/app.config';
 import { MetricsService } from '../metrics/metrics.service';
-import { Delivery } from './delivery';
+import { Delivery } from '../approvals/delivery';
 import { nextAttemptAt } from './delivery-schedule';
 import { DeliveryJobData } from './delivery.job';
 import { DeliveryStore } from './delivery.store';
@@ -23,7 +23,7 @@ export class DeliveryHandler {
   private readonly logger = new Logger(DeliveryHandler.name);
 
   constructor(
-    private readonly approvals: ApprovalsStore,
+    private readonly approvals: ApprovalsService,
     private readonly deliveries: DeliveryStore,
     private readonly clients: ClientsRegistry,
     private readonly webhooks: WebhookClient,

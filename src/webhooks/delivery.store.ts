@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { REDIS } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis.keys';
-import { Delivery } from './delivery';
+import { Delivery } from '../approvals/delivery';
 import { RedisScript, defineScript } from '../redis/redis-script';
 
 /** A delivery named by the pending index. */
@@ -44,11 +44,6 @@ export class DeliveryStore {
   async save(approvalId: string, delivery: Delivery): Promise<boolean> {
     const due = delivery.state === 'pending' ? String(dueMs(delivery)) : '';
     return (await this.saveDelivery(this.keysOf(approvalId), delivery.eventId, JSON.stringify(delivery), member(approvalId, delivery.eventId), due)) === 1;
-  }
-
-  async list(approvalId: string): Promise<Delivery[]> {
-    const all = await this.redis.hvals(this.keys.approvalDeliveries(approvalId));
-    return all.map((json) => JSON.parse(json) as Delivery).sort((a, b) => a.eventId.localeCompare(b.eventId));
   }
 
   /** Dead deliveries become pending again; returns their event ids. */
