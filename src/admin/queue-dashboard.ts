@@ -4,6 +4,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { NextFunction, Request, Response } from 'express';
+import { problem } from '../common/problem';
 import { AppConfig } from '../config/app.config';
 import { QueuesService } from '../metrics/queues.service';
 
@@ -38,7 +39,7 @@ function basicAuth(username: string, password: string) {
     }
     res.setHeader('WWW-Authenticate', 'Basic realm="queues", charset="UTF-8"');
     res.status(401).type('application/problem+json').send(
-      JSON.stringify({ type: 'https://stepup-orchestrator.dev/problems/unauthenticated', title: 'Unauthorized', status: 401, detail: 'Queue dashboard: admin credentials required', code: 'unauthenticated' }),
+      JSON.stringify(problem(401, 'unauthenticated', 'Queue dashboard: admin credentials required')),
     );
   };
 }
