@@ -2,17 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ApprovalAlreadyTerminalError, ApprovalNotFoundError, InvalidRequestError } from '../common/app.errors';
 import { ClientConfig } from '../clients/client.config';
 import { MetricsService } from '../metrics/metrics.service';
-import { ApprovalRecord, ApprovalView, TerminalStatus, isTerminal, toView } from './approval';
+import { ApprovalRecord, ApprovalResponse, TerminalStatus, isTerminal, toView } from './approval';
 import { SequencedEvent, eventFor } from './approval-event';
 import { ApprovalEventsEmitter } from './approval-events.emitter';
 import { ApprovalCreationService } from './approval-creation.service';
 import { ApprovalsStore } from './approvals.store';
-import { Delivery } from './delivery';
 import { CreateApprovalDto } from './dto/create-approval.dto';
 import { EventsTokenService } from './events-token.service';
-
-/** An approval as the REST API returns it: the view plus the browser's way in (and, when read, its webhook deliveries). */
-export type ApprovalResponse = ApprovalView & { eventsUrl: string; deliveries?: Delivery[] };
 
 /** What a decided approval gains besides its status. */
 export type DecisionDetails = Partial<Pick<ApprovalRecord, 'authType'>>;

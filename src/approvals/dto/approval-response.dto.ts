@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { APPROVAL_STATUSES, ApprovalStatus } from '../approval';
-import { DELIVERY_STATES, DeliveryState } from '../delivery';
+import { APPROVAL_STATUSES, ApprovalAuthentication, ApprovalResponse, ApprovalStatus } from '../approval';
+import { DELIVERY_STATES, Delivery, DeliveryState } from '../delivery';
 
-export class ApprovalAuthenticationDto {
+/** Written against ApprovalAuthentication (`implements`): the compiler keeps the documented shape in step with the served one. */
+export class ApprovalAuthenticationDto implements ApprovalAuthentication {
   @ApiProperty({ description: "Recognize's result of the authentication", example: 'SUCCESS' })
   result: string;
 
@@ -20,7 +21,7 @@ export class ApprovalAuthenticationDto {
 }
 
 /** One webhook delivery of a terminal event, as shown on the approval. */
-export class DeliveryDto {
+export class DeliveryDto implements Delivery {
   @ApiProperty({ description: 'The event id, sent as webhook-id on every attempt', example: 'evt_4f1c2a9e0b7d4c3e9a8b7c6d5e4f3a2b' })
   eventId: string;
 
@@ -50,7 +51,7 @@ export class DeliveryDto {
 }
 
 /** The approval representation of the contract, as every /v1/approvals endpoint returns it. */
-export class ApprovalResponseDto {
+export class ApprovalResponseDto implements ApprovalResponse {
   @ApiProperty({ description: 'Equals operationId', example: 'txn-20250521-001' })
   id: string;
 
