@@ -43,6 +43,7 @@ export type ApprovalView = Omit<ApprovalRecord, 'clientId' | 'callbackUrl' | 'fi
 /** An approval as the REST API returns it: the view plus the browser's way in (and, when read, its webhook deliveries). */
 export type ApprovalResponse = ApprovalView & { eventsUrl: string; deliveries?: Delivery[] };
 
+/** A list of what callers see, not of what they do not: a field added to the record stays private until named here. */
 export function toView(record: ApprovalRecord): ApprovalView {
   return {
     id: record.id,
