@@ -14,7 +14,14 @@ import { EventsTokenService } from './events-token.service';
  */
 @Module({
   imports: [RecognizeModule],
-  providers: [ApprovalsStore, ApprovalsService, ApprovalCreationService, ApprovalEventsEmitter, EventsTokenService, AuthenticationDetailsService],
+  providers: [
+    ApprovalsStore,
+    ApprovalsService,
+    ApprovalCreationService,
+    ApprovalEventsEmitter,
+    EventsTokenService,
+    AuthenticationDetailsService,
+  ],
   exports: [ApprovalsService, ApprovalEventsEmitter, EventsTokenService, AuthenticationDetailsService],
 })
 export class ApprovalsModule {}
