@@ -8,7 +8,6 @@ import { rejectDeepJson } from './common/json-depth';
 import { ProblemFilter } from './common/problem.filter';
 import { UnsupportedMediaTypeError } from './common/app.errors';
 import { validationPipe } from './common/validation.pipe';
-import { workerOnlyRoutes } from './lifecycle/process-roles';
 import { mountOpenApi } from './docs/openapi';
 import { AppConfig } from './config/app.config';
 
@@ -25,7 +24,6 @@ export function configureApp(app: INestApplication): INestApplication {
   express.use(noStoreOnApi);
   express.use(opsAccess(app.get(AppConfig).opsToken));
   enableCors(app);
-  express.use(workerOnlyRoutes(app.get(AppConfig)));
   express.use(requireJsonBody);
   express.use(json({ limit: BODY_LIMIT, verify: rejectDeepJson }));
   app.enableVersioning({ type: VersioningType.URI });

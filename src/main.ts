@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { loadConfigOrExit } from './config/config.loader';
-import { exitAfterShutdownTimeout } from './lifecycle/process-roles';
+import { exitAfterShutdownTimeout } from './lifecycle/shutdown-timeout';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();

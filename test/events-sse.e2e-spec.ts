@@ -1,5 +1,5 @@
 import { EventSource } from 'eventsource';
-import { EventsTokenService } from '../src/events/events-token.service';
+import { EventsTokenService } from '../src/approvals/events-token.service';
 import { SseHub } from '../src/events/sse.hub';
 import { Approval, ApiClient } from './helpers/api-client';
 import { BANK_APP, OTHER_APP } from './helpers/clients';
@@ -48,7 +48,7 @@ describe('GET /v1/approvals/{id}/events (Server-Sent Events, real Redis and HTTP
     const sse = await follow(approval.eventsUrl as string);
     expect(sse.status).toBe(200);
     expect(sse.headers['content-type']).toMatch(/^text\/event-stream/);
-    expect(sse.headers['cache-control']).toBe('no-cache, no-transform');
+    expect(sse.headers['cache-control']).toBe('no-store, no-transform');
     expect(sse.headers['x-accel-buffering']).toBe('no');
     const first = await sse.nextEvent();
     expect(sse.items[0]).toEqual({ kind: 'retry', ms: 1500 });

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { SIMULATOR_DEFAULT_API_KEY } from '../src/config/config.loader';
+import { EventStreamSubscriber } from '../src/events/event-stream.subscriber';
 import { PollProcessor } from '../src/polling/poll.processor';
+import { MetricsService } from '../src/metrics/metrics.service';
 import { BANK_APP } from './helpers/clients';
 import { newUserId, startTestApp, TestApp } from './helpers/test-app';
+
+/** Polls this process has made, by its metrics. */
+async function pollsBy(t: TestApp): Promise<number> {
+  const metric = t.app.get(MetricsService).registry.getSingleMetric('stepup_polls_total');
+  return ((await metric?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+}
 
 /** ROLE=api and ROLE=worker processes sharing one Redis prefix do together what ROLE=all does alone. */
 describe('process roles', () => {
@@ -22,8 +30,13 @@ describe('process roles', () => {
   });
 
   it('runs no poll worker in ROLE=api, and one in ROLE=worker', () => {
-    expect(api.app.get(PollProcessor).worker.isRunning()).toBe(false);
+    expect(() => api.app.get(PollProcessor)).toThrow();
     expect(worker.app.get(PollProcessor).worker.isRunning()).toBe(true);
+  });
+
+  it('opens no SSE stream reader in ROLE=worker', () => {
+    expect(() => worker.app.get(EventStreamSubscriber)).toThrow();
+    expect(api.app.get(EventStreamSubscriber)).toBeDefined();
   });
 
   it('serves no /v1 route in ROLE=worker', async () => {
@@ -38,5 +51,23 @@ describe('process roles', () => {
     await api.sim.approve(created.body.id);
     const decided = await api.events.waitFor(created.body.id, 'terminal');
     expect(decided.event.type).toBe('approval.approved');
+  });
+
+  it('shares the polls between worker processes: each takes ticks and polls', async () => {
+    const second = await startTestApp({ ROLE: 'worker', RECOGNIZE_BASE_URL: api.simulatorBaseUrl, RECOGNIZE_API_KEY: SIMULATOR_DEFAULT_API_KEY }, prefix);
+    try {
+      const before = [await pollsBy(worker), await pollsBy(second)];
+      const bank = api.api(BANK_APP.apiKey);
+      const created = await Promise.all([1, 2, 3, 4].map(() => bank.create({ userId: newUserId(), timeoutSeconds: 3 })));
+      // Polled every 100 ms until they expire: over a hundred polls, in some sixty ticks.
+      await Promise.all(created.map((c) => api.events.waitFor(c.body.id, 'terminal')));
+      expect(await pollsBy(worker)).toBeGreaterThan(before[0]);
+      expect(await pollsBy(second)).toBeGreaterThan(before[1]);
+    } finally {
+      // Not second.close(): the key prefix is shared with the processes still running.
+      second.events.close();
+      await second.app.close();
+      await second.redis.quit();
+    }
   });
 });

@@ -7,7 +7,7 @@ import { DeliveryWatcher, WebhookReceiver } from './helpers/webhook-receiver';
 import { ApprovalsStore } from '../src/approvals/approvals.store';
 import { DeliveryProducer } from '../src/webhooks/delivery.producer';
 import { eventFor } from '../src/approvals/approval-event';
-import { OutcomeReconciler } from '../src/approvals/outcome.reconciler';
+import { OutcomeReconciler } from '../src/webhooks/outcome.reconciler';
 
 interface DeliveryBody {
   eventId: string;
@@ -186,12 +186,12 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
     const event = eventFor(decided, new Date());
     expect(await store.transition(decided, event)).toMatchObject({ applied: true });
     expect(await queue.getJob(`delivery-${event.id}`)).toBeUndefined();
-    expect(await store.unnotifiedBefore(Date.now(), 10)).toContain(approval.id);
+    expect(await store.notHandedToDeliveryBefore(Date.now(), 10)).toContain(approval.id);
 
     expect(await t.app.get(OutcomeReconciler).reconcile(0)).toBeGreaterThanOrEqual(1);
     await watcher.waitForEnd(event.id, 'delivered');
     expect(receiver.requests.map((r) => r.headers['webhook-id'])).toEqual([event.id]);
-    expect(await store.unnotifiedBefore(Date.now(), 10)).not.toContain(approval.id);
+    expect(await store.notHandedToDeliveryBefore(Date.now(), 10)).not.toContain(approval.id);
   });
 
   it('schedules one delivery per event, however often it is asked (retried transition, re-run poll)', async () => {

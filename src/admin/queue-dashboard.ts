@@ -6,6 +6,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import { normalizeIp } from '@nestjs/throttler';
 import type { NextFunction, Request, Response } from 'express';
 import Redis from 'ioredis';
+import { problem } from '../common/problem';
 import { AppConfig } from '../config/app.config';
 import { QueuesService } from '../metrics/queues.service';
 import { REDIS } from '../redis/redis.module';
@@ -65,7 +66,7 @@ function basicAuth(username: string, password: string, failures: AdminAuthFailur
       const lockedFor = await failures.lockedFor(ip);
       if (lockedFor > 0) {
         res.setHeader('Retry-After', String(lockedFor));
-        problem(res, 429, 'Too Many Requests', 'too_many_requests', `Queue dashboard: too many failed logins from this address, retry in ${lockedFor} s`);
+        sendProblem(res, 429, 'too_many_requests', `Queue dashboard: too many failed logins from this address, retry in ${lockedFor} s`);
         return;
       }
       const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
@@ -78,17 +79,15 @@ function basicAuth(username: string, password: string, failures: AdminAuthFailur
       // A browser's first request carries no credentials at all: only a wrong one counts as a failure.
       if (req.headers.authorization !== undefined) await failures.record(ip);
       res.setHeader('WWW-Authenticate', 'Basic realm="queues", charset="UTF-8"');
-      problem(res, 401, 'Unauthorized', 'unauthenticated', 'Queue dashboard: admin credentials required');
+      sendProblem(res, 401, 'unauthenticated', 'Queue dashboard: admin credentials required');
     } catch (err) {
       next(err);
     }
   };
 }
 
-function problem(res: Response, status: number, title: string, code: string, detail: string): void {
-  res.status(status).type('application/problem+json').send(
-    JSON.stringify({ type: `https://stepup-orchestrator.dev/problems/${code}`, title, status, detail, code }),
-  );
+function sendProblem(res: Response, status: number, code: string, detail: string): void {
+  res.status(status).type('application/problem+json').send(JSON.stringify(problem(status, code, detail)));
 }
 
 function digest(value: string): Buffer {

@@ -1,4 +1,5 @@
 import { AuthType } from '../recognize/recognize.types';
+import { Delivery } from './delivery';
 
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled', 'failed'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
@@ -36,22 +37,13 @@ export interface ApprovalRecord {
   fingerprint: string;
 }
 
-/** The approval as callers see it (contract: Approval representation). */
-export interface ApprovalView {
-  id: string;
-  operationId: string;
-  userId: string;
-  externalUserId?: string;
-  message?: string;
-  metadata?: Record<string, unknown>;
-  status: ApprovalStatus;
-  createdAt: string;
-  expiresAt: string;
-  decidedAt?: string;
-  authType?: AuthType;
-  authentication?: ApprovalAuthentication;
-}
+/** The approval as callers see it (contract: Approval representation): the record without what stays ours, plus operationId. */
+export type ApprovalView = Omit<ApprovalRecord, 'clientId' | 'callbackUrl' | 'fingerprint'> & { operationId: string };
 
+/** An approval as the REST API returns it: the view plus the browser's way in (and, when read, its webhook deliveries). */
+export type ApprovalResponse = ApprovalView & { eventsUrl: string; deliveries?: Delivery[] };
+
+/** A list of what callers see, not of what they do not: a field added to the record stays private until named here. */
 export function toView(record: ApprovalRecord): ApprovalView {
   return {
     id: record.id,

@@ -4,7 +4,8 @@ import type { Response } from 'express';
 import { ApiKeyGuard, CurrentClient } from '../clients/api-key.guard';
 import { ClientConfig } from '../clients/client.config';
 import { ApiProblems } from '../docs/api-problems.decorator';
-import { ApprovalResponse, ApprovalsService } from './approvals.service';
+import { ApprovalResponse } from './approval';
+import { ApprovalsService } from './approvals.service';
 import { ApprovalResponseDto } from './dto/approval-response.dto';
 import { CreateApprovalDto } from './dto/create-approval.dto';
 

@@ -1,24 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ApprovalAlreadyTerminalError, ApprovalNotFoundError, InvalidRequestError } from '../common/app.errors';
 import { ClientConfig } from '../clients/client.config';
-import { EventsTokenService } from '../events/events-token.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { PollProducer } from '../polling/poll.producer';
-import { Delivery } from '../webhooks/delivery';
-import { DeliveryProducer } from '../webhooks/delivery.producer';
-import { ApprovalRecord, ApprovalView, TerminalStatus, isTerminal, toView } from './approval';
-import { eventFor } from './approval-event';
+import { ApprovalRecord, ApprovalResponse, TerminalStatus, isTerminal, toView } from './approval';
+import { SequencedEvent, eventFor } from './approval-event';
+import { ApprovalEventsEmitter } from './approval-events.emitter';
 import { ApprovalCreationService } from './approval-creation.service';
 import { ApprovalsStore } from './approvals.store';
 import { CreateApprovalDto } from './dto/create-approval.dto';
-
-/** An approval as the REST API returns it: the view plus the browser's way in (and, when read, its webhook deliveries). */
-export type ApprovalResponse = ApprovalView & { eventsUrl: string; deliveries?: Delivery[] };
+import { EventsTokenService } from './events-token.service';
 
 /** What a decided approval gains besides its status. */
 export type DecisionDetails = Partial<Pick<ApprovalRecord, 'authType'>>;
 
-/** The approval state machine: pending → exactly one of the terminal statuses, once. */
+/**
+ * The approval state machine (pending → exactly one of the terminal statuses, once), the owner rule,
+ * and the one way other capabilities read approvals: the store stays private to this folder.
+ */
 @Injectable()
 export class ApprovalsService {
   private readonly logger = new Logger(ApprovalsService.name);
@@ -26,8 +24,7 @@ export class ApprovalsService {
   constructor(
     private readonly store: ApprovalsStore,
     private readonly creation: ApprovalCreationService,
-    private readonly polls: PollProducer,
-    private readonly deliveries: DeliveryProducer,
+    private readonly announcements: ApprovalEventsEmitter,
     private readonly tokens: EventsTokenService,
     private readonly metrics: MetricsService,
   ) {}
@@ -50,16 +47,16 @@ export class ApprovalsService {
   }
 
   async find(client: ClientConfig, id: string): Promise<ApprovalResponse> {
-    const record = await this.owned(client, id);
-    return { ...this.respond(record), deliveries: await this.deliveries.listFor(record.id) };
+    const record = await this.assertOwned(client.id, id);
+    return { ...this.respond(record), deliveries: await this.store.deliveries(record.id) };
   }
 
+  /** The transition out of pending also stops polling, in the same script: nothing else to stop here. */
   async cancel(client: ClientConfig, id: string): Promise<ApprovalResponse> {
-    const record = await this.owned(client, id);
+    const record = await this.assertOwned(client.id, id);
     if (isTerminal(record.status)) throw new ApprovalAlreadyTerminalError(id, record.status);
     const finished = await this.finish(id, 'cancelled');
     if (finished?.status !== 'cancelled') throw new ApprovalAlreadyTerminalError(id, finished?.status ?? 'gone');
-    await this.polls.stop(id);
     return this.respond(finished);
   }
 
@@ -77,41 +74,60 @@ export class ApprovalsService {
     if (!result.applied) return this.store.get(id);
     this.logger.log({ approvalId: id, eventId: event.id, status }, `Approval ${id} is ${status}`);
     this.metrics.approvalFinished(next);
-    await this.deliveries.scheduleFor(next, event);
-    await this.store.markNotified(id);
+    await this.announceDecision(id, next, { seq: result.seq, event });
     return next;
   }
 
   /**
-   * Makes sure the terminal event of a decided approval is on its way: for a poll that finds its
-   * approval already decided, and for the reconciler's outbox pass. Scheduling is keyed by event id,
-   * so this never sends twice.
+   * Announces the decision of a decided approval again, for a poll that finds it already decided and
+   * for the outbox sweep: listeners key their work by event id, so this never sends twice. An id
+   * whose record is gone only leaves the outbox.
    */
-  async ensureNotified(record: ApprovalRecord): Promise<void> {
-    const last = await this.store.lastEvent(record.id);
-    if (last && isTerminal(last.event.data.status)) await this.deliveries.scheduleFor(record, last.event);
-    await this.store.markNotified(record.id);
+  async announceDecisionAgain(id: string): Promise<void> {
+    const record = await this.store.get(id);
+    await this.announceDecision(id, record, record && (await this.store.lastEvent(id)));
+  }
+
+  /** Decided approvals whose terminal event was not handed to delivery by `beforeMs` (a crash cut it off), oldest first. */
+  notHandedToDeliveryBefore(beforeMs: number, count: number): Promise<string[]> {
+    return this.store.notHandedToDeliveryBefore(beforeMs, count);
+  }
+
+  /** Any client's approval, for the capabilities that act on it; callers on behalf of a client use assertOwned. */
+  get(id: string): Promise<ApprovalRecord | undefined> {
+    return this.store.get(id);
+  }
+
+  /** The owner rule: another client's approval does not exist for this client, same answer as an unknown id. */
+  async assertOwned(clientId: string, id: string): Promise<ApprovalRecord> {
+    const record = await this.store.get(id);
+    if (!record || record.clientId !== clientId) throw new ApprovalNotFoundError(id);
+    return record;
+  }
+
+  /** The approval's events after sequence number `afterSeq` (0: all), in order. */
+  eventsAfter(id: string, afterSeq = 0): Promise<SequencedEvent[]> {
+    return this.store.eventsAfter(id, afterSeq);
+  }
+
+  /** The last event of the approval's log, the terminal one once decided. */
+  lastEvent(id: string): Promise<SequencedEvent | undefined> {
+    return this.store.lastEvent(id);
+  }
+
+  /** Ids of pending approvals, oldest deadline first, a page at a time. */
+  pendingIds(offset: number, count: number): Promise<string[]> {
+    return this.store.pendingIds(offset, count);
   }
 
   /**
-   * Hands to delivery the terminal events a crash kept from it: the transition records each one as
-   * owed, and `finish` clears it once handed over. Returns how many were repaired.
+   * The transition recorded the terminal event as owed to delivery (the outbox, in the same script);
+   * it is cleared once every listener of `approval.decided` has it. A crash in between leaves the
+   * entry for the sweep (webhooks/outcome.reconciler.ts).
    */
-  async notifyOverdue(beforeMs: number, count = 500): Promise<number> {
-    const ids = await this.store.unnotifiedBefore(beforeMs, count);
-    for (const id of ids) {
-      const record = await this.store.get(id);
-      if (record) await this.ensureNotified(record);
-      else await this.store.markNotified(id);
-    }
-    return ids.length;
-  }
-
-  private async owned(client: ClientConfig, id: string): Promise<ApprovalRecord> {
-    const record = await this.store.get(id);
-    // Another client's approval does not exist for this client: same answer as an unknown id.
-    if (!record || record.clientId !== client.id) throw new ApprovalNotFoundError(id);
-    return record;
+  private async announceDecision(id: string, record: ApprovalRecord | undefined, last: SequencedEvent | undefined): Promise<void> {
+    if (record && last && isTerminal(last.event.data.status)) await this.announcements.emit('approval.decided', { record, event: last.event });
+    await this.store.markHandedToDelivery(id);
   }
 
   private respond(record: ApprovalRecord): ApprovalResponse {

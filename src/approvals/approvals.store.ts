@@ -5,7 +5,8 @@ import { REDIS } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis.keys';
 import { ApprovalRecord } from './approval';
 import { ApprovalEvent, SequencedEvent } from './approval-event';
-import { CREATE_APPROVAL, TRANSITION_APPROVAL, UPDATE_APPROVAL_DOC } from './approvals.scripts';
+import { Delivery } from './delivery';
+import { RedisScript, defineScript } from '../redis/redis-script';
 
 /** Enough stream history for an instance whose subscription dropped for a while to catch up. */
 const EVENT_STREAM_MAX_LEN = 100_000;
@@ -14,31 +15,29 @@ export type TransitionResult =
   | { applied: true; seq: number }
   | { applied: false; reason: 'not_pending' | 'missing' };
 
-interface ScriptedRedis extends Redis {
-  createApproval(...args: (string | number)[]): Promise<number>;
-  transitionApproval(...args: (string | number)[]): Promise<number>;
-  updateApprovalDoc(...args: (string | number)[]): Promise<number>;
-}
-
-/** Approvals and their event logs in Redis. Every status change goes through one atomic script. */
+/**
+ * Approvals and their event logs in Redis. Every status change goes through one atomic script
+ * (`*.lua` beside this file): the record, its event log, the pending index and the cross-instance
+ * event stream change together or not at all, so racing pollers, expiry and cancellation cannot both win.
+ */
 @Injectable()
 export class ApprovalsStore {
-  private readonly redis: ScriptedRedis;
+  private readonly createApproval: RedisScript<[string, string, number, number, string, number, number], number>;
+  private readonly transitionApproval: RedisScript<[string, string, string, string, number, string, number, number], number>;
+  private readonly updateApprovalDoc: RedisScript<[string, string], number>;
 
-  constructor(@Inject(REDIS) redis: Redis, private readonly keys: RedisKeys, private readonly config: AppConfig) {
-    redis.defineCommand('createApproval', { numberOfKeys: 5, lua: CREATE_APPROVAL });
-    redis.defineCommand('transitionApproval', { numberOfKeys: 7, lua: TRANSITION_APPROVAL });
-    redis.defineCommand('updateApprovalDoc', { numberOfKeys: 1, lua: UPDATE_APPROVAL_DOC });
-    this.redis = redis as ScriptedRedis;
+  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys, private readonly config: AppConfig) {
+    this.createApproval = defineScript(redis, __dirname, 'create-approval-5.lua');
+    this.transitionApproval = defineScript(redis, __dirname, 'transition-approval-7.lua');
+    this.updateApprovalDoc = defineScript(redis, __dirname, 'update-approval-doc-1.lua');
   }
 
   /** Stores a new pending approval with its first event and its first poll, one interval from now; false if the id is taken. */
   async create(record: ApprovalRecord, event: ApprovalEvent): Promise<boolean> {
     const expiresAtMs = Date.parse(record.expiresAt);
     const keepUntilMs = expiresAtMs + this.config.approvals.retentionS * 1000;
-    const created = await this.redis.createApproval(
-      ...this.recordKeys(record.id),
-      this.keys.pollsDue(),
+    const created = await this.createApproval(
+      [...this.recordKeys(record.id), this.keys.pollsDue()],
       JSON.stringify(record),
       JSON.stringify(event),
       expiresAtMs,
@@ -57,11 +56,8 @@ export class ApprovalsStore {
 
   /** Moves a pending approval to `next.status`, appending `event`, unless another change won first. */
   async transition(next: ApprovalRecord, event: ApprovalEvent): Promise<TransitionResult> {
-    const seq = await this.redis.transitionApproval(
-      ...this.recordKeys(next.id),
-      this.keys.pollsDue(),
-      this.keys.pollFailures(),
-      this.keys.unnotifiedApprovals(),
+    const seq = await this.transitionApproval(
+      [...this.recordKeys(next.id), this.keys.pollsDue(), this.keys.pollFailures(), this.keys.decisionsAwaitingDelivery()],
       'pending',
       next.status,
       JSON.stringify(next),
@@ -76,18 +72,24 @@ export class ApprovalsStore {
   }
 
   /** The terminal event of this approval has been handed to webhook delivery (or there is nothing to hand). */
-  async markNotified(id: string): Promise<void> {
-    await this.redis.zrem(this.keys.unnotifiedApprovals(), id);
+  async markHandedToDelivery(id: string): Promise<void> {
+    await this.redis.zrem(this.keys.decisionsAwaitingDelivery(), id);
   }
 
   /** Decided approvals whose terminal event was not handed to delivery by `beforeMs`, oldest first. */
-  async unnotifiedBefore(beforeMs: number, count: number): Promise<string[]> {
-    return this.redis.zrangebyscore(this.keys.unnotifiedApprovals(), '-inf', beforeMs, 'LIMIT', 0, count);
+  async notHandedToDeliveryBefore(beforeMs: number, count: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.decisionsAwaitingDelivery(), '-inf', beforeMs, 'LIMIT', 0, count);
   }
 
-  /** Saves fields that are not the status (telemetry) on a record whose status has not moved meanwhile. */
+  /** The webhook deliveries of an approval (written by webhooks/, shown with the approval), by event id. */
+  async deliveries(id: string): Promise<Delivery[]> {
+    const all = await this.redis.hvals(this.keys.approvalDeliveries(id));
+    return all.map((json) => JSON.parse(json) as Delivery).sort((a, b) => a.eventId.localeCompare(b.eventId));
+  }
+
+  /** Saves fields that are not the status (authentication details) on a record whose status has not moved meanwhile. */
   async enrich(record: ApprovalRecord): Promise<boolean> {
-    return (await this.redis.updateApprovalDoc(this.keys.approval(record.id), record.status, JSON.stringify(record))) === 1;
+    return (await this.updateApprovalDoc([this.keys.approval(record.id)], record.status, JSON.stringify(record))) === 1;
   }
 
   /** The approval's events after sequence number `afterSeq` (0: all), in order. */

@@ -1,33 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { AppError, FieldError, InvalidRequestError } from './app.errors';
-
-/** RFC 9457 problem details, plus our stable `code` and, for 400s, the fields at fault. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  errors?: FieldError[];
-  errorId?: string;
-}
-
-const PROBLEM_TYPE_BASE = 'https://stepup-orchestrator.dev/problems/';
-
-/** Codes for the HttpExceptions Nest and body-parser raise themselves. */
-const HTTP_CODES: Record<number, string> = {
-  400: 'invalid_request',
-  401: 'unauthenticated',
-  403: 'forbidden',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  409: 'conflict',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  429: 'too_many_requests',
-};
+import { AppError, InvalidRequestError } from './app.errors';
+import { Problem, genericCode, problem } from './problem';
 
 /** The one global filter: typed errors and HttpExceptions pass through as problems; anything else is a logged 500. */
 @Catch()
@@ -55,11 +30,11 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const code = HTTP_CODES[status] ?? `http_${status}`;
+      const code = genericCode(status);
       return problem(status, code, detailOf(exception));
     }
     const clientError = asClientError(exception);
-    if (clientError) return problem(clientError.status, HTTP_CODES[clientError.status] ?? `http_${clientError.status}`, clientError.message);
+    if (clientError) return problem(clientError.status, genericCode(clientError.status), clientError.message);
     const errorId = randomUUID();
     this.logger.error({ errorId, err: exception }, `Unhandled error ${errorId}`);
     return { ...problem(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', `Internal error; quote error id ${errorId}`), errorId };
@@ -74,15 +49,6 @@ function asClientError(exception: unknown): { status: number; message: string } 
   const e = exception as { status?: unknown; expose?: unknown; message?: unknown } | null;
   if (!e || typeof e.status !== 'number' || e.status < 400 || e.status >= 500 || e.expose !== true) return undefined;
   return { status: e.status, message: typeof e.message === 'string' ? e.message : 'Bad request' };
-}
-
-function problem(status: number, code: string, detail: string, errors?: FieldError[]): Problem {
-  return { type: PROBLEM_TYPE_BASE + code, title: titleOf(status), status, detail, code, ...(errors ? { errors } : {}) };
-}
-
-function titleOf(status: number): string {
-  const name = HttpStatus[status] as string | undefined;
-  return name ? name.charAt(0) + name.slice(1).toLowerCase().replace(/_/g, ' ') : 'Error';
 }
 
 function detailOf(exception: HttpException): string {

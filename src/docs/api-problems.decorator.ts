@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { exampleCode, problem } from '../common/problem';
 import { ProblemDto } from './problem.dto';
 
 const DESCRIPTIONS: Record<number, string> = {
@@ -15,11 +16,6 @@ const DESCRIPTIONS: Record<number, string> = {
   503: 'Recognize unreachable, timed out or throttled us',
 };
 
-const CODES: Record<number, string> = {
-  400: 'invalid_request', 401: 'unauthenticated', 404: 'approval_not_found', 409: 'approval_conflict', 413: 'payload_too_large',
-  415: 'unsupported_media_type', 429: 'too_many_requests', 500: 'internal_error', 502: 'recognize_bad_gateway', 503: 'recognize_unavailable',
-};
-
 /** Documents RFC 9457 problem responses for the given statuses; `descriptions` override the defaults per status. */
 export function ApiProblems(statuses: number[], descriptions: Record<number, string> = {}): MethodDecorator & ClassDecorator {
   return applyDecorators(
@@ -30,14 +26,10 @@ export function ApiProblems(statuses: number[], descriptions: Record<number, str
         content: {
           'application/problem+json': {
             schema: { $ref: getSchemaPath(ProblemDto) },
-            example: { type: `https://stepup-orchestrator.dev/problems/${CODES[status]}`, title: titleOf(status), status, detail: descriptions[status] ?? DESCRIPTIONS[status], code: CODES[status] },
+            example: problem(status, exampleCode(status), descriptions[status] ?? DESCRIPTIONS[status] ?? 'Problem'),
           },
         },
       }),
     ),
   );
-}
-
-function titleOf(status: number): string {
-  return { 400: 'Bad request', 401: 'Unauthorized', 404: 'Not found', 409: 'Conflict', 413: 'Payload too large', 415: 'Unsupported media type', 429: 'Too many requests', 500: 'Internal server error', 502: 'Bad gateway', 503: 'Service unavailable' }[status] ?? 'Error';
 }

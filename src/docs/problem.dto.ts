@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PROBLEM_CODE_NAMES } from '../common/problem';
 
 export class FieldErrorDto {
   @ApiProperty({ example: 'userId' })
@@ -25,11 +26,7 @@ export class ProblemDto {
   @ApiProperty({
     description: 'Stable machine-readable code',
     example: 'invalid_request',
-    enum: [
-      'invalid_request', 'unauthenticated', 'forbidden', 'not_found', 'approval_not_found', 'user_not_found', 'approval_conflict',
-      'approval_already_terminal', 'payload_too_large', 'unsupported_media_type', 'too_many_requests', 'recognize_bad_gateway',
-      'recognize_unavailable', 'internal_error',
-    ],
+    enum: PROBLEM_CODE_NAMES,
   })
   code: string;
 

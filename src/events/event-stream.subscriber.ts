@@ -36,8 +36,6 @@ export class EventStreamSubscriber implements OnApplicationShutdown {
   private closed = false;
   /** Times the reader resumed after a failed or dropped read. */
   resumes = 0;
-  /** Times a gap was detected and followers were told to catch up. */
-  gaps = 0;
 
   constructor(private readonly config: AppConfig, private readonly keys: RedisKeys) {
     this.connectionName = `${config.redis.prefix}:sse-events:${randomUUID().slice(0, 8)}`.replace(/[^A-Za-z0-9_:.{}-]/g, '_');
@@ -75,7 +73,6 @@ export class EventStreamSubscriber implements OnApplicationShutdown {
       try {
         if (checkGap) {
           if (await this.missedEntries(reader, stream)) {
-            this.gaps += 1;
             this.logger.warn(`Event stream entries after ${this.lastId} were trimmed before being read: followers catch up from the approval logs`);
             listener.onGap();
           }

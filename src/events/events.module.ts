@@ -1,5 +1,17 @@
 import { Module } from '@nestjs/common';
-import { EventsTokenService } from './events-token.service';
+import { ApprovalsModule } from '../approvals/approvals.module';
+import { EventStreamSubscriber } from './event-stream.subscriber';
+import { EventsService } from './events.service';
+import { SseHub } from './sse.hub';
 
-@Module({ providers: [EventsTokenService], exports: [EventsTokenService] })
+/**
+ * Server-Sent Events: the hub of this instance's connections and the one stream subscriber. Only API
+ * processes import it (ApiModule, which also mounts EventsController), so a worker opens no reader.
+ * The eventsUrl tokens belong to approvals, which issues them.
+ */
+@Module({
+  imports: [ApprovalsModule],
+  providers: [EventStreamSubscriber, SseHub, EventsService],
+  exports: [EventsService],
+})
 export class EventsModule {}

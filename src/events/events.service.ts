@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { isTerminal } from '../approvals/approval';
-import { ApprovalsStore } from '../approvals/approvals.store';
-import { ApprovalNotFoundError, InvalidRequestError, UnauthenticatedError } from '../common/app.errors';
-import { bearerToken } from '../clients/api-key.guard';
+import { ApprovalsService } from '../approvals/approvals.service';
+import { EventsTokenService } from '../approvals/events-token.service';
+import { InvalidRequestError, UnauthenticatedError } from '../common/app.errors';
 import { ClientsRegistry } from '../clients/clients.registry';
-import { EventsTokenService } from './events-token.service';
 import { SseHub } from './sse.hub';
 
 /**
@@ -17,17 +16,15 @@ export class EventsService {
   constructor(
     private readonly clients: ClientsRegistry,
     private readonly tokens: EventsTokenService,
-    private readonly store: ApprovalsStore,
+    private readonly approvals: ApprovalsService,
     private readonly hub: SseHub,
   ) {}
 
   async follow(request: Request, response: Response, approvalId: string): Promise<void> {
     const clientId = this.authenticate(request, approvalId);
     const afterSeq = lastEventIdOf(request);
-    const record = await this.store.get(approvalId);
-    // Another client's approval does not exist for this client: same answer as an unknown id.
-    if (!record || record.clientId !== clientId) throw new ApprovalNotFoundError(approvalId);
-    if (isTerminal(record.status) && afterSeq >= ((await this.store.lastEvent(approvalId))?.seq ?? 0)) {
+    const record = await this.approvals.assertOwned(clientId, approvalId);
+    if (isTerminal(record.status) && afterSeq >= ((await this.approvals.lastEvent(approvalId))?.seq ?? 0)) {
       // A browser reconnecting after the terminal event: 204 is the one answer that stops EventSource retrying.
       response.status(204).end();
       return;
@@ -42,8 +39,7 @@ export class EventsService {
   private authenticate(request: Request, approvalId: string): string {
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
-      const key = bearerToken(authorization);
-      const client = key ? this.clients.findByApiKey(key) : undefined;
+      const client = this.clients.authenticate(authorization);
       if (client) return client.id;
       throw new UnauthenticatedError('Invalid API key: send Authorization: Bearer <apiKey>, or the token of eventsUrl');
     }

@@ -1,13 +1,14 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApprovalEvent } from '../approvals/approval-event';
-import { ApprovalsStore } from '../approvals/approvals.store';
+import { ApprovalsService } from '../approvals/approvals.service';
 import { AppConfig } from '../config/app.config';
+import { MetricsService } from '../metrics/metrics.service';
 import { EventStreamSubscriber } from './event-stream.subscriber';
 import { SseConnection } from './sse.connection';
 import { sseComment, sseEvent, sseRetry } from './sse.format';
 
-/** Called for every event written to a connection (metrics hook; no secrets in the arguments). */
+/** Called for every event written to a connection (no secrets in the arguments). */
 export type EventWrittenListener = (approvalId: string, type: string, createdAt: string) => void;
 
 /** A client that has not read this much of its stream is cut off; it reconnects and replays from Last-Event-ID. */
@@ -31,7 +32,12 @@ export class SseHub implements OnModuleInit, BeforeApplicationShutdown, OnApplic
   private heartbeat?: NodeJS.Timeout;
   private closing = false;
 
-  constructor(private readonly store: ApprovalsStore, private readonly subscriber: EventStreamSubscriber, private readonly config: AppConfig) {}
+  constructor(
+    private readonly approvals: ApprovalsService,
+    private readonly subscriber: EventStreamSubscriber,
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await this.subscriber.start({ onEvent: (id, seq, json) => this.onEvent(id, seq, json), onGap: () => this.onGap() });
@@ -44,7 +50,7 @@ export class SseHub implements OnModuleInit, BeforeApplicationShutdown, OnApplic
     return this.count;
   }
 
-  /** Registers a metrics hook called for every event written to a connection. */
+  /** Registers a hook called for every event written to a connection. */
   onEventWritten(listener: EventWrittenListener): void {
     this.listeners.push(listener);
   }
@@ -56,7 +62,7 @@ export class SseHub implements OnModuleInit, BeforeApplicationShutdown, OnApplic
   async open(response: Response, approvalId: string, afterSeq: number): Promise<void> {
     response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
+      'Cache-Control': 'no-store, no-transform',
       'X-Accel-Buffering': 'no',
       Connection: 'keep-alive',
     });
@@ -131,7 +137,7 @@ export class SseHub implements OnModuleInit, BeforeApplicationShutdown, OnApplic
     try {
       do {
         connection.dirty = false;
-        const events = await this.store.eventsAfter(connection.approvalId, connection.lastSeq);
+        const events = await this.approvals.eventsAfter(connection.approvalId, connection.lastSeq);
         for (const { seq, event } of events) {
           if (connection.closed) return;
           if (seq === connection.lastSeq + 1) this.deliver(connection, seq, event, sseEvent(seq, event.type, JSON.stringify(event)));
@@ -151,6 +157,8 @@ export class SseHub implements OnModuleInit, BeforeApplicationShutdown, OnApplic
     if (connection.closed) return;
     connection.write(chunk);
     connection.lastSeq = seq;
+    // The caller has the decision: the event's createdAt is the approval's decision time.
+    if (event.type !== 'approval.pending') this.metrics.notified('sse', event.createdAt);
     for (const listener of this.listeners) listener(connection.approvalId, event.type, event.createdAt);
     if (event.type !== 'approval.pending' || connection.buffered > MAX_BUFFERED_BYTES) {
       // After the terminal event there is nothing more to say; a slow reader resumes from its Last-Event-ID.
@@ -164,6 +172,7 @@ export class SseHub implements OnModuleInit, BeforeApplicationShutdown, OnApplic
     if (!connections) this.followers.set(connection.approvalId, (connections = new Set()));
     connections.add(connection);
     this.count += 1;
+    this.metrics.sseConnectionsOpen(this.count);
   }
 
   private remove(connection: SseConnection): void {
@@ -171,6 +180,7 @@ export class SseHub implements OnModuleInit, BeforeApplicationShutdown, OnApplic
     const connections = this.followers.get(connection.approvalId);
     if (!connections?.delete(connection)) return;
     this.count -= 1;
+    this.metrics.sseConnectionsOpen(this.count);
     if (connections.size === 0) this.followers.delete(connection.approvalId);
   }
 

@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { WorkerHost } from '@nestjs/bullmq';
-import { DiscoveryService, HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { AppConfig } from '../config/app.config';
+import { QueuesService } from '../metrics/queues.service';
 
 /** Share of SHUTDOWN_TIMEOUT_MS given to running jobs; the rest is left for closing connections. */
 const DRAIN_SHARE = 0.7;
@@ -19,7 +19,7 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    private readonly discovery: DiscoveryService,
+    private readonly queues: QueuesService,
     private readonly config: AppConfig,
   ) {}
 
@@ -40,17 +40,7 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
   }
 
   private async drainWorkers(boundMs: number): Promise<void> {
-    const workers = this.discovery
-      .getProviders()
-      .map((wrapper) => wrapper.instance as unknown)
-      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
-      .flatMap((host) => {
-        try {
-          return [host.worker];
-        } catch {
-          return []; // a processor whose worker was never created (not this process's role)
-        }
-      });
+    const workers = this.queues.workers();
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), boundMs)));
     const closed = Promise.all(workers.map((w) => w.close())).then(() => 'closed' as const);

@@ -1,11 +1,9 @@
 import { Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { GracefulShutdown } from './graceful-shutdown.service';
 import { RedisSettingsCheck } from './redis-settings.check';
 
 /** How the process starts and stops: the Redis settings check and the graceful shutdown. */
 @Module({
-  imports: [DiscoveryModule],
   providers: [GracefulShutdown, RedisSettingsCheck],
 })
 export class LifecycleModule {}

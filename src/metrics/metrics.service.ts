@@ -1,7 +1,6 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { SseHub } from '../events/sse.hub';
+import { withTimeout } from '../common/with-timeout';
 import type { RecognizeObservation } from '../recognize/recognize.client';
 import { QueuesService } from './queues.service';
 
@@ -16,10 +15,11 @@ const QUEUE_READ_TIMEOUT_MS = 2000;
  * Every metric the service exports, in one registry per application instance (not prom-client's
  * global one: two apps in one process, as in the e2e tests, must not collide).
  * Labels are bounded: client ids come from config, statuses and outcomes from fixed sets, routes
- * are path templates. Never an approval id, user id, URL or secret.
+ * are path templates. Never an approval id, user id, URL or secret. A leaf: the capabilities push
+ * what they observe here, and this depends on none of them.
  */
 @Injectable()
-export class MetricsService implements OnApplicationBootstrap {
+export class MetricsService {
   readonly registry = new Registry();
 
   private readonly approvalsCreated = new Counter({
@@ -79,18 +79,16 @@ export class MetricsService implements OnApplicationBootstrap {
     labelNames: ['client'],
     registers: [this.registry],
   });
-  private sseHub?: SseHub;
-  private readonly sseConnections: Gauge = new Gauge({
+  private readonly sseConnections = new Gauge({
     name: 'stepup_sse_connections_open',
     help: 'Server-Sent Events streams currently open on this instance',
     registers: [this.registry],
-    collect: (): void => this.sseConnections.set(this.sseHub?.connectionCount() ?? 0),
   });
 
   /** The last Recognize call this instance made, for the readiness report. */
   lastRecognize?: RecognizeObservation & { at: string };
 
-  constructor(queues: QueuesService, private readonly moduleRef: ModuleRef) {
+  constructor(queues: QueuesService) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'stepup_queue_jobs',
@@ -108,14 +106,6 @@ export class MetricsService implements OnApplicationBootstrap {
     });
   }
 
-  /** The SSE hub exposes its own hooks; it is absent when a process serves no API. */
-  onApplicationBootstrap(): void {
-    this.sseHub = this.optional(SseHub);
-    this.sseHub?.onEventWritten((_approvalId, type, createdAt) => {
-      if (type !== 'approval.pending') this.notified('sse', createdAt);
-    });
-  }
-
   approvalCreated(clientId: string): void {
     this.approvalsCreated.inc({ client: clientId });
   }
@@ -126,7 +116,7 @@ export class MetricsService implements OnApplicationBootstrap {
     if (seconds !== undefined) this.decisionSeconds.observe({ status: approval.status }, seconds);
   }
 
-  /** The caller has the decision: `decidedAt` is the approval's decision time. */
+  /** The caller has the decision (webhook answered 2xx, SSE event written): `decidedAt` is the approval's decision time. */
   notified(channel: NotificationChannel, decidedAt: string | undefined): void {
     const seconds = secondsBetween(decidedAt, new Date().toISOString());
     if (seconds !== undefined) this.notificationSeconds.observe({ channel }, seconds);
@@ -151,27 +141,14 @@ export class MetricsService implements OnApplicationBootstrap {
     this.webhookDeadLetters.inc({ client: clientId });
   }
 
-  private optional<T>(token: new (...args: never[]) => T): T | undefined {
-    try {
-      return this.moduleRef.get(token, { strict: false });
-    } catch {
-      return undefined;
-    }
+  /** Pushed by the SSE hub whenever a stream opens or closes; stays 0 where no API is served. */
+  sseConnectionsOpen(count: number): void {
+    this.sseConnections.set(count);
   }
-
 }
 
 function secondsBetween(from: string | undefined, to: string | undefined): number | undefined {
   if (!from || !to) return undefined;
   const ms = Date.parse(to) - Date.parse(from);
   return Number.isFinite(ms) && ms >= 0 ? ms / 1000 : undefined;
-}
-
-/** Rejects when `promise` has not settled within `ms`. */
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -3,9 +3,8 @@ import { MetricsService } from '../metrics/metrics.service';
 import { FakePollsStore } from '../../test/unit/fake-polls-store';
 import { strictMock } from '../../test/unit/strict-mock';
 import { PollHandler, PollResult } from './poll.handler';
-import { PollJobData } from './poll.job';
 import { PollTickService } from './poll-tick.service';
-import { PollsStore } from './polls.store';
+import { ClaimedPoll, PollsStore } from './polls.store';
 
 const INTERVAL_MS = 1000;
 const LEASE_MS = 30_000;
@@ -20,14 +19,14 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
 
 describe(PollTickService.name, () => {
   let store: FakePollsStore;
-  let handle: jest.Mock<Promise<PollResult>, [PollJobData]>;
+  let handle: jest.Mock<Promise<PollResult>, [ClaimedPoll]>;
   let metrics: jest.Mocked<MetricsService>;
   let sut: PollTickService;
-  const pendingAgain = (data: PollJobData): PollResult => ({ kind: 'again', atMs: Date.now() + INTERVAL_MS, data: { approvalId: data.approvalId } });
+  const pendingAgain = (data: ClaimedPoll): PollResult => ({ kind: 'again', atMs: Date.now() + INTERVAL_MS, data: { approvalId: data.approvalId } });
 
   beforeEach(() => {
     store = new FakePollsStore();
-    handle = jest.fn(async (data: PollJobData) => pendingAgain(data));
+    handle = jest.fn(async (data: ClaimedPoll) => pendingAgain(data));
     metrics = strictMock<MetricsService>({ pollFinished: () => undefined }, 'metrics');
     const handler = strictMock<PollHandler>({ handle }, 'handler');
     sut = new PollTickService(store as unknown as PollsStore, handler, metrics, config);

@@ -2,8 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app.config';
 import { MetricsService } from '../metrics/metrics.service';
 import { PollHandler } from './poll.handler';
-import { PollJobData } from './poll.job';
-import { PollWriteBack, PollsStore } from './polls.store';
+import { ClaimedPoll, PollWriteBack, PollsStore } from './polls.store';
 
 /** Most approvals one claim takes: bounds the claim script's run time inside Redis. */
 const MAX_CLAIM = 500;
@@ -43,7 +42,7 @@ export class PollTickService {
     try {
       while (!stopping()) {
         const slots = await this.takeSlots(MAX_CLAIM);
-        let claimed: PollJobData[] = [];
+        let claimed: ClaimedPoll[] = [];
         try {
           const nowMs = Date.now();
           claimed = await this.store.claim(nowMs, nowMs + this.config.polling.leaseMs, slots);
@@ -59,7 +58,7 @@ export class PollTickService {
     return running.length;
   }
 
-  private async pollOne(data: PollJobData): Promise<void> {
+  private async pollOne(data: ClaimedPoll): Promise<void> {
     let writeBack: PollWriteBack;
     try {
       const result = await this.handler.handle(data);

@@ -1,5 +1,5 @@
 import { ApprovalsService } from '../approvals/approvals.service';
-import { ApprovalsStore } from '../approvals/approvals.store';
+import { AuthenticationDetailsService } from '../approvals/authentication-details.service';
 import { AppConfig } from '../config/app.config';
 import { RecognizeClient } from '../recognize/recognize.client';
 import { RecognizeNotFoundError, RecognizeThrottledError, RecognizeUnavailableError } from '../recognize/recognize.errors';
@@ -7,7 +7,6 @@ import { RecognizeOperation } from '../recognize/recognize.types';
 import { FakeApprovalsStore, makeApproval } from '../../test/unit/fake-approvals-store';
 import { strictMock } from '../../test/unit/strict-mock';
 import { PollHandler } from './poll.handler';
-import { TelemetryService } from './telemetry.service';
 
 const config = { polling: { intervalMs: 1000 } } as AppConfig;
 const operation = (overrides: Partial<RecognizeOperation>): RecognizeOperation => ({
@@ -18,7 +17,7 @@ describe(PollHandler.name, () => {
   let store: FakeApprovalsStore;
   let approvals: jest.Mocked<ApprovalsService>;
   let recognize: jest.Mocked<RecognizeClient>;
-  let telemetry: jest.Mocked<TelemetryService>;
+  let authentications: jest.Mocked<AuthenticationDetailsService>;
   let sut: PollHandler;
 
   beforeEach(async () => {
@@ -27,11 +26,12 @@ describe(PollHandler.name, () => {
     await store.create(makeApproval({ expiresAt: '2026-01-01T00:05:00.000Z' }), { id: 'evt_1', type: 'approval.pending', createdAt: '', data: {} as never });
     approvals = strictMock<ApprovalsService>({
       finish: async (id: string, status: string, details = {}) => ({ ...(await store.get(id)), ...details, status }),
-      ensureNotified: async () => undefined,
+      get: (id: string) => store.get(id),
+      announceDecisionAgain: async () => undefined,
     }, 'approvals');
     recognize = strictMock<RecognizeClient>({}, 'recognize');
-    telemetry = strictMock<TelemetryService>({ attach: async () => undefined }, 'telemetry');
-    sut = new PollHandler(store as unknown as ApprovalsStore, approvals, recognize, telemetry, config);
+    authentications = strictMock<AuthenticationDetailsService>({ attach: async () => undefined }, 'authentications');
+    sut = new PollHandler(approvals, recognize, authentications, config);
   });
   afterEach(() => jest.useRealTimers());
 
@@ -40,10 +40,10 @@ describe(PollHandler.name, () => {
     return sut.handle({ approvalId: 'op-1' });
   };
 
-  it('ends approved with the authType and attaches telemetry', async () => {
+  it('ends approved with the authType and attaches the authentication details', async () => {
     expect(await poll(async () => operation({ state: 'approved', result: true, authType: 'pin' }))).toEqual({ kind: 'done', status: 'approved' });
     expect(approvals.finish).toHaveBeenCalledWith('op-1', 'approved', { authType: 'pin' });
-    expect(telemetry.attach).toHaveBeenCalledWith('op-1');
+    expect(authentications.attach).toHaveBeenCalledWith('op-1');
   });
 
   it('ends rejected when upstream decided against it', async () => {
@@ -94,11 +94,11 @@ describe(PollHandler.name, () => {
     expect(await poll(async () => Promise.reject(new RecognizeUnavailableError('down', 'timeout')))).toEqual({ kind: 'done', status: 'expired' });
   });
 
-  it('does not poll a terminal approval; it makes sure its event is delivered', async () => {
+  it('does not poll a terminal approval; it announces its decision again', async () => {
     await approvals.finish('op-1', 'cancelled');
     store.records.set('op-1', { ...(await store.get('op-1'))!, status: 'cancelled' });
     expect(await sut.handle({ approvalId: 'op-1' })).toEqual({ kind: 'done', status: 'cancelled' });
-    expect(approvals.ensureNotified).toHaveBeenCalled();
+    expect(approvals.announceDecisionAgain).toHaveBeenCalledWith('op-1');
   });
 
   it('finishes quietly when the approval no longer exists', async () => {

@@ -1,19 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { isTerminal } from '../approvals/approval';
 import { ApprovalsService } from '../approvals/approvals.service';
-import { ApprovalsStore } from '../approvals/approvals.store';
+import { AuthenticationDetailsService } from '../approvals/authentication-details.service';
 import { AppConfig } from '../config/app.config';
 import { RecognizeClient } from '../recognize/recognize.client';
 import { RecognizeError, RecognizeNotFoundError, RecognizeThrottledError, RecognizeUnavailableError } from '../recognize/recognize.errors';
-import { TelemetryService } from './telemetry.service';
 import { outcomeOf } from './poll-outcome';
 import { PollDelayReason, nextPollAt, nextPollDelay } from './poll-schedule';
-import { PollJobData } from './poll.job';
+import { ClaimedPoll } from './polls.store';
 
 /** What one poll did: ended the approval, found nothing to do, or asks to run again at `atMs`. */
 export type PollResult =
   | { kind: 'done'; status: string }
-  | { kind: 'again'; atMs: number; data: PollJobData };
+  | { kind: 'again'; atMs: number; data: ClaimedPoll };
 
 /** One poll of one approval. Idempotent: state is reloaded by id on every run. */
 @Injectable()
@@ -21,18 +20,18 @@ export class PollHandler {
   private readonly logger = new Logger(PollHandler.name);
 
   constructor(
-    private readonly store: ApprovalsStore,
     private readonly approvals: ApprovalsService,
     private readonly recognize: RecognizeClient,
-    private readonly telemetry: TelemetryService,
+    private readonly authentications: AuthenticationDetailsService,
     private readonly config: AppConfig,
   ) {}
 
-  async handle(data: PollJobData): Promise<PollResult> {
-    const record = await this.store.get(data.approvalId);
+  async handle(data: ClaimedPoll): Promise<PollResult> {
+    const record = await this.approvals.get(data.approvalId);
     if (!record) return { kind: 'done', status: 'gone' };
     if (isTerminal(record.status)) {
-      await this.approvals.ensureNotified(record);
+      // Its decision may not have reached delivery (a crash after the transition): announce it again.
+      await this.approvals.announceDecisionAgain(record.id);
       return { kind: 'done', status: record.status };
     }
 
@@ -64,7 +63,7 @@ export class PollHandler {
 
   private async decide(id: string, status: 'approved' | 'rejected', authType?: 'biom' | 'pin'): Promise<PollResult> {
     const result = await this.end(id, status, authType);
-    if (result.status === status) await this.telemetry.attach(id);
+    if (result.status === status) await this.authentications.attach(id);
     return result;
   }
 

@@ -1,37 +1,39 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ApprovalsStore } from '../approvals/approvals.store';
-import { PollProducer } from './poll.producer';
-import { RECONCILE_EVERY_MS, runPeriodically } from '../common/run-periodically';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { ApprovalsService } from '../approvals/approvals.service';
+import { AppConfig } from '../config/app.config';
+import { POLL_QUEUE, POLL_TICK_JOB, POLL_TICK_SCHEDULER } from './poll.job';
+import { PollsStore } from './polls.store';
 
 const PAGE = 1000;
+/** A scheduler whose next tick is this late has lost it (Redis data loss): it is set up again. */
+const STALE_SCHEDULER_MS = 60_000;
 
 /**
  * Makes sure polling runs: the tick scheduler exists, and every pending approval is in the due set.
  * An approval enters the due set with its record (one script), so this repairs only what a loss of
- * Redis data can break; it is a no-op for approvals already followed.
+ * Redis data can break; it is a no-op for approvals already followed. Run when a worker starts and
+ * once a minute per cluster by the maintenance queue.
  */
 @Injectable()
-export class PollReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PollReconciler {
   private readonly logger = new Logger(PollReconciler.name);
-  private stop?: () => void;
 
-  constructor(private readonly store: ApprovalsStore, private readonly polls: PollProducer) {}
-
-  onApplicationBootstrap(): void {
-    this.stop = runPeriodically(() => this.reconcile(), RECONCILE_EVERY_MS);
-  }
-
-  onApplicationShutdown(): void {
-    this.stop?.();
-  }
+  constructor(
+    @InjectQueue(POLL_QUEUE) private readonly queue: Queue,
+    private readonly approvals: ApprovalsService,
+    private readonly polls: PollsStore,
+    private readonly config: AppConfig,
+  ) {}
 
   /** Returns the number of pending approvals that had no next poll and now have one. */
   async reconcile(): Promise<number> {
     let followed = 0;
     try {
-      if (await this.polls.ensureTicking()) this.logger.log('Poll tick scheduler set up');
+      if (await this.ensureTicking()) this.logger.log('Poll tick scheduler set up');
       for (let offset = 0; ; offset += PAGE) {
-        const ids = await this.store.pendingIds(offset, PAGE);
+        const ids = await this.approvals.pendingIds(offset, PAGE);
         // Polled at once: these approvals have been waiting for a poll for an unknown time.
         if (ids.length) followed += await this.polls.follow(ids, Date.now());
         if (ids.length < PAGE) break;
@@ -41,5 +43,19 @@ export class PollReconciler implements OnApplicationBootstrap, OnApplicationShut
       this.logger.warn(`Reconciling polls failed, will retry: ${(err as Error).message}`);
     }
     return followed;
+  }
+
+  /** Makes sure the tick scheduler exists with this instance's period; true when it was (re)created. */
+  async ensureTicking(): Promise<boolean> {
+    const everyMs = this.config.polling.tickMs;
+    const scheduler = await this.queue.getJobScheduler(POLL_TICK_SCHEDULER);
+    const healthy = scheduler && Number(scheduler.every) === everyMs && Number(scheduler.next ?? 0) > Date.now() - STALE_SCHEDULER_MS;
+    if (healthy) return false;
+    await this.queue.upsertJobScheduler(
+      POLL_TICK_SCHEDULER,
+      { every: everyMs },
+      { name: POLL_TICK_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+    return true;
   }
 }

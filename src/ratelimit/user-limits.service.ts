@@ -4,7 +4,7 @@ import { TooManyRequestsError } from '../common/app.errors';
 import { AppConfig } from '../config/app.config';
 import { REDIS } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis.keys';
-import { ADMIT_USER_APPROVAL } from './user-limits.scripts';
+import { RedisScript, defineScript } from '../redis/redis-script';
 
 const WINDOW_MS = 60_000;
 /**
@@ -13,18 +13,14 @@ const WINDOW_MS = 60_000;
  */
 const MAX_PENDING_RETRY_AFTER_S = 60;
 
-interface ScriptedRedis extends Redis {
-  admitUserApproval(...args: (string | number)[]): Promise<[number, number]>;
-}
-
 /** Per end-user limits on approvals, held in Redis so that they apply across all instances. */
 @Injectable()
 export class UserLimitsService {
-  private readonly redis: ScriptedRedis;
+  /** admit-user-approval.lua: its keys are the user's two sets, then the record of each listed id. */
+  private readonly admitUserApproval: RedisScript<(string | number)[], [number, number]>;
 
-  constructor(@Inject(REDIS) redis: Redis, private readonly keys: RedisKeys, private readonly config: AppConfig) {
-    redis.defineCommand('admitUserApproval', { lua: ADMIT_USER_APPROVAL });
-    this.redis = redis as ScriptedRedis;
+  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys, private readonly config: AppConfig) {
+    this.admitUserApproval = defineScript(redis, __dirname, 'admit-user-approval.lua');
   }
 
   /** Counts approval `id` against `userId`'s limits, or throws a 429 naming the limit hit. */
@@ -33,9 +29,8 @@ export class UserLimitsService {
     const pendingKey = this.keys.userPending(userId);
     const listed = await this.redis.zrange(pendingKey, 0, -1);
     const keys = [pendingKey, this.keys.userCreations(userId), ...listed.map((l) => this.keys.approval(l))];
-    const [verdict, retryAfterMs] = await this.redis.admitUserApproval(
-      keys.length,
-      ...keys,
+    const [verdict, retryAfterMs] = await this.admitUserApproval(
+      keys,
       Date.now(),
       WINDOW_MS,
       limits.userMaxPending,

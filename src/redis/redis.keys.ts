@@ -24,11 +24,11 @@ export class RedisKeys {
   }
 
   /**
-   * ZSET of decided approvals whose terminal event has not yet been handed to webhook delivery,
-   * scored by decision time (ms): written by the transition itself, so a crash right after it
-   * cannot lose the webhook.
+   * ZSET of decided approvals whose terminal event has not yet been handed to webhook delivery (the
+   * outbox), scored by decision time (ms): written by the transition itself, so a crash right after
+   * it cannot lose the webhook. The key keeps its historical name.
    */
-  unnotifiedApprovals(): string {
+  decisionsAwaitingDelivery(): string {
     return `${this.prefix}:approvals:unnotified`;
   }
 

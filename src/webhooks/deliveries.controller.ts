@@ -4,7 +4,7 @@ import { ApprovalResponseDto } from '../approvals/dto/approval-response.dto';
 import { ApiProblems } from '../docs/api-problems.decorator';
 import { ApiKeyGuard, CurrentClient } from '../clients/api-key.guard';
 import { ClientConfig } from '../clients/client.config';
-import { ApprovalResponse } from '../approvals/approvals.service';
+import { ApprovalResponse } from '../approvals/approval';
 import { DeliveriesService } from './deliveries.service';
 
 @ApiTags('approvals')

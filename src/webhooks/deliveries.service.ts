@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ApprovalResponse, ApprovalsService } from '../approvals/approvals.service';
+import { ApprovalResponse } from '../approvals/approval';
+import { ApprovalsService } from '../approvals/approvals.service';
 import { ClientConfig } from '../clients/client.config';
 import { NothingToRedeliverError } from './delivery.errors';
 import { DeliveryProducer } from './delivery.producer';

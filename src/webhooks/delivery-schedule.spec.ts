@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MAX_DELIVERY_DELAY_MS, nextAttemptAt, retryAfterMs, retryDelay } from './delivery-schedule';
+import { MAX_DELIVERY_DELAY_MS, nextAttemptAt, retryDelay } from './delivery-schedule';
 
 const unit = fc.double({ min: 0, max: 0.999999, noNaN: true });
 
@@ -44,22 +44,5 @@ describe(nextAttemptAt.name, () => {
 
   it('dead-letters instead of calling sooner when Retry-After points past the horizon', () => {
     expect(nextAttemptAt({ nowMs: 0, attempt: 1, baseMs: 1000, deadlineMs: 10_000, retryAfterMs: 20_000 }, () => 0)).toBeUndefined();
-  });
-});
-
-describe(retryAfterMs.name, () => {
-  it('reads delta-seconds without a cap', () => {
-    expect(retryAfterMs('2')).toBe(2000);
-    expect(retryAfterMs(['7200'])).toBe(7_200_000);
-  });
-
-  it('reads an HTTP-date relative to now', () => {
-    const now = Date.parse('2025-05-21T10:00:00Z');
-    expect(retryAfterMs('Wed, 21 May 2025 10:00:30 GMT', now)).toBe(30_000);
-    expect(retryAfterMs('Wed, 21 May 2025 09:00:00 GMT', now)).toBe(0);
-  });
-
-  it.each([undefined, '', '  ', '5.5', '-3', 'soon'])('ignores %j', (value) => {
-    expect(retryAfterMs(value)).toBeUndefined();
   });
 });

@@ -34,17 +34,3 @@ export function nextAttemptAt(input: RetryInput, random: () => number = Math.ran
   const at = retryAfterMs === undefined ? backoffAt : Math.max(backoffAt, nowMs + retryAfterMs);
   return at <= deadlineMs ? at : undefined;
 }
-
-/**
- * Milliseconds a Retry-After header asks for (RFC 9110: delta-seconds or an HTTP-date), or undefined
- * when absent or unreadable. Not capped here: the retry horizon bounds it.
- */
-export function retryAfterMs(header: string | string[] | undefined, nowMs: number = Date.now()): number | undefined {
-  const value = (Array.isArray(header) ? header[0] : header)?.trim();
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  // Only a value that names a weekday or month is read as a date: Date.parse accepts "5.5" and friends.
-  if (!/[a-z]/i.test(value)) return undefined;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ApprovalsStore } from '../approvals/approvals.store';
+import { ApprovalsService } from '../approvals/approvals.service';
 import { ClientsRegistry } from '../clients/clients.registry';
 import { AppConfig } from '../config/app.config';
 import { MetricsService } from '../metrics/metrics.service';
-import { Delivery } from './delivery';
+import { Delivery } from '../approvals/delivery';
 import { nextAttemptAt } from './delivery-schedule';
 import { DeliveryJobData } from './delivery.job';
 import { DeliveryStore } from './delivery.store';
@@ -23,7 +23,7 @@ export class DeliveryHandler {
   private readonly logger = new Logger(DeliveryHandler.name);
 
   constructor(
-    private readonly approvals: ApprovalsStore,
+    private readonly approvals: ApprovalsService,
     private readonly deliveries: DeliveryStore,
     private readonly clients: ClientsRegistry,
     private readonly webhooks: WebhookClient,
@@ -40,14 +40,14 @@ export class DeliveryHandler {
     if (!event) return { kind: 'done', state: 'skipped' };
 
     // The secret is read from config on every attempt and never stored with the delivery.
-    const secret = this.clients.findById(record.clientId)?.webhookSecret;
-    if (!secret) {
+    const client = this.clients.findById(record.clientId);
+    if (!client?.webhookSecret) {
       await this.deliveries.save(approvalId, { ...delivery, state: 'dead', lastError: 'the client has no webhookSecret', nextAttemptAt: undefined });
       this.logger.warn({ approvalId, eventId }, `Delivery ${eventId} dropped: client ${record.clientId} has no webhookSecret`);
       return { kind: 'done', state: 'dead' };
     }
 
-    const attempt = await this.webhooks.send(delivery.url, event, secret);
+    const attempt = await this.webhooks.sendFor(client, delivery.url, event);
     const { outcome } = attempt;
     this.metrics.webhookAttempt(record.clientId, attemptResult(outcome));
     const tried: Delivery = {
@@ -66,7 +66,7 @@ export class DeliveryHandler {
     }
     const lastError = outcome.kind === 'gone' ? 'answered 410: the receiver no longer accepts it' : outcome.error;
     const round = data.attempt + 1;
-    const atMs = outcome.kind === 'gone'
+    const atMs = outcome.kind === 'gone' || outcome.kind === 'refused'
       ? undefined
       : nextAttemptAt({ nowMs: Date.now(), attempt: round, baseMs: this.config.webhooks.retryBaseMs, deadlineMs: data.deadlineMs, retryAfterMs: outcome.retryAfterMs });
     if (atMs === undefined) {
@@ -84,5 +84,6 @@ export class DeliveryHandler {
 function attemptResult(outcome: AttemptReport['outcome']): string {
   if (outcome.kind === 'delivered') return 'success';
   if (outcome.kind === 'gone') return 'gone';
+  if (outcome.kind === 'refused') return 'refused';
   return outcome.statusCode !== undefined ? `http_${Math.floor(outcome.statusCode / 100)}xx` : 'no_answer';
 }

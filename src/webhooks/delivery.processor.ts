@@ -1,17 +1,25 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
+import { AppConfig } from '../config/app.config';
 import { DeliveryHandler } from './delivery.handler';
 import { DELIVERY_QUEUE, DeliveryJobData } from './delivery.job';
 
 /**
  * Makes one attempt, then parks the job in the delayed set until the next one: a delivery waiting
  * for its retry holds no worker slot. Its own queue and workers, so a slow or dead receiver never
- * delays a poll. Concurrency (and whether this process runs the worker at all) is set from config in WebhooksModule.
+ * delays a poll. Provided by WorkerModule only; started at bootstrap with the configured
+ * concurrency (a decorator cannot read config, hence autorun: false).
  */
 @Processor(DELIVERY_QUEUE, { autorun: false })
-export class DeliveryProcessor extends WorkerHost {
-  constructor(private readonly handler: DeliveryHandler) {
+export class DeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
+  constructor(private readonly handler: DeliveryHandler, private readonly config: AppConfig) {
     super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.webhooks.concurrency;
+    this.worker.run().catch((err: Error) => this.worker.emit('error', err));
   }
 
   async process(job: Job<DeliveryJobData>, token?: string): Promise<string> {

@@ -1,23 +1,28 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { ApprovalRecord } from '../approvals/approval';
 import { ApprovalEvent } from '../approvals/approval-event';
+import { ApprovalEventsEmitter } from '../approvals/approval-events.emitter';
 import { ClientsRegistry } from '../clients/clients.registry';
 import { AppConfig } from '../config/app.config';
-import { Delivery } from './delivery';
 import { DELIVERY_QUEUE, DeliveryJobData, deliveryJobId } from './delivery.job';
 import { DeliveryStore } from './delivery.store';
 
 /** Schedules webhook deliveries of terminal events. Idempotent: keyed by the event id. */
 @Injectable()
-export class DeliveryProducer {
+export class DeliveryProducer implements OnModuleInit {
   constructor(
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>,
     private readonly store: DeliveryStore,
     private readonly clients: ClientsRegistry,
+    private readonly announcements: ApprovalEventsEmitter,
     private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.announcements.on('approval.decided', ({ record, event }) => this.scheduleFor(record, event));
+  }
 
   /**
    * Sends the event to the approval's callbackUrl, else to its client's webhookUrl (none: no
@@ -25,7 +30,7 @@ export class DeliveryProducer {
    * callbackOrigins when the approval was created, and webhookUrl comes from our own config. A URL
    * taken from a request as-is would let any caller make this service POST signed requests to
    * hosts inside our network (SSRF).
-   * Called again whenever a poll finds its approval decided: a delivery already recorded is only
+   * Called again whenever a decision is announced again: a delivery already recorded is only
    * re-queued while pending (the job id dedupes it), never once delivered or dead.
    */
   async scheduleFor(record: ApprovalRecord, event: ApprovalEvent): Promise<void> {
@@ -33,11 +38,6 @@ export class DeliveryProducer {
     if (!url) return;
     const delivery = await this.store.open(record.id, { eventId: event.id, url, state: 'pending', attempts: 0, nextAttemptAt: new Date().toISOString() });
     if (delivery?.state === 'pending') await this.enqueue(record.id, event.id);
-  }
-
-  /** The deliveries of one approval, as the API shows them. */
-  listFor(approvalId: string): Promise<Delivery[]> {
-    return this.store.list(approvalId);
   }
 
   /** Starts a round of attempts now, with a fresh retry horizon. */

@@ -1,11 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { AppConfig } from '../config/app.config';
 import { DELIVERY_QUEUE, DeliveryJobData, deliveryJobId } from './delivery.job';
 import { DeliveryProducer } from './delivery.producer';
 import { DeliveryRef, DeliveryStore } from './delivery.store';
-import { RECONCILE_EVERY_MS, runPeriodically } from '../common/run-periodically';
 
 const PAGE = 500;
 /**
@@ -21,29 +19,18 @@ export const OVERDUE_MS = 60_000;
  * Redis errors until BullMQ gives the job up (failed jobs are removed). Nothing else would queue
  * it again. The job id is the event id, so re-queueing a live job is a no-op; a failed or
  * completed job keeps its id, so it is removed first (BullMQ ignores an add under an existing id).
- * Re-queued deliveries start a fresh retry horizon, like a redelivery.
+ * Re-queued deliveries start a fresh retry horizon, like a redelivery. Run once a minute per cluster
+ * by the maintenance queue (worker/maintenance.processor.ts).
  */
 @Injectable()
-export class DeliveryReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeliveryReconciler {
   private readonly logger = new Logger(DeliveryReconciler.name);
-  private stop?: () => void;
 
   constructor(
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>,
     private readonly store: DeliveryStore,
     private readonly producer: DeliveryProducer,
-    private readonly config: AppConfig,
   ) {}
-
-  onApplicationBootstrap(): void {
-    // ROLE=api processes send no webhooks, so they leave repairs to the worker processes.
-    if (!this.config.runtime.runsWorkers) return;
-    this.stop = runPeriodically(() => this.reconcile(), RECONCILE_EVERY_MS);
-  }
-
-  onApplicationShutdown(): void {
-    this.stop?.();
-  }
 
   /** One pass over the overdue pending deliveries, page by page; returns how many were queued again. */
   async reconcile(overdueMs = OVERDUE_MS): Promise<number> {

@@ -2,14 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { REDIS } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis.keys';
-import { Delivery } from './delivery';
-import { OPEN_DELIVERY, REVIVE_DEAD_DELIVERIES, SAVE_DELIVERY } from './delivery.scripts';
-
-interface ScriptedRedis extends Redis {
-  openDelivery(...args: string[]): Promise<string | null>;
-  saveDelivery(...args: string[]): Promise<number>;
-  reviveDeadDeliveries(...args: string[]): Promise<string[]>;
-}
+import { Delivery } from '../approvals/delivery';
+import { RedisScript, defineScript } from '../redis/redis-script';
 
 /** A delivery named by the pending index. */
 export interface DeliveryRef {
@@ -19,22 +13,26 @@ export interface DeliveryRef {
 
 /**
  * Webhook delivery state: `P:approval:<id>:deliveries`, a hash of eventId → Delivery JSON, and
- * `P:deliveries:pending`, the index of pending ones by next attempt, written in the same scripts.
+ * `P:deliveries:pending`, the index of pending ones by next attempt, written in the same scripts
+ * (`*.lua` beside this file). Each writes only while the approval exists and gives the hash the
+ * approval's remaining lifetime, so deliveries expire with their approval; the index lets the
+ * reconciler find a pending delivery whose job was lost.
  */
 @Injectable()
 export class DeliveryStore {
-  private readonly redis: ScriptedRedis;
+  private readonly openDelivery: RedisScript<[string, string, string, string], string | null>;
+  private readonly saveDelivery: RedisScript<[string, string, string, string], number>;
+  private readonly reviveDeadDeliveries: RedisScript<[string, string, string], string[]>;
 
-  constructor(@Inject(REDIS) redis: Redis, private readonly keys: RedisKeys) {
-    redis.defineCommand('openDelivery', { numberOfKeys: 3, lua: OPEN_DELIVERY });
-    redis.defineCommand('saveDelivery', { numberOfKeys: 3, lua: SAVE_DELIVERY });
-    redis.defineCommand('reviveDeadDeliveries', { numberOfKeys: 2, lua: REVIVE_DEAD_DELIVERIES });
-    this.redis = redis as ScriptedRedis;
+  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys) {
+    this.openDelivery = defineScript(redis, __dirname, 'open-delivery-3.lua');
+    this.saveDelivery = defineScript(redis, __dirname, 'save-delivery-3.lua');
+    this.reviveDeadDeliveries = defineScript(redis, __dirname, 'revive-dead-deliveries-2.lua');
   }
 
   /** Records a new delivery unless one exists for the event; returns the one that is stored (undefined: approval gone). */
   async open(approvalId: string, delivery: Delivery): Promise<Delivery | undefined> {
-    const json = await this.redis.openDelivery(...this.keysOf(approvalId), delivery.eventId, JSON.stringify(delivery), member(approvalId, delivery.eventId), String(dueMs(delivery)));
+    const json = await this.openDelivery(this.keysOf(approvalId), delivery.eventId, JSON.stringify(delivery), member(approvalId, delivery.eventId), String(dueMs(delivery)));
     return json ? (JSON.parse(json) as Delivery) : undefined;
   }
 
@@ -45,17 +43,12 @@ export class DeliveryStore {
 
   async save(approvalId: string, delivery: Delivery): Promise<boolean> {
     const due = delivery.state === 'pending' ? String(dueMs(delivery)) : '';
-    return (await this.redis.saveDelivery(...this.keysOf(approvalId), delivery.eventId, JSON.stringify(delivery), member(approvalId, delivery.eventId), due)) === 1;
-  }
-
-  async list(approvalId: string): Promise<Delivery[]> {
-    const all = await this.redis.hvals(this.keys.approvalDeliveries(approvalId));
-    return all.map((json) => JSON.parse(json) as Delivery).sort((a, b) => a.eventId.localeCompare(b.eventId));
+    return (await this.saveDelivery(this.keysOf(approvalId), delivery.eventId, JSON.stringify(delivery), member(approvalId, delivery.eventId), due)) === 1;
   }
 
   /** Dead deliveries become pending again; returns their event ids. */
   async reviveDead(approvalId: string, now: Date): Promise<string[]> {
-    return this.redis.reviveDeadDeliveries(this.keys.approvalDeliveries(approvalId), this.keys.pendingDeliveries(), now.toISOString(), approvalId, String(now.getTime()));
+    return this.reviveDeadDeliveries([this.keys.approvalDeliveries(approvalId), this.keys.pendingDeliveries()], now.toISOString(), approvalId, String(now.getTime()));
   }
 
   /** Pending deliveries whose next attempt was due before `beforeMs`, oldest first, one page. */

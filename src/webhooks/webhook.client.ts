@@ -6,7 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { ApprovalEvent } from '../approvals/approval-event';
 import { ClientConfig, webhookSecretsOf } from '../clients/client.config';
 import { AppConfig } from '../config/app.config';
-import { retryAfterMs } from './delivery-schedule';
+import { parseRetryAfter } from '../common/retry-after';
 import { WebhookTargetPolicy, WebhookTargetRefusedError } from './webhook-target';
 
 export const USER_AGENT = 'stepup-orchestrator-webhooks/1';
@@ -100,7 +100,7 @@ export class WebhookClient implements OnApplicationShutdown {
       const statusCode = response.status;
       if (statusCode >= 200 && statusCode < 300) return { kind: 'delivered', statusCode };
       if (statusCode === 410) return { kind: 'gone', statusCode };
-      const wait = RETRY_AFTER_STATUSES.has(statusCode) ? retryAfterMs(response.headers['retry-after'] as string | undefined) : undefined;
+      const wait = RETRY_AFTER_STATUSES.has(statusCode) ? parseRetryAfter(response.headers['retry-after'] as string | undefined) : undefined;
       const error = statusCode >= 300 && statusCode < 400 ? `redirect ${statusCode} not followed` : `answered ${statusCode}`;
       return { kind: 'failed', statusCode, error, ...(wait !== undefined && { retryAfterMs: wait }) };
     } catch (err) {

@@ -7,7 +7,7 @@ export class FakeApprovalsStore {
   readonly records = new Map<string, ApprovalRecord>();
   readonly events = new Map<string, ApprovalEvent[]>();
   /** Decided approvals whose terminal event was not handed to delivery yet (the outbox). */
-  readonly unnotified = new Set<string>();
+  readonly awaitingDelivery = new Set<string>();
 
   async create(record: ApprovalRecord, event: ApprovalEvent): Promise<boolean> {
     if (this.records.has(record.id)) return false;
@@ -29,16 +29,16 @@ export class FakeApprovalsStore {
     const log = this.events.get(next.id) ?? [];
     log.push(event);
     this.events.set(next.id, log);
-    if (isTerminal(next.status)) this.unnotified.add(next.id);
+    if (isTerminal(next.status)) this.awaitingDelivery.add(next.id);
     return { applied: true, seq: log.length };
   }
 
-  async markNotified(id: string): Promise<void> {
-    this.unnotified.delete(id);
+  async markHandedToDelivery(id: string): Promise<void> {
+    this.awaitingDelivery.delete(id);
   }
 
-  async unnotifiedBefore(_beforeMs: number, count: number): Promise<string[]> {
-    return [...this.unnotified].slice(0, count);
+  async notHandedToDeliveryBefore(_beforeMs: number, count: number): Promise<string[]> {
+    return [...this.awaitingDelivery].slice(0, count);
   }
 
   async enrich(record: ApprovalRecord): Promise<boolean> {
@@ -46,6 +46,10 @@ export class FakeApprovalsStore {
     if (!current || current.status !== record.status) return false;
     this.records.set(record.id, structuredClone(record));
     return true;
+  }
+
+  async deliveries(): Promise<never[]> {
+    return [];
   }
 
   async lastEvent(id: string): Promise<SequencedEvent | undefined> {

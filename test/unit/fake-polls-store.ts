@@ -1,5 +1,4 @@
-import { PollJobData } from '../../src/polling/poll.job';
-import { PollWriteBack } from '../../src/polling/polls.store';
+import { ClaimedPoll, PollWriteBack } from '../../src/polling/polls.store';
 
 /** An in-memory PollsStore with the same claim, lease and write-back rules as its Lua scripts. */
 export class FakePollsStore {
@@ -8,7 +7,7 @@ export class FakePollsStore {
   readonly pending = new Set<string>();
   claims = 0;
 
-  async claim(nowMs: number, leaseUntilMs: number, max: number): Promise<PollJobData[]> {
+  async claim(nowMs: number, leaseUntilMs: number, max: number): Promise<ClaimedPoll[]> {
     this.claims += 1;
     const ids = [...this.due].filter(([, at]) => at <= nowMs).sort((a, b) => a[1] - b[1]).slice(0, max).map(([id]) => id);
     for (const id of ids) this.due.set(id, leaseUntilMs);

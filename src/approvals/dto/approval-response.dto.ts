@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { APPROVAL_STATUSES, ApprovalStatus } from '../approval';
+import { APPROVAL_STATUSES, ApprovalAuthentication, ApprovalResponse, ApprovalStatus } from '../approval';
+import { DELIVERY_STATES, Delivery, DeliveryState } from '../delivery';
 
-export class ApprovalAuthenticationDto {
+/** Written against ApprovalAuthentication (`implements`): the compiler keeps the documented shape in step with the served one. */
+export class ApprovalAuthenticationDto implements ApprovalAuthentication {
   @ApiProperty({ description: "Recognize's result of the authentication", example: 'SUCCESS' })
   result: string;
 
@@ -18,17 +20,16 @@ export class ApprovalAuthenticationDto {
   deviceId?: string;
 }
 
-/** The approval representation of the contract, as every /v1/approvals endpoint returns it. */
 /** One webhook delivery of a terminal event, as shown on the approval. */
-export class DeliveryDto {
+export class DeliveryDto implements Delivery {
   @ApiProperty({ description: 'The event id, sent as webhook-id on every attempt', example: 'evt_4f1c2a9e0b7d4c3e9a8b7c6d5e4f3a2b' })
   eventId: string;
 
   @ApiProperty({ description: "Where it is sent: the approval's callbackUrl, else the client's webhookUrl", example: 'https://bank.example/hooks/stepup' })
   url: string;
 
-  @ApiProperty({ enum: ['pending', 'delivered', 'dead'], description: 'dead: retries ran out or the receiver answered 410; redeliver revives it', example: 'delivered' })
-  state: 'pending' | 'delivered' | 'dead';
+  @ApiProperty({ enum: DELIVERY_STATES, description: 'dead: retries ran out or the receiver answered 410; redeliver revives it', example: 'delivered' })
+  state: DeliveryState;
 
   @ApiProperty({ example: 1 })
   attempts: number;
@@ -49,7 +50,8 @@ export class DeliveryDto {
   deliveredAt?: string;
 }
 
-export class ApprovalResponseDto {
+/** The approval representation of the contract, as every /v1/approvals endpoint returns it. */
+export class ApprovalResponseDto implements ApprovalResponse {
   @ApiProperty({ description: 'Equals operationId', example: 'txn-20250521-001' })
   id: string;
 

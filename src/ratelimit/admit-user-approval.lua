@@ -1,17 +1,14 @@
-/**
- * Admission of one approval for one end user, atomically: at most N pending approvals and M
- * creations in a sliding minute, so that a caller cannot push-bomb a customer's phone.
- *
- * KEYS: userPending (ZSET id → expiresAt ms), userCreations (ZSET id → created ms), then the record
- * key of each id listed in ARGV[8..]. ARGV: nowMs, windowMs, maxPending, maxCreations, id,
- * expiresAtMs, listedCount, listed ids…
- *
- * The pending set is cleaned lazily, so the one script that changes statuses needs no knowledge of
- * it: members past their expiry go, and so do listed ones whose record is no longer pending. A
- * member without a record stays until its expiry (its creation may still be in flight).
- * Returns {0, 0} admitted, {1, retryAfterMs} too many pending, {2, retryAfterMs} too many creations.
- */
-export const ADMIT_USER_APPROVAL = `
+-- Admission of one approval for one end user, atomically: at most N pending approvals and M
+-- creations in a sliding minute, so that a caller cannot push-bomb a customer's phone.
+--
+-- KEYS: userPending (ZSET id → expiresAt ms), userCreations (ZSET id → created ms), then the record
+-- key of each id listed in ARGV[8..]. ARGV: nowMs, windowMs, maxPending, maxCreations, id,
+-- expiresAtMs, listedCount, listed ids…
+--
+-- The pending set is cleaned lazily, so the one script that changes statuses needs no knowledge of
+-- it: members past their expiry go, and so do listed ones whose record is no longer pending. A
+-- member without a record stays until its expiry (its creation may still be in flight).
+-- Returns {0, 0} admitted, {1, retryAfterMs} too many pending, {2, retryAfterMs} too many creations.
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
@@ -34,4 +31,3 @@ local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 redis.call('PEXPIREAT', KEYS[1], last[2])
 redis.call('PEXPIRE', KEYS[2], window)
 return {0, 0}
-`;

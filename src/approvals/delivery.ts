@@ -1,5 +1,6 @@
 /** Where one webhook delivery stands. `dead`: retries ran out or the receiver answered 410; redelivery can revive it. */
-export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+export const DELIVERY_STATES = ['pending', 'delivered', 'dead'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 /**
  * The delivery of one terminal event to one URL, as stored under the approval and shown on
@@ -8,7 +9,7 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
 export interface Delivery {
   eventId: string;
   url: string;
-  state: DeliveryStatus;
+  state: DeliveryState;
   attempts: number;
   lastStatusCode?: number;
   lastError?: string;

@@ -1,15 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ApprovalsStore } from '../approvals/approvals.store';
+import { ApprovalsStore } from './approvals.store';
 import { RecognizeClient } from '../recognize/recognize.client';
 
 /**
- * Keeps Recognize's record of the authentication (device, error code, time) on a decided approval.
- * Best effort: telemetry covers only the last 10 minutes and is not needed for the outcome, so any
+ * Keeps Recognize's record of the authentication (device, error code, time), read from its
+ * telemetry API, on a decided approval. Best effort: telemetry covers only the last 10 minutes and is not needed for the outcome, so any
  * failure here is logged and ignored; the outcome has already been stored and announced.
  */
 @Injectable()
-export class TelemetryService {
-  private readonly logger = new Logger(TelemetryService.name);
+export class AuthenticationDetailsService {
+  private readonly logger = new Logger(AuthenticationDetailsService.name);
 
   constructor(private readonly store: ApprovalsStore, private readonly recognize: RecognizeClient) {}
 
@@ -32,7 +32,7 @@ export class TelemetryService {
         },
       });
     } catch (err) {
-      this.logger.debug(`No telemetry for ${approvalId}: ${(err as Error).message}`);
+      this.logger.debug(`No authentication details for ${approvalId}: ${(err as Error).message}`);
     }
   }
 }

@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ApprovalsController } from './approvals/approvals.controller';
+import { ApprovalsModule } from './approvals/approvals.module';
+import { AppConfig } from './config/app.config';
+import { DemoModule } from './demo/demo.module';
+import { EventsController } from './events/events.controller';
+import { EventsModule } from './events/events.module';
+import { DeliveriesController } from './webhooks/deliveries.controller';
+import { WebhooksModule } from './webhooks/webhooks.module';
+
+/**
+ * What a process that serves the API adds (ROLE=api or all): the /v1 controllers, the SSE hub with
+ * its stream reader, and the demo when enabled. Health and metrics are served by every process.
+ */
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [ApprovalsModule, WebhooksModule, EventsModule, ...(config.demo.enabled ? [DemoModule] : [])],
+      controllers: [ApprovalsController, DeliveriesController, EventsController],
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { MAINTENANCE_QUEUE } from './maintenance/maintenance.job';
+import { MaintenanceProcessor } from './maintenance/maintenance.processor';
+import { PollProcessor } from './polling/poll.processor';
+import { PollingModule } from './polling/polling.module';
+import { DeliveryProcessor } from './webhooks/delivery.processor';
+import { WebhooksModule } from './webhooks/webhooks.module';
+
+/**
+ * What a process that runs jobs adds (ROLE=worker or all): the processor of every queue. Only a
+ * process composed with this module starts BullMQ workers, polls or sends webhooks.
+ */
+@Module({
+  imports: [PollingModule, WebhooksModule, BullModule.registerQueue({ name: MAINTENANCE_QUEUE })],
+  providers: [PollProcessor, DeliveryProcessor, MaintenanceProcessor],
+})
+export class WorkerModule {}
