@@ -37,7 +37,7 @@ export class AppModule {
         PollingModule,
         HealthModule,
         SseModule,
-        ...(config.demo.enabled ? [DemoModule] : []),
+        ...(config.demo.enabled ? [DemoModule.forRoot(config)] : []),
       ],
     };
   }

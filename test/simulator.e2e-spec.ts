@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { RecognizeSimulator, SIMULATED_CUSTOMER_API_KEY } from '../src/simulator/recognize.simulator';
+import { RecognizeSimulator, SIMULATED_CUSTOMER_API_KEY } from '../simulator/recognize.simulator';
 import { SimulatorControl, SimulatorControlError } from './helpers/simulator-control';
 
 const API_KEY = 'sim-e2e-key';
@@ -26,7 +26,7 @@ describe(RecognizeSimulator.name, () => {
   beforeAll(async () => {
     sut = new RecognizeSimulator({ apiKey: API_KEY });
     baseUrl = await sut.listen();
-    control = new SimulatorControl(baseUrl);
+    control = new SimulatorControl(baseUrl, sut.controlToken);
   });
   afterEach(() => sut.reset());
   afterAll(() => sut.close());
@@ -186,6 +186,31 @@ describe(RecognizeSimulator.name, () => {
   });
 
   describe('control API', () => {
+    it('refuses every control request without the control token, or with a wrong one', async () => {
+      const operationId = nextOperationId();
+      await create('A1', operationId);
+      const origin = new URL(baseUrl).origin;
+      for (const headers of [{}, { Authorization: 'Bearer wrong-token' }, { Authorization: sut.controlToken }]) {
+        const response = await fetch(`${origin}/_sim/operations/${operationId}/approve`, { method: 'POST', headers });
+        expect(response.status).toBe(401);
+        expect(await response.text()).not.toContain(sut.controlToken);
+      }
+      expect((await fetch(`${origin}/_sim/stats`)).status).toBe(401);
+      expect((await control.getOperation(operationId)).state).toBe('pending');
+    });
+
+    it('uses the control token it is given, and answers its healthcheck without one', async () => {
+      const given = new RecognizeSimulator({ apiKey: API_KEY, controlToken: 'a-token-chosen-by-the-operator' });
+      const url = await given.listen();
+      try {
+        expect(given.controlToken).toBe('a-token-chosen-by-the-operator');
+        await expect(new SimulatorControl(url, 'a-token-chosen-by-the-operator').stats()).resolves.toBeDefined();
+        expect((await fetch(`${new URL(url).origin}/healthz`)).status).toBe(200);
+      } finally {
+        await given.close();
+      }
+    });
+
     it('approves an operation with an authType and emits decided', async () => {
       const operationId = nextOperationId();
       await create('A1', operationId);

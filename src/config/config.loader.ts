@@ -45,6 +45,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (schema.RECOGNIZE_BASE_URL && !schema.RECOGNIZE_API_KEY) {
     problems.push('RECOGNIZE_API_KEY is required when RECOGNIZE_BASE_URL is set');
   }
+  if (schema.SIMULATOR_CONTROL_URL && production) {
+    problems.push('SIMULATOR_CONTROL_URL is refused when NODE_ENV=production (the simulator is for development only)');
+  }
+  if (schema.SIMULATOR_CONTROL_URL && !schema.SIMULATOR_CONTROL_TOKEN) {
+    problems.push('SIMULATOR_CONTROL_TOKEN is required when SIMULATOR_CONTROL_URL is set');
+  }
   // A claimed poll is leased: a lease shorter than one Recognize request could let a second poll of
   // the same operation start while the first is still waiting for its answer.
   if (schema.POLL_LEASE_MS <= schema.RECOGNIZE_TIMEOUT_MS) {
@@ -66,7 +72,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       requestTimeoutMs: schema.RECOGNIZE_TIMEOUT_MS,
       breaker: { threshold: schema.RECOGNIZE_BREAKER_THRESHOLD, halfOpenAfterMs: schema.RECOGNIZE_BREAKER_HALF_OPEN_MS },
     },
-    simulator: { port: schema.SIMULATOR_PORT },
+    simulator: {
+      port: schema.SIMULATOR_PORT,
+      controlUrl: schema.SIMULATOR_CONTROL_URL?.replace(/\/+$/, ''),
+      controlToken: schema.SIMULATOR_CONTROL_TOKEN,
+    },
     clients: clients ?? [DEVELOPMENT_CLIENT],
     usesDevelopmentClient: !clients,
     polling: { intervalMs: schema.POLL_INTERVAL_MS, concurrency: schema.POLL_CONCURRENCY, tickMs: schema.POLL_TICK_MS, leaseMs: schema.POLL_LEASE_MS },
