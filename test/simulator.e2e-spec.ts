@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { RecognizeSimulator, SIMULATED_CUSTOMER_API_KEY } from '../simulator/recognize.simulator';
+import { SIMULATOR_MAIN, ensureBuilt, freePort } from './helpers/service-process';
 import { SimulatorControl, SimulatorControlError } from './helpers/simulator-control';
 
 const API_KEY = 'sim-e2e-key';
@@ -325,6 +327,43 @@ describe(RecognizeSimulator.name, () => {
       await control.reset();
       expect((await upstream('GET', `/operations/${operationId}`)).status).toBe(404);
       expect((await control.stats()).requests).toEqual({ create: 0, get: 1, pending: 0, authentications: 0 });
+    });
+  });
+
+  describe('as its own process (node dist/simulator/main.js)', () => {
+    /** Starts it, returns what it printed once listening, and stops it. */
+    async function firstWords(env: Record<string, string>): Promise<string> {
+      const child = spawn(process.execPath, [SIMULATOR_MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      try {
+        await new Promise<void>((resolve, reject) => {
+          child.stdout.on('data', (chunk: Buffer) => {
+            output += chunk.toString('utf8');
+            if (output.includes('listening')) resolve();
+          });
+          child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
+        });
+        return output;
+      } finally {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
+
+    beforeAll(() => ensureBuilt(), 120_000);
+
+    it('binds to loopback by default and prints the control token it made', async () => {
+      const port = await freePort();
+      const output = await firstWords({ SIMULATOR_PORT: String(port) });
+      expect(output).toContain(`http://127.0.0.1:${port}/v2`);
+      expect(output).toMatch(/control token: [\w-]{16,}/);
+    });
+
+    it('prints no token when SIMULATOR_CONTROL_TOKEN is given', async () => {
+      const output = await firstWords({ SIMULATOR_PORT: String(await freePort()), SIMULATOR_CONTROL_TOKEN: 'token-the-operator-chose' });
+      expect(output).not.toContain('token-the-operator-chose');
+      expect(output).not.toMatch(/control token:/);
     });
   });
 });

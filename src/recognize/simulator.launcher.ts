@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app.config';
 
@@ -25,6 +26,9 @@ export async function startBundledSimulatorIfUnset(config: AppConfig): Promise<(
   if (config.recognize.baseUrl) return undefined;
   // loadConfig refuses this already; checked again because the simulator must never answer for a production service.
   if (config.nodeEnv === 'production') throw new Error('RECOGNIZE_BASE_URL is required when NODE_ENV=production');
+  if (!existsSync(SIMULATOR_ENTRY)) {
+    throw new Error('RECOGNIZE_BASE_URL is unset and this build has no simulator (the production image leaves it out): set RECOGNIZE_BASE_URL');
+  }
   const entry = (await import(SIMULATOR_ENTRY)) as SimulatorEntry;
   const simulator = await entry.startSimulator({
     apiKey: config.recognize.apiKey,
