@@ -37,7 +37,8 @@ export class EnvSchema {
   SIMULATOR_PORT = 0;
 
   // The Recognize simulator's control API (/_sim) for the demo's phone panel; development only.
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'SIMULATOR_CONTROL_URL must be an http(s) URL' })
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'SIMULATOR_CONTROL_URL must be an http(s) URL' })
   SIMULATOR_CONTROL_URL?: string;
 
   @IsOptional() @IsString() @MinLength(16, { message: 'SIMULATOR_CONTROL_TOKEN must be at least 16 characters' })

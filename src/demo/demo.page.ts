@@ -97,7 +97,7 @@ function page(nonce: string, { clientId, phone }: DemoPageOptions): string {
       <div class="phone-head"><h2 id="phone-title">Recognize</h2><span>user <code id="phone-user">—</code></span></div>
       ${phone ? phoneInbox() : realPhoneNote()}
     </div></div>
-    <p class="caption">${phone ? "The user's phone, played through the Recognize simulator's control API." : 'Recognize is the real service: use the enrolled phone.'}</p>
+    <p class="caption">${phone ? "The user's phone, played through the simulator." : 'Recognize is the real service: use the enrolled phone.'}</p>
   </section>
 </main>
 <script nonce="${nonce}">${DEMO_PAGE_SCRIPT}</script>

@@ -27,7 +27,7 @@ export async function startBundledSimulatorIfUnset(config: AppConfig): Promise<(
   // loadConfig refuses this already; checked again because the simulator must never answer for a production service.
   if (config.nodeEnv === 'production') throw new Error('RECOGNIZE_BASE_URL is required when NODE_ENV=production');
   if (!existsSync(SIMULATOR_ENTRY)) {
-    throw new Error('RECOGNIZE_BASE_URL is unset and this build has no simulator (the production image leaves it out): set RECOGNIZE_BASE_URL');
+    throw new Error('RECOGNIZE_BASE_URL is unset and this build has no simulator (the production image leaves it out): set it');
   }
   const entry = (await import(SIMULATOR_ENTRY)) as SimulatorEntry;
   const simulator = await entry.startSimulator({

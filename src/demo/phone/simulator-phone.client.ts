@@ -34,7 +34,10 @@ export class SimulatorPhoneClient extends DemoPhoneService {
   async pending(userId: string): Promise<PhoneOperation[]> {
     try {
       const operations = await this.recognize.listPendingOperations(userId.toUpperCase());
-      return operations.map((o) => ({ operationId: o.operationId, ...(o.operationPayload !== undefined && { message: o.operationPayload }) }));
+      return operations.map((o) => ({
+        operationId: o.operationId,
+        ...(o.operationPayload !== undefined && { message: o.operationPayload }),
+      }));
     } catch (err) {
       if (err instanceof RecognizeNotFoundError) throw new UserNotFoundError(userId.toUpperCase());
       if (err instanceof RecognizeError) throw new UpstreamUnavailableError('The simulator did not list the pending operations; try again');
