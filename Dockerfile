@@ -1,21 +1,36 @@
 # syntax=docker/dockerfile:1
-# Build stage: full dependencies, compile TypeScript to dist/.
-FROM node:20-bookworm-slim AS build
+# Node 26 is the current LTS; the tag is pinned so that a rebuild gets the same runtime.
+# Build stage: full dependencies, compile TypeScript to dist/ (the service and the simulator).
+FROM node:26.12.1-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build
+COPY simulator ./simulator
+# The simulator leaves for an image of its own; the service's image carries neither it nor the
+# demo's phone controls (both are for development, and the phone can approve any operation).
+RUN npm run build && mv dist/simulator /simulator && rm -rf dist/demo/phone
 
 # Production dependencies only, installed apart so that no dev tool reaches the runtime image.
-FROM node:20-bookworm-slim AS deps
+FROM node:26.12.1-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-# Runtime: non-root, compiled code and production dependencies only.
-FROM node:20-bookworm-slim AS runtime
+# Development only (compose profile "simulator"): the Recognize simulator, plain node:http, no dependencies.
+FROM node:26.12.1-bookworm-slim AS simulator
+ENV NODE_ENV=development \
+    SIMULATOR_PORT=4010
+WORKDIR /app
+COPY --from=build --chown=node:node /simulator ./simulator
+USER node
+HEALTHCHECK --interval=5s --timeout=3s --retries=10 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.SIMULATOR_PORT||4010)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "simulator/main.js"]
+
+# Runtime (the default target): non-root, compiled code and production dependencies only.
+FROM node:26.12.1-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { RecognizeSimulator } from '../src/simulator/recognize.simulator';
+import { RecognizeSimulator } from '../simulator/recognize.simulator';
 import { BenchOptions } from './bench.options';
 import { EventStreamWatcher } from './event-stream.watcher';
 import { CreatedApproval, ServiceClient } from './service.client';

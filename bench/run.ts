@@ -4,7 +4,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
-import { RecognizeSimulator } from '../src/simulator/recognize.simulator';
+import { RecognizeSimulator } from '../simulator/recognize.simulator';
 import { BenchContext } from './bench.context';
 import { BenchOptions, parseOptions } from './bench.options';
 import { EventStreamWatcher } from './event-stream.watcher';

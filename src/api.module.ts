@@ -17,7 +17,7 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ApprovalsModule, WebhooksModule, EventsModule, ...(config.demo.enabled ? [DemoModule] : [])],
+      imports: [ApprovalsModule, WebhooksModule, EventsModule, ...(config.demo.enabled ? [DemoModule.forRoot(config)] : [])],
       controllers: [ApprovalsController, DeliveriesController, EventsController],
     };
   }

@@ -4,12 +4,16 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { loadConfigOrExit } from './config/config.loader';
 import { exitAfterShutdownTimeout } from './lifecycle/shutdown-timeout';
+import { startBundledSimulatorIfUnset } from './recognize/simulator.launcher';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  const stopSimulator = await startBundledSimulatorIfUnset(config);
   const app = configureApp(await NestFactory.create(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true }));
   exitAfterShutdownTimeout(config.runtime.shutdownTimeoutMs);
   await app.listen(config.port);
+  // The HTTP server closes last in app.close(): the simulator goes with it, after the last poll.
+  if (stopSimulator) app.getHttpServer().once('close', () => void stopSimulator());
   const logger = new Logger('Main');
   logger.log(`stepup-orchestrator listening on port ${config.port}`);
   if (config.usesDevelopmentClient) {

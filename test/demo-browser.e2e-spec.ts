@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Browser, Page, chromium } from 'playwright-core';
 import { TestApp, newUserId, startTestApp } from './helpers/test-app';
 
-/** Debian's chromium (CI installs it in .ci/run); the test never downloads a browser. */
+/** Debian's chromium (scripts/test installs it); the test never downloads a browser. */
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -24,7 +24,7 @@ describe('Demo page in a real browser (chromium, development client, bundled sim
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does`);
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as scripts/test does`);
     }
     // CLIENTS '' counts as unset: the development client is in use, so the demo is served.
     t = await startTestApp({ CLIENTS: '' });

@@ -1,5 +1,5 @@
 import { DEVELOPMENT_CLIENT, SIMULATOR_DEFAULT_API_KEY } from '../src/config/config.loader';
-import { RecognizeSimulator } from '../src/simulator/recognize.simulator';
+import { RecognizeSimulator } from '../simulator/recognize.simulator';
 import { ApiClient } from './helpers/api-client';
 import { BANK_APP } from './helpers/clients';
 import { TestApp, newUserId, startTestApp } from './helpers/test-app';

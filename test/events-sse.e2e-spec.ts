@@ -5,15 +5,7 @@ import { Approval, ApiClient } from './helpers/api-client';
 import { BANK_APP, OTHER_APP } from './helpers/clients';
 import { SseClient } from './helpers/sse-client';
 import { TestApp, newUserId, startTestApp } from './helpers/test-app';
-
-/** Waits until `condition` holds (state with no event of its own to await, such as a registry emptying). */
-async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+import { eventually } from './helpers/eventually';
 
 describe('GET /v1/approvals/{id}/events (Server-Sent Events, real Redis and HTTP)', () => {
   let t: TestApp;

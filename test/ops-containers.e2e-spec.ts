@@ -14,9 +14,35 @@ const composeCommand: string[] = (() => {
   }
 })();
 
-function compose(args: string[]): string {
+/** What scripts/compose-simulator sets: compose has no defaults for Recognize. */
+const SIMULATOR_ENV = {
+  NODE_ENV: 'development',
+  RECOGNIZE_BASE_URL: 'http://recognize-simulator:4010/v2',
+  RECOGNIZE_API_KEY: 'simulator-api-key',
+};
+
+function compose(args: string[], env: Record<string, string> = SIMULATOR_ENV): string {
   const [command, ...base] = composeCommand;
-  return execFileSync(command, [...base, ...args], { cwd: root, env: { ...process.env, NODE_ENV: 'development' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(RECOGNIZE_|SIMULATOR_|NODE_ENV$)/.test(name)));
+  return execFileSync(command, [...base, ...args], { cwd: root, env: { ...inherited, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** One service's block of `compose config` output (two-space indented YAML). */
+function serviceBlock(resolved: string, name: string): string {
+  const lines = resolved.split('\n');
+  const start = lines.indexOf(`  ${name}:`, lines.indexOf('services:'));
+  if (start < 0) throw new Error(`no service ${name} in:\n${resolved}`);
+  const end = lines.findIndex((line, i) => i > start && /^ {0,2}\S/.test(line));
+  return lines.slice(start, end < 0 ? undefined : end).join('\n');
+}
+
+function composeFails(args: string[], env: Record<string, string>): string {
+  try {
+    compose(args, env);
+  } catch (err) {
+    return String((err as { stderr?: string }).stderr ?? err);
+  }
+  throw new Error(`docker compose ${args.join(' ')} succeeded`);
 }
 
 describe('Containers (checked by parsing: no Docker engine runs here)', () => {
@@ -37,5 +63,42 @@ describe('Containers (checked by parsing: no Docker engine runs here)', () => {
     expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
     expect(dockerfile).toMatch(/^USER (?!root)\S+/m);
     expect(dockerfile).toMatch(/npm ci[^\n]*--omit=dev/);
+  });
+
+  it('runs every stage on one pinned Node LTS image, 24 or later', () => {
+    const images = [...readFileSync(join(root, 'Dockerfile'), 'utf8').matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    expect(new Set(images).size).toBe(1);
+    const [, major] = /^node:(\d+)\.\d+\.\d+-[a-z]+-slim$/.exec(images[0]) ?? [];
+    expect(Number(major)).toBeGreaterThanOrEqual(24);
+  });
+
+  it('leaves the simulator and the demo phone out of the runtime image, which is the last stage', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const stages = dockerfile.split(/^(?=FROM )/m).filter((stage) => stage.startsWith('FROM '));
+    const runtime = stages[stages.length - 1];
+    expect(runtime).toMatch(/^FROM \S+ AS runtime/);
+    expect(runtime).not.toMatch(/simulator/i);
+    const build = stages.find((stage) => / AS build\b/.test(stage)) ?? '';
+    expect(build).toMatch(/npm run build && mv dist\/simulator \S+ && rm -rf dist\/demo\/phone/);
+  });
+
+  it('refuses to start without RECOGNIZE_BASE_URL and RECOGNIZE_API_KEY: no defaults, not even to the simulator', () => {
+    const raw = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+    for (const name of ['RECOGNIZE_BASE_URL', 'RECOGNIZE_API_KEY']) {
+      expect(raw).not.toMatch(new RegExp(`\\$\\{${name}:?-`));
+      expect(raw).toMatch(new RegExp(`^\\s+${name}: \\$\\{${name}:\\?`, 'm'));
+      const env: Record<string, string> = { ...SIMULATOR_ENV, NODE_ENV: 'production' };
+      delete env[name];
+      expect(composeFails(['config', '-q'], env)).toContain(name);
+    }
+  });
+
+  it('publishes no simulator port and keeps the simulator on an internal network only', () => {
+    const resolved = compose(['--profile', 'simulator', 'config']);
+    const simulator = serviceBlock(resolved, 'recognize-simulator');
+    expect(simulator).not.toMatch(/^\s+ports:/m);
+    expect(simulator).toMatch(/^\s+networks:\n\s+recognize-simulator:[^\n]*$/m);
+    expect(simulator).not.toMatch(/^\s+default:/m);
+    expect(resolved).toMatch(/^ {2}recognize-simulator:\n {4}internal: true$/m);
   });
 });

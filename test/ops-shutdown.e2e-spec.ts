@@ -4,11 +4,12 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { RecognizeSimulator } from '../src/simulator/recognize.simulator';
+import { RecognizeSimulator } from '../simulator/recognize.simulator';
 import { ApiClient } from './helpers/api-client';
 import { BANK_APP, TEST_CLIENTS } from './helpers/clients';
 import { freePort } from './helpers/service-process';
 import { deleteKeys, newUserId, REDIS_URL } from './helpers/test-app';
+import { eventually } from './helpers/eventually';
 
 const ROOT = join(__dirname, '..');
 const SIM_API_KEY = 'shutdown-test-recognize-key';
@@ -25,16 +26,6 @@ function refusesConnections(port: number): Promise<boolean> {
     });
     socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
   });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** The built service as a real process: SIGTERM while an SSE stream is open and a poll is in flight. */
@@ -72,7 +63,7 @@ describe('graceful shutdown (node dist/main.js)', () => {
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     const api = new ApiClient(`http://127.0.0.1:${port}`, BANK_APP.apiKey);
-    await until('the service to listen', async () => ((await api.get('none')).status === 404 ? true : undefined), 60_000);
+    await eventually(async () => (await api.get('none')).status === 404, 'the service to listen', { timeoutMs: 60_000 });
   }, 120_000);
 
   afterAll(async () => {
@@ -123,7 +114,7 @@ describe('graceful shutdown (node dist/main.js)', () => {
     })();
 
     // New connections are refused while the process is still finishing its work.
-    await until('the listener to close', async () => ((await refusesConnections(port)) ? true : undefined), 10_000);
+    await eventually(() => refusesConnections(port), 'the listener to close', { timeoutMs: 10_000 });
     expect(exitedYet).toBe(false);
 
     await streamEnded;

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Test, TestingModule } from '@nestjs/testing';
+import Redis from 'ioredis';
 import { ConfigModule } from '../src/config/config.module';
-import { loadConfig, SIMULATOR_DEFAULT_API_KEY } from '../src/config/config.loader';
+import { DEVELOPMENT_CLIENT, loadConfig } from '../src/config/config.loader';
 import { RecognizeClient } from '../src/recognize/recognize.client';
 import {
   RecognizeBadRequestError,
@@ -10,9 +12,17 @@ import {
   RecognizeUnavailableError,
 } from '../src/recognize/recognize.errors';
 import { RecognizeModule } from '../src/recognize/recognize.module';
-import { RecognizeSimulator } from '../src/simulator/recognize.simulator';
-import { SimulatorHost } from '../src/simulator/simulator.host';
+import { RecognizeSimulator } from '../simulator/recognize.simulator';
+import { ApiClient } from './helpers/api-client';
+import { eventually } from './helpers/eventually';
+import { ServiceProcess, ensureBuilt, freePort } from './helpers/service-process';
 import { SimulatorControl } from './helpers/simulator-control';
+import { deleteKeys, REDIS_URL } from './helpers/test-app';
+
+/** The token the service printed for the simulator it started. */
+function controlToken(logs: string): string {
+  return /this run made one\): ([\w-]+)/.exec(logs)?.[1] ?? '';
+}
 
 const API_KEY = 'e2e-recognize-key';
 
@@ -28,7 +38,7 @@ describe(RecognizeClient.name, () => {
   beforeAll(async () => {
     simulator = new RecognizeSimulator({ apiKey: API_KEY });
     baseUrl = await simulator.listen();
-    control = new SimulatorControl(baseUrl);
+    control = new SimulatorControl(baseUrl, simulator.controlToken);
     sut = new RecognizeClient({ baseUrl, apiKey: API_KEY, timeoutMs: 2000 });
   });
   afterEach(() => control.reset());
@@ -143,33 +153,17 @@ describe(RecognizeClient.name, () => {
   });
 
   describe(RecognizeModule.name, () => {
-    let moduleRef: TestingModule;
+    let moduleRef: TestingModule | undefined;
 
-    afterEach(() => moduleRef?.close());
-
-    it('points the client at the bundled simulator when RECOGNIZE_BASE_URL is unset', async () => {
-      const config = loadConfig({ NODE_ENV: 'test' });
-      moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), RecognizeModule] })
-        .setLogger({ log() {}, error() {}, warn() {} })
-        .compile();
-      await moduleRef.init();
-      const host = moduleRef.get(SimulatorHost);
-      expect(host.simulator).toBeDefined();
-      expect(host.controlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/_sim$/);
-      expect(config.recognize.apiKey).toBe(SIMULATOR_DEFAULT_API_KEY);
-
-      const client = moduleRef.get(RecognizeClient);
-      const operationId = nextOperationId();
-      await client.createOperation({ userId: USER, operationId });
-      await new SimulatorControl(await host.baseUrl()).approve(operationId, 'pin');
-      await expect(client.getOperation(operationId)).resolves.toMatchObject({ result: true, authType: 'pin' });
+    afterEach(async () => {
+      await moduleRef?.close();
+      moduleRef = undefined;
     });
 
-    it('uses RECOGNIZE_BASE_URL and starts no simulator when it is set', async () => {
+    it('points the client at RECOGNIZE_BASE_URL', async () => {
       const config = loadConfig({ NODE_ENV: 'test', RECOGNIZE_BASE_URL: baseUrl, RECOGNIZE_API_KEY: API_KEY });
       moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), RecognizeModule] }).compile();
       await moduleRef.init();
-      expect(moduleRef.get(SimulatorHost).simulator).toBeUndefined();
       const operationId = nextOperationId();
       await moduleRef.get(RecognizeClient).createOperation({ userId: USER, operationId });
       expect(simulator.operation(operationId)).toMatchObject({ state: 'pending' });
@@ -184,6 +178,54 @@ describe(RecognizeClient.name, () => {
       await moduleRef.close();
       // The simulator is still up: only a closed client fails this call.
       await expect(client.listPendingOperations(USER)).rejects.toMatchObject({ reason: 'connection' });
+    });
+
+    it('starts no simulator of its own: without a base URL it refuses to build the client', async () => {
+      const config = loadConfig({ NODE_ENV: 'test' });
+      await expect(Test.createTestingModule({ imports: [ConfigModule.forRoot(config), RecognizeModule] }).compile()).rejects.toThrow(/RECOGNIZE_BASE_URL/);
+    });
+  });
+
+  describe('node dist/main.js without RECOGNIZE_BASE_URL', () => {
+    const prefix = `t-${randomUUID().slice(0, 8)}`;
+    let service: ServiceProcess;
+    let simulatorPort: number;
+
+    beforeAll(async () => {
+      ensureBuilt();
+      simulatorPort = await freePort();
+      service = new ServiceProcess(await freePort(), {
+        NODE_ENV: 'development',
+        REDIS_URL,
+        REDIS_PREFIX: prefix,
+        SIMULATOR_PORT: String(simulatorPort),
+        LOG_PRETTY: 'false',
+      });
+      await service.start();
+    }, 90_000);
+    afterAll(async () => {
+      await service?.stop();
+      const redis = new Redis(REDIS_URL);
+      await deleteKeys(redis, prefix);
+      await redis.quit();
+    });
+
+    it('starts the bundled simulator on loopback, says so loudly, and prints the control token it made', () => {
+      expect(service.logs).toContain('BUNDLED RECOGNIZE SIMULATOR');
+      expect(service.logs).toContain(`http://127.0.0.1:${simulatorPort}/v2`);
+      expect(controlToken(service.logs)).toMatch(/^[\w-]{16,}$/);
+    });
+
+    it('guards the control API with that token, and the demo phone approves through it', async () => {
+      const control = `http://127.0.0.1:${simulatorPort}/_sim`;
+      expect((await fetch(`${control}/stats`)).status).toBe(401);
+      expect((await fetch(`${control}/stats`, { headers: { Authorization: `Bearer ${controlToken(service.logs)}` } })).status).toBe(200);
+
+      const api = new ApiClient(service.url, DEVELOPMENT_CLIENT.apiKey);
+      const approval = (await api.create({ userId: USER, message: 'Wire $1 to account 1' })).body;
+      const phone = await new ApiClient(service.url).request('POST', `/demo/phone/operations/${approval.id}/approve`);
+      expect(phone.status).toBe(200);
+      await eventually(async () => (await api.get(approval.id)).body.status === 'approved', 'the approval to be approved');
     });
   });
 });

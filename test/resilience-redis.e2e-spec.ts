@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { RecognizeSimulator } from '../src/simulator/recognize.simulator';
+import { RecognizeSimulator } from '../simulator/recognize.simulator';
 import { ApiClient } from './helpers/api-client';
 import { BANK_APP, OTHER_APP } from './helpers/clients';
 import { PrivateRedis } from './helpers/private-redis';
 import { ServiceProcess, ensureBuilt, freePort } from './helpers/service-process';
 import { newUserId } from './helpers/test-app';
+import { eventually } from './helpers/eventually';
+
+/** Redis restarts and reconnects take seconds: probe every 200 ms for up to a minute. */
+const SLOW = { timeoutMs: 60_000, intervalMs: 200 };
 
 /**
  * Redis trouble while the service runs (the built service, on a Redis of this test's own): dropped
@@ -20,17 +24,6 @@ describe('Redis outages while the service runs', () => {
   let exited = false;
 
   const ready = async () => (await fetch(`${service.url}/health/ready`)).status;
-  /** Polls a probe as a load balancer would, until it gives `want` (reconnecting is ioredis's business). */
-  const until = async (probe: () => Promise<unknown>, want: unknown, timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    let last = await probe().catch((e: Error) => e.message);
-    while (last !== want && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      last = await probe().catch((e: Error) => e.message);
-    }
-    return last;
-  };
-
   beforeAll(async () => {
     ensureBuilt();
     await redis.start();
@@ -60,7 +53,7 @@ describe('Redis outages while the service runs', () => {
     const approval = (await api.create({ userId: newUserId() })).body;
     expect(await redis.killClients()).toBeGreaterThan(0);
     sim.approve(approval.id);
-    expect(await until(async () => (await api.get(approval.id)).body.status, 'approved')).toBe('approved');
+    await eventually(async () => (await api.get(approval.id)).body.status === 'approved', 'the approval to be approved', SLOW);
     expect(await ready()).toBe(200);
     expect(exited).toBe(false);
   });
@@ -69,14 +62,14 @@ describe('Redis outages while the service runs', () => {
     const approval = (await api.create({ userId: newUserId() })).body;
     expect(approval.status).toBe('pending');
     await redis.stop();
-    expect(await until(ready, 503)).toBe(503);
+    await eventually(async () => (await ready()) === 503, 'readiness to answer 503', SLOW);
     const refused = await api.create({ userId: newUserId() });
     expect(refused.status).toBeGreaterThanOrEqual(500);
     expect(refused.status).toBeLessThan(600);
     sim.approve(approval.id, { authType: 'pin' });
     await redis.start();
-    expect(await until(ready, 200)).toBe(200);
-    expect(await until(async () => (await api.get(approval.id)).body.status, 'approved')).toBe('approved');
+    await eventually(async () => (await ready()) === 200, 'readiness to answer 200', SLOW);
+    await eventually(async () => (await api.get(approval.id)).body.status === 'approved', 'the approval to be approved', SLOW);
     expect((await api.create({ userId: newUserId() })).status).toBe(201);
     expect(exited).toBe(false);
   });

@@ -1,6 +1,6 @@
 import { ApiClient } from './helpers/api-client';
 import { BANK_APP } from './helpers/clients';
-import type { SimulatorFault } from '../src/simulator/simulator.faults';
+import type { SimulatorFault } from '../simulator/simulator.faults';
 import { TestApp, newUserId, startTestApp } from './helpers/test-app';
 
 /**

@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { RecognizeSimulator, SIMULATED_CUSTOMER_API_KEY } from '../src/simulator/recognize.simulator';
+import { RecognizeSimulator, SIMULATED_CUSTOMER_API_KEY } from '../simulator/recognize.simulator';
+import { SIMULATOR_MAIN, ensureBuilt, freePort } from './helpers/service-process';
 import { SimulatorControl, SimulatorControlError } from './helpers/simulator-control';
 
 const API_KEY = 'sim-e2e-key';
@@ -26,7 +28,7 @@ describe(RecognizeSimulator.name, () => {
   beforeAll(async () => {
     sut = new RecognizeSimulator({ apiKey: API_KEY });
     baseUrl = await sut.listen();
-    control = new SimulatorControl(baseUrl);
+    control = new SimulatorControl(baseUrl, sut.controlToken);
   });
   afterEach(() => sut.reset());
   afterAll(() => sut.close());
@@ -186,6 +188,31 @@ describe(RecognizeSimulator.name, () => {
   });
 
   describe('control API', () => {
+    it('refuses every control request without the control token, or with a wrong one', async () => {
+      const operationId = nextOperationId();
+      await create('A1', operationId);
+      const origin = new URL(baseUrl).origin;
+      for (const headers of [{}, { Authorization: 'Bearer wrong-token' }, { Authorization: sut.controlToken }]) {
+        const response = await fetch(`${origin}/_sim/operations/${operationId}/approve`, { method: 'POST', headers });
+        expect(response.status).toBe(401);
+        expect(await response.text()).not.toContain(sut.controlToken);
+      }
+      expect((await fetch(`${origin}/_sim/stats`)).status).toBe(401);
+      expect((await control.getOperation(operationId)).state).toBe('pending');
+    });
+
+    it('uses the control token it is given, and answers its healthcheck without one', async () => {
+      const given = new RecognizeSimulator({ apiKey: API_KEY, controlToken: 'a-token-chosen-by-the-operator' });
+      const url = await given.listen();
+      try {
+        expect(given.controlToken).toBe('a-token-chosen-by-the-operator');
+        await expect(new SimulatorControl(url, 'a-token-chosen-by-the-operator').stats()).resolves.toBeDefined();
+        expect((await fetch(`${new URL(url).origin}/healthz`)).status).toBe(200);
+      } finally {
+        await given.close();
+      }
+    });
+
     it('approves an operation with an authType and emits decided', async () => {
       const operationId = nextOperationId();
       await create('A1', operationId);
@@ -300,6 +327,43 @@ describe(RecognizeSimulator.name, () => {
       await control.reset();
       expect((await upstream('GET', `/operations/${operationId}`)).status).toBe(404);
       expect((await control.stats()).requests).toEqual({ create: 0, get: 1, pending: 0, authentications: 0 });
+    });
+  });
+
+  describe('as its own process (node dist/simulator/main.js)', () => {
+    /** Starts it, returns what it printed once listening, and stops it. */
+    async function firstWords(env: Record<string, string>): Promise<string> {
+      const child = spawn(process.execPath, [SIMULATOR_MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      try {
+        await new Promise<void>((resolve, reject) => {
+          child.stdout.on('data', (chunk: Buffer) => {
+            output += chunk.toString('utf8');
+            if (output.includes('listening')) resolve();
+          });
+          child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
+        });
+        return output;
+      } finally {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        await exited;
+      }
+    }
+
+    beforeAll(() => ensureBuilt(), 120_000);
+
+    it('binds to loopback by default and prints the control token it made', async () => {
+      const port = await freePort();
+      const output = await firstWords({ SIMULATOR_PORT: String(port) });
+      expect(output).toContain(`http://127.0.0.1:${port}/v2`);
+      expect(output).toMatch(/control token: [\w-]{16,}/);
+    });
+
+    it('prints no token when SIMULATOR_CONTROL_TOKEN is given', async () => {
+      const output = await firstWords({ SIMULATOR_PORT: String(await freePort()), SIMULATOR_CONTROL_TOKEN: 'token-the-operator-chose' });
+      expect(output).not.toContain('token-the-operator-chose');
+      expect(output).not.toMatch(/control token:/);
     });
   });
 });

@@ -27,6 +27,10 @@ export class AppConfig {
   simulator: {
     /** Port of the in-process simulator; 0 picks a free one. */
     port: number;
+    /** The simulator's control API (…/_sim), which the demo's phone panel drives; unset: no phone panel. */
+    controlUrl?: string;
+    /** Bearer token of the control API; also the in-process simulator's token when set. */
+    controlToken?: string;
   };
   clients: ClientConfig[];
   /** True when CLIENTS was unset and the development client is in use. */

@@ -35,6 +35,8 @@ describe(loadConfig.name, () => {
     ['CLIENTS', { CLIENTS: JSON.stringify([{ ...client, webhookSecret: undefined }]) }],
     ['RECOGNIZE_API_KEY', { RECOGNIZE_BASE_URL: 'https://recognize.example/v2' }],
     ['POLL_LEASE_MS', { POLL_LEASE_MS: '5000', RECOGNIZE_TIMEOUT_MS: '5000' }],
+    ['SIMULATOR_CONTROL_TOKEN', { SIMULATOR_CONTROL_URL: 'http://127.0.0.1:4010/_sim' }],
+    ['SIMULATOR_CONTROL_URL', { NODE_ENV: 'production', SIMULATOR_CONTROL_URL: 'http://sim/_sim', SIMULATOR_CONTROL_TOKEN: 'long-enough-token' }],
   ])('names %s when it is invalid', (variable, env) => {
     const problems = configProblemsOf(env);
     expect(problems.some((p) => p.includes(variable))).toBe(true);

@@ -63,6 +63,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env.RATE_LIMIT_PER_CLIENT_PER_MINUTE !== undefined) {
     problems.push('RATE_LIMIT_PER_CLIENT_PER_MINUTE is replaced by RATE_LIMIT_CREATES and RATE_LIMIT_REQUESTS (per RATE_LIMIT_WINDOW_MS)');
   }
+  if (schema.SIMULATOR_CONTROL_URL && production) {
+    problems.push('SIMULATOR_CONTROL_URL is refused when NODE_ENV=production (the simulator is for development only)');
+  }
+  if (schema.SIMULATOR_CONTROL_URL && !schema.SIMULATOR_CONTROL_TOKEN) {
+    problems.push('SIMULATOR_CONTROL_TOKEN is required when SIMULATOR_CONTROL_URL is set');
+  }
   // A claimed poll is leased: a lease shorter than one Recognize request could let a second poll of
   // the same operation start while the first is still waiting for its answer.
   if (schema.POLL_LEASE_MS <= schema.RECOGNIZE_TIMEOUT_MS) {
@@ -88,7 +94,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       requestTimeoutMs: schema.RECOGNIZE_TIMEOUT_MS,
       breaker: { threshold: schema.RECOGNIZE_BREAKER_THRESHOLD, halfOpenAfterMs: schema.RECOGNIZE_BREAKER_HALF_OPEN_MS },
     },
-    simulator: { port: schema.SIMULATOR_PORT },
+    simulator: {
+      port: schema.SIMULATOR_PORT,
+      controlUrl: schema.SIMULATOR_CONTROL_URL?.replace(/\/+$/, ''),
+      controlToken: schema.SIMULATOR_CONTROL_TOKEN,
+    },
     clients: clients ?? [DEVELOPMENT_CLIENT],
     usesDevelopmentClient: !clients,
     polling: { intervalMs: schema.POLL_INTERVAL_MS, concurrency: schema.POLL_CONCURRENCY, tickMs: schema.POLL_TICK_MS, leaseMs: schema.POLL_LEASE_MS },

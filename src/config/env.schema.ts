@@ -42,6 +42,14 @@ export class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   SIMULATOR_PORT = 0;
 
+  // The Recognize simulator's control API (/_sim) for the demo's phone panel; development only.
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'SIMULATOR_CONTROL_URL must be an http(s) URL' })
+  SIMULATOR_CONTROL_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(16, { message: 'SIMULATOR_CONTROL_TOKEN must be at least 16 characters' })
+  SIMULATOR_CONTROL_TOKEN?: string;
+
   @IsOptional() @IsString()
   CLIENTS?: string;
 

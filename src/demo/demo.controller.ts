@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Optional, Param, Post, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DemoPhoneService, PhoneOperation } from './demo-phone.service';
+import { DemoPhoneUnavailableError } from './demo.errors';
 import { DemoApproval, DemoService } from './demo.service';
 import { renderDemoPage } from './demo.page';
 import { DemoApprovalDto, DemoOperationParams, DemoUserParams } from './dto/demo-approval.dto';
@@ -10,11 +11,12 @@ import { DemoApprovalDto, DemoOperationParams, DemoUserParams } from './dto/demo
 @ApiExcludeController()
 @Controller('demo')
 export class DemoController {
-  constructor(private readonly demo: DemoService, private readonly phone: DemoPhoneService) {}
+  /** No phone without the simulator's control API: see DemoModule. */
+  constructor(private readonly demo: DemoService, @Optional() private readonly phone?: DemoPhoneService) {}
 
   @Get()
   page(@Res() res: Response): void {
-    const { html, headers } = renderDemoPage({ clientId: this.demo.clientId, phone: this.phone.available });
+    const { html, headers } = renderDemoPage({ clientId: this.demo.clientId, phone: this.phone !== undefined });
     res.set(headers).send(html);
   }
 
@@ -26,18 +28,23 @@ export class DemoController {
 
   @Get('phone/:userId/pending')
   pending(@Param() params: DemoUserParams): Promise<PhoneOperation[]> {
-    return this.phone.pending(params.userId);
+    return this.simulatedPhone().pending(params.userId);
   }
 
   @Post('phone/operations/:operationId/approve')
   @HttpCode(HttpStatus.OK)
-  approve(@Param() params: DemoOperationParams): PhoneOperation {
-    return this.phone.approve(params.operationId);
+  approve(@Param() params: DemoOperationParams): Promise<PhoneOperation> {
+    return this.simulatedPhone().approve(params.operationId);
   }
 
   @Post('phone/operations/:operationId/reject')
   @HttpCode(HttpStatus.OK)
-  reject(@Param() params: DemoOperationParams): PhoneOperation {
-    return this.phone.reject(params.operationId);
+  reject(@Param() params: DemoOperationParams): Promise<PhoneOperation> {
+    return this.simulatedPhone().reject(params.operationId);
+  }
+
+  private simulatedPhone(): DemoPhoneService {
+    if (!this.phone) throw new DemoPhoneUnavailableError();
+    return this.phone;
   }
 }

@@ -1,12 +1,12 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError } from '../common/app.errors';
 
-/** The phone panel plays the user's phone through the bundled simulator; with real Recognize there is none. */
+/** The phone panel plays the user's phone through the simulator's control API; with real Recognize there is none. */
 export class DemoPhoneUnavailableError extends AppError {
   readonly status = HttpStatus.NOT_FOUND;
   readonly code = 'demo_phone_unavailable';
   constructor() {
-    super('The demo phone needs the bundled Recognize simulator; with RECOGNIZE_BASE_URL set, approve in the Recognize app');
+    super('The demo phone needs the Recognize simulator (SIMULATOR_CONTROL_URL); with real Recognize, approve in the Recognize app');
   }
 }
 

@@ -1,14 +1,22 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ApprovalsModule } from '../approvals/approvals.module';
-import { RecognizeModule } from '../recognize/recognize.module';
-import { DemoPhoneService } from './demo-phone.service';
+import { AppConfig } from '../config/app.config';
 import { DemoController } from './demo.controller';
 import { DemoService } from './demo.service';
 
-/** /demo: a bank's web page and, with the bundled simulator, the user's phone. Imported only when config.demo.enabled. */
-@Module({
-  imports: [ApprovalsModule, RecognizeModule],
-  controllers: [DemoController],
-  providers: [DemoService, DemoPhoneService],
-})
-export class DemoModule {}
+/** /demo: a bank's web page and, when the simulator's control API is known, the user's phone. Imported only when config.demo.enabled. */
+@Module({})
+export class DemoModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    // Loaded on demand: the phone controls are not part of the production import graph (nor of its image).
+    const phone = config.simulator.controlUrl
+      ? [import('./phone/simulator-phone.module').then((m): DynamicModule => ({ module: m.SimulatorPhoneModule }))]
+      : [];
+    return {
+      module: DemoModule,
+      imports: [ApprovalsModule, ...phone],
+      controllers: [DemoController],
+      providers: [DemoService],
+    };
+  }
+}

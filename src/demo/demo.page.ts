@@ -6,7 +6,7 @@ export const DEMO_DEFAULT_USER_ID = 'A1B2C3D4E5F6';
 
 export interface DemoPageOptions {
   clientId: string;
-  /** The bundled simulator is Recognize: the phone panel can approve and reject. */
+  /** The simulator is Recognize and its control API is known: the phone panel can approve and reject. */
   phone: boolean;
 }
 
@@ -97,7 +97,7 @@ function page(nonce: string, { clientId, phone }: DemoPageOptions): string {
       <div class="phone-head"><h2 id="phone-title">Recognize</h2><span>user <code id="phone-user">—</code></span></div>
       ${phone ? phoneInbox() : realPhoneNote()}
     </div></div>
-    <p class="caption">${phone ? "The user's phone, played through the bundled Recognize simulator." : 'Recognize is the real service: use the enrolled phone.'}</p>
+    <p class="caption">${phone ? "The user's phone, played through the simulator." : 'Recognize is the real service: use the enrolled phone.'}</p>
   </section>
 </main>
 <script nonce="${nonce}">${DEMO_PAGE_SCRIPT}</script>

@@ -1,4 +1,4 @@
-import { RecognizeSimulator } from '../simulator/recognize.simulator';
+import { RecognizeSimulator } from '../../simulator/recognize.simulator';
 import { RecognizeClient, RecognizeObservation } from './recognize.client';
 import {
   RecognizeBadRequestError,

@@ -6,15 +6,23 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'main.js');
+/** The standalone simulator, compiled beside the service by `npm run build`. */
+export const SIMULATOR_MAIN = join(ROOT, 'dist', 'simulator', 'main.js');
 
-/** Builds dist/ when it is missing or older than src/ (CI builds before the tests, so this is for local runs). */
+/** Builds dist/ when it is missing or older than src/ or simulator/ (CI builds before the tests, so this is for local runs). */
 export function ensureBuilt(): void {
-  if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= newestMtime(join(ROOT, 'src'))) return;
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-  } catch (err) {
-    // tsc still emits on type errors; a missing entry point is the only thing we cannot run with.
-    if (!existsSync(MAIN)) throw err;
+  const builds: [string, string, string][] = [
+    [MAIN, join(ROOT, 'src'), 'tsconfig.build.json'],
+    [SIMULATOR_MAIN, join(ROOT, 'simulator'), 'simulator/tsconfig.json'],
+  ];
+  for (const [entry, sources, tsconfig] of builds) {
+    if (existsSync(entry) && statSync(entry).mtimeMs >= newestMtime(sources)) continue;
+    try {
+      execFileSync('npx', ['tsc', '-p', tsconfig], { cwd: ROOT, stdio: 'pipe' });
+    } catch (err) {
+      // tsc still emits on type errors; a missing entry point is the only thing we cannot run with.
+      if (!existsSync(entry)) throw err;
+    }
   }
 }
 

@@ -1,14 +1,17 @@
-import type { SimulatorFault } from '../../src/simulator/simulator.faults';
-import type { SimulatorStats } from '../../src/simulator/recognize.simulator';
-import type { SimulatedOperation } from '../../src/simulator/simulator.store';
-import type { AuthType } from '../../src/recognize/recognize.types';
+import type { SimulatorFault } from '../../simulator/simulator.faults';
+import type { SimulatorStats } from '../../simulator/recognize.simulator';
+import type { SimulatedOperation } from '../../simulator/simulator.store';
+import type { AuthType } from '../../simulator/simulator.store';
 
 /** A typed client of the simulator's /_sim control API, for tests that drive it over HTTP. */
 export class SimulatorControl {
   private readonly origin: string;
 
-  /** `baseUrl` is the simulator's upstream base (e.g. http://127.0.0.1:PORT/v2); control lives at its origin. */
-  constructor(baseUrl: string) {
+  /**
+   * `baseUrl` is the simulator's upstream base (e.g. http://127.0.0.1:PORT/v2); control lives at its
+   * origin and needs the simulator's control token.
+   */
+  constructor(baseUrl: string, private readonly token: string) {
     this.origin = new URL(baseUrl).origin;
   }
 
@@ -55,7 +58,7 @@ export class SimulatorControl {
   private async call<T>(method: string, path: string, body?: object): Promise<T> {
     const response = await fetch(`${this.origin}/_sim${path}`, {
       method,
-      headers: body ? { 'Content-Type': 'application/json' } : undefined,
+      headers: { Authorization: `Bearer ${this.token}`, ...(body && { 'Content-Type': 'application/json' }) },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await response.text();

@@ -6,7 +6,8 @@ import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { AppConfig } from '../../src/config/app.config';
 import { loadConfig } from '../../src/config/config.loader';
-import { SimulatorHost } from '../../src/simulator/simulator.host';
+import { RecognizeSimulator } from '../../simulator/recognize.simulator';
+import { SIMULATOR_DEFAULT_API_KEY } from '../../simulator/main';
 import { ApiClient } from './api-client';
 import { TEST_CLIENTS } from './clients';
 import { EventWatcher } from './event-watcher';
@@ -21,6 +22,8 @@ export interface TestApp {
   prefix: string;
   sim: SimulatorControl;
   simulatorBaseUrl: string;
+  /** The simulator's control token: the one this helper's simulator made, or SIMULATOR_CONTROL_TOKEN as given. */
+  simulatorToken: string;
   api: (apiKey: string) => ApiClient;
   events: EventWatcher;
   redis: Redis;
@@ -29,23 +32,34 @@ export interface TestApp {
 
 /**
  * Starts the real application on a fresh Redis prefix with the bundled simulator as Recognize,
- * exactly as main.ts configures it, and listens on an ephemeral port.
+ * as main.ts does when RECOGNIZE_BASE_URL is unset (the demo's phone drives it over its control
+ * API), and listens on an ephemeral port. With RECOGNIZE_BASE_URL in `env`, no simulator starts.
  */
 export async function startTestApp(env: Record<string, string> = {}, prefix = `t-${randomUUID().slice(0, 8)}`): Promise<TestApp> {
+  const simulator = env.RECOGNIZE_BASE_URL ? undefined : new RecognizeSimulator({ apiKey: SIMULATOR_DEFAULT_API_KEY, enrollment: 'open' });
+  const simulatorBaseUrl = simulator ? await simulator.listen(0, '127.0.0.1') : env.RECOGNIZE_BASE_URL;
+  const simulatorToken = simulator?.controlToken ?? env.SIMULATOR_CONTROL_TOKEN ?? '';
+  const bundled: Record<string, string> = simulator
+    ? {
+        RECOGNIZE_BASE_URL: simulatorBaseUrl,
+        RECOGNIZE_API_KEY: SIMULATOR_DEFAULT_API_KEY,
+        SIMULATOR_CONTROL_URL: `${new URL(simulatorBaseUrl).origin}/_sim`,
+        SIMULATOR_CONTROL_TOKEN: simulatorToken,
+      }
+    : {};
   const config = loadConfig({
     NODE_ENV: 'test',
     REDIS_URL,
     REDIS_PREFIX: prefix,
     POLL_INTERVAL_MS: '100',
     CLIENTS: JSON.stringify(TEST_CLIENTS),
+    ...bundled,
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = configureApp(moduleRef.createNestApplication({ bodyParser: false, logger: ['error', 'warn'] }));
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const host = app.get(SimulatorHost);
-  const simulatorBaseUrl = await host.baseUrl();
   const redis = new Redis(REDIS_URL);
   const events = new EventWatcher(REDIS_URL, `${prefix}:events`);
   return {
@@ -53,14 +67,16 @@ export async function startTestApp(env: Record<string, string> = {}, prefix = `t
     url,
     config,
     prefix,
-    sim: new SimulatorControl(simulatorBaseUrl),
+    sim: new SimulatorControl(simulatorBaseUrl, simulatorToken),
     simulatorBaseUrl,
+    simulatorToken,
     api: (apiKey: string) => new ApiClient(url, apiKey),
     events,
     redis,
     async close() {
       events.close();
       await app.close();
+      await simulator?.close();
       await deleteKeys(redis, prefix);
       await redis.quit();
     },

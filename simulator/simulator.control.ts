@@ -1,11 +1,11 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { AuthType } from '../recognize/recognize.types';
+import type { AuthType } from './simulator.store';
 import type { RecognizeSimulator } from './recognize.simulator';
 import { parseJsonObject, pathSegments, readBody, sendJson, SimulatorError } from './simulator.http';
 
 /**
- * The control API under /_sim, for tests, benchmarks and people clicking through the dev setup.
- * It needs no API key: the simulator is a development tool bound to loopback.
+ * The control API under /_sim, for tests, benchmarks, the demo's phone and people clicking through
+ * the dev setup. The caller has already shown the control token (see RecognizeSimulator.handle).
  */
 export async function handleControl(sim: RecognizeSimulator, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const s = pathSegments(path);

@@ -1,5 +1,7 @@
-import { AuthType } from '../recognize/recognize.types';
 import { SimulatorError } from './simulator.http';
+
+/** How the user confirmed on the phone, as Recognize names it (the simulator shares no code with the service). */
+export type AuthType = 'biom' | 'pin';
 
 /** An operation as the simulator keeps it: the upstream fields plus what tests and benchmarks need. */
 export interface SimulatedOperation {

@@ -1,7 +1,8 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { AuthType } from '../recognize/recognize.types';
+import type { AuthType } from './simulator.store';
 import { handleControl } from './simulator.control';
 import { FaultQueue, SimulatorFault, SimulatorRoute, validateFault } from './simulator.faults';
 import { parseJsonObject, pathSegments, readBody, sendJson, sendRaw, SimulatorError } from './simulator.http';
@@ -17,6 +18,8 @@ export interface RecognizeSimulatorOptions {
   users?: string[];
   basePath?: string;
   nodeId?: string;
+  /** Bearer token the /_sim control API requires; unset: a random one (read it from `controlToken`). */
+  controlToken?: string;
 }
 
 export interface SimulatorStats {
@@ -48,9 +51,12 @@ export class RecognizeSimulator extends EventEmitter<RecognizeSimulatorEvents> {
   private maxConcurrentGetsByOperation = new Map<string, number>();
   private inFlightTotal = 0;
   private maxInFlightTotal = 0;
+  /** Whoever holds it can approve any operation: it guards /_sim even on loopback. */
+  readonly controlToken: string;
 
   constructor(private readonly options: RecognizeSimulatorOptions) {
     super();
+    this.controlToken = options.controlToken || randomBytes(24).toString('base64url');
     this.basePath = (options.basePath ?? '/v2').replace(/\/+$/, '');
     this.store = new SimulatorStore({
       enrollment: options.enrollment ?? 'open',
@@ -157,7 +163,14 @@ export class RecognizeSimulator extends EventEmitter<RecognizeSimulatorEvents> {
       const url = req.url ?? '/';
       const queryAt = url.indexOf('?');
       const path = queryAt < 0 ? url : url.slice(0, queryAt);
-      if (path === '/_sim' || path.startsWith('/_sim/')) return await handleControl(this, req, res, path.slice('/_sim'.length));
+      if (path === '/_sim' || path.startsWith('/_sim/')) {
+        if (!this.controlAllowed(req.headers.authorization)) {
+          throw new SimulatorError(401, 'the control API needs Authorization: Bearer <SIMULATOR_CONTROL_TOKEN>');
+        }
+        return await handleControl(this, req, res, path.slice('/_sim'.length));
+      }
+      // For container healthchecks: says nothing but "up", so it needs no token.
+      if (path === '/healthz' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' });
       const match = path.startsWith(`${this.basePath}/`) ? matchUpstream(req.method, pathSegments(path.slice(this.basePath.length))) : undefined;
       if (!match) throw new SimulatorError(404, 'no such route');
       await this.serveUpstream(req, res, match, queryAt < 0 ? '' : url.slice(queryAt + 1));
@@ -165,6 +178,12 @@ export class RecognizeSimulator extends EventEmitter<RecognizeSimulatorEvents> {
       if (error instanceof SimulatorError) sendJson(res, error.status, { error: error.message });
       else sendJson(res, 500, { error: 'simulator failure' });
     }
+  }
+
+  private controlAllowed(authorization: string | undefined): boolean {
+    const given = Buffer.from(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
+    const expected = Buffer.from(this.controlToken);
+    return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
   private async serveUpstream(req: IncomingMessage, res: ServerResponse, match: UpstreamMatch, query: string): Promise<void> {
