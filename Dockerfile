@@ -10,7 +10,7 @@ COPY src ./src
 COPY simulator ./simulator
 # The simulator leaves for an image of its own; the service's image carries neither it nor the
 # demo's phone controls (both are for development, and the phone can approve any operation).
-RUN npm run build && mv dist/simulator /simulator && rm -rf dist/demo/phone
+RUN npm run build && mv dist/simulator /simulator && mv dist/demo/phone /demo-phone
 
 # Production dependencies only, installed apart so that no dev tool reaches the runtime image.
 FROM node:26.12.1-bookworm-slim AS deps
@@ -29,8 +29,8 @@ HEALTHCHECK --interval=5s --timeout=3s --retries=10 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.SIMULATOR_PORT||4010)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "simulator/main.js"]
 
-# Runtime (the default target): non-root, compiled code and production dependencies only.
-FROM node:26.12.1-bookworm-slim AS runtime
+# The service: non-root, compiled code and production dependencies only.
+FROM node:26.12.1-bookworm-slim AS service
 ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app
@@ -45,3 +45,12 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 # SIGTERM reaches node directly (exec form): it stops accepting requests, finishes running jobs and exits 0.
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/main.js"]
+
+# Development only (scripts/compose-simulator): the service plus the demo's phone controls, which
+# drive the simulator's control API.
+FROM service AS development
+ENV NODE_ENV=development
+COPY --from=build --chown=node:node /demo-phone ./dist/demo/phone
+
+# Runtime, the default target: the service as it is.
+FROM service AS runtime

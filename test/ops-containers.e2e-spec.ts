@@ -66,7 +66,9 @@ describe('Containers (checked by parsing: no Docker engine runs here)', () => {
   });
 
   it('runs every stage on one pinned Node LTS image, 24 or later', () => {
-    const images = [...readFileSync(join(root, 'Dockerfile'), 'utf8').matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    const froms = [...readFileSync(join(root, 'Dockerfile'), 'utf8').matchAll(/^FROM (\S+) AS (\S+)/gm)];
+    const stages = new Set(froms.map((m) => m[2]));
+    const images = froms.map((m) => m[1]).filter((image) => !stages.has(image));
     expect(new Set(images).size).toBe(1);
     const [, major] = /^node:(\d+)\.\d+\.\d+-[a-z]+-slim$/.exec(images[0]) ?? [];
     expect(Number(major)).toBeGreaterThanOrEqual(24);
@@ -74,12 +76,15 @@ describe('Containers (checked by parsing: no Docker engine runs here)', () => {
 
   it('leaves the simulator and the demo phone out of the runtime image, which is the last stage', () => {
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-    const stages = dockerfile.split(/^(?=FROM )/m).filter((stage) => stage.startsWith('FROM '));
-    const runtime = stages[stages.length - 1];
-    expect(runtime).toMatch(/^FROM \S+ AS runtime/);
-    expect(runtime).not.toMatch(/simulator/i);
-    const build = stages.find((stage) => / AS build\b/.test(stage)) ?? '';
-    expect(build).toMatch(/npm run build && mv dist\/simulator \S+ && rm -rf dist\/demo\/phone/);
+    // Instructions only: a comment above a FROM belongs to the next stage, not to the one it ends.
+    const instructions = dockerfile.replace(/^#.*\n/gm, '');
+    const stages = instructions.split(/^(?=FROM )/m).filter((stage) => stage.startsWith('FROM '));
+    const named = (name: string) => stages.find((stage) => new RegExp(`^FROM \\S+ AS ${name}\\b`).test(stage)) ?? '';
+    // The default target is the last stage: runtime, built on the service stage alone.
+    expect(stages[stages.length - 1].trim()).toBe('FROM service AS runtime');
+    expect(named('build')).toMatch(/npm run build && mv dist\/simulator \S+ && mv dist\/demo\/phone \S+/);
+    expect(named('service')).toMatch(/COPY --from=build \S+ \/app\/dist \.\/dist/);
+    expect(named('service')).not.toMatch(/simulator|phone/i);
   });
 
   it('refuses to start without RECOGNIZE_BASE_URL and RECOGNIZE_API_KEY: no defaults, not even to the simulator', () => {

@@ -30,7 +30,16 @@ describe('error responses', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'stepup-errors-'));
-    const config = loadConfig({ NODE_ENV: 'test', REDIS_URL, REDIS_PREFIX: prefix, CLIENTS: JSON.stringify(TEST_CLIENTS), LOG_DESTINATION: join(dir, 'app.log') });
+    // No request here reaches Recognize: an address that refuses connections will do.
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      RECOGNIZE_BASE_URL: 'http://127.0.0.1:9/v2',
+      RECOGNIZE_API_KEY: 'unused-recognize-key',
+      CLIENTS: JSON.stringify(TEST_CLIENTS),
+      LOG_DESTINATION: join(dir, 'app.log'),
+    });
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)], controllers: [BugController] }).compile();
     app = configureApp(moduleRef.createNestApplication({ bodyParser: false }));
     await app.listen(0, '127.0.0.1');

@@ -27,7 +27,9 @@ export async function startBundledSimulatorIfUnset(config: AppConfig): Promise<(
   // loadConfig refuses this already; checked again because the simulator must never answer for a production service.
   if (config.nodeEnv === 'production') throw new Error('RECOGNIZE_BASE_URL is required when NODE_ENV=production');
   if (!existsSync(SIMULATOR_ENTRY)) {
-    throw new Error('RECOGNIZE_BASE_URL is unset and this build has no simulator (the production image leaves it out): set it');
+    // A configuration problem, reported as loadConfigOrExit reports one: a message and exit code 1.
+    process.stderr.write('Invalid configuration:\n  - RECOGNIZE_BASE_URL is required: this build has no simulator (the image leaves it out)\n');
+    process.exit(1);
   }
   const entry = (await import(SIMULATOR_ENTRY)) as SimulatorEntry;
   const simulator = await entry.startSimulator({

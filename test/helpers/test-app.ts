@@ -36,13 +36,15 @@ export interface TestApp {
  * API), and listens on an ephemeral port. With RECOGNIZE_BASE_URL in `env`, no simulator starts.
  */
 export async function startTestApp(env: Record<string, string> = {}, prefix = `t-${randomUUID().slice(0, 8)}`): Promise<TestApp> {
-  const simulator = env.RECOGNIZE_BASE_URL ? undefined : new RecognizeSimulator({ apiKey: SIMULATOR_DEFAULT_API_KEY, enrollment: 'open' });
+  // Accepts the key the service will send, as main.ts's simulator does.
+  const apiKey = env.RECOGNIZE_API_KEY ?? SIMULATOR_DEFAULT_API_KEY;
+  const simulator = env.RECOGNIZE_BASE_URL ? undefined : new RecognizeSimulator({ apiKey, enrollment: 'open' });
   const simulatorBaseUrl = simulator ? await simulator.listen(0, '127.0.0.1') : env.RECOGNIZE_BASE_URL;
   const simulatorToken = simulator?.controlToken ?? env.SIMULATOR_CONTROL_TOKEN ?? '';
   const bundled: Record<string, string> = simulator
     ? {
         RECOGNIZE_BASE_URL: simulatorBaseUrl,
-        RECOGNIZE_API_KEY: SIMULATOR_DEFAULT_API_KEY,
+        RECOGNIZE_API_KEY: apiKey,
         SIMULATOR_CONTROL_URL: `${new URL(simulatorBaseUrl).origin}/_sim`,
         SIMULATOR_CONTROL_TOKEN: simulatorToken,
       }
