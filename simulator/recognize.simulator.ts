@@ -212,7 +212,8 @@ export class RecognizeSimulator extends EventEmitter<RecognizeSimulatorEvents> {
       case 'get': {
         const operation = this.store.get(match.operationId!);
         if (!operation) throw new SimulatorError(404, 'operation not found');
-        return sendJson(res, 200, upstreamView(operation));
+        const view = upstreamView(operation);
+        return sendJson(res, 200, fault?.answerOperationId !== undefined ? { ...view, operationId: fault.answerOperationId } : view);
       }
       case 'authentications':
         if (match.userId !== undefined) assertHexUser(match.userId);

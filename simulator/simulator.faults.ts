@@ -12,6 +12,8 @@ export interface SimulatorFault {
   delayMs?: number;
   /** Answer 200 with a body that is not JSON. */
   malformed?: boolean;
+  /** Serve a GET of an operation as usual but with this operationId in the answer (an upstream mix-up). */
+  answerOperationId?: string;
   /** How many requests this fault applies to; unset: until cleared. */
   times?: number;
   route?: SimulatorRoute | 'any';
@@ -23,7 +25,7 @@ const ROUTES = ['create', 'get', 'pending', 'authentications', 'any'];
 
 /** Checks a fault coming over the control API; in-process callers get the same checks. */
 export function validateFault(input: Record<string, unknown>): SimulatorFault {
-  const { status, retryAfter, delayMs, malformed, times, route, operationId } = input;
+  const { status, retryAfter, delayMs, malformed, times, route, operationId, answerOperationId } = input;
   const problems: string[] = [];
   if (status !== undefined && !(Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599)) {
     problems.push('status must be an integer 100-599');
@@ -36,7 +38,10 @@ export function validateFault(input: Record<string, unknown>): SimulatorFault {
   if (times !== undefined && !(Number.isInteger(times) && (times as number) >= 1)) problems.push('times must be an integer >= 1');
   if (route !== undefined && !ROUTES.includes(route as string)) problems.push(`route must be one of ${ROUTES.join(', ')}`);
   if (operationId !== undefined && typeof operationId !== 'string') problems.push('operationId must be a string');
-  if (status === undefined && delayMs === undefined && !malformed) problems.push('a fault needs status, delayMs or malformed');
+  if (answerOperationId !== undefined && typeof answerOperationId !== 'string') problems.push('answerOperationId must be a string');
+  if (status === undefined && delayMs === undefined && !malformed && answerOperationId === undefined) {
+    problems.push('a fault needs status, delayMs, malformed or answerOperationId');
+  }
   if (problems.length) throw new SimulatorError(400, problems.join('; '));
   return input as SimulatorFault;
 }

@@ -24,6 +24,7 @@ import { eventFor } from './approval-event';
 import { fingerprintOf } from './approval-fingerprint';
 import { ApprovalsStore } from './approvals.store';
 import { CreateApprovalDto } from './dto/create-approval.dto';
+import { Transaction, phoneMessageFor, transactionDataFor, transactionHashOf } from '../transactions/transaction';
 
 /**
  * A reservation outlives a creation whose outcome upstream is unknown (timeout, crash), so that the
@@ -50,6 +51,9 @@ export class ApprovalCreationService {
   async create(client: ClientConfig, dto: CreateApprovalDto): Promise<CreationResult> {
     const id = dto.operationId ?? `op_${randomUUID()}`;
     const userId = dto.userId.toUpperCase();
+    const transaction = dto.transaction && plainTransaction(dto.transaction);
+    // What the phone shows: the caller's words, else the payment's, so the user reads what is bound.
+    const message = dto.message ?? (transaction && phoneMessageFor(transaction));
     const fingerprint = fingerprintOf({
       userId,
       externalUserId: dto.externalUserId,
@@ -57,6 +61,7 @@ export class ApprovalCreationService {
       timeoutSeconds: dto.timeoutSeconds,
       callbackUrl: dto.callbackUrl,
       metadata: dto.metadata,
+      transaction,
     });
     const existing = await this.store.get(id);
     if (existing) return { record: this.sameRequestOrConflict(existing, client, fingerprint), created: false };
@@ -66,19 +71,23 @@ export class ApprovalCreationService {
     if (heldBy !== null && heldBy !== owner) throw conflict(id);
 
     await this.admitForUser(id, userId, dto);
-    await this.createUpstream(id, userId, dto, heldBy === owner).catch(async (err: unknown) => {
+    await this.createUpstream(id, userId, dto.externalUserId, message, heldBy === owner).catch(async (err: unknown) => {
       await this.userLimits.release(userId, id).catch(() => undefined);
       throw err;
     });
 
     const now = new Date();
+    const transactionData = transactionDataFor(id, transaction ? { transaction } : { message });
     const record: ApprovalRecord = {
       id,
       clientId: client.id,
       userId,
       ...(dto.externalUserId !== undefined && { externalUserId: dto.externalUserId }),
-      ...(dto.message !== undefined && { message: dto.message }),
+      ...(message !== undefined && { message }),
       ...(dto.metadata !== undefined && { metadata: dto.metadata }),
+      ...(transaction !== undefined && { transaction }),
+      transactionData,
+      transactionHash: transactionHashOf(transactionData),
       ...(dto.callbackUrl !== undefined && { callbackUrl: dto.callbackUrl }),
       status: 'pending',
       createdAt: now.toISOString(),
@@ -107,29 +116,29 @@ export class ApprovalCreationService {
     }
   }
 
-  private async createUpstream(id: string, userId: string, dto: CreateApprovalDto, retryOfOurs: boolean): Promise<void> {
+  private async createUpstream(id: string, userId: string, externalUserId: string | undefined, message: string | undefined, retryOfOurs: boolean): Promise<void> {
     try {
       await this.recognize.createOperation({
         userId,
         operationId: id,
-        ...(dto.externalUserId !== undefined && { externalUserId: dto.externalUserId }),
-        ...(dto.message !== undefined && { operationPayload: dto.message }),
+        ...(externalUserId !== undefined && { externalUserId }),
+        ...(message !== undefined && { operationPayload: message }),
       });
     } catch (err) {
-      if (err instanceof RecognizeConflictError && retryOfOurs && (await this.isOurOperation(id, userId, dto))) return;
+      if (err instanceof RecognizeConflictError && retryOfOurs && (await this.isOurOperation(id, userId, externalUserId, message))) return;
       throw await this.translate(err, id, userId);
     }
   }
 
   /** An earlier attempt of this same request may have created the operation before it lost its answer. */
-  private async isOurOperation(id: string, userId: string, dto: CreateApprovalDto): Promise<boolean> {
+  private async isOurOperation(id: string, userId: string, externalUserId: string | undefined, message: string | undefined): Promise<boolean> {
     const operation = await this.recognize.getOperation(id).catch(() => undefined);
     return (
       operation !== undefined &&
       operation.state === 'pending' &&
       operation.userId.toUpperCase() === userId &&
-      operation.operationPayload === dto.message &&
-      operation.externalUserId === dto.externalUserId
+      operation.operationPayload === message &&
+      operation.externalUserId === externalUserId
     );
   }
 
@@ -162,6 +171,16 @@ export class ApprovalCreationService {
     if (existing.clientId === client.id && existing.fingerprint === fingerprint) return existing;
     throw conflict(existing.id);
   }
+}
+
+/** The transaction as plain JSON of the contract's fields only (a DTO instance may carry own undefined properties). */
+function plainTransaction(t: Transaction): Transaction {
+  return {
+    amount: t.amount,
+    currency: t.currency,
+    payee: { name: t.payee.name, account: t.payee.account },
+    ...(t.reference !== undefined && { reference: t.reference }),
+  };
 }
 
 function conflict(id: string, why = 'is already used by another request'): ApprovalConflictError {

@@ -1,3 +1,4 @@
+import { Transaction } from '../transactions/transaction';
 import { createHash } from 'node:crypto';
 
 /** The fields of a creation request that decide whether a re-POST is "the same request". */
@@ -8,6 +9,7 @@ export interface FingerprintFields {
   timeoutSeconds?: number;
   callbackUrl?: string;
   metadata?: Record<string, unknown>;
+  transaction?: Transaction;
 }
 
 /** A digest that ignores key order in metadata, so semantically equal bodies match. */

@@ -1,4 +1,5 @@
 import { AuthType } from '../recognize/recognize.types';
+import { Transaction, transactionDataFor, transactionHashOf } from '../transactions/transaction';
 import { Delivery } from './delivery';
 
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled', 'failed'] as const;
@@ -26,6 +27,12 @@ export interface ApprovalRecord {
   externalUserId?: string;
   message?: string;
   metadata?: Record<string, unknown>;
+  /** The payment this approval is for, as given (contract v2, "Transaction binding"). */
+  transaction?: Transaction;
+  /** JCS of {approvalId, transaction} or {approvalId, message}: the `td` the customer's app signs. */
+  transactionData: string;
+  /** base64url SHA-256 of transactionData. */
+  transactionHash: string;
   callbackUrl?: string;
   status: ApprovalStatus;
   createdAt: string;
@@ -35,6 +42,9 @@ export interface ApprovalRecord {
   authentication?: ApprovalAuthentication;
   /** Digest of the creating request's fields: a re-POST with the same digest is the same request. */
   fingerprint: string;
+  /** Set once, by the consume script, on an approved approval (kept beside the doc in Redis, see ApprovalsStore). */
+  consumedAt?: string;
+  consumedReference?: string;
 }
 
 /** The approval as callers see it (contract: Approval representation): the record without what stays ours, plus operationId. */
@@ -52,11 +62,17 @@ export function toView(record: ApprovalRecord): ApprovalView {
     ...(record.externalUserId !== undefined && { externalUserId: record.externalUserId }),
     ...(record.message !== undefined && { message: record.message }),
     ...(record.metadata !== undefined && { metadata: record.metadata }),
+    ...(record.transaction !== undefined && { transaction: record.transaction }),
+    // Records written before transaction binding have neither field; theirs is derived the same way.
+    transactionData: record.transactionData ?? transactionDataFor(record.id, { message: record.message }),
+    transactionHash: record.transactionHash ?? transactionHashOf(transactionDataFor(record.id, { message: record.message })),
     status: record.status,
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
     ...(record.decidedAt !== undefined && { decidedAt: record.decidedAt }),
     ...(record.authType !== undefined && { authType: record.authType }),
     ...(record.authentication !== undefined && { authentication: record.authentication }),
+    ...(record.consumedAt !== undefined && { consumedAt: record.consumedAt }),
+    ...(record.consumedReference !== undefined && { consumedReference: record.consumedReference }),
   };
 }

@@ -7,6 +7,7 @@ import { ApiProblems } from '../docs/api-problems.decorator';
 import { ApprovalResponse } from './approval';
 import { ApprovalsService } from './approvals.service';
 import { ApprovalResponseDto } from './dto/approval-response.dto';
+import { ConsumeApprovalDto } from './dto/consume-approval.dto';
 import { CreateApprovalDto } from './dto/create-approval.dto';
 
 @ApiTags('approvals')
@@ -48,5 +49,18 @@ export class ApprovalsController {
   @ApiProblems([404, 409], { 404: 'Unknown approval, or another client’s', 409: 'The approval is already terminal' })
   cancel(@CurrentClient() client: ClientConfig, @Param('id') id: string): Promise<ApprovalResponse> {
     return this.approvals.cancel(client, id);
+  }
+
+  @Post(':id/consume')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Consume an approved approval, once (before moving the money it approves)' })
+  @ApiParam({ name: 'id', description: 'The approval id (its operationId)', example: 'txn-20250521-001' })
+  @ApiResponse({ status: 200, description: 'The approval with consumedAt: consumed now, or earlier with the same reference', type: ApprovalResponseDto })
+  @ApiProblems([400, 404, 409], {
+    404: 'Unknown approval, or another client’s',
+    409: 'approval_already_consumed: consumed with another reference; approval_not_approved: the approval is not approved',
+  })
+  consume(@CurrentClient() client: ClientConfig, @Param('id') id: string, @Body() dto: ConsumeApprovalDto): Promise<ApprovalResponse> {
+    return this.approvals.consume(client, id, dto.reference);
   }
 }

@@ -1,5 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ApprovalAlreadyTerminalError, ApprovalNotFoundError, InvalidRequestError } from '../common/app.errors';
+import {
+  ApprovalAlreadyConsumedError,
+  ApprovalAlreadyTerminalError,
+  ApprovalNotApprovedError,
+  ApprovalNotFoundError,
+  InvalidRequestError,
+} from '../common/app.errors';
 import { ClientConfig } from '../clients/client.config';
 import { MetricsService } from '../metrics/metrics.service';
 import { ApprovalRecord, ApprovalResponse, TerminalStatus, isTerminal, toView } from './approval';
@@ -11,7 +17,7 @@ import { CreateApprovalDto } from './dto/create-approval.dto';
 import { EventsTokenService } from './events-token.service';
 
 /** What a decided approval gains besides its status. */
-export type DecisionDetails = Partial<Pick<ApprovalRecord, 'authType'>>;
+export type DecisionDetails = Partial<Pick<ApprovalRecord, 'authType' | 'authentication'>>;
 
 /**
  * The approval state machine (pending → exactly one of the terminal statuses, once), the owner rule,
@@ -58,6 +64,21 @@ export class ApprovalsService {
     const finished = await this.finish(id, 'cancelled');
     if (finished?.status !== 'cancelled') throw new ApprovalAlreadyTerminalError(id, finished?.status ?? 'gone');
     return this.respond(finished);
+  }
+
+  /**
+   * Consume once (contract v2). Consuming changes an approval after its terminal event, so no event
+   * follows: the store's script is the only arbiter, whichever instance the calls reach.
+   */
+  async consume(client: ClientConfig, id: string, reference: string | undefined): Promise<ApprovalResponse> {
+    await this.assertOwned(client.id, id);
+    const result = await this.store.consume(id, reference, new Date().toISOString());
+    const record = await this.store.get(id);
+    if (result === 'missing' || !record) throw new ApprovalNotFoundError(id);
+    if (result === 'not_approved') throw new ApprovalNotApprovedError(id, record.status);
+    if (result === 'other_reference') throw new ApprovalAlreadyConsumedError(id);
+    if (result === 'consumed') this.logger.log({ approvalId: id }, `Approval ${id} consumed`);
+    return this.respond(record);
   }
 
   /**
@@ -118,6 +139,11 @@ export class ApprovalsService {
   /** Ids of pending approvals, oldest deadline first, a page at a time. */
   pendingIds(offset: number, count: number): Promise<string[]> {
     return this.store.pendingIds(offset, count);
+  }
+
+  /** Ids of pending approvals whose deadline is before `beforeMs`, oldest first. */
+  pendingIdsExpiringBefore(beforeMs: number, count: number): Promise<string[]> {
+    return this.store.pendingIdsExpiringBefore(beforeMs, count);
   }
 
   /**

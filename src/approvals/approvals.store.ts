@@ -11,6 +11,10 @@ import { RedisScript, defineScript } from '../redis/redis-script';
 /** Enough stream history for an instance whose subscription dropped for a while to catch up. */
 const EVENT_STREAM_MAX_LEN = 100_000;
 
+/** What consume did: consumed it now, found it consumed (with this or another reference), or found it not approved. */
+export type ConsumeResult = 'consumed' | 'same_reference' | 'other_reference' | 'missing' | 'not_approved';
+const CONSUME_RESULTS: Record<number, ConsumeResult> = { 1: 'consumed', 2: 'same_reference', 0: 'other_reference', [-1]: 'missing', [-2]: 'not_approved' };
+
 export type TransitionResult =
   | { applied: true; seq: number }
   | { applied: false; reason: 'not_pending' | 'missing' };
@@ -25,11 +29,13 @@ export class ApprovalsStore {
   private readonly createApproval: RedisScript<[string, string, number, number, string, number, number], number>;
   private readonly transitionApproval: RedisScript<[string, string, string, string, number, string, number, number], number>;
   private readonly updateApprovalDoc: RedisScript<[string, string], number>;
+  private readonly consumeApproval: RedisScript<[string, string], number>;
 
   constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys, private readonly config: AppConfig) {
     this.createApproval = defineScript(redis, __dirname, 'create-approval-5.lua');
     this.transitionApproval = defineScript(redis, __dirname, 'transition-approval-7.lua');
     this.updateApprovalDoc = defineScript(redis, __dirname, 'update-approval-doc-1.lua');
+    this.consumeApproval = defineScript(redis, __dirname, 'consume-approval-1.lua');
   }
 
   /** Stores a new pending approval with its first event and its first poll, one interval from now; false if the id is taken. */
@@ -50,8 +56,18 @@ export class ApprovalsStore {
   }
 
   async get(id: string): Promise<ApprovalRecord | undefined> {
-    const doc = await this.redis.hget(this.keys.approval(id), 'doc');
-    return doc ? (JSON.parse(doc) as ApprovalRecord) : undefined;
+    const [doc, consumedAt, consumedReference] = await this.redis.hmget(this.keys.approval(id), 'doc', 'consumedAt', 'consumedReference');
+    if (!doc) return undefined;
+    const record = JSON.parse(doc) as ApprovalRecord;
+    return consumedAt === null ? record : { ...record, consumedAt, ...(consumedReference !== null && { consumedReference }) };
+  }
+
+  /**
+   * Marks an approved approval consumed, once: one compare-and-set in Redis, so of any number of
+   * concurrent calls on any instance exactly one consumes it. `reference` undefined and undefined match.
+   */
+  async consume(id: string, reference: string | undefined, consumedAt: string): Promise<ConsumeResult> {
+    return CONSUME_RESULTS[await this.consumeApproval([this.keys.approval(id)], reference ?? '', consumedAt)];
   }
 
   /** Moves a pending approval to `next.status`, appending `event`, unless another change won first. */
@@ -108,6 +124,11 @@ export class ApprovalsStore {
   /** Ids of pending approvals, oldest deadline first, a page at a time. */
   async pendingIds(offset: number, count: number): Promise<string[]> {
     return this.redis.zrange(this.keys.pendingApprovals(), offset, offset + count - 1);
+  }
+
+  /** Ids of pending approvals whose expiresAt is before `beforeMs` (the pending index is scored by it). */
+  async pendingIdsExpiringBefore(beforeMs: number, count: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.pendingApprovals(), '-inf', `(${beforeMs}`, 'LIMIT', 0, count);
   }
 
   /**

@@ -1,38 +1,39 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ApprovalsStore } from './approvals.store';
+import { withTimeout } from '../common/with-timeout';
 import { RecognizeClient } from '../recognize/recognize.client';
+import { ApprovalAuthentication } from './approval';
+
+/** Telemetry is looked up while a decision waits: never longer than this. */
+const LOOKUP_TIMEOUT_MS = 2000;
 
 /**
- * Keeps Recognize's record of the authentication (device, error code, time), read from its
- * telemetry API, on a decided approval. Best effort: telemetry covers only the last 10 minutes and is not needed for the outcome, so any
- * failure here is logged and ignored; the outcome has already been stored and announced.
+ * Recognize's record of an operation's authentication (device, error code, time), read from its
+ * telemetry API. It is looked up before the decision is stored, so that the terminal event carries it
+ * and so that a late answer can be dated. Best effort: telemetry covers only the last 10 minutes, and
+ * a failure or a slow answer yields nothing rather than holding the decision back.
  */
 @Injectable()
 export class AuthenticationDetailsService {
   private readonly logger = new Logger(AuthenticationDetailsService.name);
 
-  constructor(private readonly store: ApprovalsStore, private readonly recognize: RecognizeClient) {}
+  constructor(private readonly recognize: RecognizeClient) {}
 
-  async attach(approvalId: string): Promise<void> {
+  async lookup(approval: { id: string; userId: string }): Promise<ApprovalAuthentication | undefined> {
     try {
-      const record = await this.store.get(approvalId);
-      if (!record) return;
-      const authentications = await this.recognize.getUserAuthentications(record.userId, approvalId);
-      const match = authentications.filter((a) => a.operationId === undefined || a.operationId === approvalId).at(-1);
-      if (!match) return;
-      await this.store.enrich({
-        ...record,
-        ...(record.authType === undefined && match.authType !== undefined && { authType: match.authType }),
-        authentication: {
-          result: match.result,
-          errorCode: match.errorCode,
-          createdAt: match.createdAt,
-          ...(match.authType !== undefined && { authType: match.authType }),
-          ...(match.deviceId !== undefined && { deviceId: match.deviceId }),
-        },
-      });
+      const authentications = await withTimeout(this.recognize.getUserAuthentications(approval.userId, approval.id), LOOKUP_TIMEOUT_MS);
+      // Matched on operationId only: an entry without one could be any authentication of this user.
+      const match = authentications.filter((a) => a.operationId === approval.id).at(-1);
+      if (!match) return undefined;
+      return {
+        result: match.result,
+        errorCode: match.errorCode,
+        createdAt: match.createdAt,
+        ...(match.authType !== undefined && { authType: match.authType }),
+        ...(match.deviceId !== undefined && { deviceId: match.deviceId }),
+      };
     } catch (err) {
-      this.logger.debug(`No authentication details for ${approvalId}: ${(err as Error).message}`);
+      this.logger.debug(`No authentication details for ${approval.id}: ${(err as Error).message}`);
+      return undefined;
     }
   }
 }

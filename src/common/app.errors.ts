@@ -63,6 +63,24 @@ export class ApprovalAlreadyTerminalError extends AppError {
   }
 }
 
+/** Consume once: the approval was consumed already, for another reference. */
+export class ApprovalAlreadyConsumedError extends AppError {
+  readonly status = HttpStatus.CONFLICT;
+  readonly code = 'approval_already_consumed';
+  constructor(id: string) {
+    super(`Approval ${JSON.stringify(id)} has already been consumed with another reference`);
+  }
+}
+
+/** Only an approved approval can be consumed. */
+export class ApprovalNotApprovedError extends AppError {
+  readonly status = HttpStatus.CONFLICT;
+  readonly code = 'approval_not_approved';
+  constructor(id: string, status: string) {
+    super(`Approval ${JSON.stringify(id)} is ${status}, not approved`);
+  }
+}
+
 /** Recognize answered 5xx or refused our key: a bad gateway, not the caller's fault. */
 export class UpstreamBadGatewayError extends AppError {
   readonly status = HttpStatus.BAD_GATEWAY;

@@ -32,6 +32,8 @@ export const PROBLEM_CODES = {
   conflict: { status: 409, generic: true },
   approval_conflict: { status: 409 },
   approval_already_terminal: { status: 409 },
+  approval_already_consumed: { status: 409 },
+  approval_not_approved: { status: 409 },
   nothing_to_redeliver: { status: 409 },
   payload_too_large: { status: 413, generic: true },
   unsupported_media_type: { status: 415, generic: true },

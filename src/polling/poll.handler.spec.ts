@@ -9,6 +9,7 @@ import { strictMock } from '../../test/unit/strict-mock';
 import { PollHandler } from './poll.handler';
 
 const config = { polling: { intervalMs: 1000 } } as AppConfig;
+const authentication = { result: 'SUCCESS', errorCode: 0, createdAt: '2026-01-01T00:04:59.000', authType: 'biom' as const, deviceId: 'device-1' };
 const operation = (overrides: Partial<RecognizeOperation>): RecognizeOperation => ({
   id: 1, timestamp: '', nodeId: '', userId: 'A1B2C3D4E5F6', operationId: 'op-1', state: 'pending', result: false, ...overrides,
 });
@@ -30,7 +31,7 @@ describe(PollHandler.name, () => {
       announceDecisionAgain: async () => undefined,
     }, 'approvals');
     recognize = strictMock<RecognizeClient>({}, 'recognize');
-    authentications = strictMock<AuthenticationDetailsService>({ attach: async () => undefined }, 'authentications');
+    authentications = strictMock<AuthenticationDetailsService>({ lookup: async () => undefined }, 'authentications');
     sut = new PollHandler(approvals, recognize, authentications, config);
   });
   afterEach(() => jest.useRealTimers());
@@ -40,10 +41,56 @@ describe(PollHandler.name, () => {
     return sut.handle({ approvalId: 'op-1' });
   };
 
-  it('ends approved with the authType and attaches the authentication details', async () => {
+  it('ends approved with the authType, the authentication details looked up before the decision is stored', async () => {
+    authentications.lookup.mockResolvedValue(authentication);
     expect(await poll(async () => operation({ state: 'approved', result: true, authType: 'pin' }))).toEqual({ kind: 'done', status: 'approved' });
-    expect(approvals.finish).toHaveBeenCalledWith('op-1', 'approved', { authType: 'pin' });
-    expect(authentications.attach).toHaveBeenCalledWith('op-1');
+    expect(approvals.finish).toHaveBeenCalledWith('op-1', 'approved', { authType: 'pin', authentication });
+    expect(authentications.lookup.mock.invocationCallOrder[0]).toBeLessThan(approvals.finish.mock.invocationCallOrder[0]);
+  });
+
+  it('still approves an answer that arrived in time when telemetry has nothing (or failed)', async () => {
+    expect(await poll(async () => operation({ state: 'approved', result: true }))).toEqual({ kind: 'done', status: 'approved' });
+    expect(approvals.finish).toHaveBeenCalledWith('op-1', 'approved', {});
+  });
+
+  it('never approves on result true while the state is pending: backs off as for a fault', async () => {
+    const result = await poll(async () => operation({ state: 'pending', result: true }));
+    expect(result).toMatchObject({ kind: 'again', data: { failures: 1 } });
+    expect(approvals.finish).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['operation', { operationId: 'op-2' }],
+    ['user', { userId: 'FFFF' }],
+  ])('never decides on an answer about another %s: retried with backoff like an outage', async (_what, overrides) => {
+    const result = await poll(async () => operation({ state: 'approved', result: true, ...overrides }));
+    expect(result).toMatchObject({ kind: 'again', data: { approvalId: 'op-1', failures: 1 } });
+    expect(approvals.finish).not.toHaveBeenCalled();
+  });
+
+  it('expires on a decision reported after expiresAt that telemetry dates after it', async () => {
+    jest.setSystemTime(new Date('2026-01-01T00:05:04.000Z'));
+    authentications.lookup.mockResolvedValue({ ...authentication, createdAt: '2026-01-01T00:05:01.300' });
+    expect(await poll(async () => operation({ state: 'approved', result: true }))).toEqual({ kind: 'done', status: 'expired' });
+    expect(approvals.finish).toHaveBeenCalledWith('op-1', 'expired', {});
+  });
+
+  it('expires on a decision reported after expiresAt without telemetry', async () => {
+    jest.setSystemTime(new Date('2026-01-01T00:05:04.000Z'));
+    expect(await poll(async () => operation({ state: 'rejected', result: false }))).toEqual({ kind: 'done', status: 'expired' });
+  });
+
+  it('counts a decision reported after expiresAt that telemetry dates in time, with the details', async () => {
+    jest.setSystemTime(new Date('2026-01-01T00:05:04.000Z'));
+    authentications.lookup.mockResolvedValue(authentication);
+    expect(await poll(async () => operation({ state: 'approved', result: true }))).toEqual({ kind: 'done', status: 'approved' });
+    expect(approvals.finish).toHaveBeenCalledWith('op-1', 'approved', { authType: 'biom', authentication });
+  });
+
+  it('expires an approval long past its deadline without asking Recognize (after a crash or a restore)', async () => {
+    jest.setSystemTime(new Date('2026-01-01T00:15:00.001Z'));
+    expect(await poll(async () => Promise.reject(new Error('must not be asked')))).toEqual({ kind: 'done', status: 'expired' });
+    expect(recognize.getOperation).not.toHaveBeenCalled();
   });
 
   it('ends rejected when upstream decided against it', async () => {

@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { isTerminal } from '../approvals/approval';
-import { ApprovalsService } from '../approvals/approvals.service';
+import { ApprovalRecord, isTerminal } from '../approvals/approval';
+import { ApprovalsService, DecisionDetails } from '../approvals/approvals.service';
 import { AuthenticationDetailsService } from '../approvals/authentication-details.service';
 import { AppConfig } from '../config/app.config';
 import { RecognizeClient } from '../recognize/recognize.client';
 import { RecognizeError, RecognizeNotFoundError, RecognizeThrottledError, RecognizeUnavailableError } from '../recognize/recognize.errors';
-import { outcomeOf } from './poll-outcome';
+import { RecognizeOperation } from '../recognize/recognize.types';
+import { AnswerOutcome, expiresWithoutPolling, outcomeOfAnswer } from './late-answer';
 import { PollDelayReason, nextPollAt, nextPollDelay } from './poll-schedule';
 import { ClaimedPoll } from './polls.store';
 
@@ -13,6 +14,8 @@ import { ClaimedPoll } from './polls.store';
 export type PollResult =
   | { kind: 'done'; status: string }
   | { kind: 'again'; atMs: number; data: ClaimedPoll };
+
+type EndStatus = 'approved' | 'rejected' | 'expired' | 'failed';
 
 /** One poll of one approval. Idempotent: state is reloaded by id on every run. */
 @Injectable()
@@ -34,14 +37,23 @@ export class PollHandler {
       await this.approvals.announceDecisionAgain(record.id);
       return { kind: 'done', status: record.status };
     }
+    // After a crash or a restore: no answer now could still be dated in time, so Recognize is not asked.
+    if (expiresWithoutPolling(record.expiresAt, Date.now())) return this.end(record.id, 'expired');
 
     const deadlineMs = Date.parse(record.expiresAt);
     let reason: PollDelayReason;
     try {
-      const outcome = outcomeOf(await this.recognize.getOperation(record.id));
-      if (outcome.status === 'approved') return this.decide(data.approvalId, 'approved', outcome.authType);
-      if (outcome.status === 'rejected') return this.decide(data.approvalId, 'rejected');
-      reason = { kind: 'pending' };
+      const operation = await this.recognize.getOperation(record.id);
+      const outcome = await this.judge(record, operation, Date.now());
+      if (outcome.status === 'upstream-fault') {
+        // An answer that contradicts itself or is about another operation is no decision: back off as in an outage.
+        this.logger.warn(`Poll of ${record.id}: Recognize's answer is not usable (${outcome.reason}); backing off`);
+        reason = { kind: 'unavailable', failures: (data.failures ?? 0) + 1 };
+      } else if (outcome.status === 'pending') {
+        reason = { kind: 'pending' };
+      } else {
+        return this.end(record.id, outcome.status, outcome.details);
+      }
     } catch (err) {
       if (err instanceof RecognizeNotFoundError) return this.end(data.approvalId, 'failed');
       if (!(err instanceof RecognizeError)) throw err;
@@ -61,14 +73,37 @@ export class PollHandler {
     return { kind: 'again', atMs, data: { approvalId: data.approvalId, ...(failures && { failures }) } };
   }
 
-  private async decide(id: string, status: 'approved' | 'rejected', authType?: 'biom' | 'pin'): Promise<PollResult> {
-    const result = await this.end(id, status, authType);
-    if (result.status === status) await this.authentications.attach(id);
-    return result;
+  /**
+   * The v2 outcome rules for one answer. A decision needs Recognize's telemetry looked up before it is
+   * stored: it goes on the record before the terminal event, and it is what may date a late answer's
+   * decision at or before expiresAt.
+   */
+  private async judge(
+    record: ApprovalRecord,
+    operation: RecognizeOperation,
+    receivedAtMs: number,
+  ): Promise<Exclude<AnswerOutcome, { status: 'approved' | 'rejected' | 'expired' }> | { status: EndStatus; details: DecisionDetails }> {
+    const answer = { approval: record, operation, receivedAtMs };
+    const first = outcomeOfAnswer(answer);
+    if (first.status === 'pending' || first.status === 'upstream-fault') return first;
+    // A pending answer at the deadline needs no telemetry; a decision (in time or late) does.
+    if (first.status === 'expired' && operation.state === 'pending') return { status: 'expired', details: {} };
+    const authentication = await this.authentications.lookup(record);
+    const outcome = outcomeOfAnswer({ ...answer, ...(authentication && { authenticatedAt: authentication.createdAt }) });
+    if (outcome.status === 'approved') {
+      const authType = outcome.authType ?? authentication?.authType;
+      return { status: 'approved', details: { ...(authType && { authType }), ...(authentication && { authentication }) } };
+    }
+    if (outcome.status === 'rejected') return { status: 'rejected', details: authentication ? { authentication } : {} };
+    if (outcome.status === 'expired') {
+      this.logger.warn(`Approval ${record.id}: Recognize reported a decision after expiresAt that telemetry does not date in time; it expires`);
+      return { status: 'expired', details: {} };
+    }
+    return outcome;
   }
 
-  private async end(id: string, status: 'approved' | 'rejected' | 'expired' | 'failed', authType?: 'biom' | 'pin'): Promise<{ kind: 'done'; status: string }> {
-    const record = await this.approvals.finish(id, status, authType ? { authType } : {});
+  private async end(id: string, status: EndStatus, details: DecisionDetails = {}): Promise<{ kind: 'done'; status: string }> {
+    const record = await this.approvals.finish(id, status, details);
     return { kind: 'done', status: record?.status ?? 'gone' };
   }
 }

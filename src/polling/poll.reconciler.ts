@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { AppConfig } from '../config/app.config';
+import { TELEMETRY_WINDOW_MS } from './late-answer';
 import { POLL_QUEUE, POLL_TICK_JOB, POLL_TICK_SCHEDULER } from './poll.job';
 import { PollsStore } from './polls.store';
 
@@ -32,6 +33,8 @@ export class PollReconciler {
     let followed = 0;
     try {
       if (await this.ensureTicking()) this.logger.log('Poll tick scheduler set up');
+      const expired = await this.expireLongPastDeadline();
+      if (expired) this.logger.warn(`Expired ${expired} pending approvals long past their deadline without polling them`);
       for (let offset = 0; ; offset += PAGE) {
         const ids = await this.approvals.pendingIds(offset, PAGE);
         // Polled at once: these approvals have been waiting for a poll for an unknown time.
@@ -43,6 +46,21 @@ export class PollReconciler {
       this.logger.warn(`Reconciling polls failed, will retry: ${(err as Error).message}`);
     }
     return followed;
+  }
+
+  /**
+   * Pending approvals past their deadline by more than telemetry reaches back (after a crash or a
+   * restore) can only end expired (late-answer.ts, expiresWithoutPolling): expire them without asking Recognize.
+   */
+  private async expireLongPastDeadline(): Promise<number> {
+    let expired = 0;
+    for (;;) {
+      const ids = await this.approvals.pendingIdsExpiringBefore(Date.now() - TELEMETRY_WINDOW_MS, PAGE);
+      const before = expired;
+      for (const id of ids) if ((await this.approvals.finish(id, 'expired'))?.status === 'expired') expired += 1;
+      // A page that expired nothing (all ended some other way meanwhile, or are gone) would come back as is.
+      if (ids.length < PAGE || expired === before) return expired;
+    }
   }
 
   /** Makes sure the tick scheduler exists with this instance's period; true when it was (re)created. */

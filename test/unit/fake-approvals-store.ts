@@ -1,3 +1,4 @@
+import { transactionDataFor, transactionHashOf } from '../../src/transactions/transaction';
 import { ApprovalRecord, isTerminal } from '../../src/approvals/approval';
 import { ApprovalEvent, SequencedEvent } from '../../src/approvals/approval-event';
 import { TransitionResult } from '../../src/approvals/approvals.store';
@@ -60,8 +61,11 @@ export class FakeApprovalsStore {
 
 export function makeApproval(overrides: Partial<ApprovalRecord> = {}): ApprovalRecord {
   const now = Date.now();
+  const transactionData = transactionDataFor(overrides.id ?? 'op-1', { message: overrides.message });
   return {
     id: 'op-1',
+    transactionData,
+    transactionHash: transactionHashOf(transactionData),
     clientId: 'bank-app',
     userId: 'A1B2C3D4E5F6',
     status: 'pending',

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { APPROVAL_STATUSES, ApprovalAuthentication, ApprovalResponse, ApprovalStatus } from '../approval';
 import { DELIVERY_STATES, Delivery, DeliveryState } from '../delivery';
+import { TransactionDto } from '../../transactions/transaction.dto';
 
 /** Written against ApprovalAuthentication (`implements`): the compiler keeps the documented shape in step with the served one. */
 export class ApprovalAuthenticationDto implements ApprovalAuthentication {
@@ -70,6 +71,18 @@ export class ApprovalResponseDto implements ApprovalResponse {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { transferId: 'tr_123' } })
   metadata?: Record<string, unknown>;
 
+  @ApiPropertyOptional({ type: TransactionDto, description: 'The payment being approved, as given' })
+  transaction?: TransactionDto;
+
+  @ApiProperty({
+    description: "RFC 8785 canonical JSON of {approvalId, transaction} (or {approvalId, message}): the transaction data the customer's app signs through the Recognize SDK",
+    example: '{"approvalId":"txn-20250521-001","transaction":{"amount":"1250.00","currency":"EUR","payee":{"account":"DE89370400440532013000","name":"ACME Ltd"}}}',
+  })
+  transactionData: string;
+
+  @ApiProperty({ description: 'base64url (no padding) SHA-256 of transactionData', example: 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg' })
+  transactionHash: string;
+
   @ApiProperty({ enum: APPROVAL_STATUSES, description: 'Only pending is non-terminal', example: 'pending' })
   status: ApprovalStatus;
 
@@ -87,6 +100,12 @@ export class ApprovalResponseDto implements ApprovalResponse {
 
   @ApiPropertyOptional({ type: ApprovalAuthenticationDto, description: "Recognize's record of the authentication, when available" })
   authentication?: ApprovalAuthenticationDto;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the approval was consumed (POST …/consume); set once', example: '2025-05-21T10:16:00.000Z' })
+  consumedAt?: string;
+
+  @ApiPropertyOptional({ description: 'What the approval was consumed for, as given to consume', example: 'payment-7731' })
+  consumedReference?: string;
 
   @ApiProperty({ description: 'Path of the SSE stream of this approval, with a token that opens only it', example: '/v1/approvals/txn-20250521-001/events?token=eyJ…' })
   eventsUrl: string;

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { MaxJsonSize } from '../../common/max-json-size.validator';
+import { TransactionDto } from '../../transactions/transaction.dto';
 
 export const METADATA_MAX_BYTES = 4096;
 
@@ -47,4 +49,12 @@ export class CreateApprovalDto {
   @IsObject()
   @MaxJsonSize(METADATA_MAX_BYTES)
   metadata?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: TransactionDto, description: 'The payment being approved; without a message, the phone shows one written from it' })
+  // Not @IsOptional: that would let null through, and null is not a transaction.
+  @ValidateIf((o: CreateApprovalDto) => o.transaction !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TransactionDto)
+  transaction?: TransactionDto;
 }
