@@ -13,7 +13,7 @@ export function writeResults(results: BenchResults, dir: string, root: string): 
   const remarks = notes(results);
   process.stdout.write(`\n${textTable(table)}\n\n${remarks.map((r) => `- ${r}`).join('\n')}\n`);
   if (results.profile) {
-    process.stdout.write(`\nService CPU profile (${results.profile.file}), self time, highest first:\n`);
+    process.stdout.write(`\nService CPU profile (${results.profile.file}), self time as a share of busy samples, highest first:\n`);
     for (const e of results.profile.top) process.stdout.write(`  ${String(e.selfPercent).padStart(5)} %  ${e.fn}\n`);
   }
   process.stdout.write('\n');
