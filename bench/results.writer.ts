@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GOALS } from './bench.options';
 import { histogramSvg } from './histogram.svg';
 import { markdownTable, notes, rows, textTable } from './report';
 import type { BenchResults } from './run';
@@ -44,7 +45,7 @@ export function writeResults(results: BenchResults, dir: string, root: string): 
     const svg = histogramSvg(series, `Notification latency, ${step.pendingAtWindow} pending approvals, poll interval ${results.options.intervalMs} ms`, results.options.intervalMs);
     writeFileSync(join(dir, 'latency.svg'), svg);
     // Only a run of every goal redraws the committed figure, so that a subset never replaces it.
-    if (results.options.writeDocs && results.steps.length && results.scaled) writeFileSync(join(root, 'docs/benchmark-latency.svg'), svg);
+    if (results.options.writeDocs && results.options.goals.length === GOALS.length) writeFileSync(join(root, 'docs/benchmark-latency.svg'), svg);
   }
   process.stdout.write(`results: ${join(dir, 'summary.md')}, ${join(dir, 'latest.json')}\n`);
 }
