@@ -17,8 +17,10 @@ export interface BurstResult {
   webhook?: ChannelLatency;
   sse?: ChannelLatency;
   detection?: ChannelLatency;
-  /** webhook p50 − SSE p50, over all decisions and over the SSE half respectively. */
+  /** webhook p50 − SSE p50, both over the half followed by SSE, so that the two come from the same approvals. */
   p50GapMs?: number;
+  /** Webhook latency of the half followed by SSE: the first term of the gap. */
+  webhookOfFollowed?: LatencySummary;
   /** Per approval followed by both: webhook arrival − SSE arrival. */
   pairedGap?: LatencySummary;
   serviceCpuPercent: number;
@@ -58,6 +60,7 @@ export async function runBurst(ctx: BenchContext, sseAvailable: boolean): Promis
   clients.closeAll();
 
   const webhook = all.webhook;
+  const webhookOfFollowed = summarize(sseIds.filter((id) => ctx.receiver.arrivals.has(id)).map((id) => ctx.receiver.arrivals.get(id)! - ctx.decided.get(id)!));
   const pairedGap = summarize(sseIds.filter((id) => ctx.receiver.arrivals.has(id) && clients.arrivals.has(id)).map((id) => ctx.receiver.arrivals.get(id)! - clients.arrivals.get(id)!));
   const span = (moments[moments.length - 1] - moments[0]) / 1000;
   const perSecond = new Array<number>(Math.max(1, Math.floor(span))).fill(0);
@@ -76,7 +79,8 @@ export async function runBurst(ctx: BenchContext, sseAvailable: boolean): Promis
     ...(webhook && { webhook }),
     ...(sse && { sse }),
     ...(all.detection && { detection: all.detection }),
-    ...(webhook?.latency && sse?.latency && { p50GapMs: round(webhook.latency.p50 - sse.latency.p50) }),
+    ...(webhookOfFollowed && sse?.latency && { p50GapMs: round(webhookOfFollowed.p50 - sse.latency.p50) }),
+    ...(webhookOfFollowed && { webhookOfFollowed }),
     ...(pairedGap && { pairedGap }),
     serviceCpuPercent: Math.round((100 * cpu) / elapsed),
   };
