@@ -61,7 +61,7 @@ export function rows(r: BenchResults): Row[] {
     out.push({
       goal: `creates/s, ${c.concurrency} callers`,
       target: '≥ 1,000/s',
-      measured: `${n(c.perSecond)}/s; p50 ${c.latency?.p50 ?? '–'} / p99 ${c.latency?.p99 ?? '–'} ms (${n(c.count)} created${c.errors ? `, ${c.errors} errors: ${c.firstError}` : ''})`,
+      measured: `${n(c.perSecond)}/s; p50 ${n(c.latency?.p50 ?? 0)} / p99 ${n(c.latency?.p99 ?? 0)} ms (${n(c.count)} created${c.errors ? `, ${c.errors} errors: ${c.firstError}` : ''})`,
       met: mark(c.perSecond >= 1000),
     });
     if (r.rawBullmq) {
