@@ -1,10 +1,11 @@
-import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
 
 /**
- * The physical limit of polling on this machine: a bare keep-alive HTTP loop doing the service's
- * poll request (GET /operations/{id}, X-Api-Key, read and parse the JSON) against the same
- * simulator. Runs as its own process, as the service does, and prints one JSON line.
+ * The physical limit of polling on this machine: a bare keep-alive loop doing the service's poll
+ * request (GET /operations/{id}, X-Api-Key, read and parse the JSON) against the same simulator,
+ * with the HTTP client the service's RecognizeClient uses (an undici Pool, one request per
+ * connection at a time). Runs as its own process, as the service does, and prints one JSON line.
  * Usage: node bare-get.js <simulatorBaseUrl> <apiKey> <operations> <concurrency> <seconds>
  */
 async function main(): Promise<void> {
@@ -12,24 +13,17 @@ async function main(): Promise<void> {
   const operations = Number(operationsArg);
   const concurrency = Number(concurrencyArg);
   const durationMs = Number(secondsArg) * 1000;
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const url = new URL(base);
+  const basePath = url.pathname.replace(/\/+$/, '');
+  const pool = new Pool(url.origin, { connections: concurrency, pipelining: 1 });
   const ids = Array.from({ length: operations }, (_, i) => `bare-${process.pid}-${i}`);
-  const call = (method: string, path: string, body?: string) =>
-    new Promise<void>((resolve, reject) => {
-      const headers: Record<string, string> = { 'x-api-key': apiKey, accept: 'application/json' };
-      if (body) headers['content-type'] = 'application/json';
-      const req = request(`${base}${path}`, { method, agent, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          if (res.statusCode !== 200) return reject(new Error(`${method} ${path} answered ${res.statusCode}`));
-          JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          resolve();
-        });
-      });
-      req.once('error', reject);
-      req.end(body);
-    });
+  const headers = { 'x-api-key': apiKey, accept: 'application/json' };
+  const call = async (method: 'GET' | 'POST', path: string, body?: string) => {
+    const response = await pool.request({ method, path: `${basePath}${path}`, headers: body ? { ...headers, 'content-type': 'application/json' } : headers, body });
+    const parsed: unknown = await response.body.json();
+    if (response.statusCode !== 200) throw new Error(`${method} ${path} answered ${response.statusCode}`);
+    return parsed;
+  };
 
   for (const id of ids) await call('POST', '/users/BA5E0001/operations', JSON.stringify({ operationId: id }));
 
@@ -49,7 +43,7 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
   const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
+  await pool.destroy();
   process.stdout.write(`${JSON.stringify({ requests: done, errors, seconds, rate: done / seconds })}\n`);
 }
 

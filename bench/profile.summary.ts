@@ -16,7 +16,10 @@ export interface ProfileEntry {
   selfPercent: number;
 }
 
-/** Self time per function (by name and file), highest first: where the service's CPU went. */
+/**
+ * Self time per function (by name and file), highest first, as a share of the samples in which the
+ * service was busy: where its CPU went. Idle samples (waiting for I/O) are left out.
+ */
 export function topSelfTime(file: string, limit = 15): ProfileEntry[] {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -25,7 +28,7 @@ export function topSelfTime(file: string, limit = 15): ProfileEntry[] {
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
     const frame = byId.get(id)?.callFrame;
-    if (!frame) return;
+    if (!frame || frame.functionName === '(idle)') return;
     const file = frame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(dist|src)\//, '$1/');
     const key = `${frame.functionName || '(anonymous)'} ${file ? `${file}:${frame.lineNumber + 1}` : ''}`.trim();
     self.set(key, (self.get(key) ?? 0) + dt);

@@ -1,19 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { RecognizeSimulator } from '../simulator/recognize.simulator';
 import { BenchContext } from './bench.context';
-import { BenchOptions, parseOptions } from './bench.options';
+import { BenchOptions, Goal, parseOptions } from './bench.options';
 import { EventStreamWatcher } from './event-stream.watcher';
-import { histogramSvg } from './histogram.svg';
 import { ProfileEntry, topSelfTime } from './profile.summary';
 import { deletePrefix } from './redis.memory';
-import { markdownTable, rows, textTable } from './report';
+import { writeResults } from './results.writer';
 import { bareGetLoop, BareGetResult, rawBullmqAdd, RawBullmqResult } from './scenarios/baselines.scenario';
-import { CreateResult } from './scenarios/create.scenario';
+import { BurstResult, runBurst } from './scenarios/burst.scenario';
+import { createApprovals, CreateResult } from './scenarios/create.scenario';
 import { DeliveryAvailability, probeDelivery } from './scenarios/delivery.probe';
 import { runStep, StepResult } from './scenarios/ladder.scenario';
 import { runSseScale, SseScaleResult } from './scenarios/sse-scale.scenario';
@@ -28,25 +28,25 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; node: string; redis: string; loadAverage: number[] };
   command: string;
   options: BenchOptions;
-  bareGet: BareGetResult;
-  rawBullmq: RawBullmqResult;
+  bareGet?: BareGetResult;
+  rawBullmq?: RawBullmqResult;
   delivery: { webhook: DeliveryAvailability; sse: DeliveryAvailability };
-  create: CreateResult;
+  create?: CreateResult;
+  burst?: BurstResult;
+  /** The one-process steps; the last is the poll10k goal. */
   steps: StepResult[];
+  /** The poll20k goal: the ROLE=all process and `workers` ROLE=worker ones. */
+  scaled?: StepResult;
   sseScale?: SseScaleResult;
   economy: { approvals: number; getsPerApproval: number; idealPerApproval: number; ratio: number; maxConcurrentGetsPerOperation: number; maxInFlightGets: number };
   resources: {
     wallSeconds: number;
     /** Summed over every service process. */
     serviceCpuSeconds: number;
-    serviceCpuPercentAtTop: number;
     /** The sum of each service process's own peak. */
     servicePeakRss: number;
     /** Per service process, the ROLE=all one first. */
-    processes: { role: string; cpuSeconds: number; cpuPercentAtTop: number; peakRss: number }[];
-    redisBytesPerPending: number;
-    redisKeys: number;
-    redisPending: number;
+    processes: { role: string; cpuSeconds: number; peakRss: number }[];
   };
   profile?: { file: string; top: ProfileEntry[] };
 }
@@ -57,20 +57,19 @@ const CLIENT_KEY = `bench-client-${randomBytes(8).toString('hex')}`;
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
+  const wants = (g: Goal) => options.goals.includes(g);
   const started = performance.now();
   const runId = randomBytes(4).toString('hex');
   const prefix = `bench-${runId}`;
   const resultsDir = join(ROOT, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });
-  if (options.writeDocs) mkdirSync(join(ROOT, 'docs'), { recursive: true });
   // Every loop is bounded; this is the last resort if the service under test hangs.
-  const watchdog = setTimeout(() => fail(new Error('the benchmark ran past its time limit')), (options.quick ? 3 : 15) * 60_000);
+  const watchdog = setTimeout(() => fail(new Error('the benchmark ran past its time limit')), (options.quick ? 3 : 25) * 60_000);
   watchdog.unref();
 
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
   const sim = new RecognizeSimulator({ apiKey: SIM_API_KEY, enrollment: 'open' });
   const receiver = new WebhookReceiver();
-  let service: ServiceProcess | undefined;
   const cleanups: (() => Promise<unknown> | void)[] = [];
   const fail = (err: Error) => {
     process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`);
@@ -85,43 +84,22 @@ async function main(): Promise<void> {
     cleanups.push(() => receiver.close());
     cleanups.push(() => deletePrefix(redis, prefix).finally(() => redis.quit()));
 
-    log(`baselines: bare GET loop for ${options.bareSeconds} s, raw BullMQ add of ${options.steps[0]} jobs`);
-    const bareGet = await bareGetLoop(ROOT, simUrl, SIM_API_KEY, options.bareConcurrency, options.bareSeconds);
-    const rawBullmq = await rawBullmqAdd(options.redisUrl, prefix, options.steps[0], options.createConcurrency, options.intervalMs);
+    let bareGet: BareGetResult | undefined;
+    if (wants('poll10k') || wants('poll20k')) {
+      log(`baseline: bare undici GET loop for ${options.bareSeconds} s`);
+      bareGet = await bareGetLoop(ROOT, simUrl, SIM_API_KEY, options.bareConcurrency, options.bareSeconds);
+    }
+    let rawBullmq: RawBullmqResult | undefined;
+    if (wants('creates')) {
+      log(`baseline: raw BullMQ add() of ${options.creates} jobs`);
+      rawBullmq = await rawBullmqAdd(options.redisUrl, prefix, options.creates, options.createConcurrency, options.intervalMs);
+    }
     sim.reset();
 
     const profileFile = options.cpuProfile ? join(resultsDir, `service-${runId}.cpuprofile`) : undefined;
-    const serviceEnv: Record<string, string> = {
-      REDIS_URL: options.redisUrl,
-      REDIS_PREFIX: prefix,
-      RECOGNIZE_BASE_URL: simUrl,
-      RECOGNIZE_API_KEY: SIM_API_KEY,
-      POLL_INTERVAL_MS: String(options.intervalMs),
-      APPROVAL_TIMEOUT_S: '3600',
-      // One client stands for a whole bank here: its request budget must not be what is measured.
-      // The per-user limits keep their defaults; every approval has its own user (see createApprovals).
-      RATE_LIMIT_CREATES: '1000000', RATE_LIMIT_REQUESTS: '1000000',
-      CLIENTS: JSON.stringify([
-        {
-          id: 'bench-app',
-          apiKey: CLIENT_KEY,
-          webhookUrl: `${receiverUrl}/hooks/stepup`,
-          webhookSecret: `whsec_${randomBytes(32).toString('base64')}`,
-          callbackOrigins: [receiverUrl],
-        },
-      ]),
-    };
-    service = await ServiceProcess.start({ root: ROOT, logFile: join(resultsDir, 'service.log'), cpuProfileFile: profileFile, env: serviceEnv });
-    const svc = service;
-    cleanups.push(() => svc.stop());
-    // Scaling out as operators do: more pollers on the same Redis prefix, sharing the due set through the claim.
-    const workers: ServiceProcess[] = [];
-    for (let i = 1; i <= options.workers; i += 1) {
-      log(`worker ${i}: ROLE=worker on the same Redis prefix`);
-      const worker = await ServiceProcess.start({ root: ROOT, logFile: join(resultsDir, `service-worker-${i}.log`), env: { ...serviceEnv, ROLE: 'worker' } });
-      workers.push(worker);
-      cleanups.push(() => worker.stop());
-    }
+    const serviceEnv = serviceEnvironment(options, prefix, simUrl, receiverUrl);
+    const service = await ServiceProcess.start({ root: ROOT, logFile: join(resultsDir, 'service.log'), cpuProfileFile: profileFile, env: serviceEnv });
+    cleanups.push(() => service.stop());
     const watcher = new EventStreamWatcher(options.redisUrl, `${prefix}:events`);
     watcher.start();
     cleanups.push(() => watcher.stop());
@@ -129,28 +107,46 @@ async function main(): Promise<void> {
     cleanups.push(() => client.close());
     const sse = new SseClients(service.url);
     cleanups.push(() => sse.closeAll());
-    const ctx: BenchContext = { options, runId, prefix, sim, service, workers, client, receiver, watcher, sse, pending: [], decided: new Map() };
+    const ctx: BenchContext = { options, runId, prefix, sim, service, workers: [], client, receiver, watcher, sse, pending: [], decided: new Map() };
 
     log('probe: one approval end to end');
     const delivery = await probeDelivery(ctx);
     log(`webhooks ${delivery.webhook.available ? 'delivered' : `not measured (${delivery.webhook.reason})`}; SSE ${delivery.sse.available ? 'delivered' : `not measured (${delivery.sse.reason})`}`);
 
-    const steps: StepResult[] = [];
-    for (const target of options.steps) {
-      log(`step: ${target} pending approvals at ${options.intervalMs} ms`);
-      ctx.sse = new SseClients(service.url);
-      const step = await runStep(ctx, redis, target, delivery.sse.available);
-      ctx.sse.closeAll();
-      steps.push(step);
-      log(`  created ${step.create.perSecond}/s, polls ${step.measuredPollsPerSecond}/s of ${step.expectedPollsPerSecond}/s, CPU ${step.serviceCpuPercent} %${workers.length ? ` (${step.processCpuPercent.join(' + ')})` : ''}, Redis ${step.redisCpuPercent} %, bench ${step.benchCpuPercent} %: ${step.verdict}`);
-      // Past the rate one instance can hold, larger steps only measure the same saturation more slowly.
-      if (!step.sustained) break;
+    let create: CreateResult | undefined;
+    if (wants('creates')) {
+      log(`creates: ${options.creates} approvals by ${options.createConcurrency} callers`);
+      create = await createApprovals(ctx, options.creates);
+      log(`  ${create.perSecond}/s, p50 ${create.latency?.p50} ms, p99 ${create.latency?.p99} ms`);
     }
-
+    let burst: BurstResult | undefined;
+    if (wants('burst')) {
+      log(`burst: ${options.burstRate} decisions/s for ${options.burstSeconds} s, all followed by webhook, half by SSE`);
+      burst = await runBurst(ctx, delivery.sse.available);
+      log(`  ${burst.achievedRate}/s; webhook p50 ${burst.webhook?.latency?.p50} ms, SSE p50 ${burst.sse?.latency?.p50} ms, gap ${burst.p50GapMs} ms`);
+    }
+    const steps: StepResult[] = [];
+    if (wants('poll10k')) {
+      for (const target of options.steps) steps.push(await step(ctx, redis, target, delivery.sse.available, 'one process'));
+    }
+    let scaled: StepResult | undefined;
+    if (wants('poll20k')) {
+      // Scaling out as operators do: more pollers on the same Redis prefix, sharing the due set through the claim.
+      for (let i = 1; i <= options.workers; i += 1) {
+        log(`worker ${i}: ROLE=worker on the same Redis prefix`);
+        const worker = await ServiceProcess.start({ root: ROOT, logFile: join(resultsDir, `service-worker-${i}.log`), env: { ...serviceEnv, ROLE: 'worker' } });
+        ctx.workers.push(worker);
+        cleanups.push(() => worker.stop());
+      }
+      scaled = await step(ctx, redis, options.scaled, delivery.sse.available, `${1 + options.workers} processes`);
+    }
     let sseScale: SseScaleResult | undefined;
-    if (delivery.sse.available) {
-      log(`SSE scale: ${Math.min(options.sseConnections, ctx.pending.length)} streams`);
-      sseScale = await runSseScale(ctx, delivery.webhook.available);
+    if (wants('sse')) {
+      if (delivery.sse.available) {
+        log(`SSE scale: ${options.sseConnections} streams`);
+        sseScale = await runSseScale(ctx, delivery.webhook.available);
+        log(`  ${sseScale.open} open, ${Math.round(sseScale.bytesPerConnection / 102.4) / 10} KB each`);
+      } else log(`SSE scale: not measured (${delivery.sse.reason})`);
     }
 
     let profile: BenchResults['profile'];
@@ -158,40 +154,77 @@ async function main(): Promise<void> {
       await service.writeProfile();
       profile = { file: profileFile, top: topSelfTime(profileFile) };
     }
-    const top = steps.filter((s) => s.keptUp).at(-1) ?? steps[steps.length - 1];
-    const processes = [service, ...workers].map((p, i) => ({ role: p.role, cpuSeconds: round(p.cpuSeconds(), 2), cpuPercentAtTop: top.processCpuPercent[i], peakRss: p.memory().peakRss }));
-    const resources = {
-      wallSeconds: round((performance.now() - started) / 1000),
-      serviceCpuSeconds: round(processes.reduce((sum, p) => sum + p.cpuSeconds, 0), 2),
-      serviceCpuPercentAtTop: top.serviceCpuPercent,
-      servicePeakRss: processes.reduce((sum, p) => sum + p.peakRss, 0),
-      processes,
-      redisBytesPerPending: top.redis.bytesPerPending,
-      redisKeys: top.redis.keys,
-      redisPending: top.redis.created,
-    };
+    const processes = [service, ...ctx.workers].map((p) => ({ role: p.role, cpuSeconds: round(p.cpuSeconds(), 2), peakRss: p.memory().peakRss }));
     const results: BenchResults = {
       startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, redis: redisVersion, loadAverage: loadavg() },
       command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
       options,
-      bareGet,
-      rawBullmq,
+      ...(bareGet && { bareGet }),
+      ...(rawBullmq && { rawBullmq }),
       delivery,
-      create: steps[0].create,
+      ...(create && { create }),
+      ...(burst && { burst }),
       steps,
+      ...(scaled && { scaled }),
       ...(sseScale && { sseScale }),
       economy: economy(ctx),
-      resources,
+      resources: {
+        wallSeconds: round((performance.now() - started) / 1000),
+        serviceCpuSeconds: round(processes.reduce((sum, p) => sum + p.cpuSeconds, 0), 2),
+        servicePeakRss: processes.reduce((sum, p) => sum + p.peakRss, 0),
+        processes,
+      },
       ...(profile && { profile }),
     };
     await runCleanups(cleanups);
-    report(results, resultsDir);
+    writeResults(results, resultsDir, ROOT);
   } catch (err) {
     fail(err as Error);
     return;
   }
   clearTimeout(watchdog);
+}
+
+async function step(ctx: BenchContext, redis: Redis, target: number, sseAvailable: boolean, layout: string): Promise<StepResult> {
+  log(`step: ${target} pending approvals at ${ctx.options.intervalMs} ms, ${layout}`);
+  ctx.sse = new SseClients(ctx.service.url);
+  const s = await runStep(ctx, redis, target, sseAvailable);
+  ctx.sse.closeAll();
+  const each = ctx.workers.length ? ` (${s.processCpuPercent.join(' + ')})` : '';
+  log(`  created ${s.create.perSecond}/s, polls ${s.measuredPollsPerSecond}/s of ${s.expectedPollsPerSecond}/s, CPU ${s.serviceCpuPercent} %${each}, ${s.cpuMicrosPerPoll} µs/poll, Redis ${s.redisCpuPercent} %, bench ${s.benchCpuPercent} %: ${s.verdict}`);
+  return s;
+}
+
+/**
+ * The service as deployed, except NODE_ENV: production refuses plain-http and loopback webhook
+ * targets, and the receiver here is both. The settings production would change are set by hand.
+ */
+function serviceEnvironment(options: BenchOptions, prefix: string, simUrl: string, receiverUrl: string): Record<string, string> {
+  return {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'info',
+    DEMO_ENABLED: 'false',
+    REDIS_URL: options.redisUrl,
+    REDIS_PREFIX: prefix,
+    RECOGNIZE_BASE_URL: simUrl,
+    RECOGNIZE_API_KEY: SIM_API_KEY,
+    POLL_INTERVAL_MS: String(options.intervalMs),
+    APPROVAL_TIMEOUT_S: '3600',
+    // One client stands for a whole bank here: its request budget must not be what is measured.
+    // The per-user limits keep their defaults; every approval has its own user (see createApprovals).
+    RATE_LIMIT_CREATES: '1000000',
+    RATE_LIMIT_REQUESTS: '1000000',
+    CLIENTS: JSON.stringify([
+      {
+        id: 'bench-app',
+        apiKey: CLIENT_KEY,
+        webhookUrl: `${receiverUrl}/hooks/stepup`,
+        webhookSecret: `whsec_${randomBytes(32).toString('base64')}`,
+        callbackOrigins: [receiverUrl],
+      },
+    ]),
+  };
 }
 
 /** GETs per decided approval against one poll per interval of its life plus the one that saw the decision. */
@@ -215,27 +248,6 @@ function economy(ctx: BenchContext): BenchResults['economy'] {
     maxConcurrentGetsPerOperation: stats.maxConcurrentGets,
     maxInFlightGets: stats.maxInFlightGets,
   };
-}
-
-function report(results: BenchResults, dir: string): void {
-  const table = rows(results);
-  process.stdout.write(`\n${textTable(table)}\n\n`);
-  const stamp = results.startedAt.replace(/[:.]/g, '-');
-  const strip = (k: string, v: unknown) => (k === 'samples' ? undefined : v);
-  writeFileSync(join(dir, `bench-${stamp}.json`), `${JSON.stringify(results, strip, 2)}\n`);
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, strip, 2)}\n`);
-  writeFileSync(join(dir, 'latest.md'), `${markdownTable(table)}\n`);
-  // The histogram shows the largest step the service held; a saturated step's tail says only "saturated".
-  const top = results.steps.filter((s) => s.keptUp).at(-1) ?? results.steps.filter((s) => s.sustained).at(-1) ?? results.steps[0];
-  const series = [
-    { name: 'terminal event stored (detection)', color: '#1f77b4', samples: top.latency.detection?.samples ?? [] },
-    { name: 'webhook at receiver', color: '#d62728', samples: top.latency.webhook?.samples ?? [] },
-    { name: 'SSE event at client', color: '#2ca02c', samples: top.latency.sse?.samples ?? [] },
-  ].filter((s) => s.samples.length);
-  const svg = histogramSvg(series, `Notification latency, ${top.pendingAtWindow} pending approvals, poll interval ${results.options.intervalMs} ms`, results.options.intervalMs);
-  writeFileSync(join(dir, 'latency.svg'), svg);
-  if (results.options.writeDocs) writeFileSync(join(ROOT, 'docs/benchmark-latency.svg'), svg);
-  log(`results: ${join(dir, 'latest.json')}${results.options.writeDocs ? ', docs/benchmark-latency.svg' : ''}`);
 }
 
 /** Last in, first out, one at a time: the service must be stopped before its Redis prefix is deleted. */

@@ -81,8 +81,9 @@ export class ServiceProcess {
     const args = cpuProfileFile
       ? ['-r', join(root, 'dist-bench/bench/cpu-profiler.js'), 'dist/main.js', `--cpu-profile-out=${cpuProfileFile}`]
       : ['dist/main.js'];
-    // Only what the service needs, so that nothing from the calling shell changes what is measured.
-    const childEnv = { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(this.port), ...env };
+    // Only what the service needs (NODE_ENV and the rest come from the bench), so that nothing from
+    // the calling shell changes what is measured.
+    const childEnv = { PATH: process.env.PATH ?? '', PORT: String(this.port), ...env };
     this.child = spawn(process.execPath, args, { cwd: root, env: childEnv, stdio: ['ignore', this.logFd, this.logFd] });
     this.exited = new Promise((resolve) => this.child!.once('exit', () => resolve()));
     const deadline = Date.now() + 30_000;

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { BenchContext, Channel, ChannelLatency, collectLatencies, decideAtRandomMoments, takeRandom } from '../bench.context';
 import { LatencySummary, round, sleep, summarize } from '../stats';
 import { SseClients } from '../sse.clients';
+import { createApprovals } from './create.scenario';
 
 export interface SseScaleResult {
   asked: number;
@@ -20,6 +21,10 @@ export interface SseScaleResult {
 /** Holds one stream per pending approval (up to the target), reads the memory they cost, then decides a sample among them. */
 export async function runSseScale(ctx: BenchContext, webhooks: boolean): Promise<SseScaleResult> {
   const { sseConnections, sample: sampleSize, windowMs, intervalMs } = ctx.options;
+  if (ctx.pending.length < sseConnections) {
+    await createApprovals(ctx, sseConnections - ctx.pending.length);
+    await sleep(Math.max(2 * intervalMs, 2000));
+  }
   const followed = ctx.pending.slice(0, sseConnections);
   const clients = new SseClients(ctx.service.url);
   const before = ctx.service.memory().rss;
