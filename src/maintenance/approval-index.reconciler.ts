@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { ApprovalRecord } from '../approvals/approval';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { AppConfig } from '../config/app.config';
@@ -41,9 +41,10 @@ export class ApprovalIndexReconciler {
       const cursorKey = this.keys.scanCursor('approval-index');
       let cursor = (await this.redis.get(cursorKey)) ?? '0';
       const recordPrefix = this.keys.approval('');
+      const node = await this.nodeOfOurKeys();
       let scanned = 0;
       do {
-        const [next, found] = await this.redis.scan(cursor, 'MATCH', `${globEscape(recordPrefix)}*`, 'COUNT', SCAN_COUNT, 'TYPE', 'hash');
+        const [next, found] = await node.scan(cursor, 'MATCH', `${globEscape(recordPrefix)}*`, 'COUNT', SCAN_COUNT, 'TYPE', 'hash');
         cursor = next;
         scanned += SCAN_COUNT;
         for (const key of found) repaired += await this.repair(key.slice(recordPrefix.length));
@@ -54,6 +55,19 @@ export class ApprovalIndexReconciler {
       this.logger.warn(`Reconciling approval indexes failed, will retry: ${(err as Error).message}`);
     }
     return repaired;
+  }
+
+  /**
+   * SCAN walks one node. In Cluster mode every key of ours is in the prefix's hash-tag slot, so the
+   * walk goes to the master that owns that slot (a plain Cluster SCAN would go to any node).
+   */
+  private async nodeOfOurKeys(): Promise<Redis> {
+    const cluster = this.redis as unknown;
+    if (!(cluster instanceof Cluster)) return this.redis;
+    const slot = await cluster.cluster('KEYSLOT', this.keys.pendingApprovals());
+    const masters = cluster.nodes('master');
+    for (const master of masters) if ((await master.cluster('COUNTKEYSINSLOT', slot)) > 0) return master;
+    return masters[0];
   }
 
   private async repair(id: string): Promise<number> {
