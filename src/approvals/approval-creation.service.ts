@@ -176,7 +176,9 @@ function conflict(id: string): ApprovalConflictError {
  * Recognize's operationIds are one namespace for every client, so an id another client holds here
  * cannot be created again. The answer is the very one Recognize's own conflict gets (an id used
  * upstream by anyone, through this service or not): the caller learns only what Recognize would
- * tell it, and nothing that singles out another client of this service or its approvals.
+ * tell it, and nothing that singles out another client of this service or its approvals. (It is
+ * answered without asking Recognize, so only its timing differs: Recognize is not asked again for an
+ * id whose operation may still be live, lest it push to a phone once more.)
  */
 function usedElsewhere(id: string): ApprovalConflictError {
   return new ApprovalConflictError(`operationId ${JSON.stringify(id)} is already used at Recognize`);
