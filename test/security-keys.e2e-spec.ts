@@ -170,5 +170,21 @@ describe('Redis keys cannot collide through operationIds (issue 11, item 1)', ()
       expect(await t.redis.pttl(keys.approval('lost-2'))).toBeGreaterThan(0);
       expect(await t.redis.zscore(keys.pendingApprovals(), 'lost-2')).toBeNull();
     });
+
+    it('moves the event log and delivery hash of the former key scheme beside their record', async () => {
+      expect((await bank.create({ userId: newUserId(), operationId: 'legacy-1' })).status).toBe(201);
+      const legacyEvents = `${keys.approval('legacy-1')}:events`;
+      const legacyDeliveries = `${keys.approval('legacy-1')}:deliveries`;
+      await t.redis.rename(keys.approvalEvents('legacy-1'), legacyEvents);
+      await t.redis.multi().hset(legacyDeliveries, 'evt_1', '{"eventId":"evt_1"}').expire(legacyDeliveries, 600).exec();
+
+      await reconcileUntil(async () => (await t.redis.exists(legacyEvents, legacyDeliveries)) === 0);
+      expect(await t.redis.llen(keys.approvalEvents('legacy-1'))).toBe(1);
+      expect(await t.redis.pttl(keys.approvalEvents('legacy-1'))).toBeGreaterThan(0);
+      expect(await t.redis.hkeys(keys.approvalDeliveries('legacy-1'))).toEqual(['evt_1']);
+      await t.sim.approve('legacy-1');
+      await t.events.waitFor('legacy-1', 'approval.approved');
+      expect((await t.redis.lrange(keys.approvalEvents('legacy-1'), 0, -1)).map((e) => (JSON.parse(e) as { type: string }).type)).toEqual(['approval.pending', 'approval.approved']);
+    });
   });
 });

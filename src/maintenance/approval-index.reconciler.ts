@@ -24,6 +24,7 @@ const SCAN_COUNT = 1000;
 export class ApprovalIndexReconciler {
   private readonly logger = new Logger(ApprovalIndexReconciler.name);
   private readonly reindexApproval: RedisScript<[string, number, number, number], number>;
+  private readonly migrateLegacyKey: RedisScript<[string], number>;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -32,6 +33,7 @@ export class ApprovalIndexReconciler {
     private readonly config: AppConfig,
   ) {
     this.reindexApproval = defineScript(redis, __dirname, 'reindex-approval-4.lua');
+    this.migrateLegacyKey = defineScript(redis, __dirname, 'migrate-legacy-key-2.lua');
   }
 
   /** Returns the number of records repaired (re-indexed, expired, or given their TTL). */
@@ -44,10 +46,15 @@ export class ApprovalIndexReconciler {
       const node = await this.nodeOfOurKeys();
       let scanned = 0;
       do {
-        const [next, found] = await node.scan(cursor, 'MATCH', `${globEscape(recordPrefix)}*`, 'COUNT', SCAN_COUNT, 'TYPE', 'hash');
+        const [next, found] = await node.scan(cursor, 'MATCH', `${globEscape(recordPrefix)}*`, 'COUNT', SCAN_COUNT);
         cursor = next;
         scanned += SCAN_COUNT;
-        for (const key of found) repaired += await this.repair(key.slice(recordPrefix.length));
+        const types = ((await node.pipeline(found.map((key) => ['type', key])).exec()) ?? []).map(([, type]) => type);
+        for (const [i, key] of found.entries()) {
+          const id = key.slice(recordPrefix.length);
+          if (types[i] === 'hash' && !(await this.migrateLegacy(id, 'hash'))) repaired += await this.repair(id);
+          if (types[i] === 'list') await this.migrateLegacy(id, 'list');
+        }
       } while (cursor !== '0' && scanned < INDEX_SCAN_PER_RUN);
       await this.redis.set(cursorKey, cursor, 'EX', 24 * 3600);
       if (repaired) this.logger.warn(`Repaired ${repaired} approval records that were in no index`);
@@ -68,6 +75,21 @@ export class ApprovalIndexReconciler {
     const masters = cluster.nodes('master');
     for (const master of masters) if ((await master.cluster('COUNTKEYSINSLOT', slot)) > 0) return master;
     return masters[0];
+  }
+
+  /**
+   * Keys of the former scheme, where an event log and a delivery hash were `<record key>:events` and
+   * `<record key>:deliveries`: moved beside their record, so that approvals pending across an upgrade
+   * keep their history. True when `tail` was such a key (moved or left to expire).
+   */
+  private async migrateLegacy(tail: string, type: 'hash' | 'list'): Promise<boolean> {
+    const match = (type === 'list' ? /^(.+):events$/ : /^(.+):deliveries$/).exec(tail);
+    if (!match) return false;
+    const current = type === 'list' ? this.keys.approvalEvents(match[1]) : this.keys.approvalDeliveries(match[1]);
+    const legacy = this.keys.approval(tail);
+    if (type === 'hash' && (await this.redis.hexists(legacy, 'status'))) return false;
+    await this.migrateLegacyKey([legacy, current], type);
+    return true;
   }
 
   private async repair(id: string): Promise<number> {
