@@ -1,5 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { ApprovalsModule } from './approvals/approvals.module';
+import { ApprovalIndexReconciler } from './maintenance/approval-index.reconciler';
 import { MAINTENANCE_QUEUE } from './maintenance/maintenance.job';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { PollProcessor } from './polling/poll.processor';
@@ -12,7 +14,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
  * process composed with this module starts BullMQ workers, polls or sends webhooks.
  */
 @Module({
-  imports: [PollingModule, WebhooksModule, BullModule.registerQueue({ name: MAINTENANCE_QUEUE })],
-  providers: [PollProcessor, DeliveryProcessor, MaintenanceProcessor],
+  imports: [ApprovalsModule, PollingModule, WebhooksModule, BullModule.registerQueue({ name: MAINTENANCE_QUEUE })],
+  providers: [PollProcessor, DeliveryProcessor, MaintenanceProcessor, ApprovalIndexReconciler],
 })
 export class WorkerModule {}

@@ -1,3 +1,4 @@
+import { RedisKeys } from '../src/redis/redis.keys';
 import { BANK_APP, OTHER_APP } from './helpers/clients';
 import { ApiClient } from './helpers/api-client';
 import { TestApp, newUserId, startTestApp } from './helpers/test-app';
@@ -66,7 +67,7 @@ describe('Approval lifecycle (real Redis, BullMQ and the bundled simulator)', ()
     expect(cancelled.body.status).toBe('cancelled');
     await t.sim.approve(approval.id);
     expect((await bank.cancel(approval.id)).status).toBe(409);
-    const events = (await t.redis.lrange(`${t.prefix}:approval:${approval.id}:events`, 0, -1)).map((e) => JSON.parse(e).type);
+    const events = (await t.redis.lrange(new RedisKeys(t.prefix).approvalEvents(approval.id), 0, -1)).map((e) => JSON.parse(e).type);
     expect(events).toEqual(['approval.pending', 'approval.cancelled']);
     expect((await bank.get(approval.id)).body.status).toBe('cancelled');
   });

@@ -1,3 +1,4 @@
+import { RedisKeys } from '../src/redis/redis.keys';
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
@@ -144,7 +145,7 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
       const res = await api.get(id);
       responses.push(res);
       if (res.body.status !== expected.get(id)) wrong.push(`${id}: ${res.body.status}, expected ${expected.get(id)} (killed after ${killAfterMs} ms)`);
-      const events = (await redis.lrange(`${prefix}:approval:${id}:events`, 0, -1)).map((e) => JSON.parse(e) as { id: string; type: string });
+      const events = (await redis.lrange(new RedisKeys(prefix).approvalEvents(id), 0, -1)).map((e) => JSON.parse(e) as { id: string; type: string });
       const terminal = events.filter((e) => e.type !== 'approval.pending');
       if (terminal.length !== 1 || terminal[0].type !== `approval.${expected.get(id)}`) wrong.push(`${id}: events ${events.map((e) => e.type).join(',')}`);
     });
@@ -164,7 +165,7 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
     expect(expected.size).toBeGreaterThanOrEqual(ROUNDS * PER_ROUND);
     const terminalIds = new Map<string, string>();
     for (const id of expected.keys()) {
-      const events = (await redis.lrange(`${prefix}:approval:${id}:events`, 0, -1)).map((e) => JSON.parse(e) as { id: string; type: string });
+      const events = (await redis.lrange(new RedisKeys(prefix).approvalEvents(id), 0, -1)).map((e) => JSON.parse(e) as { id: string; type: string });
       terminalIds.set(id, events.find((e) => e.type !== 'approval.pending')!.id);
     }
     const delivered = () => new Set(receiver.delivered().map((w) => String(w.headers['webhook-id'])));

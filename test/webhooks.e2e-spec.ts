@@ -1,3 +1,4 @@
+import { RedisKeys } from '../src/redis/redis.keys';
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
@@ -143,7 +144,7 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
     const eventId = await cancel(quiet, approval.id);
     expect(await deliveriesOf(quiet, approval.id)).toEqual([]);
     expect(await queue.getJob(`delivery-${eventId}`)).toBeUndefined();
-    expect(await t.redis.exists(`${t.prefix}:approval:${approval.id}:deliveries`)).toBe(0);
+    expect(await t.redis.exists(new RedisKeys(t.prefix).approvalDeliveries(approval.id))).toBe(0);
   });
 
   it('waits at least what Retry-After asked before the next attempt after a 429', async () => {

@@ -68,11 +68,11 @@ export class ApprovalCreationService {
 
     const owner = `${client.id}|${fingerprint}`;
     const heldBy = await this.store.reserve(id, owner, RESERVATION_TTL_MS);
-    if (heldBy !== null && heldBy !== owner) throw conflict(id);
+    if (heldBy !== null && heldBy !== owner) throw heldBy.startsWith(`${client.id}|`) ? conflict(id) : usedElsewhere(id);
 
-    await this.admitForUser(id, userId, dto);
+    await this.admitForUser(client.id, id, userId, dto);
     await this.createUpstream(id, userId, dto.externalUserId, message, heldBy === owner).catch(async (err: unknown) => {
-      await this.userLimits.release(userId, id).catch(() => undefined);
+      await this.userLimits.release(client.id, userId, id).catch(() => undefined);
       throw err;
     });
 
@@ -99,17 +99,19 @@ export class ApprovalCreationService {
     if (!created) {
       // A concurrent identical request stored it first.
       const winner = await this.store.get(id);
-      if (!winner) throw conflict(id);
+      if (!winner) throw usedElsewhere(id);
       return { record: this.sameRequestOrConflict(winner, client, fingerprint), created: false };
     }
     return { record, created: true };
   }
 
   /** Per-user limits come before Recognize is asked: every creation there pushes to the user's phone. */
-  private async admitForUser(id: string, userId: string, dto: CreateApprovalDto): Promise<void> {
+  private async admitForUser(clientId: string, id: string, userId: string, dto: CreateApprovalDto): Promise<void> {
     const expiresAtMs = Date.now() + (dto.timeoutSeconds ?? this.config.approvals.defaultTimeoutS) * 1000;
+    // The record is kept until expiresAt + retention at the latest (a decision starts retention sooner).
+    const keepUntilMs = expiresAtMs + this.config.approvals.retentionS * 1000;
     try {
-      await this.userLimits.admit(userId, id, expiresAtMs);
+      await this.userLimits.admit(clientId, userId, id, expiresAtMs, keepUntilMs);
     } catch (err) {
       await this.store.releaseReservation(id);
       throw err;
@@ -148,7 +150,7 @@ export class ApprovalCreationService {
     const definite = err instanceof RecognizeNotFoundError || err instanceof RecognizeConflictError || err instanceof RecognizeBadRequestError;
     if (definite) await this.store.releaseReservation(id);
     if (err instanceof RecognizeNotFoundError) return new UserNotFoundError(userId);
-    if (err instanceof RecognizeConflictError) return conflict(id, 'is already used at Recognize');
+    if (err instanceof RecognizeConflictError) return usedElsewhere(id);
     if (err instanceof RecognizeBadRequestError) return new InvalidRequestError('Recognize refused the request as invalid');
     if (err instanceof RecognizeThrottledError) {
       const unavailable = new UpstreamUnavailableError('Recognize is throttling requests; try again later');
@@ -168,7 +170,8 @@ export class ApprovalCreationService {
   }
 
   private sameRequestOrConflict(existing: ApprovalRecord, client: ClientConfig, fingerprint: string): ApprovalRecord {
-    if (existing.clientId === client.id && existing.fingerprint === fingerprint) return existing;
+    if (existing.clientId !== client.id) throw usedElsewhere(existing.id);
+    if (existing.fingerprint === fingerprint) return existing;
     throw conflict(existing.id);
   }
 }
@@ -183,6 +186,19 @@ function plainTransaction(t: Transaction): Transaction {
   };
 }
 
-function conflict(id: string, why = 'is already used by another request'): ApprovalConflictError {
-  return new ApprovalConflictError(`operationId ${JSON.stringify(id)} ${why}`);
+/** The caller's own approval (or creation in flight) has this id with other fields. */
+function conflict(id: string): ApprovalConflictError {
+  return new ApprovalConflictError(`operationId ${JSON.stringify(id)} is already used by another request`);
+}
+
+/**
+ * Recognize's operationIds are one namespace for every client, so an id another client holds here
+ * cannot be created again. The answer is the very one Recognize's own conflict gets (an id used
+ * upstream by anyone, through this service or not): the caller learns only what Recognize would
+ * tell it, and nothing that singles out another client of this service or its approvals. (It is
+ * answered without asking Recognize, so only its timing differs: Recognize is not asked again for an
+ * id whose operation may still be live, lest it push to a phone once more.)
+ */
+function usedElsewhere(id: string): ApprovalConflictError {
+  return new ApprovalConflictError(`operationId ${JSON.stringify(id)} is already used at Recognize`);
 }

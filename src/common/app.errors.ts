@@ -102,6 +102,21 @@ export class TooManyRequestsError extends AppError {
   }
 }
 
+/**
+ * The client's stored approvals reached CLIENT_MAX_STORED_APPROVALS. A 429 rather than a 507: the
+ * limit is the caller's own share, it frees itself as approvals leave retention (Retry-After says
+ * when the first does), and every client already handles 429 with Retry-After; a 5xx would read as
+ * a fault of the service and be retried at once.
+ */
+export class StorageQuotaExceededError extends AppError {
+  readonly status = HttpStatus.TOO_MANY_REQUESTS;
+  readonly code = 'storage_quota_exceeded';
+  constructor(message: string, retryAfterS: number) {
+    super(message);
+    this.retryAfterS = retryAfterS;
+  }
+}
+
 export class UnsupportedMediaTypeError extends AppError {
   readonly status = HttpStatus.UNSUPPORTED_MEDIA_TYPE;
   readonly code = 'unsupported_media_type';

@@ -38,6 +38,7 @@ export const PROBLEM_CODES = {
   payload_too_large: { status: 413, generic: true },
   unsupported_media_type: { status: 415, generic: true },
   too_many_requests: { status: 429, generic: true },
+  storage_quota_exceeded: { status: 429 },
   internal_error: { status: 500 },
   recognize_bad_gateway: { status: 502 },
   recognize_unavailable: { status: 503 },

@@ -160,6 +160,9 @@ export class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
   USER_MAX_CREATIONS_PER_MINUTE = 5;
 
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000_000)
+  CLIENT_MAX_STORED_APPROVALS = 100_000;
+
   @IsOptional() @IsString()
   REDIS_CLUSTER_NODES?: string;
 }

@@ -9,7 +9,7 @@ describe('runtime configuration', () => {
       runsWorkers: true,
       servesApi: true,
       shutdownTimeoutMs: 10_000,
-      rateLimit: { windowMs: 1000, createsPerWindow: 100, requestsPerWindow: 1000, anonymousPerMinute: 600, userMaxPending: 3, userMaxCreationsPerMinute: 5 },
+      rateLimit: { windowMs: 1000, createsPerWindow: 100, requestsPerWindow: 1000, anonymousPerMinute: 600, userMaxPending: 3, userMaxCreationsPerMinute: 5, clientMaxStoredApprovals: 100_000 },
       clusterNodes: undefined,
     });
   });

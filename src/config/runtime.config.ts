@@ -23,6 +23,8 @@ export interface RuntimeConfig {
     anonymousPerMinute: number;
     userMaxPending: number;
     userMaxCreationsPerMinute: number;
+    /** Approvals one client may have stored at once (pending or kept for retention): its share of a noeviction Redis. */
+    clientMaxStoredApprovals: number;
   };
   /** Seed nodes of a Redis Cluster; undefined: a single Redis at REDIS_URL. */
   clusterNodes?: { host: string; port: number }[];
@@ -38,6 +40,7 @@ export interface RuntimeEnv {
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: number;
   USER_MAX_PENDING: number;
   USER_MAX_CREATIONS_PER_MINUTE: number;
+  CLIENT_MAX_STORED_APPROVALS: number;
   REDIS_CLUSTER_NODES?: string;
 }
 
@@ -65,6 +68,7 @@ export function resolveRuntime(env: RuntimeEnv, problems: string[]): RuntimeConf
       anonymousPerMinute: env.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
       userMaxPending: env.USER_MAX_PENDING,
       userMaxCreationsPerMinute: env.USER_MAX_CREATIONS_PER_MINUTE,
+      clientMaxStoredApprovals: env.CLIENT_MAX_STORED_APPROVALS,
     },
     clusterNodes,
   };

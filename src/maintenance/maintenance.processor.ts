@@ -4,6 +4,7 @@ import { Job, Queue } from 'bullmq';
 import { PollReconciler } from '../polling/poll.reconciler';
 import { DeliveryReconciler } from '../webhooks/delivery.reconciler';
 import { OutcomeReconciler } from '../webhooks/outcome.reconciler';
+import { ApprovalIndexReconciler } from './approval-index.reconciler';
 import { MAINTENANCE_JOBS, MAINTENANCE_QUEUE, MaintenanceJob, RECONCILE_EVERY_MS } from './maintenance.job';
 
 /**
@@ -23,6 +24,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     private readonly polls: PollReconciler,
     private readonly outcomes: OutcomeReconciler,
     private readonly deliveries: DeliveryReconciler,
+    private readonly approvalIndexes: ApprovalIndexReconciler,
   ) {
     super();
   }
@@ -48,6 +50,8 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
         return this.outcomes.reconcile();
       case 'reconcile-deliveries':
         return this.deliveries.reconcile();
+      case 'reconcile-approval-indexes':
+        return this.approvalIndexes.reconcile();
     }
   }
 

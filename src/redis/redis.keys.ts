@@ -1,21 +1,31 @@
 /**
  * Every Redis key the service owns, under REDIS_PREFIX. With a hash-tagged prefix ({stepup}) all
  * keys share one Cluster slot, which the multi-key Lua transitions (and BullMQ) require.
+ *
+ * The scheme is unambiguous for any id: a key of one object is `P:<kind>:<id>`, the kind first and
+ * the id last, taking the rest of the key whatever it contains (`:`, `{`, `}`, `:events`…). Kinds
+ * contain no `:`, so two keys of different kinds differ in their kind segment, and two keys of one
+ * kind differ exactly when their ids differ. Fixed keys (indexes, the stream) are `P:<name>` or
+ * `P:<name>:<word>` with a name that is never a per-id kind, and BullMQ's keys are `P:<queue>:…`
+ * with queue names (poll, delivery, maintenance) that are not kinds either. An id never ends a key
+ * with a suffix, so none can name another object's key. New keys must follow the same rule.
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
 
+  /** HASH of one approval (status, doc). SCAN MATCH `<prefix>:approval:*` lists exactly the records. */
   approval(id: string): string {
-    return `${this.prefix}:approval:${id}`;
+    return this.ofKind('approval', id);
   }
 
+  /** LIST of one approval's events, in order. */
   approvalEvents(id: string): string {
-    return `${this.prefix}:approval:${id}:events`;
+    return this.ofKind('approval-events', id);
   }
 
   /** HASH eventId → webhook delivery state (JSON), expiring with the approval. */
   approvalDeliveries(id: string): string {
-    return `${this.prefix}:approval:${id}:deliveries`;
+    return this.ofKind('approval-deliveries', id);
   }
 
   /** ZSET of pending approval ids scored by expiresAt (ms): the reconciler's work list. */
@@ -52,21 +62,40 @@ export class RedisKeys {
     return `${this.prefix}:events`;
   }
 
+  /** STRING: who claimed an operationId while its creation is in flight upstream. */
   reservation(id: string): string {
-    return `${this.prefix}:reservation:${id}`;
+    return this.ofKind('reservation', id);
   }
 
-  /** ZSET of one end user's pending approval ids scored by expiresAt (ms), cleaned lazily: the per-user limit. */
-  userPending(userId: string): string {
-    return `${this.prefix}:user:${userId}:pending`;
+  /**
+   * ZSET of one end user's pending approval ids at one client, scored by expiresAt (ms), cleaned
+   * lazily: the per-user limit, counted per client. Client ids have no `:` and user ids are hex, so
+   * the pair is one unambiguous tail.
+   */
+  userPending(clientId: string, userId: string): string {
+    return this.ofKind('user-pending', `${clientId}:${userId}`);
   }
 
-  /** ZSET of one end user's approval ids scored by creation time (ms): the per-minute creation window. */
-  userCreations(userId: string): string {
-    return `${this.prefix}:user:${userId}:creations`;
+  /** ZSET of one end user's approval ids at one client scored by creation time (ms): the per-minute creation window. */
+  userCreations(clientId: string, userId: string): string {
+    return this.ofKind('user-creations', `${clientId}:${userId}`);
+  }
+
+  /** ZSET of one client's stored approval ids scored by the latest time they are kept (ms): its storage quota. */
+  clientStored(clientId: string): string {
+    return this.ofKind('client-stored', clientId);
+  }
+
+  /** STRING: where a repair that walks the keyspace with SCAN stopped, so that its next run goes on from there. */
+  scanCursor(repair: string): string {
+    return this.ofKind('scan-cursor', repair);
   }
 
   secret(name: string): string {
-    return `${this.prefix}:secret:${name}`;
+    return this.ofKind('secret', name);
+  }
+
+  private ofKind(kind: string, id: string): string {
+    return `${this.prefix}:${kind}:${id}`;
   }
 }
