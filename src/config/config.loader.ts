@@ -111,7 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       clientConcurrency: Math.min(schema.WEBHOOK_CLIENT_CONCURRENCY, schema.WEBHOOK_CONCURRENCY),
       targets,
     },
-    demo: { ...demo, rateLimitPerMinute: schema.DEMO_RATE_LIMIT_PER_MINUTE },
+    demo,
     runtime,
     ...observability,
     sse,

@@ -6,8 +6,6 @@ export interface DemoConfig {
   enabled: boolean;
   /** The client whose approvals the demo page creates. Never its key: the page never sees it. */
   clientId?: string;
-  /** POSTs to /demo per caller address and minute (absent: 30). */
-  rateLimitPerMinute?: number;
 }
 
 export interface DemoEnv {

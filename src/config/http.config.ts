@@ -13,6 +13,8 @@ export interface HttpConfig {
   headersTimeoutMs: number;
   /** Time allowed to receive a whole request; Node applies it to receiving only, so an SSE response outlives it. */
   requestTimeoutMs: number;
+  /** POSTs to /demo per caller address and minute (they act without a key). */
+  demoPostsPerMinute: number;
 }
 
 export interface HttpEnv {
@@ -20,6 +22,7 @@ export interface HttpEnv {
   HTTP_MAX_CONNECTIONS?: number;
   HTTP_HEADERS_TIMEOUT_MS?: number;
   HTTP_REQUEST_TIMEOUT_MS?: number;
+  DEMO_RATE_LIMIT_PER_MINUTE?: number;
 }
 
 /** Names Express (proxy-addr) knows for whole ranges. */
@@ -30,6 +33,7 @@ export function resolveHttp(env: HttpEnv, problems: string[]): HttpConfig {
     maxConnections: env.HTTP_MAX_CONNECTIONS ?? 20_000,
     headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS ?? 20_000,
     requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS ?? 30_000,
+    demoPostsPerMinute: env.DEMO_RATE_LIMIT_PER_MINUTE ?? 30,
   };
   // Node refuses a headers timeout above the request timeout.
   if (server.headersTimeoutMs > server.requestTimeoutMs) problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');

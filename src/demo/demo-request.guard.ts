@@ -9,7 +9,6 @@ import { RedisKeys } from '../redis/redis.keys';
 import { DemoCrossSiteRequestError } from './demo.errors';
 
 const WINDOW_MS = 60_000;
-const DEFAULT_PER_MINUTE = 30;
 
 /**
  * The demo's POSTs act without a key (as the demo client, or as the user's phone), so they must come
@@ -35,7 +34,7 @@ export class DemoRequestGuard implements CanActivate {
 
   /** A fixed one-minute window per address; the key expires with its window. */
   private async throttle(request: Request, response: Response): Promise<void> {
-    const limit = this.config.demo.rateLimitPerMinute ?? DEFAULT_PER_MINUTE;
+    const limit = this.config.http.demoPostsPerMinute;
     const key = `${this.keys.prefix}:demo-limit:${request.ip ? normalizeIp(request.ip) : 'unknown'}`;
     const replies = await this.redis.multi().set(key, 0, 'PX', WINDOW_MS, 'NX').incr(key).pttl(key).exec();
     const count = Number(replies?.[1]?.[1] ?? 0);
