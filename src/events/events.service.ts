@@ -55,7 +55,7 @@ export class EventsService {
     const token = request.query.token;
     if (token === undefined) throw new UnauthenticatedError('Missing credentials: send Authorization: Bearer <apiKey>, or the token of eventsUrl');
     const record = typeof token === 'string' ? await this.approvals.get(approvalId) : undefined;
-    if (!record || !this.tokens.verify(token as string, record)) {
+    if (!record || !(await this.tokens.verify(token as string, record))) {
       throw new UnauthenticatedError('Invalid or expired events token: read the approval again for a fresh eventsUrl');
     }
     return { record, byToken: true };
