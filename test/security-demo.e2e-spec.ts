@@ -42,7 +42,8 @@ describe('Demo routes against cross-site requests and floods', () => {
   it('refuses a JSON post that the browser says comes from another site, with 403', async () => {
     const approval = await start();
     const path = `/demo/phone/operations/${approval.id}/approve`;
-    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }]) {
+    const crossSite: Record<string, string>[] = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }];
+    for (const headers of crossSite) {
       const res = await demo.request<{ code: string; detail: string }>('POST', path, {}, headers);
       expect({ headers, status: res.status }).toEqual({ headers, status: 403 });
       expect(res.body.code).toBe('demo_cross_site_request');
