@@ -138,7 +138,7 @@ export class EnvSchema {
   SSE_MAX_STREAMS_PER_APPROVAL = 3;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
-  SSE_MAX_STREAMS_PER_CLIENT = 5000;
+  SSE_MAX_STREAMS_PER_CLIENT = 10_000;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
   SSE_MAX_STREAMS_PER_PROCESS = 10_000;

@@ -35,7 +35,7 @@ export function resolveSse(env: SseEnv, problems: string[]): SseConfig {
     retryMs: env.SSE_RETRY_MS,
     corsOrigins: parseOrigins(env.CORS_ORIGINS, problems),
     maxStreamsPerApproval: env.SSE_MAX_STREAMS_PER_APPROVAL ?? 3,
-    maxStreamsPerClient: env.SSE_MAX_STREAMS_PER_CLIENT ?? 5000,
+    maxStreamsPerClient: env.SSE_MAX_STREAMS_PER_CLIENT ?? 10_000,
     maxStreamsPerProcess: env.SSE_MAX_STREAMS_PER_PROCESS ?? 10_000,
     tokenTtlS: env.EVENTS_TOKEN_TTL_S ?? 900,
     tokenGraceS: env.EVENTS_TOKEN_GRACE_S ?? 300,
