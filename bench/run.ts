@@ -101,8 +101,6 @@ async function main(): Promise<void> {
       // One client stands for a whole bank here: its request budget must not be what is measured.
       // The per-user limits keep their defaults; every approval has its own user (see createApprovals).
       RATE_LIMIT_CREATES: '1000000', RATE_LIMIT_REQUESTS: '1000000',
-      // Likewise its stream caps: the benchmark holds every stream of one client in one process.
-      SSE_MAX_STREAMS_PER_CLIENT: '1000000', SSE_MAX_STREAMS_PER_PROCESS: '1000000', HTTP_MAX_CONNECTIONS: '0',
       CLIENTS: JSON.stringify([
         {
           id: 'bench-app',
