@@ -23,7 +23,6 @@ class ControlledReceiver {
 
 describe(DeliveryHandler.name, () => {
   const job = (approvalId: string): DeliveryJobData => ({ approvalId, eventId: `evt_${approvalId}`, attempt: 0, deadlineMs: Date.now() + 60_000 });
-  const noAnswer: AttemptOutcome = { kind: 'failed', error: 'timed out' };
   let receiver: ControlledReceiver;
   let sut: DeliveryHandler;
 
@@ -67,22 +66,5 @@ describe(DeliveryHandler.name, () => {
     receiver.answer('a2', { kind: 'delivered', statusCode: 200 });
     receiver.answer('a3', { kind: 'delivered', statusCode: 200 });
     await Promise.all([a2.done, a3.done]);
-  });
-
-  it('gives a client whose receiver keeps not answering one slot, until it answers again', async () => {
-    for (const id of ['a1', 'a2', 'a3']) {
-      const running = await inFlight(id);
-      receiver.answer(id, noAnswer);
-      expect(await running.done).toMatchObject({ kind: 'again' });
-    }
-    const probe = await inFlight('a4');
-    expect(await sut.handle(job('a5'))).toMatchObject({ kind: 'busy' });
-    receiver.answer('a4', { kind: 'delivered', statusCode: 200 });
-    await probe.done;
-    const a5 = await inFlight('a5');
-    const a6 = await inFlight('a6');
-    receiver.answer('a5', { kind: 'delivered', statusCode: 200 });
-    receiver.answer('a6', { kind: 'delivered', statusCode: 200 });
-    await Promise.all([a5.done, a6.done]);
   });
 });

@@ -21,8 +21,6 @@ export type DeliveryResult =
 
 /** A delivery whose client has every one of its slots busy comes back after about this long. */
 const BUSY_DELAY_MS = 250;
-/** Attempts in a row without any answer (timeouts, refused connections) after which a client gets one slot only. */
-const UNANSWERED_BEFORE_ONE_SLOT = 3;
 
 /** One attempt at one delivery. Idempotent: state is reloaded by id, a finished delivery is left alone. */
 @Injectable()
@@ -30,8 +28,6 @@ export class DeliveryHandler {
   private readonly logger = new Logger(DeliveryHandler.name);
   /** Attempts in flight per client in this process. */
   private readonly inFlight = new Map<string, number>();
-  /** Consecutive attempts per client that got no answer at all; cleared by any answer. */
-  private readonly unanswered = new Map<string, number>();
 
   constructor(
     private readonly approvals: ApprovalsService,
@@ -49,10 +45,8 @@ export class DeliveryHandler {
     if (!record || !delivery || delivery.state !== 'pending') return { kind: 'done', state: 'skipped' };
     // Fairness: a client whose receiver is slow (or hangs until the timeout) holds at most
     // WEBHOOK_CLIENT_CONCURRENCY of the worker's slots; its other deliveries step aside, unchanged.
-    // A receiver that keeps not answering is probed one attempt at a time until it answers again.
-    const slots = (this.unanswered.get(record.clientId) ?? 0) >= UNANSWERED_BEFORE_ONE_SLOT ? 1 : this.config.webhooks.clientConcurrency;
     const busy = this.inFlight.get(record.clientId) ?? 0;
-    if (busy >= slots) return { kind: 'busy', atMs: Date.now() + BUSY_DELAY_MS * (1 + Math.random()) };
+    if (busy >= this.config.webhooks.clientConcurrency) return { kind: 'busy', atMs: Date.now() + BUSY_DELAY_MS * (1 + Math.random()) };
     this.inFlight.set(record.clientId, busy + 1);
     try {
       return await this.attempt(data, record, delivery);
@@ -78,8 +72,6 @@ export class DeliveryHandler {
 
     const attempt = await this.webhooks.sendFor(client, delivery.url, event);
     const { outcome } = attempt;
-    if (outcome.kind === 'failed' && outcome.statusCode === undefined) this.unanswered.set(record.clientId, (this.unanswered.get(record.clientId) ?? 0) + 1);
-    else this.unanswered.delete(record.clientId);
     this.metrics.webhookAttempt(record.clientId, attemptResult(outcome));
     const tried: Delivery = {
       eventId,
