@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { INestApplication, VersioningType } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { json, NextFunction, Request, Response } from 'express';
@@ -21,6 +22,7 @@ export function configureApp(app: INestApplication): INestApplication {
   express.disable('x-powered-by');
   // req.ip (the key of per-address limits) is the socket's address unless TRUST_PROXY names the proxies.
   express.set('trust proxy', app.get(AppConfig).http.trustProxy);
+  hardenServer(app);
   express.use(noStoreOnApi);
   express.use(opsAccess(app.get(AppConfig).opsToken));
   enableCors(app);
@@ -34,6 +36,19 @@ export function configureApp(app: INestApplication): INestApplication {
   // process.exit(0) once every hook has run: a clean SIGTERM ends with code 0, not by the signal.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   return app;
+}
+
+/**
+ * Bounds on what one socket may hold: the time to send headers and a whole request (slow senders),
+ * and the number of sockets. Node applies requestTimeout to receiving the request only, so an SSE
+ * response, whose request was complete long ago, is not cut by it.
+ */
+function hardenServer(app: INestApplication): void {
+  const { maxConnections, headersTimeoutMs, requestTimeoutMs } = app.get(AppConfig).http;
+  const server = app.getHttpServer() as Server;
+  if (maxConnections > 0) server.maxConnections = maxConnections;
+  server.headersTimeout = headersTimeoutMs;
+  server.requestTimeout = requestTimeoutMs;
 }
 
 /**

@@ -68,7 +68,7 @@ describe('Demo page backend (development client, bundled simulator)', () => {
     const pending = await demo.request<unknown[]>('GET', `/demo/phone/${userId.toLowerCase()}/pending`);
     expect(pending.body).toEqual([{ operationId: approval.id, message: 'Wire $500 to account 1234' }]);
 
-    const approved = await demo.request('POST', `/demo/phone/operations/${approval.id}/approve`);
+    const approved = await demo.request('POST', `/demo/phone/operations/${approval.id}/approve`, {});
     expect(approved.status).toBe(200);
     expect((await t.events.waitFor(approval.id, 'terminal')).event.type).toBe('approval.approved');
     expect((await demo.request<unknown[]>('GET', `/demo/phone/${userId}/pending`)).body).toEqual([]);
@@ -76,15 +76,15 @@ describe('Demo page backend (development client, bundled simulator)', () => {
 
   it('rejects on the phone, and a second decision is a 409', async () => {
     const approval = await start();
-    expect((await demo.request('POST', `/demo/phone/operations/${approval.id}/reject`)).status).toBe(200);
+    expect((await demo.request('POST', `/demo/phone/operations/${approval.id}/reject`, {})).status).toBe(200);
     expect((await t.events.waitFor(approval.id, 'terminal')).event.type).toBe('approval.rejected');
-    const again = await demo.request<{ code: string }>('POST', `/demo/phone/operations/${approval.id}/approve`);
+    const again = await demo.request<{ code: string }>('POST', `/demo/phone/operations/${approval.id}/approve`, {});
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('operation_already_decided');
   });
 
   it('answers 404 for an unknown operation and 400 for a malformed user id', async () => {
-    expect((await demo.request('POST', '/demo/phone/operations/no-such-op/approve')).status).toBe(404);
+    expect((await demo.request('POST', '/demo/phone/operations/no-such-op/approve', {})).status).toBe(404);
     expect((await demo.request('GET', '/demo/phone/xyz/pending')).status).toBe(400);
   });
 });
@@ -113,7 +113,7 @@ describe('Demo page configuration', () => {
       expect(started.status).toBe(201);
       expect(JSON.stringify(started.body)).not.toContain(BANK_APP.apiKey);
       expect((await t.api(BANK_APP.apiKey).get(started.body.id)).status).toBe(200);
-      const phone = await new ApiClient(t.url).request<{ code: string }>('POST', `/demo/phone/operations/${started.body.id}/approve`);
+      const phone = await new ApiClient(t.url).request<{ code: string }>('POST', `/demo/phone/operations/${started.body.id}/approve`, {});
       expect(phone.status).toBe(404);
       expect(phone.body.code).toBe('demo_phone_unavailable');
     } finally {

@@ -54,6 +54,8 @@ export class AppConfig {
     retryHorizonS: number;
     retryBaseMs: number;
     concurrency: number;
+    /** Attempts in flight at once for one client in one process: a slow receiver keeps the other slots for other clients. */
+    clientConcurrency: number;
     /** Which addresses a webhook may connect to. */
     targets: WebhookTargetsConfig;
   };

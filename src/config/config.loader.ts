@@ -108,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       retryHorizonS: schema.WEBHOOK_RETRY_HORIZON_S,
       retryBaseMs: schema.WEBHOOK_RETRY_BASE_MS,
       concurrency: schema.WEBHOOK_CONCURRENCY,
+      clientConcurrency: Math.min(schema.WEBHOOK_CLIENT_CONCURRENCY, schema.WEBHOOK_CONCURRENCY),
       targets,
     },
     demo,

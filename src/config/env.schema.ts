@@ -133,6 +133,41 @@ export class EnvSchema {
   @IsOptional() @IsString()
   CORS_ORIGINS?: string;
 
+  // SSE connection caps (see sse.config.ts): token streams per approval, streams per client and per process.
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  SSE_MAX_STREAMS_PER_APPROVAL = 3;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  SSE_MAX_STREAMS_PER_CLIENT = 10_000;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  SSE_MAX_STREAMS_PER_PROCESS = 10_000;
+
+  // eventsUrl tokens: lifetime from issue, and how long after the terminal event one still opens a stream.
+  @IsOptional() @Type(() => Number) @IsInt() @Min(60) @Max(86_400)
+  EVENTS_TOKEN_TTL_S = 900;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(86_400)
+  EVENTS_TOKEN_GRACE_S = 300;
+
+  // HTTP server hardening (see http.config.ts); SSE streams are not bound by the request timeout.
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000)
+  HTTP_MAX_CONNECTIONS = 20_000;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
+  HTTP_HEADERS_TIMEOUT_MS = 20_000;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1000) @Max(3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
+  // Demo POSTs per caller address and minute.
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000)
+  DEMO_RATE_LIMIT_PER_MINUTE = 30;
+
+  // Webhook attempts in flight at once for one client in one worker process (WEBHOOK_CONCURRENCY is the total).
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  WEBHOOK_CLIENT_CONCURRENCY = 10;
+
   // Runtime (see runtime.config.ts): process role, shutdown bound, rate limits, Redis Cluster.
   @IsOptional() @IsIn(PROCESS_ROLES, { message: 'ROLE must be one of api, worker, all' })
   ROLE: ProcessRole = 'all';

@@ -7,23 +7,47 @@ export interface HttpConfig {
    * or the proxies' addresses and ranges. It decides `req.ip`, which keys the per-address limits.
    */
   trustProxy: false | number | string[];
+  /** Sockets the server holds at once (0: no cap); beyond it new connections are dropped. */
+  maxConnections: number;
+  /** Time allowed to receive a request's headers (slowloris). */
+  headersTimeoutMs: number;
+  /** Time allowed to receive a whole request; Node applies it to receiving only, so an SSE response outlives it. */
+  requestTimeoutMs: number;
+  /** POSTs to /demo per caller address and minute (they act without a key). */
+  demoPostsPerMinute: number;
 }
 
 export interface HttpEnv {
   TRUST_PROXY?: string;
+  HTTP_MAX_CONNECTIONS?: number;
+  HTTP_HEADERS_TIMEOUT_MS?: number;
+  HTTP_REQUEST_TIMEOUT_MS?: number;
+  DEMO_RATE_LIMIT_PER_MINUTE?: number;
 }
 
 /** Names Express (proxy-addr) knows for whole ranges. */
 const RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
 export function resolveHttp(env: HttpEnv, problems: string[]): HttpConfig {
+  const server = {
+    maxConnections: env.HTTP_MAX_CONNECTIONS ?? 20_000,
+    headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS ?? 20_000,
+    requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS ?? 30_000,
+    demoPostsPerMinute: env.DEMO_RATE_LIMIT_PER_MINUTE ?? 30,
+  };
+  // Node refuses a headers timeout above the request timeout.
+  if (server.headersTimeoutMs > server.requestTimeoutMs) problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  return { trustProxy: resolveTrustProxy(env, problems), ...server };
+}
+
+function resolveTrustProxy(env: HttpEnv, problems: string[]): HttpConfig['trustProxy'] {
   const raw = env.TRUST_PROXY?.trim();
-  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return { trustProxy: false };
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
   if (raw === 'true') {
     problems.push('TRUST_PROXY=true would trust any X-Forwarded-For a caller sends: give the number of proxy hops or the proxies\' addresses');
-    return { trustProxy: false };
+    return false;
   }
-  if (/^\d{1,2}$/.test(raw)) return { trustProxy: Number(raw) };
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
   const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
   const valid = entries.every((e) => {
     if (RANGE_NAMES.includes(e)) return true;
@@ -33,7 +57,7 @@ export function resolveHttp(env: HttpEnv, problems: string[]): HttpConfig {
   });
   if (!valid || entries.length === 0) {
     problems.push('TRUST_PROXY must be a number of proxy hops, or a comma-separated list of proxy addresses, CIDR ranges, loopback, linklocal or uniquelocal');
-    return { trustProxy: false };
+    return false;
   }
-  return { trustProxy: entries };
+  return entries;
 }

@@ -6,16 +6,40 @@ export interface SseConfig {
   retryMs: number;
   /** Origins allowed by CORS (`*`: any); empty: no CORS headers. */
   corsOrigins: string[];
+  /** Open eventsUrl-token streams per approval, across instances. */
+  maxStreamsPerApproval: number;
+  /** Open streams per client (its API-key streams and its approvals' token streams), across instances. */
+  maxStreamsPerClient: number;
+  /** Open streams in this process. */
+  maxStreamsPerProcess: number;
+  /** eventsUrl tokens: lifetime from issue (the owner renews by reading the approval again). */
+  tokenTtlS: number;
+  /** After the terminal event a token still opens a stream this long, so a late browser sees the outcome. */
+  tokenGraceS: number;
 }
 
 export interface SseEnv {
   SSE_HEARTBEAT_MS: number;
   SSE_RETRY_MS: number;
   CORS_ORIGINS?: string;
+  SSE_MAX_STREAMS_PER_APPROVAL?: number;
+  SSE_MAX_STREAMS_PER_CLIENT?: number;
+  SSE_MAX_STREAMS_PER_PROCESS?: number;
+  EVENTS_TOKEN_TTL_S?: number;
+  EVENTS_TOKEN_GRACE_S?: number;
 }
 
 export function resolveSse(env: SseEnv, problems: string[]): SseConfig {
-  return { heartbeatMs: env.SSE_HEARTBEAT_MS, retryMs: env.SSE_RETRY_MS, corsOrigins: parseOrigins(env.CORS_ORIGINS, problems) };
+  return {
+    heartbeatMs: env.SSE_HEARTBEAT_MS,
+    retryMs: env.SSE_RETRY_MS,
+    corsOrigins: parseOrigins(env.CORS_ORIGINS, problems),
+    maxStreamsPerApproval: env.SSE_MAX_STREAMS_PER_APPROVAL ?? 3,
+    maxStreamsPerClient: env.SSE_MAX_STREAMS_PER_CLIENT ?? 10_000,
+    maxStreamsPerProcess: env.SSE_MAX_STREAMS_PER_PROCESS ?? 10_000,
+    tokenTtlS: env.EVENTS_TOKEN_TTL_S ?? 900,
+    tokenGraceS: env.EVENTS_TOKEN_GRACE_S ?? 300,
+  };
 }
 
 /** Comma-separated origins such as `https://bank.example,http://localhost:5173`, or `*`. */

@@ -177,7 +177,12 @@ export const DEMO_PAGE_SCRIPT = String.raw`
         item.dataset.deciding = 'true';
         item.querySelectorAll('button').forEach(function (x) { x.disabled = true; });
         try {
-          var response = await fetch('/demo/phone/operations/' + encodeURIComponent(operationId) + '/' + decision, { method: 'POST' });
+          var response = await fetch('/demo/phone/operations/' + encodeURIComponent(operationId) + '/' + decision, {
+            method: 'POST',
+            // JSON is what makes this a request only this page can send (see DemoRequestGuard).
+            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+            body: '{}',
+          });
           if (!response.ok) throw new Error(await problemOf(response));
           item.remove();
           items.delete(operationId);

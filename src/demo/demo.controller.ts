@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Optional, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Optional, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DemoPhoneService, PhoneOperation } from './demo-phone.service';
+import { DemoRequestGuard } from './demo-request.guard';
 import { DemoPhoneUnavailableError } from './demo.errors';
 import { DemoApproval, DemoService } from './demo.service';
 import { renderDemoPage } from './demo.page';
@@ -9,6 +10,7 @@ import { DemoApprovalDto, DemoOperationParams, DemoUserParams } from './dto/demo
 
 /** The example frontend and its backend. Not part of the public contract, so not in the OpenAPI document. */
 @ApiExcludeController()
+@UseGuards(DemoRequestGuard)
 @Controller('demo')
 export class DemoController {
   /** No phone without the simulator's control API: see DemoModule. */

@@ -25,3 +25,9 @@ export class DemoOperationDecidedError extends AppError {
     super(`Operation ${JSON.stringify(operationId)} is already ${state}`);
   }
 }
+
+/** A demo POST that a cross-site page could have sent (a form, or a fetch from another origin). */
+export class DemoCrossSiteRequestError extends AppError {
+  readonly status = HttpStatus.FORBIDDEN;
+  readonly code = 'demo_cross_site_request';
+}

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ApprovalsModule } from '../approvals/approvals.module';
 import { AppConfig } from '../config/app.config';
 import { DemoController } from './demo.controller';
+import { DemoRequestGuard } from './demo-request.guard';
 import { DemoService } from './demo.service';
 
 /** /demo: a bank's web page and, when the simulator's control API is known, the user's phone. Imported only when config.demo.enabled. */
@@ -16,7 +17,7 @@ export class DemoModule {
       module: DemoModule,
       imports: [ApprovalsModule, ...phone],
       controllers: [DemoController],
-      providers: [DemoService],
+      providers: [DemoService, DemoRequestGuard],
     };
   }
 }

@@ -19,10 +19,11 @@ export class EventsController {
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Replay only the events after this id (sent by a reconnecting EventSource)' })
   @ApiResponse({ status: 200, description: 'id: <n>, event: approval.<status>, data: the event object; ends after the terminal event' })
   @ApiResponse({ status: 204, description: 'Reconnect after the terminal event (Last-Event-ID is the last id): nothing more will come' })
-  @ApiProblems([400, 401, 404, 500], {
+  @ApiProblems([400, 401, 404, 429, 500], {
     400: 'Last-Event-ID or lastEventId is not an event id',
-    401: 'Missing or invalid API key, or an invalid, expired or other approval’s token',
+    401: 'Missing or invalid API key, or an invalid, expired, revoked or other approval’s token (read the approval again for a fresh eventsUrl)',
     404: 'Unknown approval, or another client’s',
+    429: 'Too many open streams for this eventsUrl, this client or this instance (Retry-After)',
   })
   follow(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     return this.events.follow(request, response, id);

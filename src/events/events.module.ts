@@ -3,6 +3,7 @@ import { ApprovalsModule } from '../approvals/approvals.module';
 import { EventStreamSubscriber } from './event-stream.subscriber';
 import { EventsService } from './events.service';
 import { SseHub } from './sse.hub';
+import { SseLimits } from './sse-limits.service';
 
 /**
  * Server-Sent Events: the hub of this instance's connections and the one stream subscriber. Only API
@@ -11,7 +12,7 @@ import { SseHub } from './sse.hub';
  */
 @Module({
   imports: [ApprovalsModule],
-  providers: [EventStreamSubscriber, SseHub, EventsService],
+  providers: [EventStreamSubscriber, SseHub, SseLimits, EventsService],
   exports: [EventsService],
 })
 export class EventsModule {}

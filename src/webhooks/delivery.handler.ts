@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ApprovalRecord } from '../approvals/approval';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { ClientsRegistry } from '../clients/clients.registry';
 import { AppConfig } from '../config/app.config';
@@ -15,12 +16,18 @@ import { AttemptReport, WebhookClient } from './webhook.client';
  */
 export type DeliveryResult =
   | { kind: 'done'; state: 'delivered' | 'dead' | 'skipped'; attempt?: AttemptReport }
-  | { kind: 'again'; atMs: number; data: DeliveryJobData; attempt: AttemptReport };
+  | { kind: 'again'; atMs: number; data: DeliveryJobData; attempt: AttemptReport }
+  | { kind: 'busy'; atMs: number };
+
+/** A delivery whose client has every one of its slots busy comes back after about this long. */
+const BUSY_DELAY_MS = 250;
 
 /** One attempt at one delivery. Idempotent: state is reloaded by id, a finished delivery is left alone. */
 @Injectable()
 export class DeliveryHandler {
   private readonly logger = new Logger(DeliveryHandler.name);
+  /** Attempts in flight per client in this process. */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly approvals: ApprovalsService,
@@ -36,6 +43,22 @@ export class DeliveryHandler {
     const [record, delivery] = await Promise.all([this.approvals.get(approvalId), this.deliveries.get(approvalId, eventId)]);
     // Gone with its approval's retention, or already finished by an earlier run of this job.
     if (!record || !delivery || delivery.state !== 'pending') return { kind: 'done', state: 'skipped' };
+    // Fairness: a client whose receiver is slow (or hangs until the timeout) holds at most
+    // WEBHOOK_CLIENT_CONCURRENCY of the worker's slots; its other deliveries step aside, unchanged.
+    const busy = this.inFlight.get(record.clientId) ?? 0;
+    if (busy >= this.config.webhooks.clientConcurrency) return { kind: 'busy', atMs: Date.now() + BUSY_DELAY_MS * (1 + Math.random()) };
+    this.inFlight.set(record.clientId, busy + 1);
+    try {
+      return await this.attempt(data, record, delivery);
+    } finally {
+      const left = (this.inFlight.get(record.clientId) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(record.clientId, left);
+      else this.inFlight.delete(record.clientId);
+    }
+  }
+
+  private async attempt(data: DeliveryJobData, record: ApprovalRecord, delivery: Delivery): Promise<DeliveryResult> {
+    const { approvalId, eventId } = data;
     const event = (await this.approvals.eventsAfter(approvalId)).find((e) => e.event.id === eventId)?.event;
     if (!event) return { kind: 'done', state: 'skipped' };
 

@@ -25,6 +25,11 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
   async process(job: Job<DeliveryJobData>, token?: string): Promise<string> {
     const result = await this.handler.handle(job.data);
     if (result.kind === 'done') return result.state;
+    if (result.kind === 'busy') {
+      // Its client's slots are taken: step aside for other clients' deliveries, attempt count untouched.
+      await job.moveToDelayed(result.atMs, token);
+      throw new DelayedError();
+    }
     // Save the round's attempt count first: a crash between the two calls must not reset the backoff.
     await job.updateData(result.data);
     await job.moveToDelayed(result.atMs, token);

@@ -1,0 +1,70 @@
+import { ApprovalsService } from '../approvals/approvals.service';
+import { ClientsRegistry } from '../clients/clients.registry';
+import { AppConfig } from '../config/app.config';
+import { MetricsService } from '../metrics/metrics.service';
+import { makeApproval } from '../../test/unit/fake-approvals-store';
+import { strictMock } from '../../test/unit/strict-mock';
+import { DeliveryHandler } from './delivery.handler';
+import { DeliveryJobData } from './delivery.job';
+import { DeliveryStore } from './delivery.store';
+import { AttemptOutcome, WebhookClient } from './webhook.client';
+
+/** Attempts that end when the test says so, per approval id. */
+class ControlledReceiver {
+  readonly waiting = new Map<string, (outcome: AttemptOutcome) => void>();
+  send(approvalId: string): Promise<{ outcome: AttemptOutcome; at: Date; durationMs: number }> {
+    return new Promise((resolve) => this.waiting.set(approvalId, (outcome) => resolve({ outcome, at: new Date(), durationMs: 0 })));
+  }
+  answer(approvalId: string, outcome: AttemptOutcome): void {
+    this.waiting.get(approvalId)?.(outcome);
+    this.waiting.delete(approvalId);
+  }
+}
+
+describe(DeliveryHandler.name, () => {
+  const job = (approvalId: string): DeliveryJobData => ({ approvalId, eventId: `evt_${approvalId}`, attempt: 0, deadlineMs: Date.now() + 60_000 });
+  let receiver: ControlledReceiver;
+  let sut: DeliveryHandler;
+
+  beforeEach(() => {
+    receiver = new ControlledReceiver();
+    const clientOf = (id: string) => (id.startsWith('a') ? 'client-a' : 'client-b');
+    const approvals = strictMock<ApprovalsService>({
+      get: async (id: string) => makeApproval({ id, clientId: clientOf(id), status: 'cancelled', decidedAt: new Date().toISOString() }),
+      eventsAfter: async (id: string) => [{ seq: 2, event: { id: `evt_${id}`, type: 'approval.cancelled', createdAt: '', data: {} } }],
+    });
+    const deliveries = strictMock<DeliveryStore>({
+      get: async (_id: string, eventId: string) => ({ eventId, url: 'https://hooks.example/x', state: 'pending', attempts: 0 }),
+      save: async () => undefined,
+    });
+    const clients = strictMock<ClientsRegistry>({ findById: (id: string) => ({ id, apiKey: 'k'.repeat(20), webhookSecret: 'whsec_x', callbackOrigins: [] }) });
+    const webhooks = strictMock<WebhookClient>({ sendFor: (_client: unknown, _url: string, event: { id: string }) => receiver.send(event.id.slice(4)) });
+    const metrics = strictMock<MetricsService>({ webhookAttempt: () => undefined, notified: () => undefined, webhookDeadLetter: () => undefined });
+    const config = { webhooks: { clientConcurrency: 2, retryBaseMs: 1000 } } as AppConfig;
+    sut = new DeliveryHandler(approvals, deliveries, clients, webhooks, config, metrics);
+  });
+
+  /** Starts a delivery and waits until its attempt is at the receiver; `done` is the handler's result. */
+  async function inFlight(id: string): Promise<{ done: Promise<unknown> }> {
+    const done = sut.handle(job(id));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(receiver.waiting.has(id)).toBe(true);
+    return { done };
+  }
+
+  it("sends another client's delivery while one client has every one of its slots in flight", async () => {
+    const a1 = await inFlight('a1');
+    const a2 = await inFlight('a2');
+    expect(await sut.handle(job('a3'))).toMatchObject({ kind: 'busy', atMs: expect.any(Number) });
+    const b1 = await inFlight('b1');
+    receiver.answer('b1', { kind: 'delivered', statusCode: 200 });
+    expect(await b1.done).toMatchObject({ kind: 'done', state: 'delivered' });
+    receiver.answer('a1', { kind: 'delivered', statusCode: 200 });
+    await a1.done;
+    // A slot of the client is free again.
+    const a3 = await inFlight('a3');
+    receiver.answer('a2', { kind: 'delivered', statusCode: 200 });
+    receiver.answer('a3', { kind: 'delivered', statusCode: 200 });
+    await Promise.all([a2.done, a3.done]);
+  });
+});
