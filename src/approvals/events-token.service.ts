@@ -33,6 +33,14 @@ export class EventsTokenService implements OnModuleInit {
     this.secret = Buffer.from((await this.redis.get(key)) as string, 'base64');
   }
 
+  /**
+   * The eventsUrl of an approval. Deterministic (the claims are fixed by the record and the HMAC has no
+   * nonce), so the same approval gets the same URL in every answer and in its stored events.
+   */
+  eventsUrl(record: { id: string; clientId: string; expiresAt: string }): string {
+    return `/v1/approvals/${encodeURIComponent(record.id)}/events?token=${this.issue(record.id, record.clientId, record.expiresAt)}`;
+  }
+
   issue(approvalId: string, clientId: string, expiresAt: string): string {
     const claims: TokenClaims = { a: approvalId, c: clientId, e: Math.floor(Date.parse(expiresAt) / 1000) + EVENTS_TOKEN_GRACE_S };
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');

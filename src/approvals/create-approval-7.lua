@@ -1,0 +1,21 @@
+-- KEYS: record, events, pending, stream, pollsDue, clientIndex, clientUserIndex.
+-- ARGV: doc, event, expiresAtMs, keepUntilMs, id, streamMaxLen, firstPollAtMs, createdAtMs, indexTrimBeforeMs.
+-- Returns 1 created, 0 exists. The first poll is scheduled with the record, so a pending approval is never unfollowed.
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'pending', 'doc', ARGV[1])
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('PEXPIREAT', KEYS[1], ARGV[4])
+redis.call('PEXPIREAT', KEYS[2], ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[5])
+redis.call('ZADD', KEYS[5], ARGV[7], ARGV[5])
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*', 'a', ARGV[5], 's', 1, 'e', ARGV[2])
+-- The listing indexes: entries older than any record could still be kept are trimmed here; the index
+-- itself lives as long as its newest record (GT: an index is only ever kept longer).
+for i = 6, 7 do
+  redis.call('ZADD', KEYS[i], ARGV[8], ARGV[5])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. ARGV[9])
+  if redis.call('PEXPIREAT', KEYS[i], ARGV[4], 'GT') == 0 then
+    if redis.call('PTTL', KEYS[i]) < 0 then redis.call('PEXPIREAT', KEYS[i], ARGV[4]) end
+  end
+end
+return 1
