@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ApprovalsStore } from './approvals.store';
 import { RecognizeClient } from '../recognize/recognize.client';
+import { recognizeTimeToIso } from './recognize-time';
 
 /**
  * Keeps Recognize's record of the authentication (device, error code, time), read from its
@@ -26,7 +27,7 @@ export class AuthenticationDetailsService {
         authentication: {
           result: match.result,
           errorCode: match.errorCode,
-          createdAt: match.createdAt,
+          createdAt: recognizeTimeToIso(match.createdAt),
           ...(match.authType !== undefined && { authType: match.authType }),
           ...(match.deviceId !== undefined && { deviceId: match.deviceId }),
         },
