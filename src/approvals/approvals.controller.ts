@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { ApiKeyGuard, CurrentClient } from '../clients/api-key.guard';
 import { ClientConfig } from '../clients/client.config';
 import { ApiProblems } from '../docs/api-problems.decorator';
+import { APPROVAL_PAGE_EXAMPLE, APPROVED_APPROVAL_EXAMPLE, CANCELLED_APPROVAL_EXAMPLE, PENDING_APPROVAL_EXAMPLE } from '../docs/approval.examples';
 import { ApprovalRepresentation, ApprovalResponse } from './approval';
 import { ApprovalLongPollService } from './approval-long-poll.service';
 import { ApprovalPage, ApprovalsListService } from './approvals-list.service';
@@ -26,8 +27,8 @@ export class ApprovalsController {
 
   @Post()
   @ApiOperation({ operationId: 'createApproval', summary: 'Ask a user to approve an operation on their phone' })
-  @ApiResponse({ status: 201, description: 'Created: the approval, pending, with its eventsUrl', type: ApprovalResponseDto })
-  @ApiResponse({ status: 200, description: 'The same request again: the existing approval', type: ApprovalResponseDto })
+  @ApiResponse({ status: 201, description: 'Created: the approval, pending, with its eventsUrl', type: ApprovalResponseDto, example: PENDING_APPROVAL_EXAMPLE })
+  @ApiResponse({ status: 200, description: 'The same request again: the existing approval', type: ApprovalResponseDto, example: PENDING_APPROVAL_EXAMPLE })
   @ApiProblems([400, 404, 409, 413, 415, 502, 503], {
     404: 'Recognize has no such user',
     409: 'Same operationId with other fields, or already used upstream',
@@ -40,7 +41,7 @@ export class ApprovalsController {
 
   @Get()
   @ApiOperation({ operationId: 'listApprovals', summary: "The calling client's approvals, newest first, a page at a time" })
-  @ApiResponse({ status: 200, description: 'One page; follow nextCursor until it is null to see every match exactly once', type: ApprovalPageDto })
+  @ApiResponse({ status: 200, description: 'One page; follow nextCursor until it is null to see every match exactly once', type: ApprovalPageDto, example: APPROVAL_PAGE_EXAMPLE })
   @ApiProblems([400], { 400: 'An invalid query parameter; `errors` names it' })
   list(@CurrentClient() client: ClientConfig, @Query() query: ListApprovalsQueryDto): Promise<ApprovalPage> {
     return this.listing.list(client, query);
@@ -49,7 +50,7 @@ export class ApprovalsController {
   @Get(':id')
   @ApiOperation({ operationId: 'getApproval', summary: 'Read one approval, optionally waiting (long-poll) for its decision' })
   @ApiParam({ name: 'id', description: 'The approval id (its operationId)', example: 'txn-20250521-001' })
-  @ApiResponse({ status: 200, description: 'The approval (with wait: once decided, or still pending after wait seconds)', type: ApprovalWithDeliveriesDto })
+  @ApiResponse({ status: 200, description: 'The approval (with wait: once decided, or still pending after wait seconds)', type: ApprovalWithDeliveriesDto, example: APPROVED_APPROVAL_EXAMPLE })
   @ApiProblems([400, 404], { 400: 'wait is not an integer from 0 to 60', 404: 'Unknown approval, or another client’s' })
   find(
     @CurrentClient() client: ClientConfig,
@@ -64,7 +65,7 @@ export class ApprovalsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'cancelApproval', summary: 'Cancel a pending approval' })
   @ApiParam({ name: 'id', description: 'The approval id (its operationId)', example: 'txn-20250521-001' })
-  @ApiResponse({ status: 200, description: 'The approval, now cancelled', type: ApprovalResponseDto })
+  @ApiResponse({ status: 200, description: 'The approval, now cancelled', type: ApprovalResponseDto, example: CANCELLED_APPROVAL_EXAMPLE })
   @ApiProblems([404, 409], { 404: 'Unknown approval, or another client’s', 409: 'The approval is already terminal' })
   cancel(@CurrentClient() client: ClientConfig, @Param('id') id: string): Promise<ApprovalRepresentation> {
     return this.approvals.cancel(client, id);
