@@ -1,9 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MaxJsonSize } from '../../common/max-json-size.validator';
 
 export const METADATA_MAX_BYTES = 4096;
 
+@ApiSchema({ name: 'CreateApprovalRequest' })
 export class CreateApprovalDto {
   @ApiProperty({ description: 'Recognize user id: hexadecimal, case-insensitive (sent upstream in upper case)', example: 'A1B2C3D4E5F6', minLength: 1, maxLength: 128 })
   @IsString()
