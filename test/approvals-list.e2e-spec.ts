@@ -95,7 +95,11 @@ describe('GET /v1/approvals and GET /v1/approvals/{id}?wait=N (contract v2)', ()
     const kept = await create(userId);
     await t.redis.del(`${t.prefix}:approval:${gone.id}`);
     expect((await all(`userId=${userId}&limit=1`)).map((a) => a.id)).toEqual([kept.id]);
-    expect(await t.redis.zscore(`${t.prefix}:client:${BANK_APP.id}:user:${userId}:approvals`, gone.id)).toBeNull();
+    const index = `${t.prefix}:client:${BANK_APP.id}:user:${userId}:approvals`;
+    expect(await t.redis.zscore(index, gone.id)).toBeNull();
+    // The index expires with retention, as the records do.
+    expect(await t.redis.pttl(index)).toBeGreaterThan(0);
+    expect(await t.redis.pttl(`${t.prefix}:client:${BANK_APP.id}:approvals`)).toBeGreaterThan(0);
   });
 
   it.each([

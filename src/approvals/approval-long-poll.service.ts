@@ -15,7 +15,7 @@ export class ApprovalLongPollService {
     for (;;) {
       const remaining = deadline - Date.now();
       // Registered before the read: a change between the read and the wait still wakes it.
-      const waiter = remaining > 0 && !gone.aborted ? this.waiters.register(id, remaining, gone) : undefined;
+      const waiter = remaining > 0 && !gone.aborted && !this.waiters.closing ? this.waiters.register(id, remaining, gone) : undefined;
       let approval: ApprovalResponse;
       try {
         approval = await this.approvals.find(client, id);

@@ -15,7 +15,8 @@ export interface ApprovalWaiter {
 @Injectable()
 export class ApprovalWaiters implements BeforeApplicationShutdown {
   private readonly waiting = new Map<string, Set<() => void>>();
-  private closing = false;
+  /** The process is stopping: held requests answer now, and no new one waits. */
+  closing = false;
 
   register(approvalId: string, timeoutMs: number, signal: AbortSignal): ApprovalWaiter {
     let finish!: () => void;
@@ -28,7 +29,7 @@ export class ApprovalWaiters implements BeforeApplicationShutdown {
         resolve();
       };
     });
-    const timer = setTimeout(finish, this.closing ? 0 : timeoutMs);
+    const timer = setTimeout(finish, timeoutMs);
     signal.addEventListener('abort', finish, { once: true });
     let set = this.waiting.get(approvalId);
     if (!set) this.waiting.set(approvalId, (set = new Set()));
