@@ -17,7 +17,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
-      description: "The calling app's API key from CLIENTS, an opaque string (not a JWT): Authorization: Bearer <apiKey>",
+      description: "The calling app's API key from CLIENTS, an opaque string (not a JWT), sent as `Authorization: Bearer <apiKey>`",
     })
     .addTag('approvals', 'Create, list, read and cancel approvals')
     .addTag('events', "Follow an approval's events")
