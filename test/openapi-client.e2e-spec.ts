@@ -117,6 +117,18 @@ describe('OpenAPI document against a generated client and real traffic', () => {
     expect(schema('Event')({ id: 'evt_1', type: 'approval.approved', createdAt: '2026-12-01T11:07:45.560Z', data: {} })).toBe(false);
   });
 
+  it('shows examples that its own schemas accept', () => {
+    type Media = { schema?: { $ref?: string }; example?: unknown };
+    const examples = Object.values(document.paths).flatMap((item) =>
+      Object.values(item).flatMap((op) =>
+        Object.values((op as { responses?: Record<string, { content?: Record<string, Media> }> }).responses ?? {}).flatMap((r) => Object.values(r.content ?? {})),
+      ),
+    );
+    const checked = examples.filter((m) => m.example !== undefined && m.schema?.$ref);
+    expect(checked.length).toBeGreaterThan(10);
+    for (const media of checked) expectValid(media.schema!.$ref!.split('/').pop()!, media.example);
+  });
+
   it('describes real answers: create, get, list, cancel and a problem', async () => {
     const created = await api.create({ userId: newUserId(), message: 'Approve', metadata: { ref: 1 } });
     expectValid('Approval', created.body);
