@@ -42,6 +42,8 @@ export const toGenerated: S['ApprovalWithDeliveries'] = { ...sdkApproval, events
 export const requestToGenerated: S['CreateApprovalRequest'] = (({ transaction: _t, ...rest }) => rest)(sdkRequest);
 export const listQuery: operations['listApprovals']['parameters']['query'] = { userId: 'A1', status: 'pending', limit: 20, cursor: 'x' };
 export const waitQuery: operations['getApproval']['parameters']['query'] = { wait: 30 };
+declare const sdkQuery: sdk.ListApprovalsQuery;
+export const sdkListQuery: operations['listApprovals']['parameters']['query'] = sdkQuery;
 `;
 
 function typeCheck(dir: string): string[] {
