@@ -47,6 +47,9 @@ function finish(document: OpenAPIObject): OpenAPIObject {
   const bearer = document.components?.securitySchemes?.bearer as { bearerFormat?: string } | undefined;
   // Nest's default says JWT; the key is an opaque string, and a generator would believe it.
   if (bearer) delete bearer.bearerFormat;
+  // The stream also opens with eventsUrl's token and no Authorization header: the empty requirement says so.
+  const stream = document.paths['/v1/approvals/{id}/events']?.get;
+  if (stream) stream.security = [{ bearer: [] }, {}];
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...eventSchemas() } };
   return toOpenApi31({ ...document, webhooks: webhookDocs() } as OpenAPIObject);
 }
