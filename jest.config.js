@@ -20,6 +20,8 @@ module.exports = {
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup-e2e.ts'],
+      // test/sdk.e2e-spec.ts runs the SDK's TypeScript sources, which import each other as './x.js'.
+      moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     },
     {
       ...common,

@@ -8,6 +8,7 @@ import { DeliveryWatcher, WebhookReceiver } from './helpers/webhook-receiver';
 import { ApprovalsStore } from '../src/approvals/approvals.store';
 import { DeliveryProducer } from '../src/webhooks/delivery.producer';
 import { eventFor } from '../src/approvals/approval-event';
+import { EventsTokenService } from '../src/approvals/events-token.service';
 import { OutcomeReconciler } from '../src/webhooks/outcome.reconciler';
 
 interface DeliveryBody {
@@ -184,7 +185,7 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
     // The transition alone, as a process killed right after it leaves things: decided, nothing scheduled.
     const store = t.app.get(ApprovalsStore);
     const decided = { ...(await store.get(approval.id))!, status: 'approved' as const, decidedAt: new Date().toISOString() };
-    const event = eventFor(decided, new Date());
+    const event = eventFor(decided, new Date(), t.app.get(EventsTokenService).eventsUrl(decided));
     expect(await store.transition(decided, event)).toMatchObject({ applied: true });
     expect(await queue.getJob(`delivery-${event.id}`)).toBeUndefined();
     expect(await store.notHandedToDeliveryBefore(Date.now(), 10)).toContain(approval.id);

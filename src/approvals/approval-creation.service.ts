@@ -25,6 +25,7 @@ import { fingerprintOf } from './approval-fingerprint';
 import { ApprovalsStore } from './approvals.store';
 import { CreateApprovalDto } from './dto/create-approval.dto';
 import { Transaction, phoneMessageFor, transactionDataFor, transactionHashOf } from '../transactions/transaction';
+import { EventsTokenService } from './events-token.service';
 
 /**
  * A reservation outlives a creation whose outcome upstream is unknown (timeout, crash), so that the
@@ -46,6 +47,7 @@ export class ApprovalCreationService {
     private readonly recognize: RecognizeClient,
     private readonly config: AppConfig,
     private readonly userLimits: UserLimitsService,
+    private readonly tokens: EventsTokenService,
   ) {}
 
   async create(client: ClientConfig, dto: CreateApprovalDto): Promise<CreationResult> {
@@ -94,7 +96,7 @@ export class ApprovalCreationService {
       expiresAt: new Date(now.getTime() + (dto.timeoutSeconds ?? this.config.approvals.defaultTimeoutS) * 1000).toISOString(),
       fingerprint,
     };
-    const created = await this.store.create(record, eventFor(record, now));
+    const created = await this.store.create(record, eventFor(record, now, this.tokens.eventsUrl(record)));
     await this.store.releaseReservation(id);
     if (!created) {
       // A concurrent identical request stored it first.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApprovalRecord, ApprovalStatus, ApprovalView, toView } from './approval';
+import { ApprovalRecord, ApprovalRepresentation, ApprovalStatus, representationOf } from './approval';
 
 export type ApprovalEventType = `approval.${ApprovalStatus}`;
 
@@ -8,7 +8,8 @@ export interface ApprovalEvent {
   id: string;
   type: ApprovalEventType;
   createdAt: string;
-  data: ApprovalView;
+  /** The approval after the change, as GET returns it (without the deliveries). */
+  data: ApprovalRepresentation;
 }
 
 /** An event with its position in the approval's log: 1, 2, 3 … (the SSE `id:`). */
@@ -17,8 +18,8 @@ export interface SequencedEvent {
   event: ApprovalEvent;
 }
 
-/** The event for a record that has just taken its current status. */
-export function eventFor(record: ApprovalRecord, now: Date): ApprovalEvent {
+/** The event for a record that has just taken its current status; `eventsUrl` is EventsTokenService.eventsUrl(record). */
+export function eventFor(record: ApprovalRecord, now: Date, eventsUrl: string): ApprovalEvent {
   // Standard Webhooks ids must not contain '.', so the id is ours rather than derived from the operationId.
-  return { id: `evt_${randomUUID().replace(/-/g, '')}`, type: `approval.${record.status}`, createdAt: now.toISOString(), data: toView(record) };
+  return { id: `evt_${randomUUID().replace(/-/g, '')}`, type: `approval.${record.status}`, createdAt: now.toISOString(), data: representationOf(record, eventsUrl) };
 }

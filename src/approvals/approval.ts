@@ -50,8 +50,19 @@ export interface ApprovalRecord {
 /** The approval as callers see it (contract: Approval representation): the record without what stays ours, plus operationId. */
 export type ApprovalView = Omit<ApprovalRecord, 'clientId' | 'callbackUrl' | 'fingerprint'> & { operationId: string };
 
-/** An approval as the REST API returns it: the view plus the browser's way in (and, when read, its webhook deliveries). */
-export type ApprovalResponse = ApprovalView & { eventsUrl: string; deliveries?: Delivery[] };
+/**
+ * The approval representation of the contract: the view plus the browser's way in. The same object is
+ * every answer, list item and event `data`; only GET adds the webhook deliveries, which are not part of it.
+ */
+export type ApprovalRepresentation = ApprovalView & { eventsUrl: string };
+
+/** An approval as the REST API returns it: the representation (and, when read by id, its webhook deliveries). */
+export type ApprovalResponse = ApprovalRepresentation & { deliveries?: Delivery[] };
+
+/** The one builder of the representation; `eventsUrl` comes from EventsTokenService.eventsUrl, deterministic per approval. */
+export function representationOf(record: ApprovalRecord, eventsUrl: string): ApprovalRepresentation {
+  return { ...toView(record), eventsUrl };
+}
 
 /** A list of what callers see, not of what they do not: a field added to the record stays private until named here. */
 export function toView(record: ApprovalRecord): ApprovalView {

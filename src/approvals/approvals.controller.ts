@@ -1,14 +1,18 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, CurrentClient } from '../clients/api-key.guard';
 import { ClientConfig } from '../clients/client.config';
 import { ApiProblems } from '../docs/api-problems.decorator';
-import { ApprovalResponse } from './approval';
+import { APPROVAL_PAGE_EXAMPLE, APPROVED_APPROVAL_EXAMPLE, CANCELLED_APPROVAL_EXAMPLE, PENDING_APPROVAL_EXAMPLE } from '../docs/approval.examples';
+import { ApprovalRepresentation, ApprovalResponse } from './approval';
+import { ApprovalLongPollService } from './approval-long-poll.service';
+import { ApprovalPage, ApprovalsListService } from './approvals-list.service';
 import { ApprovalsService } from './approvals.service';
-import { ApprovalResponseDto } from './dto/approval-response.dto';
+import { ApprovalPageDto, ApprovalResponseDto, ApprovalWithDeliveriesDto } from './dto/approval-response.dto';
 import { ConsumeApprovalDto } from './dto/consume-approval.dto';
 import { CreateApprovalDto } from './dto/create-approval.dto';
+import { GetApprovalQueryDto, ListApprovalsQueryDto } from './dto/list-approvals.dto';
 
 @ApiTags('approvals')
 @ApiBearerAuth()
@@ -16,38 +20,55 @@ import { CreateApprovalDto } from './dto/create-approval.dto';
 @UseGuards(ApiKeyGuard)
 @Controller({ path: 'approvals', version: '1' })
 export class ApprovalsController {
-  constructor(private readonly approvals: ApprovalsService) {}
+  constructor(
+    private readonly approvals: ApprovalsService,
+    private readonly listing: ApprovalsListService,
+    private readonly longPoll: ApprovalLongPollService,
+  ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Ask a user to approve an operation on their phone' })
-  @ApiResponse({ status: 201, description: 'Created: the approval, pending, with its eventsUrl', type: ApprovalResponseDto })
-  @ApiResponse({ status: 200, description: 'The same request again: the existing approval', type: ApprovalResponseDto })
+  @ApiOperation({ operationId: 'createApproval', summary: 'Ask a user to approve an operation on their phone' })
+  @ApiResponse({ status: 201, description: 'Created: the approval, pending, with its eventsUrl', type: ApprovalResponseDto, example: PENDING_APPROVAL_EXAMPLE })
+  @ApiResponse({ status: 200, description: 'The same request again: the existing approval', type: ApprovalResponseDto, example: PENDING_APPROVAL_EXAMPLE })
   @ApiProblems([400, 404, 409, 413, 415, 502, 503], {
     404: 'Recognize has no such user',
     409: 'Same operationId with other fields, or already used upstream',
   })
-  async create(@CurrentClient() client: ClientConfig, @Body() dto: CreateApprovalDto, @Res({ passthrough: true }) res: Response): Promise<ApprovalResponse> {
+  async create(@CurrentClient() client: ClientConfig, @Body() dto: CreateApprovalDto, @Res({ passthrough: true }) res: Response): Promise<ApprovalRepresentation> {
     const { approval, created } = await this.approvals.create(client, dto);
     res.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     return approval;
   }
 
+  @Get()
+  @ApiOperation({ operationId: 'listApprovals', summary: "The calling client's approvals, newest first, a page at a time" })
+  @ApiResponse({ status: 200, description: 'One page; follow nextCursor until it is null to see every match exactly once', type: ApprovalPageDto, example: APPROVAL_PAGE_EXAMPLE })
+  @ApiProblems([400], { 400: 'An invalid query parameter; `errors` names it' })
+  list(@CurrentClient() client: ClientConfig, @Query() query: ListApprovalsQueryDto): Promise<ApprovalPage> {
+    return this.listing.list(client, query);
+  }
+
   @Get(':id')
-  @ApiOperation({ summary: 'Read one approval' })
+  @ApiOperation({ operationId: 'getApproval', summary: 'Read one approval, optionally waiting (long-poll) for its decision' })
   @ApiParam({ name: 'id', description: 'The approval id (its operationId)', example: 'txn-20250521-001' })
-  @ApiResponse({ status: 200, description: 'The approval', type: ApprovalResponseDto })
-  @ApiProblems([404], { 404: 'Unknown approval, or another client’s' })
-  find(@CurrentClient() client: ClientConfig, @Param('id') id: string): Promise<ApprovalResponse> {
-    return this.approvals.find(client, id);
+  @ApiResponse({ status: 200, description: 'The approval (with wait: once decided, or still pending after wait seconds)', type: ApprovalWithDeliveriesDto, example: APPROVED_APPROVAL_EXAMPLE })
+  @ApiProblems([400, 404], { 400: 'wait is not an integer from 0 to 60', 404: 'Unknown approval, or another client’s' })
+  find(
+    @CurrentClient() client: ClientConfig,
+    @Param('id') id: string,
+    @Query() query: GetApprovalQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ApprovalResponse> {
+    return this.longPoll.find(client, id, Number(query.wait ?? 0), abortedOnClose(res));
   }
 
   @Post(':id/cancel')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Cancel a pending approval' })
+  @ApiOperation({ operationId: 'cancelApproval', summary: 'Cancel a pending approval' })
   @ApiParam({ name: 'id', description: 'The approval id (its operationId)', example: 'txn-20250521-001' })
-  @ApiResponse({ status: 200, description: 'The approval, now cancelled', type: ApprovalResponseDto })
+  @ApiResponse({ status: 200, description: 'The approval, now cancelled', type: ApprovalResponseDto, example: CANCELLED_APPROVAL_EXAMPLE })
   @ApiProblems([404, 409], { 404: 'Unknown approval, or another client’s', 409: 'The approval is already terminal' })
-  cancel(@CurrentClient() client: ClientConfig, @Param('id') id: string): Promise<ApprovalResponse> {
+  cancel(@CurrentClient() client: ClientConfig, @Param('id') id: string): Promise<ApprovalRepresentation> {
     return this.approvals.cancel(client, id);
   }
 
@@ -63,4 +84,11 @@ export class ApprovalsController {
   consume(@CurrentClient() client: ClientConfig, @Param('id') id: string, @Body() dto: ConsumeApprovalDto): Promise<ApprovalResponse> {
     return this.approvals.consume(client, id, dto.reference);
   }
+}
+
+/** Aborts when the connection closes before the answer is written: a long-poll caller that went away. */
+function abortedOnClose(res: Response): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => controller.abort());
+  return controller.signal;
 }

@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { RecognizeModule } from '../recognize/recognize.module';
 import { ApprovalCreationService } from './approval-creation.service';
 import { ApprovalEventsEmitter } from './approval-events.emitter';
+import { ApprovalLongPollService } from './approval-long-poll.service';
+import { ApprovalWaiters } from './approval-waiters';
+import { ApprovalsIndexStore } from './approvals-index.store';
+import { ApprovalsListService } from './approvals-list.service';
 import { ApprovalsService } from './approvals.service';
 import { ApprovalsStore } from './approvals.store';
 import { AuthenticationDetailsService } from './authentication-details.service';
@@ -21,7 +25,20 @@ import { EventsTokenService } from './events-token.service';
     ApprovalEventsEmitter,
     EventsTokenService,
     AuthenticationDetailsService,
+    ApprovalsIndexStore,
+    ApprovalsListService,
+    ApprovalWaiters,
+    ApprovalLongPollService,
   ],
-  exports: [ApprovalsService, ApprovalEventsEmitter, EventsTokenService, AuthenticationDetailsService],
+  // ApprovalWaiters: long-poll requests wait here; the events capability (above) wakes them.
+  exports: [
+    ApprovalsService,
+    ApprovalEventsEmitter,
+    EventsTokenService,
+    AuthenticationDetailsService,
+    ApprovalsListService,
+    ApprovalWaiters,
+    ApprovalLongPollService,
+  ],
 })
 export class ApprovalsModule {}

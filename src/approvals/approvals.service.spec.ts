@@ -26,7 +26,7 @@ describe(ApprovalsService.name, () => {
     const announcements = new ApprovalEventsEmitter();
     announcements.on('approval.decided', decided);
     creation = strictMock<ApprovalCreationService>({}, 'creation');
-    const tokens = strictMock<EventsTokenService>({ issue: () => 'token' }, 'tokens');
+    const tokens = strictMock<EventsTokenService>({ eventsUrl: (r: { id: string }) => `/v1/approvals/${r.id}/events?token=token` }, 'tokens');
     const metrics = strictMock<MetricsService>({ approvalCreated: () => undefined, approvalFinished: () => undefined }, 'metrics');
     sut = new ApprovalsService(store as unknown as ApprovalsStore, creation, announcements, tokens, metrics);
   });

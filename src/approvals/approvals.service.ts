@@ -8,7 +8,7 @@ import {
 } from '../common/app.errors';
 import { ClientConfig } from '../clients/client.config';
 import { MetricsService } from '../metrics/metrics.service';
-import { ApprovalRecord, ApprovalResponse, TerminalStatus, isTerminal, toView } from './approval';
+import { ApprovalRecord, ApprovalResponse, TerminalStatus, isTerminal, representationOf } from './approval';
 import { SequencedEvent, eventFor } from './approval-event';
 import { ApprovalEventsEmitter } from './approval-events.emitter';
 import { ApprovalCreationService } from './approval-creation.service';
@@ -90,7 +90,7 @@ export class ApprovalsService {
     if (!current || isTerminal(current.status)) return current;
     const now = new Date();
     const next: ApprovalRecord = { ...current, ...details, status, decidedAt: now.toISOString() };
-    const event = eventFor(next, now);
+    const event = eventFor(next, now, this.tokens.eventsUrl(next));
     const result = await this.store.transition(next, event);
     if (!result.applied) return this.store.get(id);
     this.logger.log({ approvalId: id, eventId: event.id, status }, `Approval ${id} is ${status}`);
@@ -157,7 +157,6 @@ export class ApprovalsService {
   }
 
   private respond(record: ApprovalRecord): ApprovalResponse {
-    const token = this.tokens.issue(record.id, record.clientId, record.expiresAt);
-    return { ...toView(record), eventsUrl: `/v1/approvals/${encodeURIComponent(record.id)}/events?token=${token}` };
+    return representationOf(record, this.tokens.eventsUrl(record));
   }
 }

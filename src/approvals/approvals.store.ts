@@ -8,6 +8,9 @@ import { ApprovalEvent, SequencedEvent } from './approval-event';
 import { Delivery } from './delivery';
 import { RedisScript, defineScript } from '../redis/redis-script';
 
+/** The longest lifetime an approval can be given (contract: timeoutSeconds ≤ 86400). */
+const MAX_TIMEOUT_S = 86_400;
+
 /** Enough stream history for an instance whose subscription dropped for a while to catch up. */
 const EVENT_STREAM_MAX_LEN = 100_000;
 
@@ -26,13 +29,13 @@ export type TransitionResult =
  */
 @Injectable()
 export class ApprovalsStore {
-  private readonly createApproval: RedisScript<[string, string, number, number, string, number, number], number>;
+  private readonly createApproval: RedisScript<[string, string, number, number, string, number, number, number, number], number>;
   private readonly transitionApproval: RedisScript<[string, string, string, string, number, string, number, number], number>;
   private readonly updateApprovalDoc: RedisScript<[string, string], number>;
   private readonly consumeApproval: RedisScript<[string, string], number>;
 
   constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys, private readonly config: AppConfig) {
-    this.createApproval = defineScript(redis, __dirname, 'create-approval-5.lua');
+    this.createApproval = defineScript(redis, __dirname, 'create-approval-7.lua');
     this.transitionApproval = defineScript(redis, __dirname, 'transition-approval-7.lua');
     this.updateApprovalDoc = defineScript(redis, __dirname, 'update-approval-doc-1.lua');
     this.consumeApproval = defineScript(redis, __dirname, 'consume-approval-1.lua');
@@ -42,8 +45,9 @@ export class ApprovalsStore {
   async create(record: ApprovalRecord, event: ApprovalEvent): Promise<boolean> {
     const expiresAtMs = Date.parse(record.expiresAt);
     const keepUntilMs = expiresAtMs + this.config.approvals.retentionS * 1000;
+    const createdAtMs = Date.parse(record.createdAt);
     const created = await this.createApproval(
-      [...this.recordKeys(record.id), this.keys.pollsDue()],
+      [...this.recordKeys(record.id), this.keys.pollsDue(), this.keys.clientApprovals(record.clientId), this.keys.clientUserApprovals(record.clientId, record.userId)],
       JSON.stringify(record),
       JSON.stringify(event),
       expiresAtMs,
@@ -51,6 +55,9 @@ export class ApprovalsStore {
       record.id,
       EVENT_STREAM_MAX_LEN,
       Math.min(Date.now() + this.config.polling.intervalMs, expiresAtMs),
+      createdAtMs,
+      // No record created before this can still exist: the longest lifetime plus the retention.
+      createdAtMs - (MAX_TIMEOUT_S + this.config.approvals.retentionS) * 1000,
     );
     return created === 1;
   }

@@ -5,6 +5,7 @@ import { ApprovalAuthentication } from './approval';
 
 /** Telemetry is looked up while a decision waits: never longer than this. */
 const LOOKUP_TIMEOUT_MS = 2000;
+import { recognizeTimeToIso } from './recognize-time';
 
 /**
  * Recognize's record of an operation's authentication (device, error code, time), read from its
@@ -27,7 +28,7 @@ export class AuthenticationDetailsService {
       return {
         result: match.result,
         errorCode: match.errorCode,
-        createdAt: match.createdAt,
+        createdAt: recognizeTimeToIso(match.createdAt),
         ...(match.authType !== undefined && { authType: match.authType }),
         ...(match.deviceId !== undefined && { deviceId: match.deviceId }),
       };

@@ -62,6 +62,14 @@ export class EventsTokenService implements OnModuleInit, OnApplicationShutdown {
     clearInterval(this.reloader);
   }
 
+  /**
+   * The eventsUrl of an approval, with a token issued now. Issue times are rounded to a window, so
+   * every answer and event of one approval within that window carries the same URL.
+   */
+  eventsUrl(record: { id: string; clientId: string }): string {
+    return `/v1/approvals/${encodeURIComponent(record.id)}/events?token=${this.issue(record.id, record.clientId)}`;
+  }
+
   /** `expiresAt` is accepted for compatibility; the token's life is its own (EVENTS_TOKEN_TTL_S). */
   issue(approvalId: string, clientId: string, _expiresAt?: string, nowMs = Date.now()): string {
     const issued = Math.floor(nowMs / 1000 / EVENTS_TOKEN_WINDOW_S) * EVENTS_TOKEN_WINDOW_S;

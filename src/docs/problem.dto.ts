@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { PROBLEM_CODE_NAMES } from '../common/problem';
 
+@ApiSchema({ name: 'FieldError' })
 export class FieldErrorDto {
   @ApiProperty({ example: 'userId' })
   field: string;
@@ -10,6 +11,7 @@ export class FieldErrorDto {
 }
 
 /** RFC 9457 problem details as ProblemFilter writes them (application/problem+json). */
+@ApiSchema({ name: 'Problem' })
 export class ProblemDto {
   @ApiProperty({ description: 'URI naming the kind of problem', example: 'https://stepup-orchestrator.dev/problems/invalid_request' })
   type: string;

@@ -12,12 +12,22 @@ export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   @Get(':id/events')
-  @ApiOperation({ summary: "Follow an approval's events (Server-Sent Events) until its terminal event" })
+  @ApiOperation({
+    operationId: 'streamApprovalEvents',
+    summary: "Follow an approval's events (Server-Sent Events) until its terminal event",
+  })
   @ApiProduces('text/event-stream')
-  @ApiQuery({ name: 'token', required: false, description: 'The token of eventsUrl, instead of the Authorization header' })
-  @ApiQuery({ name: 'lastEventId', required: false, description: 'Replay only the events after this id (first connect)' })
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Replay only the events after this id (sent by a reconnecting EventSource)' })
-  @ApiResponse({ status: 200, description: 'id: <n>, event: approval.<status>, data: the event object; ends after the terminal event' })
+  @ApiQuery({ name: 'token', required: false, schema: { type: 'string' }, description: 'The token of eventsUrl, instead of the Authorization header' })
+  @ApiQuery({ name: 'lastEventId', required: false, schema: { type: 'integer', minimum: 0 }, description: 'Replay only the events after this id (first connect)' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, schema: { type: 'integer', minimum: 0 }, description: 'Replay only the events after this id (sent by a reconnecting EventSource)' })
+  @ApiResponse({
+    status: 200,
+    description:
+      'A text/event-stream. Each event is three lines: `id` (the event\'s position in the approval\'s log: 1, 2, 3 …), ' +
+      '`event` (its type, such as `approval.approved`) and `data` (the event object as JSON, schema `Event`). ' +
+      'Comment lines keep an idle stream open; the stream ends after the terminal event.',
+    content: { 'text/event-stream': { schema: { type: 'string', description: 'Server-Sent Events whose data is an Event' } } },
+  })
   @ApiResponse({ status: 204, description: 'Reconnect after the terminal event (Last-Event-ID is the last id): nothing more will come' })
   @ApiProblems([400, 401, 404, 429, 500], {
     400: 'Last-Event-ID or lastEventId is not an event id',

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApprovalEvent } from '../approvals/approval-event';
+import { ApprovalWaiters } from '../approvals/approval-waiters';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { AppConfig } from '../config/app.config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -37,6 +38,7 @@ export class SseHub implements OnModuleInit, BeforeApplicationShutdown, OnApplic
     private readonly subscriber: EventStreamSubscriber,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
+    private readonly waiters: ApprovalWaiters,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -102,6 +104,8 @@ export class SseHub implements OnModuleInit, BeforeApplicationShutdown, OnApplic
   }
 
   private onEvent(approvalId: string, seq: number, eventJson: string): void {
+    // Long-poll requests (GET …?wait=N) of this approval look again.
+    this.waiters.wake(approvalId);
     const connections = this.followers.get(approvalId);
     if (!connections) return;
     const event = JSON.parse(eventJson) as ApprovalEvent;
@@ -115,6 +119,7 @@ export class SseHub implements OnModuleInit, BeforeApplicationShutdown, OnApplic
   }
 
   private onGap(): void {
+    this.waiters.wakeAll();
     for (const connections of this.followers.values()) {
       for (const connection of connections) void this.catchUp(connection);
     }

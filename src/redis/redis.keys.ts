@@ -28,6 +28,16 @@ export class RedisKeys {
     return this.ofKind('approval-deliveries', id);
   }
 
+  /** ZSET of one client's approval ids scored by creation time (ms): GET /v1/approvals, newest first. */
+  clientApprovals(clientId: string): string {
+    return `${this.prefix}:client:${clientId}:approvals`;
+  }
+
+  /** ZSET of one client's approval ids for one end user (upper case), scored by creation time (ms): the userId filter. */
+  clientUserApprovals(clientId: string, userId: string): string {
+    return `${this.prefix}:client:${clientId}:user:${userId}:approvals`;
+  }
+
   /** ZSET of pending approval ids scored by expiresAt (ms): the reconciler's work list. */
   pendingApprovals(): string {
     return `${this.prefix}:approvals:pending`;

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApprovalResponseDto } from '../approvals/dto/approval-response.dto';
+import { ApprovalWithDeliveriesDto } from '../approvals/dto/approval-response.dto';
 import { ApiProblems } from '../docs/api-problems.decorator';
 import { ApiKeyGuard, CurrentClient } from '../clients/api-key.guard';
 import { ClientConfig } from '../clients/client.config';
@@ -16,10 +16,10 @@ export class DeliveriesController {
 
   @Post(':id/deliveries/redeliver')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: "Send an approval's dead-lettered webhooks again (same webhook-id)" })
+  @ApiOperation({ operationId: 'redeliverDeliveries', summary: "Send an approval's dead-lettered webhooks again (same webhook-id)" })
   @ApiParam({ name: 'id', description: 'The approval id (its operationId)', example: 'txn-20250521-001' })
-  @ApiResponse({ status: 202, description: 'Accepted: the approval, its dead deliveries pending again', type: ApprovalResponseDto })
-  @ApiProblems([401, 404, 409], { 409: 'No dead delivery to send again' })
+  @ApiResponse({ status: 202, description: 'Accepted: the approval, its dead deliveries pending again', type: ApprovalWithDeliveriesDto })
+  @ApiProblems([401, 404, 409, 429, 500], { 409: 'No dead delivery to send again' })
   redeliver(@CurrentClient() client: ClientConfig, @Param('id') id: string): Promise<ApprovalResponse> {
     return this.deliveries.redeliver(client, id);
   }

@@ -1,17 +1,18 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { APPROVAL_STATUSES, ApprovalAuthentication, ApprovalResponse, ApprovalStatus } from '../approval';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { APPROVAL_STATUSES, ApprovalAuthentication, ApprovalRepresentation, ApprovalResponse, ApprovalStatus } from '../approval';
 import { DELIVERY_STATES, Delivery, DeliveryState } from '../delivery';
 import { TransactionDto } from '../../transactions/transaction.dto';
 
 /** Written against ApprovalAuthentication (`implements`): the compiler keeps the documented shape in step with the served one. */
+@ApiSchema({ name: 'ApprovalAuthentication' })
 export class ApprovalAuthenticationDto implements ApprovalAuthentication {
-  @ApiProperty({ description: "Recognize's result of the authentication", example: 'SUCCESS' })
+  @ApiProperty({ description: "Recognize's result of the authentication (as Recognize reports it, e.g. APPROVED)", example: 'APPROVED' })
   result: string;
 
   @ApiProperty({ description: "Recognize's error code (0 when none)", example: 0 })
   errorCode: number;
 
-  @ApiProperty({ format: 'date-time', example: '2025-05-21T10:15:42.000Z' })
+  @ApiProperty({ format: 'date-time', description: "When Recognize recorded the authentication, in UTC (Recognize's zone-less time, read as UTC)", example: '2025-05-21T10:15:42.000Z' })
   createdAt: string;
 
   @ApiPropertyOptional({ enum: ['biom', 'pin'], example: 'biom' })
@@ -22,6 +23,7 @@ export class ApprovalAuthenticationDto implements ApprovalAuthentication {
 }
 
 /** One webhook delivery of a terminal event, as shown on the approval. */
+@ApiSchema({ name: 'Delivery' })
 export class DeliveryDto implements Delivery {
   @ApiProperty({ description: 'The event id, sent as webhook-id on every attempt', example: 'evt_4f1c2a9e0b7d4c3e9a8b7c6d5e4f3a2b' })
   eventId: string;
@@ -51,8 +53,12 @@ export class DeliveryDto implements Delivery {
   deliveredAt?: string;
 }
 
-/** The approval representation of the contract, as every /v1/approvals endpoint returns it. */
-export class ApprovalResponseDto implements ApprovalResponse {
+/**
+ * The approval representation of the contract: every answer, list item and event `data`. Examples of
+ * decision fields are left to the response examples (docs/examples.ts), so a pending example never shows them.
+ */
+@ApiSchema({ name: 'Approval', description: 'The approval representation: the same in every answer, list item and event data' })
+export class ApprovalResponseDto implements ApprovalRepresentation {
   @ApiProperty({ description: 'Equals operationId', example: 'txn-20250521-001' })
   id: string;
 
@@ -92,10 +98,10 @@ export class ApprovalResponseDto implements ApprovalResponse {
   @ApiProperty({ format: 'date-time', example: '2025-05-21T10:20:00.000Z' })
   expiresAt: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the approval reached its terminal status', example: '2025-05-21T10:15:42.000Z' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the approval reached its terminal status (absent while pending)' })
   decidedAt?: string;
 
-  @ApiPropertyOptional({ enum: ['biom', 'pin'], description: 'How the user authenticated, when Recognize reports it', example: 'biom' })
+  @ApiPropertyOptional({ enum: ['biom', 'pin'], description: 'How the user authenticated, when Recognize reports it' })
   authType?: 'biom' | 'pin';
 
   @ApiPropertyOptional({ type: ApprovalAuthenticationDto, description: "Recognize's record of the authentication, when available" })
@@ -107,9 +113,25 @@ export class ApprovalResponseDto implements ApprovalResponse {
   @ApiPropertyOptional({ description: 'What the approval was consumed for, as given to consume', example: 'payment-7731' })
   consumedReference?: string;
 
-  @ApiProperty({ description: 'Path of the SSE stream of this approval, with a token that opens only it', example: '/v1/approvals/txn-20250521-001/events?token=eyJ…' })
+  @ApiProperty({
+    description: 'Path of the SSE stream of this approval, with a token that opens only it; renewed by reading the approval again (tokens are short-lived)',
+    example: '/v1/approvals/txn-20250521-001/events?token=k0.swtcxc.6aXQm0PlxmCVYhOq2fTU9w',
+  })
   eventsUrl: string;
+}
 
-  @ApiPropertyOptional({ type: [DeliveryDto], description: 'Webhook deliveries of the terminal event (on GET and redeliver)' })
+/** GET's answer: the representation plus the webhook deliveries, which are not part of it (never in events, lists or POST answers). */
+@ApiSchema({ name: 'ApprovalWithDeliveries', description: 'The approval representation, plus its webhook deliveries (GET by id and redeliver only)' })
+export class ApprovalWithDeliveriesDto extends ApprovalResponseDto implements ApprovalResponse {
+  @ApiPropertyOptional({ type: [DeliveryDto], description: 'Webhook deliveries of the terminal event; not part of the approval representation' })
   deliveries?: DeliveryDto[];
+}
+
+@ApiSchema({ name: 'ApprovalPage', description: 'One page of GET /v1/approvals, newest first' })
+export class ApprovalPageDto {
+  @ApiProperty({ type: [ApprovalResponseDto] })
+  data: ApprovalResponseDto[];
+
+  @ApiProperty({ type: 'string', nullable: true, description: 'Pass as cursor for the next page; null on the last page', example: 'MTc0NzgyMjUwMDAwMDp0eG4tMjAyNTA1MjEtMDAx' })
+  nextCursor: string | null;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { MaxJsonSize } from '../../common/max-json-size.validator';
@@ -6,6 +6,7 @@ import { TransactionDto } from '../../transactions/transaction.dto';
 
 export const METADATA_MAX_BYTES = 4096;
 
+@ApiSchema({ name: 'CreateApprovalRequest' })
 export class CreateApprovalDto {
   @ApiProperty({ description: 'Recognize user id: hexadecimal, case-insensitive (sent upstream in upper case)', example: 'A1B2C3D4E5F6', minLength: 1, maxLength: 128 })
   @IsString()
