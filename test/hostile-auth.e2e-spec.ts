@@ -143,9 +143,14 @@ describe('Hostile callers: authentication, SSE tokens, callback origins, secrets
     const secrets = [RECOGNIZE_API_KEY, BANK_APP.apiKey, OTHER_APP.apiKey, BANK_APP.webhookSecret, BANK_APP.webhookSecret.slice('whsec_'.length)];
     const everything = seen.join('\n');
     for (const secret of secrets) expect(everything.includes(secret) ? `found ${secret.slice(0, 8)}…` : 'absent').toBe('absent');
-    // Tokens belong in the eventsUrl answer only: never in a stream, a webhook or a metric.
-    const elsewhere = [...receiver.received.map((w) => w.body + JSON.stringify(w.headers)), metrics.text, (await stream).text].join('\n');
+    // Tokens travel only inside their own approval's eventsUrl (answers, and since contract v2 the
+    // event data, which equals GET): never in a header or a metric.
+    const headersAndMetrics = [...receiver.received.map((w) => JSON.stringify(w.headers)), metrics.text].join('\n');
     expect(tokens.length).toBeGreaterThan(0);
-    for (const token of tokens) expect(elsewhere.includes(token)).toBe(false);
+    for (const token of tokens) expect(headersAndMetrics.includes(token)).toBe(false);
+    for (const w of receiver.received) {
+      const { data } = JSON.parse(w.body) as { data: { id: string; eventsUrl: string } };
+      expect(data.eventsUrl).toMatch(`/v1/approvals/${encodeURIComponent(data.id)}/events?token=`);
+    }
   });
 });
