@@ -18,6 +18,18 @@ export interface ApprovalAuthentication {
   deviceId?: string;
 }
 
+/** What approved an approval: Recognize's answer to a poll, or a transaction JWT of the Recognize SDK. */
+export type ApprovedBy = 'push' | 'signature';
+
+/** The transaction JWT that approved (or was later recorded on) an approval, as verified. */
+export interface ApprovalSignature {
+  /** Absent only when Recognize's PEM key or verify endpoint checked a JWT that named none. */
+  kid?: string;
+  alg: 'RS256' | 'ES256';
+  issuedAt?: string;
+  verifiedAt: string;
+}
+
 /** What the service stores for one approval. `id` is the Recognize operationId. */
 export interface ApprovalRecord {
   id: string;
@@ -33,6 +45,11 @@ export interface ApprovalRecord {
   decidedAt?: string;
   authType?: AuthType;
   authentication?: ApprovalAuthentication;
+  /** Set with `approved`. */
+  approvedBy?: ApprovedBy;
+  signature?: ApprovalSignature;
+  /** ES256 compact JWS over the decision, on approved approvals only (receipts/). */
+  receipt?: string;
   /** Digest of the creating request's fields: a re-POST with the same digest is the same request. */
   fingerprint: string;
 }
@@ -58,5 +75,8 @@ export function toView(record: ApprovalRecord): ApprovalView {
     ...(record.decidedAt !== undefined && { decidedAt: record.decidedAt }),
     ...(record.authType !== undefined && { authType: record.authType }),
     ...(record.authentication !== undefined && { authentication: record.authentication }),
+    ...(record.approvedBy !== undefined && { approvedBy: record.approvedBy }),
+    ...(record.signature !== undefined && { signature: record.signature }),
+    ...(record.receipt !== undefined && { receipt: record.receipt }),
   };
 }

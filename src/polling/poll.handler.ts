@@ -68,7 +68,7 @@ export class PollHandler {
   }
 
   private async end(id: string, status: 'approved' | 'rejected' | 'expired' | 'failed', authType?: 'biom' | 'pin'): Promise<{ kind: 'done'; status: string }> {
-    const record = await this.approvals.finish(id, status, authType ? { authType } : {});
+    const record = await this.approvals.finish(id, status, { ...(authType && { authType }), ...(status === 'approved' && { approvedBy: 'push' as const }) });
     return { kind: 'done', status: record?.status ?? 'gone' };
   }
 }

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { RedisKeys } from '../redis/redis.keys';
 import { ReceiptKeyError, ReceiptPublicJwk, ReceiptSigningKey, generateReceiptKeyPem, receiptKeyFromPem } from './receipt-key';
 
 export interface ReceiptKeysOptions {
@@ -16,13 +17,8 @@ export interface ReceiptKeysOptions {
 /** How often a key in use renews its place in the published set; it stays published this much longer too. */
 const MARK_INTERVAL_MS = 60_000;
 
-/**
- * HASH field `generated`: the PEM of the key generated outside production (HSETNX, so racing
- * instances agree on one). Fields `key:<kid>`: `{jwk, retireAfter}` of every key that signed receipts.
- * To move into RedisKeys once receipts are wired in.
- */
 export function receiptKeysKey(prefix: string): string {
-  return `${prefix}:receipt-keys`;
+  return new RedisKeys(prefix).receiptKeys();
 }
 
 /** Raises a key's retireAfter, never lowers it (two instances on one key mark it concurrently). */
