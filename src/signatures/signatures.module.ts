@@ -28,5 +28,6 @@ import { TransactionSignatureVerifier } from './transaction-signature.verifier';
     },
     ApprovalSignatureService,
   ],
+  exports: [ApprovalSignatureService],
 })
 export class SignaturesModule {}
