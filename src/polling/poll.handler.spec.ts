@@ -40,9 +40,9 @@ describe(PollHandler.name, () => {
     return sut.handle({ approvalId: 'op-1' });
   };
 
-  it('ends approved with the authType and attaches the authentication details', async () => {
+  it('ends approved by push with the authType and attaches the authentication details', async () => {
     expect(await poll(async () => operation({ state: 'approved', result: true, authType: 'pin' }))).toEqual({ kind: 'done', status: 'approved' });
-    expect(approvals.finish).toHaveBeenCalledWith('op-1', 'approved', { authType: 'pin' });
+    expect(approvals.finish).toHaveBeenCalledWith('op-1', 'approved', { authType: 'pin', approvedBy: 'push' });
     expect(authentications.attach).toHaveBeenCalledWith('op-1');
   });
 
