@@ -193,3 +193,29 @@ describe('signed transactions (POST /v1/approvals/{id}/signature)', () => {
     expect(refused.body.detail).toMatch(/"kid"/);
   });
 });
+
+describe("signed transactions checked with Recognize's PEM public key (no RECOGNIZE_JWKS_URL)", () => {
+  let t: TestApp;
+  let bank: ApiClient;
+
+  beforeAll(async () => {
+    // Empty counts as unset: the verifier falls back to the simulator's /jwt/public-key and /jwt/verify.
+    t = await startTestApp({ RECOGNIZE_JWKS_URL: '' });
+    bank = t.api(BANK_APP.apiKey);
+  });
+  afterAll(() => t.close());
+
+  it('approves with an RS256 JWT verified with the PEM key, and refuses what that key cannot verify', async () => {
+    expect(t.config.signatures.jwksUrl).toBeUndefined();
+    const approval = (await bank.create({ userId: newUserId(), message: 'Pay 5 EUR' })).body;
+    const es256 = await t.sim.signTransaction({ td: tdOf(approval), alg: 'ES256' });
+    const refused = await bank.request<Problem>('POST', `/v1/approvals/${approval.id}/signature`, { jwt: es256 });
+    expect(refused.status).toBe(422);
+    expect(refused.body.detail).toMatch(/"alg"/);
+
+    const jwt = await t.sim.signTransaction({ td: tdOf(approval), alg: 'RS256' });
+    const res = await bank.request('POST', `/v1/approvals/${approval.id}/signature`, { jwt });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'approved', approvedBy: 'signature', signature: { alg: 'RS256', kid: decodeProtectedHeader(jwt).kid } });
+  });
+});
