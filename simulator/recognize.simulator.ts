@@ -7,7 +7,7 @@ import { handleControl } from './simulator.control';
 import { FaultQueue, SimulatorFault, SimulatorRoute, validateFault } from './simulator.faults';
 import { parseJsonObject, pathSegments, readBody, sendJson, sendRaw, SimulatorError } from './simulator.http';
 import { assertHexUser, SimulatedOperation, SimulatorStore } from './simulator.store';
-import { jwksPathOf, serveJwtApi } from './simulator.jwt';
+import { jwksPathOf, serveKeys } from './simulator.jwt';
 import { TransactionSigner } from './transaction-signer';
 import { acceptsJson, matchUpstream, peekOperationId, pendingView, UpstreamMatch, upstreamView } from './simulator.upstream';
 
@@ -188,12 +188,7 @@ export class RecognizeSimulator extends EventEmitter<RecognizeSimulatorEvents> {
       }
       // For container healthchecks: says nothing but "up", so it needs no token.
       if (path === '/healthz' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' });
-      // Public keys: no API key, as Recognize publishes them for any verifier.
-      if (path === this.jwksPath && req.method === 'GET') return sendJson(res, 200, this.signer.jwks(), { 'Cache-Control': 'public, max-age=300' });
-      if (path.startsWith(`${this.basePath}/jwt/`)) {
-        if (req.headers['x-api-key'] !== this.options.apiKey) throw new SimulatorError(401, 'missing or invalid API key');
-        if (await serveJwtApi(this.signer, req, res, path.slice(this.basePath.length))) return;
-      }
+      if (await serveKeys(this.signer, { jwksPath: this.jwksPath, basePath: this.basePath, apiKey: this.options.apiKey }, req, res, path)) return;
       const match = path.startsWith(`${this.basePath}/`) ? matchUpstream(req.method, pathSegments(path.slice(this.basePath.length))) : undefined;
       if (!match) throw new SimulatorError(404, 'no such route');
       await this.serveUpstream(req, res, match, queryAt < 0 ? '' : url.slice(queryAt + 1));

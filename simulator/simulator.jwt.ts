@@ -15,8 +15,27 @@ export function jwksPathOf(tenant: string): string {
   return `/customers/${encodeURIComponent(tenant)}/.well-known/jwks.json`;
 }
 
-/** The JWT routes under the API base (the caller has checked X-Api-Key); false when `path` is none of them. */
-export async function serveJwtApi(signer: TransactionSigner, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+/**
+ * The key set (public: no API key, as Recognize publishes it for any verifier) and the JWT routes
+ * under the API base (X-Api-Key, like the rest of the API); false when `path` is none of them.
+ */
+export async function serveKeys(
+  signer: TransactionSigner,
+  where: { jwksPath: string; basePath: string; apiKey: string },
+  req: IncomingMessage,
+  res: ServerResponse,
+  fullPath: string,
+): Promise<boolean> {
+  if (fullPath === where.jwksPath && req.method === 'GET') {
+    sendJson(res, 200, signer.jwks(), { 'Cache-Control': 'public, max-age=300' });
+    return true;
+  }
+  if (!fullPath.startsWith(`${where.basePath}/jwt/`)) return false;
+  if (req.headers['x-api-key'] !== where.apiKey) throw new SimulatorError(401, 'missing or invalid API key');
+  return serveJwtApi(signer, req, res, fullPath.slice(where.basePath.length));
+}
+
+async function serveJwtApi(signer: TransactionSigner, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
   if (path === PUBLIC_KEY_PATH && req.method === 'GET') {
     sendJson(res, 200, { publicKey: signer.publicKeyPem() });
     return true;

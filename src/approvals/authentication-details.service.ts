@@ -20,9 +20,11 @@ export class AuthenticationDetailsService {
       const authentications = await this.recognize.getUserAuthentications(record.userId, approvalId);
       const match = authentications.filter((a) => a.operationId === undefined || a.operationId === approvalId).at(-1);
       if (!match) return;
-      await this.store.enrich({
-        ...record,
-        ...(record.authType === undefined && match.authType !== undefined && { authType: match.authType }),
+      // Applied to the record as it is when written (compare-and-set), not as read before the
+      // telemetry call: a signature recorded meanwhile must not be overwritten.
+      await this.store.update(approvalId, (current) => current.status !== record.status ? undefined : {
+        ...current,
+        ...(current.authType === undefined && match.authType !== undefined && { authType: match.authType }),
         authentication: {
           result: match.result,
           errorCode: match.errorCode,
