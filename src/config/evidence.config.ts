@@ -1,5 +1,8 @@
-import { ReceiptKeyError, receiptPrivateKeyFromPem } from '../receipts/receipt-key';
-import { SIGNATURE_VERIFIER_DEFAULTS } from '../signatures/transaction-signature.verifier';
+import {
+  ReceiptKeyError,
+  receiptPrivateKeyFromPem,
+} from "../receipts/receipt-key";
+import { SIGNATURE_VERIFIER_DEFAULTS } from "../signatures/transaction-signature.verifier";
 
 /** How transaction JWTs of the Recognize SDK are checked (POST /v1/approvals/{id}/signature). */
 export interface SignaturesConfig {
@@ -32,7 +35,11 @@ export interface EvidenceEnv {
   RECEIPT_ISSUER: string;
 }
 
-export function resolveEvidence(env: EvidenceEnv, production: boolean, problems: string[]): { signatures: SignaturesConfig; receipts: ReceiptsConfig } {
+export function resolveEvidence(
+  env: EvidenceEnv,
+  production: boolean,
+  problems: string[],
+): { signatures: SignaturesConfig; receipts: ReceiptsConfig } {
   if (env.RECEIPT_SIGNING_KEY) {
     // The same checks ReceiptKeys makes when it loads the key, made here so that a bad key stops the process at start.
     try {
@@ -42,19 +49,32 @@ export function resolveEvidence(env: EvidenceEnv, production: boolean, problems:
       problems.push(err.message);
     }
   } else if (production) {
-    problems.push('RECEIPT_SIGNING_KEY is required when NODE_ENV=production (receipts must verify with the same key on every instance and after a restart)');
+    problems.push(
+      "RECEIPT_SIGNING_KEY is required when NODE_ENV=production (receipts must verify with the same key on every instance and after a restart)",
+    );
   }
   // The key set gets no API key, but a receipt-less MITM could still swap Recognize's keys: https in production.
-  if (production && env.RECOGNIZE_JWKS_URL && !/^https:/i.test(env.RECOGNIZE_JWKS_URL)) {
-    problems.push('RECOGNIZE_JWKS_URL must be https when NODE_ENV=production');
+  if (
+    production &&
+    env.RECOGNIZE_JWKS_URL &&
+    !/^https:/i.test(env.RECOGNIZE_JWKS_URL)
+  ) {
+    problems.push("RECOGNIZE_JWKS_URL must be https when NODE_ENV=production");
   }
   return {
     signatures: {
       jwksUrl: env.RECOGNIZE_JWKS_URL,
-      publicKeyPath: env.RECOGNIZE_PUBLIC_KEY_PATH ?? SIGNATURE_VERIFIER_DEFAULTS.publicKeyPath,
-      verifyJwtPath: env.RECOGNIZE_VERIFY_JWT_PATH ?? SIGNATURE_VERIFIER_DEFAULTS.verifyJwtPath,
+      publicKeyPath:
+        env.RECOGNIZE_PUBLIC_KEY_PATH ??
+        SIGNATURE_VERIFIER_DEFAULTS.publicKeyPath,
+      verifyJwtPath:
+        env.RECOGNIZE_VERIFY_JWT_PATH ??
+        SIGNATURE_VERIFIER_DEFAULTS.verifyJwtPath,
       refetchCooldownMs: env.RECOGNIZE_JWKS_COOLDOWN_MS,
     },
-    receipts: { signingKeyPem: env.RECEIPT_SIGNING_KEY, issuer: env.RECEIPT_ISSUER },
+    receipts: {
+      signingKeyPem: env.RECEIPT_SIGNING_KEY,
+      issuer: env.RECEIPT_ISSUER,
+    },
   };
 }
