@@ -18,6 +18,8 @@ export interface StartedSimulator {
   /** The control API (approve, reject, faults, stats); needs `Authorization: Bearer <controlToken>`. */
   controlUrl: string;
   controlToken: string;
+  /** The key set of the simulated tenant's transaction JWTs, at Recognize's documented path: what RECOGNIZE_JWKS_URL points at. */
+  jwksUrl: string;
   /** True when the token was generated here rather than given. */
   generatedToken: boolean;
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Started
     baseUrl,
     controlUrl: `${new URL(baseUrl).origin}/_sim`,
     controlToken: simulator.controlToken,
+    jwksUrl: simulator.jwksUrl(),
     generatedToken: !options.controlToken,
     close: () => simulator.close(),
   };

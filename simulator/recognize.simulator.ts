@@ -7,6 +7,8 @@ import { handleControl } from './simulator.control';
 import { FaultQueue, SimulatorFault, SimulatorRoute, validateFault } from './simulator.faults';
 import { parseJsonObject, pathSegments, readBody, sendJson, sendRaw, SimulatorError } from './simulator.http';
 import { assertHexUser, SimulatedOperation, SimulatorStore } from './simulator.store';
+import { jwksPathOf, serveKeys } from './simulator.jwt';
+import { TransactionSigner } from './transaction-signer';
 import { acceptsJson, matchUpstream, peekOperationId, pendingView, UpstreamMatch, upstreamView } from './simulator.upstream';
 
 export { SIMULATED_CUSTOMER_API_KEY } from './simulator.upstream';
@@ -20,6 +22,8 @@ export interface RecognizeSimulatorOptions {
   nodeId?: string;
   /** Bearer token the /_sim control API requires; unset: a random one (read it from `controlToken`). */
   controlToken?: string;
+  /** The tenant name in the key set's path, /customers/{tenant}/.well-known/jwks.json. Default `simulator`. */
+  tenant?: string;
 }
 
 export interface SimulatorStats {
@@ -45,6 +49,7 @@ export class RecognizeSimulator extends EventEmitter<RecognizeSimulatorEvents> {
   private readonly basePath: string;
   private readonly held = new Set<() => void>();
   private server?: Server;
+  private baseUrl?: string;
   private counters = emptyCounters();
   private getsByOperation = new Map<string, number>();
   private inFlightGets = new Map<string, number>();
@@ -53,11 +58,16 @@ export class RecognizeSimulator extends EventEmitter<RecognizeSimulatorEvents> {
   private maxInFlightTotal = 0;
   /** Whoever holds it can approve any operation: it guards /_sim even on loopback. */
   readonly controlToken: string;
+  /** The keys that sign the simulated tenant's transaction JWTs, as Recognize's JWT signing does. */
+  readonly signer = new TransactionSigner();
+  /** Where the key set is served, at the server's root like Recognize's. */
+  readonly jwksPath: string;
 
   constructor(private readonly options: RecognizeSimulatorOptions) {
     super();
     this.controlToken = options.controlToken || randomBytes(24).toString('base64url');
     this.basePath = (options.basePath ?? '/v2').replace(/\/+$/, '');
+    this.jwksPath = jwksPathOf(options.tenant ?? 'simulator');
     this.store = new SimulatorStore({
       enrollment: options.enrollment ?? 'open',
       users: options.users ?? [],
@@ -75,7 +85,14 @@ export class RecognizeSimulator extends EventEmitter<RecognizeSimulatorEvents> {
     this.server = server;
     const address = server.address() as AddressInfo;
     const hostname = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return `http://${hostname}:${address.port}${this.basePath}`;
+    this.baseUrl = `http://${hostname}:${address.port}${this.basePath}`;
+    return this.baseUrl;
+  }
+
+  /** The key set's URL once listening: what RECOGNIZE_JWKS_URL points at. */
+  jwksUrl(): string {
+    if (!this.baseUrl) throw new Error('the simulator is not listening');
+    return `${new URL(this.baseUrl).origin}${this.jwksPath}`;
   }
 
   async close(): Promise<void> {
@@ -171,6 +188,7 @@ export class RecognizeSimulator extends EventEmitter<RecognizeSimulatorEvents> {
       }
       // For container healthchecks: says nothing but "up", so it needs no token.
       if (path === '/healthz' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' });
+      if (await serveKeys(this.signer, { jwksPath: this.jwksPath, basePath: this.basePath, apiKey: this.options.apiKey }, req, res, path)) return;
       const match = path.startsWith(`${this.basePath}/`) ? matchUpstream(req.method, pathSegments(path.slice(this.basePath.length))) : undefined;
       if (!match) throw new SimulatorError(404, 'no such route');
       await this.serveUpstream(req, res, match, queryAt < 0 ? '' : url.slice(queryAt + 1));

@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthType } from './simulator.store';
 import type { RecognizeSimulator } from './recognize.simulator';
+import { signRequestOf } from './simulator.jwt';
 import { parseJsonObject, pathSegments, readBody, sendJson, SimulatorError } from './simulator.http';
 
 /**
@@ -13,6 +14,15 @@ export async function handleControl(sim: RecognizeSimulator, req: IncomingMessag
   const body = method === 'POST' ? parseJsonObject(await readBody(req), true) : {};
   const route = `${method} ${s[0] ?? ''}${s.length > 1 ? '/:id' : ''}${s.length > 2 ? `/${s[2]}` : ''}`;
 
+  // Fixed paths of the transaction-JWT signer: the generic `:id` routing below does not fit them.
+  switch (`${method} ${s.join('/')}`) {
+    case 'POST transactions/sign':
+      return sendJson(res, 200, { jwt: await sim.signer.sign(signRequestOf(body)) });
+    case 'POST keys/rotate':
+      return sendJson(res, 200, { kids: sim.signer.rotate() });
+    case 'GET keys':
+      return sendJson(res, 200, { kids: sim.signer.kids() });
+  }
   switch (route) {
     case 'POST operations/:id/approve':
       return sendJson(res, 200, sim.approve(s[1], { authType: body.authType as AuthType | undefined, deviceId: optionalString(body, 'deviceId') }));

@@ -5,20 +5,24 @@ import { AppConfig } from './config/app.config';
 import { DemoModule } from './demo/demo.module';
 import { EventsController } from './events/events.controller';
 import { EventsModule } from './events/events.module';
+import { JwksController } from './receipts/jwks.controller';
+import { SignaturesController } from './signatures/signatures.controller';
+import { SignaturesModule } from './signatures/signatures.module';
 import { DeliveriesController } from './webhooks/deliveries.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
  * What a process that serves the API adds (ROLE=api or all): the /v1 controllers, the SSE hub with
- * its stream reader, and the demo when enabled. Health and metrics are served by every process.
+ * its stream reader, the signature route, the receipt keys (/.well-known/jwks.json) and the demo
+ * when enabled. Health and metrics are served by every process.
  */
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ApprovalsModule, WebhooksModule, EventsModule, ...(config.demo.enabled ? [DemoModule.forRoot(config)] : [])],
-      controllers: [ApprovalsController, DeliveriesController, EventsController],
+      imports: [ApprovalsModule, WebhooksModule, EventsModule, SignaturesModule, ...(config.demo.enabled ? [DemoModule.forRoot(config)] : [])],
+      controllers: [ApprovalsController, DeliveriesController, EventsController, SignaturesController, JwksController],
     };
   }
 }

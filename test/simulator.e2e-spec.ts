@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createRemoteJWKSet, importSPKI, jwtVerify } from 'jose';
 import { RecognizeSimulator, SIMULATED_CUSTOMER_API_KEY } from '../simulator/recognize.simulator';
 import { SIMULATOR_MAIN, ensureBuilt, freePort } from './helpers/service-process';
 import { SimulatorControl, SimulatorControlError } from './helpers/simulator-control';
@@ -327,6 +328,61 @@ describe(RecognizeSimulator.name, () => {
       await control.reset();
       expect((await upstream('GET', `/operations/${operationId}`)).status).toBe(404);
       expect((await control.stats()).requests).toEqual({ create: 0, get: 1, pending: 0, authentications: 0 });
+    });
+  });
+
+  describe('transaction JWTs', () => {
+    const TD = '{"approvalId":"op-1","message":"Pay 5"}';
+
+    it("publishes its key set at Recognize's documented path, without an API key, and no other tenant's", async () => {
+      expect(sut.jwksUrl()).toBe(`${new URL(baseUrl).origin}/customers/simulator/.well-known/jwks.json`);
+      const res = await fetch(sut.jwksUrl());
+      expect(res.status).toBe(200);
+      const { keys } = (await res.json()) as { keys: { kid: string; alg: string; use: string; d?: string }[] };
+      expect(keys.map((k) => [k.alg, k.kid, k.use])).toEqual([
+        ['RS256', sut.signer.kids().RS256, 'sig'],
+        ['ES256', sut.signer.kids().ES256, 'sig'],
+      ]);
+      expect(keys.every((k) => k.d === undefined)).toBe(true);
+      expect((await fetch(`${new URL(baseUrl).origin}/customers/other/.well-known/jwks.json`)).status).toBe(404);
+    });
+
+    it('signs as the SDK would over the control API, and the signature verifies with the key set', async () => {
+      const jwt = await control.signTransaction({ td: TD, alg: 'ES256', exp: 2_000_000_000 });
+      const { payload, protectedHeader } = await jwtVerify(jwt, createRemoteJWKSet(new URL(sut.jwksUrl())), { algorithms: ['ES256'] });
+      expect(protectedHeader).toEqual({ alg: 'ES256', kid: (await control.keyIds()).ES256, typ: 'JWT' });
+      expect(payload).toEqual({ td: TD, iat: expect.any(Number), exp: 2_000_000_000 });
+    });
+
+    it('refuses a sign request with a bad field', async () => {
+      await expect(control.signTransaction({ td: 5 as unknown as string })).rejects.toMatchObject({ status: 400 });
+      await expect(control.signTransaction({ td: TD, alg: 'HS256' as 'RS256' })).rejects.toMatchObject({ status: 400 });
+      await expect(control.signTransaction({ td: TD, exp: 1.5 })).rejects.toMatchObject({ status: 400 });
+    });
+
+    it('serves the PEM public key and the verify endpoint with the API key only', async () => {
+      expect((await upstream('GET', '/jwt/public-key', undefined, { 'X-Api-Key': 'wrong' })).status).toBe(401);
+      const pem = (await upstream('GET', '/jwt/public-key')).json() as { publicKey: string };
+      const jwt = await control.signTransaction({ td: TD });
+      await expect(jwtVerify(jwt, await importSPKI(pem.publicKey, 'RS256'))).resolves.toBeDefined();
+      expect((await upstream('POST', '/jwt/verify', { jwt })).json()).toEqual({ result: true });
+      expect((await upstream('POST', '/jwt/verify', { jwt: `${jwt.slice(0, -4)}AAAA` })).json()).toEqual({ result: false });
+      expect((await upstream('POST', '/jwt/verify', {})).status).toBe(400);
+    });
+
+    it('rotates its keys on a control call: new kids, old JWTs no longer verify', async () => {
+      const before = await control.keyIds();
+      const old = await control.signTransaction({ td: TD });
+      const kids = await control.rotateKeys();
+      expect(kids.RS256).not.toBe(before.RS256);
+      expect(kids.ES256).not.toBe(before.ES256);
+      expect(((await (await fetch(sut.jwksUrl())).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toEqual([kids.RS256, kids.ES256]);
+      expect((await upstream('POST', '/jwt/verify', { jwt: old })).json()).toEqual({ result: false });
+    });
+
+    it('guards signing and rotation with the control token', async () => {
+      const res = await fetch(`${new URL(baseUrl).origin}/_sim/keys/rotate`, { method: 'POST' });
+      expect(res.status).toBe(401);
     });
   });
 

@@ -19,6 +19,18 @@ export interface ApprovalAuthentication {
   deviceId?: string;
 }
 
+/** What approved an approval: Recognize's answer to a poll, or a transaction JWT of the Recognize SDK. */
+export type ApprovedBy = 'push' | 'signature';
+
+/** The transaction JWT that approved (or was later recorded on) an approval, as verified. */
+export interface ApprovalSignature {
+  /** Absent only when Recognize's PEM key or verify endpoint checked a JWT that named none. */
+  kid?: string;
+  alg: 'RS256' | 'ES256';
+  issuedAt?: string;
+  verifiedAt: string;
+}
+
 /** What the service stores for one approval. `id` is the Recognize operationId. */
 export interface ApprovalRecord {
   id: string;
@@ -40,6 +52,11 @@ export interface ApprovalRecord {
   decidedAt?: string;
   authType?: AuthType;
   authentication?: ApprovalAuthentication;
+  /** Set with `approved`. */
+  approvedBy?: ApprovedBy;
+  signature?: ApprovalSignature;
+  /** ES256 compact JWS over the decision, on approved approvals only (receipts/). */
+  receipt?: string;
   /** Digest of the creating request's fields: a re-POST with the same digest is the same request. */
   fingerprint: string;
   /** Set once, by the consume script, on an approved approval (kept beside the doc in Redis, see ApprovalsStore). */
@@ -59,6 +76,18 @@ export type ApprovalRepresentation = ApprovalView & { eventsUrl: string };
 /** An approval as the REST API returns it: the representation (and, when read by id, its webhook deliveries). */
 export type ApprovalResponse = ApprovalRepresentation & { deliveries?: Delivery[] };
 
+/**
+ * The approval's transactionData: the exact `td` a transaction JWT must carry. Records written
+ * before transaction binding have none stored; theirs is derived from the message, as the contract defines it.
+ */
+export function transactionDataOf(record: ApprovalRecord): string {
+  return record.transactionData ?? transactionDataFor(record.id, { message: record.message });
+}
+
+export function transactionHashOfRecord(record: ApprovalRecord): string {
+  return record.transactionHash ?? transactionHashOf(transactionDataOf(record));
+}
+
 /** The one builder of the representation; `eventsUrl` comes from EventsTokenService.eventsUrl, deterministic per approval. */
 export function representationOf(record: ApprovalRecord, eventsUrl: string): ApprovalRepresentation {
   return { ...toView(record), eventsUrl };
@@ -74,15 +103,17 @@ export function toView(record: ApprovalRecord): ApprovalView {
     ...(record.message !== undefined && { message: record.message }),
     ...(record.metadata !== undefined && { metadata: record.metadata }),
     ...(record.transaction !== undefined && { transaction: record.transaction }),
-    // Records written before transaction binding have neither field; theirs is derived the same way.
-    transactionData: record.transactionData ?? transactionDataFor(record.id, { message: record.message }),
-    transactionHash: record.transactionHash ?? transactionHashOf(transactionDataFor(record.id, { message: record.message })),
+    transactionData: transactionDataOf(record),
+    transactionHash: transactionHashOfRecord(record),
     status: record.status,
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
     ...(record.decidedAt !== undefined && { decidedAt: record.decidedAt }),
     ...(record.authType !== undefined && { authType: record.authType }),
     ...(record.authentication !== undefined && { authentication: record.authentication }),
+    ...(record.approvedBy !== undefined && { approvedBy: record.approvedBy }),
+    ...(record.signature !== undefined && { signature: record.signature }),
+    ...(record.receipt !== undefined && { receipt: record.receipt }),
     ...(record.consumedAt !== undefined && { consumedAt: record.consumedAt }),
     ...(record.consumedReference !== undefined && { consumedReference: record.consumedReference }),
   };

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/app.config';
+import { ReceiptsModule } from '../receipts/receipts.module';
 import { RecognizeModule } from '../recognize/recognize.module';
 import { ApprovalCreationService } from './approval-creation.service';
 import { ApprovalEventsEmitter } from './approval-events.emitter';
@@ -11,13 +13,27 @@ import { ApprovalsStore } from './approvals.store';
 import { AuthenticationDetailsService } from './authentication-details.service';
 import { EventsTokenService } from './events-token.service';
 
+/** Approved approvals carry a receipt: the state machine signs it in the transition itself. */
+const receipts = ReceiptsModule.register({
+  inject: [AppConfig],
+  useFactory: (config: AppConfig) => ({
+    keys: {
+      signingKeyPem: config.receipts.signingKeyPem,
+      production: config.nodeEnv === 'production',
+      prefix: config.redis.prefix,
+      approvalRetentionS: config.approvals.retentionS,
+    },
+    signer: { issuer: config.receipts.issuer },
+  }),
+});
+
 /**
  * The bottom of the feature graph: approvals depend on core services and Recognize only, and the
  * capabilities above (polling, webhooks, events) reach them through ApprovalsService and the
  * emitter. The store is not exported. Its controller is mounted by ApiModule.
  */
 @Module({
-  imports: [RecognizeModule],
+  imports: [RecognizeModule, receipts],
   providers: [
     ApprovalsStore,
     ApprovalsService,
@@ -31,6 +47,7 @@ import { EventsTokenService } from './events-token.service';
     ApprovalLongPollService,
   ],
   // ApprovalWaiters: long-poll requests wait here; the events capability (above) wakes them.
+  // ReceiptsModule is re-exported for the API's GET /.well-known/jwks.json.
   exports: [
     ApprovalsService,
     ApprovalEventsEmitter,
@@ -39,6 +56,7 @@ import { EventsTokenService } from './events-token.service';
     ApprovalsListService,
     ApprovalWaiters,
     ApprovalLongPollService,
+    receipts,
   ],
 })
 export class ApprovalsModule {}

@@ -1,4 +1,6 @@
-import { ApprovalAlreadyTerminalError, ApprovalNotFoundError, InvalidRequestError } from '../common/app.errors';
+import { ApprovalAlreadyTerminalError, ApprovalNotFoundError, ApprovalNotPendingError, InvalidRequestError } from '../common/app.errors';
+import { ReceiptFacts, ReceiptSigner } from '../receipts/receipt.signer';
+import { transactionDataFor, transactionHashOf } from '../transactions/transaction';
 import { ClientConfig } from '../clients/client.config';
 import { MetricsService } from '../metrics/metrics.service';
 import { FakeApprovalsStore, makeApproval } from '../../test/unit/fake-approvals-store';
@@ -18,6 +20,7 @@ describe(ApprovalsService.name, () => {
   let store: FakeApprovalsStore;
   let decided: jest.Mock<Promise<void>, [{ record: ApprovalRecord; event: ApprovalEvent }]>;
   let creation: jest.Mocked<ApprovalCreationService>;
+  let sign: jest.Mock<Promise<string>, [ReceiptFacts]>;
   let sut: ApprovalsService;
 
   beforeEach(() => {
@@ -28,7 +31,9 @@ describe(ApprovalsService.name, () => {
     creation = strictMock<ApprovalCreationService>({}, 'creation');
     const tokens = strictMock<EventsTokenService>({ eventsUrl: (r: { id: string }) => `/v1/approvals/${r.id}/events?token=token` }, 'tokens');
     const metrics = strictMock<MetricsService>({ approvalCreated: () => undefined, approvalFinished: () => undefined }, 'metrics');
-    sut = new ApprovalsService(store as unknown as ApprovalsStore, creation, announcements, tokens, metrics);
+    sign = jest.fn(async (facts: ReceiptFacts) => `receipt-of-${facts.approvalId}-${facts.approvedBy}`);
+    const receipts = strictMock<ReceiptSigner>({ sign }, 'receipts');
+    sut = new ApprovalsService(store as unknown as ApprovalsStore, creation, announcements, tokens, metrics, receipts);
   });
 
   it('moves a pending approval to its terminal status once, with one terminal event, and announces the decision', async () => {
@@ -103,5 +108,57 @@ describe(ApprovalsService.name, () => {
     decided.mockClear();
     await sut.announceDecisionAgain('op-1');
     expect(decided).toHaveBeenCalledWith({ record: finished, event: expect.objectContaining({ type: 'approval.expired' }) });
+  });
+
+  describe('receipts and signatures', () => {
+    const signature = { kid: 'rs256-1', alg: 'RS256' as const, verifiedAt: '2026-05-21T10:30:00.000Z' };
+    const pending = () => store.create(makeApproval({ message: 'Pay 10 EUR' }), { id: 'evt_1', type: 'approval.pending', createdAt: '', data: {} as never });
+
+    it('signs the receipt of an approval before its transition, with the decision it records, and puts it in the terminal event', async () => {
+      await pending();
+      const finished = await sut.finish('op-1', 'approved', { authType: 'biom', approvedBy: 'push' });
+      expect(sign).toHaveBeenCalledWith({
+        approvalId: 'op-1',
+        userId: 'A1B2C3D4E5F6',
+        clientId: 'bank-app',
+        approvedBy: 'push',
+        decidedAt: finished!.decidedAt,
+        transactionHash: transactionHashOf(transactionDataFor('op-1', { message: 'Pay 10 EUR' })),
+        authType: 'biom',
+      });
+      expect(finished).toMatchObject({ approvedBy: 'push', receipt: 'receipt-of-op-1-push' });
+      expect(store.events.get('op-1')!.at(-1)!.data).toMatchObject({ approvedBy: 'push', receipt: 'receipt-of-op-1-push' });
+    });
+
+    it('gives no other status a receipt', async () => {
+      await pending();
+      expect(await sut.finish('op-1', 'rejected', { approvedBy: 'push' })).not.toHaveProperty('receipt');
+      expect(await store.get('op-1')).not.toHaveProperty('approvedBy');
+      expect(sign).not.toHaveBeenCalled();
+    });
+
+    it('approves a pending approval by signature', async () => {
+      await pending();
+      const approved = await sut.acceptSignature('op-1', signature);
+      expect(approved).toMatchObject({ status: 'approved', approvedBy: 'signature', signature, receipt: 'receipt-of-op-1-signature' });
+      expect(store.events.get('op-1')).toHaveLength(2);
+    });
+
+    it('records a signature on an approval a push approved, with no new event, and keeps the first one recorded', async () => {
+      await pending();
+      await sut.finish('op-1', 'approved', { approvedBy: 'push' });
+      const recorded = await sut.acceptSignature('op-1', signature);
+      expect(recorded).toMatchObject({ status: 'approved', approvedBy: 'push', signature, receipt: 'receipt-of-op-1-push' });
+      await sut.acceptSignature('op-1', { ...signature, kid: 'other' });
+      expect((await store.get('op-1'))!.signature).toEqual(signature);
+      expect(store.events.get('op-1')).toHaveLength(2);
+    });
+
+    it.each(['rejected', 'expired', 'cancelled', 'failed'] as const)('refuses a signature on a %s approval', async (status) => {
+      await pending();
+      await sut.finish('op-1', status);
+      await expect(sut.acceptSignature('op-1', signature)).rejects.toBeInstanceOf(ApprovalNotPendingError);
+      expect(await store.get('op-1')).not.toHaveProperty('signature');
+    });
   });
 });

@@ -4,11 +4,14 @@ import {
   ApprovalAlreadyTerminalError,
   ApprovalNotApprovedError,
   ApprovalNotFoundError,
+  ApprovalNotPendingError,
   InvalidRequestError,
 } from '../common/app.errors';
 import { ClientConfig } from '../clients/client.config';
 import { MetricsService } from '../metrics/metrics.service';
-import { ApprovalRecord, ApprovalResponse, TerminalStatus, isTerminal, representationOf } from './approval';
+import { ReceiptSigner } from '../receipts/receipt.signer';
+import { ApprovalRecord, ApprovalResponse, ApprovalSignature, TerminalStatus, isTerminal, representationOf } from './approval';
+import { receiptFactsOf } from './approval-evidence';
 import { SequencedEvent, eventFor } from './approval-event';
 import { ApprovalEventsEmitter } from './approval-events.emitter';
 import { ApprovalCreationService } from './approval-creation.service';
@@ -17,7 +20,7 @@ import { CreateApprovalDto } from './dto/create-approval.dto';
 import { EventsTokenService } from './events-token.service';
 
 /** What a decided approval gains besides its status. */
-export type DecisionDetails = Partial<Pick<ApprovalRecord, 'authType' | 'authentication'>>;
+export type DecisionDetails = Partial<Pick<ApprovalRecord, 'authType' | 'authentication' | 'approvedBy' | 'signature'>>;
 
 /**
  * The approval state machine (pending → exactly one of the terminal statuses, once), the owner rule,
@@ -33,6 +36,7 @@ export class ApprovalsService {
     private readonly announcements: ApprovalEventsEmitter,
     private readonly tokens: EventsTokenService,
     private readonly metrics: MetricsService,
+    private readonly receipts: ReceiptSigner,
   ) {}
 
   async create(client: ClientConfig, dto: CreateApprovalDto): Promise<{ approval: ApprovalResponse; created: boolean }> {
@@ -90,6 +94,16 @@ export class ApprovalsService {
     if (!current || isTerminal(current.status)) return current;
     const now = new Date();
     const next: ApprovalRecord = { ...current, ...details, status, decidedAt: now.toISOString() };
+    if (status === 'approved') {
+      // Signed before the transition, with decidedAt already fixed, so that the terminal event carries
+      // the receipt GET will show. A transition that loses the race simply drops it.
+      const approvedBy = details.approvedBy ?? 'push';
+      next.approvedBy = approvedBy;
+      next.receipt = await this.receipts.sign(receiptFactsOf({ ...next, approvedBy, decidedAt: next.decidedAt! }));
+    } else {
+      delete next.approvedBy;
+      delete next.signature;
+    }
     const event = eventFor(next, now, this.tokens.eventsUrl(next));
     const result = await this.store.transition(next, event);
     if (!result.applied) return this.store.get(id);
@@ -97,6 +111,22 @@ export class ApprovalsService {
     this.metrics.approvalFinished(next);
     await this.announceDecision(id, next, { seq: result.seq, event });
     return next;
+  }
+
+  /**
+   * A verified transaction signature: approves a pending approval through `finish`, the transition a
+   * poll uses, so a racing push decision still yields one terminal event. On an approved approval (a
+   * push won, or an earlier signature) it is recorded when none was, without a new event; on any other
+   * status it is refused.
+   */
+  async acceptSignature(id: string, signature: ApprovalSignature): Promise<ApprovalResponse> {
+    let record = await this.finish(id, 'approved', { approvedBy: 'signature', signature });
+    if (!record) throw new ApprovalNotFoundError(id);
+    if (record.status !== 'approved') throw new ApprovalNotPendingError(id, record.status);
+    if (!record.signature) {
+      record = (await this.store.update(id, (r) => (r.status === 'approved' && !r.signature ? { ...r, signature } : undefined))) ?? record;
+    }
+    return this.respond(record);
   }
 
   /**

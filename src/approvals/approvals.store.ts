@@ -33,12 +33,14 @@ export class ApprovalsStore {
   private readonly transitionApproval: RedisScript<[string, string, string, string, number, string, number, number], number>;
   private readonly updateApprovalDoc: RedisScript<[string, string], number>;
   private readonly consumeApproval: RedisScript<[string, string], number>;
+  private readonly replaceApprovalDoc: RedisScript<[string, string], number>;
 
   constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys, private readonly config: AppConfig) {
     this.createApproval = defineScript(redis, __dirname, 'create-approval-7.lua');
     this.transitionApproval = defineScript(redis, __dirname, 'transition-approval-7.lua');
     this.updateApprovalDoc = defineScript(redis, __dirname, 'update-approval-doc-1.lua');
     this.consumeApproval = defineScript(redis, __dirname, 'consume-approval-1.lua');
+    this.replaceApprovalDoc = defineScript(redis, __dirname, 'replace-approval-doc-1.lua');
   }
 
   /** Stores a new pending approval with its first event and its first poll, one interval from now; false if the id is taken. */
@@ -113,6 +115,21 @@ export class ApprovalsStore {
   /** Saves fields that are not the status (authentication details) on a record whose status has not moved meanwhile. */
   async enrich(record: ApprovalRecord): Promise<boolean> {
     return (await this.updateApprovalDoc([this.keys.approval(record.id)], record.status, JSON.stringify(record))) === 1;
+  }
+
+  /**
+   * Applies `change` to the stored record unless it returns undefined (nothing to change), reading
+   * again when another write got in between. Not for status changes: those go through `transition`.
+   * Resolves to the record as stored afterwards (undefined when gone).
+   */
+  async update(id: string, change: (record: ApprovalRecord) => ApprovalRecord | undefined): Promise<ApprovalRecord | undefined> {
+    for (;;) {
+      const doc = await this.redis.hget(this.keys.approval(id), 'doc');
+      if (!doc) return undefined;
+      const next = change(JSON.parse(doc) as ApprovalRecord);
+      if (!next) return JSON.parse(doc) as ApprovalRecord;
+      if ((await this.replaceApprovalDoc([this.keys.approval(id)], doc, JSON.stringify(next))) === 1) return next;
+    }
   }
 
   /** The approval's events after sequence number `afterSeq` (0: all), in order. */

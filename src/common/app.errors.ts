@@ -81,6 +81,15 @@ export class ApprovalNotApprovedError extends AppError {
   }
 }
 
+/** An action that needs a pending approval (a signature approving it) on one that ended otherwise. */
+export class ApprovalNotPendingError extends AppError {
+  readonly status = HttpStatus.CONFLICT;
+  readonly code = 'approval_not_pending';
+  constructor(id: string, status: string) {
+    super(`Approval ${JSON.stringify(id)} is ${status}: only a pending approval can be approved`);
+  }
+}
+
 /** Recognize answered 5xx or refused our key: a bad gateway, not the caller's fault. */
 export class UpstreamBadGatewayError extends AppError {
   readonly status = HttpStatus.BAD_GATEWAY;

@@ -1,5 +1,6 @@
 import { ClientConfig } from '../clients/client.config';
 import { DemoConfig } from './demo.config';
+import { ReceiptsConfig, SignaturesConfig } from './evidence.config';
 import { RuntimeConfig } from './runtime.config';
 import { SseConfig } from './sse.config';
 import { ObservabilityConfig } from './observability.config';
@@ -32,6 +33,10 @@ export class AppConfig {
     /** Bearer token of the control API; also the in-process simulator's token when set. */
     controlToken?: string;
   };
+  /** Checks of the Recognize SDK's transaction JWTs. */
+  signatures: SignaturesConfig;
+  /** Signing of approval receipts. */
+  receipts: ReceiptsConfig;
   clients: ClientConfig[];
   /** True when CLIENTS was unset and the development client is in use. */
   usesDevelopmentClient: boolean;

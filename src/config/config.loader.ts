@@ -7,6 +7,7 @@ import { isKnownExample } from '../clients/secret-strength';
 import { AppConfig } from './app.config';
 import { parseClients } from './clients.config';
 import { resolveDemo } from './demo.config';
+import { resolveEvidence } from './evidence.config';
 import { resolveHttp } from './http.config';
 import { resolveRuntime } from './runtime.config';
 import { resolveObservability } from './observability.config';
@@ -79,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const observability = resolveObservability(schema, problems);
   const sse = resolveSse(schema, problems);
   const http = resolveHttp(schema, problems);
+  const evidence = resolveEvidence(schema, production, problems);
   const targets = resolveWebhookTargets(schema, production, problems);
   // Sending would refuse them anyway; in production say so at start rather than at the first webhook.
   if (production) problems.push(...refusedTargets(clients ?? [], targets));
@@ -99,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       controlUrl: schema.SIMULATOR_CONTROL_URL?.replace(/\/+$/, ''),
       controlToken: schema.SIMULATOR_CONTROL_TOKEN,
     },
+    ...evidence,
     clients: clients ?? [DEVELOPMENT_CLIENT],
     usesDevelopmentClient: !clients,
     polling: { intervalMs: schema.POLL_INTERVAL_MS, concurrency: schema.POLL_CONCURRENCY, tickMs: schema.POLL_TICK_MS, leaseMs: schema.POLL_LEASE_MS },

@@ -1,3 +1,4 @@
+import { generateReceiptKeyPem } from '../receipts/receipt-key';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from './config.loader';
 import { configProblemsOf } from '../../test/unit/config-problems';
@@ -27,6 +28,7 @@ describe('demo configuration', () => {
       RECOGNIZE_BASE_URL: 'https://r.example/v2',
       RECOGNIZE_API_KEY: 'k',
       DEMO_CLIENT_ID: 'demo-app',
+      RECEIPT_SIGNING_KEY: generateReceiptKeyPem(),
     };
 
     it('is off unless DEMO_ENABLED=true', () => {

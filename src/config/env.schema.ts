@@ -39,6 +39,26 @@ export class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
   RECOGNIZE_BREAKER_HALF_OPEN_MS = 5000;
 
+  // Signed transactions and receipts (see evidence.config.ts).
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'RECOGNIZE_JWKS_URL must be an http(s) URL' })
+  RECOGNIZE_JWKS_URL?: string;
+
+  @IsOptional() @Matches(/^\/[A-Za-z0-9._~\/-]*$/, { message: 'RECOGNIZE_PUBLIC_KEY_PATH must be a path starting with /' })
+  RECOGNIZE_PUBLIC_KEY_PATH?: string;
+
+  @IsOptional() @Matches(/^\/[A-Za-z0-9._~\/-]*$/, { message: 'RECOGNIZE_VERIFY_JWT_PATH must be a path starting with /' })
+  RECOGNIZE_VERIFY_JWT_PATH?: string;
+
+  // The contract's 30 s; lower only in tests that rotate keys.
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3_600_000)
+  RECOGNIZE_JWKS_COOLDOWN_MS = 30_000;
+
+  @IsOptional() @IsString()
+  RECEIPT_SIGNING_KEY?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  RECEIPT_ISSUER = 'stepup-orchestrator';
+
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   SIMULATOR_PORT = 0;
 

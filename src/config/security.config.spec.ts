@@ -2,14 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from './config.loader';
 import { configProblemsOf } from '../../test/unit/config-problems';
 import { BANK_APP, OTHER_APP } from '../../test/helpers/clients';
+import { generateReceiptKeyPem } from '../receipts/receipt-key';
 
 const strongKey = () => randomBytes(32).toString('base64url');
 const strongSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
+const RECEIPT_KEY = generateReceiptKeyPem();
+
 /** A valid production configuration; each test breaks one thing in it. */
 function production(overrides: Record<string, string> = {}, client: Record<string, unknown> = {}): Record<string, string> {
   const bank = { id: 'bank-app', apiKey: strongKey(), webhookUrl: 'https://bank.example/hooks', webhookSecret: strongSecret(), callbackOrigins: ['https://bank.example'], ...client };
-  return { NODE_ENV: 'production', RECOGNIZE_BASE_URL: 'https://recognize.example/v2', RECOGNIZE_API_KEY: strongKey(), CLIENTS: JSON.stringify([bank]), ...overrides };
+  return {
+    NODE_ENV: 'production',
+    RECOGNIZE_BASE_URL: 'https://recognize.example/v2',
+    RECOGNIZE_API_KEY: strongKey(),
+    CLIENTS: JSON.stringify([bank]),
+    RECEIPT_SIGNING_KEY: RECEIPT_KEY,
+    ...overrides,
+  };
 }
 
 describe('security of the configuration', () => {

@@ -10,6 +10,7 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict with the current state',
   413: 'Body larger than the limit',
   415: 'Body is not application/json',
+  422: 'The signed JWT fails a check; `detail` names it',
   429: 'Too many requests; retry after Retry-After seconds',
   500: 'Unexpected error; the body carries an errorId that is also logged',
   502: 'Recognize answered with an error',

@@ -31,6 +31,16 @@ export class ReceiptKeyError extends Error {
  * that is how a PEM usually travels in an environment variable.
  */
 export async function receiptKeyFromPem(pem: string, source = 'RECEIPT_SIGNING_KEY'): Promise<ReceiptSigningKey> {
+  const privateKey = receiptPrivateKeyFromPem(pem, source);
+  const { x, y } = createPublicKey(privateKey).export({ format: 'jwk' });
+  const coordinates = { kty: 'EC' as const, crv: 'P-256' as const, x: x!, y: y! };
+  // RFC 7638 thumbprint: the same key gets the same kid on every instance, with nothing to coordinate.
+  const kid = await calculateJwkThumbprint(coordinates, 'sha256');
+  return { kid, privateKey, publicJwk: { kid, ...coordinates, alg: 'ES256', use: 'sig' } };
+}
+
+/** The checks of receiptKeyFromPem, synchronous: configuration loading uses them to refuse a bad key at start. */
+export function receiptPrivateKeyFromPem(pem: string, source = 'RECEIPT_SIGNING_KEY'): KeyObject {
   const text = pem.replace(/\\n/g, '\n').trim();
   if (!text.startsWith('-----BEGIN PRIVATE KEY-----')) {
     throw new ReceiptKeyError(`${source} must be a PEM PKCS#8 private key ("-----BEGIN PRIVATE KEY-----"); convert an EC key with "openssl pkcs8 -topk8 -nocrypt"`);
@@ -46,11 +56,7 @@ export async function receiptKeyFromPem(pem: string, source = 'RECEIPT_SIGNING_K
     const found = privateKey.asymmetricKeyType === 'ec' ? `EC ${curve}` : String(privateKey.asymmetricKeyType).toUpperCase();
     throw new ReceiptKeyError(`${source} must be an EC P-256 (prime256v1) key for ES256; it is ${found}`);
   }
-  const { x, y } = createPublicKey(privateKey).export({ format: 'jwk' });
-  const coordinates = { kty: 'EC' as const, crv: 'P-256' as const, x: x!, y: y! };
-  // RFC 7638 thumbprint: the same key gets the same kid on every instance, with nothing to coordinate.
-  const kid = await calculateJwkThumbprint(coordinates, 'sha256');
-  return { kid, privateKey, publicJwk: { kid, ...coordinates, alg: 'ES256', use: 'sig' } };
+  return privateKey;
 }
 
 export function generateReceiptKeyPem(): string {

@@ -1,4 +1,6 @@
 import Redis from 'ioredis';
+import { RedisScript, defineScript } from '../redis/redis-script';
+import { RedisKeys } from '../redis/redis.keys';
 import { ReceiptKeyError, ReceiptPublicJwk, ReceiptSigningKey, generateReceiptKeyPem, receiptKeyFromPem } from './receipt-key';
 
 export interface ReceiptKeysOptions {
@@ -16,29 +18,10 @@ export interface ReceiptKeysOptions {
 /** How often a key in use renews its place in the published set; it stays published this much longer too. */
 const MARK_INTERVAL_MS = 60_000;
 
-/**
- * HASH field `generated`: the PEM of the key generated outside production (HSETNX, so racing
- * instances agree on one). Fields `key:<kid>`: `{jwk, retireAfter}` of every key that signed receipts.
- * To move into RedisKeys once receipts are wired in.
- */
+/** The HASH of receipt keys under this prefix (see RedisKeys.receiptKeys). */
 export function receiptKeysKey(prefix: string): string {
-  return `${prefix}:receipt-keys`;
+  return new RedisKeys(prefix).receiptKeys();
 }
-
-/** Raises a key's retireAfter, never lowers it (two instances on one key mark it concurrently). */
-const MARK = `
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if current and tonumber(cjson.decode(current).retireAfter) >= tonumber(ARGV[3]) then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return 1`;
-
-/** Drops the given keys that are still past their retireAfter (ARGV[1]); one may have been marked again meanwhile. */
-const PRUNE = `
-for i = 2, #ARGV do
-  local current = redis.call('HGET', KEYS[1], ARGV[i])
-  if current and tonumber(cjson.decode(current).retireAfter) <= tonumber(ARGV[1]) then redis.call('HDEL', KEYS[1], ARGV[i]) end
-end
-return 0`;
 
 /**
  * The key receipts are signed with, and the public keys integrators verify them with. Every key that
@@ -50,6 +33,9 @@ return 0`;
 export class ReceiptKeys {
   private lastMarkMs = Number.NEGATIVE_INFINITY;
   private readonly now: () => number;
+  private readonly hash: string;
+  private readonly mark: RedisScript<[string, string, string], number>;
+  private readonly prune: RedisScript<string[], number>;
 
   private constructor(
     private readonly redis: Redis,
@@ -57,6 +43,9 @@ export class ReceiptKeys {
     private readonly key: ReceiptSigningKey,
   ) {
     this.now = options.now ?? Date.now;
+    this.hash = receiptKeysKey(options.prefix);
+    this.mark = defineScript(redis, __dirname, 'mark-receipt-key-1.lua');
+    this.prune = defineScript(redis, __dirname, 'prune-receipt-keys-1.lua');
   }
 
   static async load(redis: Redis, options: ReceiptKeysOptions): Promise<ReceiptKeys> {
@@ -75,7 +64,7 @@ export class ReceiptKeys {
 
   /** This instance's key first, then every other key whose receipts may still exist. */
   async publicJwks(): Promise<{ keys: ReceiptPublicJwk[] }> {
-    const fields = await this.redis.hgetall(receiptKeysKey(this.options.prefix));
+    const fields = await this.redis.hgetall(this.hash);
     const nowMs = this.now();
     const keys = [this.key.publicJwk];
     const gone: string[] = [];
@@ -85,7 +74,7 @@ export class ReceiptKeys {
       if (entry.retireAfter > nowMs) keys.push(entry.jwk);
       else gone.push(field);
     }
-    if (gone.length) await this.redis.eval(PRUNE, 1, receiptKeysKey(this.options.prefix), String(nowMs), ...gone);
+    if (gone.length) await this.prune([this.hash], String(nowMs), ...gone);
     return { keys };
   }
 
@@ -94,7 +83,7 @@ export class ReceiptKeys {
     if (nowMs - this.lastMarkMs < MARK_INTERVAL_MS) return;
     const retireAfter = nowMs + this.options.approvalRetentionS * 1000 + MARK_INTERVAL_MS;
     const entry = JSON.stringify({ jwk: this.key.publicJwk, retireAfter });
-    await this.redis.eval(MARK, 1, receiptKeysKey(this.options.prefix), `key:${this.key.kid}`, entry, String(retireAfter));
+    await this.mark([this.hash], `key:${this.key.kid}`, entry, String(retireAfter));
     this.lastMarkMs = nowMs;
   }
 

@@ -1,7 +1,6 @@
 import { DynamicModule, FactoryProvider, Module } from '@nestjs/common';
 import Redis from 'ioredis';
 import { REDIS } from '../redis/redis.module';
-import { JwksController } from './jwks.controller';
 import { ReceiptKeys, ReceiptKeysOptions } from './receipt.keys';
 import { ReceiptSigner, ReceiptSignerOptions } from './receipt.signer';
 
@@ -13,15 +12,15 @@ export interface ReceiptsModuleOptions {
 export const RECEIPTS_OPTIONS = Symbol('RECEIPTS_OPTIONS');
 
 /**
- * Receipt signing and GET /.well-known/jwks.json. Options come from the caller's config, e.g.
+ * Receipt signing and the receipt keys. Options come from the caller's config, e.g.
  * `ReceiptsModule.register({ inject: [AppConfig], useFactory: (config) => ({ keys: …, signer: … }) })`.
+ * JwksController (GET /.well-known/jwks.json) is mounted by the API processes only (api.module.ts).
  */
 @Module({})
 export class ReceiptsModule {
   static register(options: Pick<FactoryProvider<ReceiptsModuleOptions | Promise<ReceiptsModuleOptions>>, 'inject' | 'useFactory'>): DynamicModule {
     return {
       module: ReceiptsModule,
-      controllers: [JwksController],
       providers: [
         { provide: RECEIPTS_OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
         { provide: ReceiptKeys, inject: [REDIS, RECEIPTS_OPTIONS], useFactory: (redis: Redis, o: ReceiptsModuleOptions) => ReceiptKeys.load(redis, o.keys) },

@@ -9,6 +9,7 @@ interface SimulatorEntry {
     baseUrl: string;
     controlUrl: string;
     controlToken: string;
+    jwksUrl: string;
     generatedToken: boolean;
     close(): Promise<void>;
   }>;
@@ -41,6 +42,8 @@ export async function startBundledSimulatorIfUnset(config: AppConfig): Promise<(
   config.recognize.baseUrl = simulator.baseUrl;
   config.simulator.controlUrl = simulator.controlUrl;
   config.simulator.controlToken = simulator.controlToken;
+  // The contract's default: with the bundled simulator, its key set signs the transaction JWTs.
+  config.signatures.jwksUrl ??= simulator.jwksUrl;
   // Loud on purpose: a deployment that forgot RECOGNIZE_BASE_URL must not look like it works.
   new Logger('RecognizeSimulator').warn(
     [

@@ -101,6 +101,15 @@ export class RedisKeys {
     return this.ofKind('scan-cursor', repair);
   }
 
+  /**
+   * HASH of the receipt keys. Field `generated`: the PEM of the key generated outside production
+   * (HSETNX, so racing instances agree on one). Fields `key:<kid>`: `{jwk, retireAfter}` of every key
+   * that signed receipts, published until the last of them has expired.
+   */
+  receiptKeys(): string {
+    return `${this.prefix}:receipt-keys`;
+  }
+
   secret(name: string): string {
     return this.ofKind('secret', name);
   }

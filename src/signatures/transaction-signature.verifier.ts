@@ -49,7 +49,7 @@ export interface VerifiedSignature {
 }
 
 /** Longest compact JWS we look at; a transaction JWT is a few hundred bytes plus the transaction data. */
-const MAX_JWT_LENGTH = 16 * 1024;
+export const MAX_JWT_LENGTH = 16 * 1024;
 
 /**
  * Checks a transaction JWT of the Recognize SDK against an approval's transactionData: every check

@@ -2,6 +2,7 @@ import type { SimulatorFault } from '../../simulator/simulator.faults';
 import type { SimulatorStats } from '../../simulator/recognize.simulator';
 import type { SimulatedOperation } from '../../simulator/simulator.store';
 import type { AuthType } from '../../simulator/simulator.store';
+import type { SignTransactionRequest, TransactionAlg } from '../../simulator/transaction-signer';
 
 /** A typed client of the simulator's /_sim control API, for tests that drive it over HTTP. */
 export class SimulatorControl {
@@ -45,6 +46,20 @@ export class SimulatorControl {
 
   async clearFaults(): Promise<void> {
     await this.call('DELETE', '/faults');
+  }
+
+  /** A transaction JWT as the Recognize SDK would hand it to the customer's app after the user authenticated with `td`. */
+  async signTransaction(request: SignTransactionRequest): Promise<string> {
+    return (await this.call<{ jwt: string }>('POST', '/transactions/sign', request)).jwt;
+  }
+
+  /** Replaces the signing keys (new kids); the old ones leave the key set at once. */
+  async rotateKeys(): Promise<Record<TransactionAlg, string>> {
+    return (await this.call<{ kids: Record<TransactionAlg, string> }>('POST', '/keys/rotate')).kids;
+  }
+
+  async keyIds(): Promise<Record<TransactionAlg, string>> {
+    return (await this.call<{ kids: Record<TransactionAlg, string> }>('GET', '/keys')).kids;
   }
 
   stats(): Promise<SimulatorStats> {

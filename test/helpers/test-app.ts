@@ -47,6 +47,8 @@ export async function startTestApp(env: Record<string, string> = {}, prefix = `t
         RECOGNIZE_API_KEY: apiKey,
         SIMULATOR_CONTROL_URL: `${new URL(simulatorBaseUrl).origin}/_sim`,
         SIMULATOR_CONTROL_TOKEN: simulatorToken,
+        // What the launcher sets for the bundled simulator.
+        RECOGNIZE_JWKS_URL: simulator.jwksUrl(),
       }
     : {};
   const config = loadConfig({

@@ -49,6 +49,14 @@ export class FakeApprovalsStore {
     return true;
   }
 
+  async update(id: string, change: (record: ApprovalRecord) => ApprovalRecord | undefined): Promise<ApprovalRecord | undefined> {
+    const current = this.records.get(id);
+    if (!current) return undefined;
+    const next = change(structuredClone(current));
+    if (next) this.records.set(id, structuredClone(next));
+    return structuredClone(next ?? current);
+  }
+
   async deliveries(): Promise<never[]> {
     return [];
   }

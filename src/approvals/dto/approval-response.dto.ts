@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { APPROVAL_STATUSES, ApprovalAuthentication, ApprovalRepresentation, ApprovalResponse, ApprovalStatus } from '../approval';
+import { APPROVAL_STATUSES, ApprovalAuthentication, ApprovalRepresentation, ApprovalResponse, ApprovalSignature, ApprovalStatus, ApprovedBy } from '../approval';
 import { DELIVERY_STATES, Delivery, DeliveryState } from '../delivery';
 import { TransactionDto } from '../../transactions/transaction.dto';
 
@@ -20,6 +20,21 @@ export class ApprovalAuthenticationDto implements ApprovalAuthentication {
 
   @ApiPropertyOptional({ example: 'device-7f3a' })
   deviceId?: string;
+}
+
+/** The verified transaction JWT recorded on an approval. */
+export class ApprovalSignatureDto implements ApprovalSignature {
+  @ApiPropertyOptional({ description: "The JWT's kid: a key of Recognize's key set", example: 'rs256-4f1c2a9e' })
+  kid?: string;
+
+  @ApiProperty({ enum: ['RS256', 'ES256'], example: 'RS256' })
+  alg: 'RS256' | 'ES256';
+
+  @ApiPropertyOptional({ format: 'date-time', description: "The JWT's iat, when it has one", example: '2025-05-21T10:15:40.000Z' })
+  issuedAt?: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When the service verified it', example: '2025-05-21T10:15:41.000Z' })
+  verifiedAt: string;
 }
 
 /** One webhook delivery of a terminal event, as shown on the approval. */
@@ -106,6 +121,19 @@ export class ApprovalResponseDto implements ApprovalRepresentation {
 
   @ApiPropertyOptional({ type: ApprovalAuthenticationDto, description: "Recognize's record of the authentication, when available" })
   authentication?: ApprovalAuthenticationDto;
+
+  @ApiPropertyOptional({ enum: ['push', 'signature'], description: "On approved approvals: Recognize's answer to a poll (push) or a signed transaction JWT (signature)", example: 'push' })
+  approvedBy?: ApprovedBy;
+
+  @ApiPropertyOptional({ type: ApprovalSignatureDto, description: 'The transaction JWT submitted to POST /v1/approvals/{id}/signature, once verified' })
+  signature?: ApprovalSignatureDto;
+
+  @ApiPropertyOptional({
+    description:
+      'On approved approvals only: ES256 compact JWS (typ approval-receipt+jwt) verifiable offline with GET /.well-known/jwks.json; claims iss, sub (userId), aud (client id), jti (approval id), iat, status, approvedBy, decidedAt, transactionHash, authType?',
+    example: 'eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiIsInR5cCI6ImFwcHJvdmFsLXJlY2VpcHQrand0In0.eyJzdGF0dXMiOiJhcHByb3ZlZCJ9.c2ln',
+  })
+  receipt?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When the approval was consumed (POST …/consume); set once', example: '2025-05-21T10:16:00.000Z' })
   consumedAt?: string;

@@ -1,0 +1,80 @@
+import {
+  ReceiptKeyError,
+  receiptPrivateKeyFromPem,
+} from "../receipts/receipt-key";
+import { SIGNATURE_VERIFIER_DEFAULTS } from "../signatures/transaction-signature.verifier";
+
+/** How transaction JWTs of the Recognize SDK are checked (POST /v1/approvals/{id}/signature). */
+export interface SignaturesConfig {
+  /**
+   * Recognize's customer key set. Unset with a configured RECOGNIZE_BASE_URL: signatures are checked
+   * with the PEM public key, then the verify-JWT endpoint. With the bundled simulator it is set to
+   * the simulator's when the simulator starts (recognize/simulator.launcher.ts).
+   */
+  jwksUrl?: string;
+  /** Relative to RECOGNIZE_BASE_URL: Recognize's reference names these endpoints but gives no paths. */
+  publicKeyPath: string;
+  verifyJwtPath: string;
+  /** Least time between two fetches of Recognize's keys caused by an unknown kid (30 s in the contract). */
+  refetchCooldownMs: number;
+}
+
+export interface ReceiptsConfig {
+  /** PEM PKCS#8 EC P-256; unset outside production: a key generated once per REDIS_PREFIX. */
+  signingKeyPem?: string;
+  /** `iss` of every receipt. */
+  issuer: string;
+}
+
+export interface EvidenceEnv {
+  RECOGNIZE_JWKS_URL?: string;
+  RECOGNIZE_PUBLIC_KEY_PATH?: string;
+  RECOGNIZE_VERIFY_JWT_PATH?: string;
+  RECOGNIZE_JWKS_COOLDOWN_MS: number;
+  RECEIPT_SIGNING_KEY?: string;
+  RECEIPT_ISSUER: string;
+}
+
+export function resolveEvidence(
+  env: EvidenceEnv,
+  production: boolean,
+  problems: string[],
+): { signatures: SignaturesConfig; receipts: ReceiptsConfig } {
+  if (env.RECEIPT_SIGNING_KEY) {
+    // The same checks ReceiptKeys makes when it loads the key, made here so that a bad key stops the process at start.
+    try {
+      receiptPrivateKeyFromPem(env.RECEIPT_SIGNING_KEY);
+    } catch (err) {
+      if (!(err instanceof ReceiptKeyError)) throw err;
+      problems.push(err.message);
+    }
+  } else if (production) {
+    problems.push(
+      "RECEIPT_SIGNING_KEY is required when NODE_ENV=production (receipts must verify with the same key on every instance and after a restart)",
+    );
+  }
+  // The key set gets no API key, but a receipt-less MITM could still swap Recognize's keys: https in production.
+  if (
+    production &&
+    env.RECOGNIZE_JWKS_URL &&
+    !/^https:/i.test(env.RECOGNIZE_JWKS_URL)
+  ) {
+    problems.push("RECOGNIZE_JWKS_URL must be https when NODE_ENV=production");
+  }
+  return {
+    signatures: {
+      jwksUrl: env.RECOGNIZE_JWKS_URL,
+      publicKeyPath:
+        env.RECOGNIZE_PUBLIC_KEY_PATH ??
+        SIGNATURE_VERIFIER_DEFAULTS.publicKeyPath,
+      verifyJwtPath:
+        env.RECOGNIZE_VERIFY_JWT_PATH ??
+        SIGNATURE_VERIFIER_DEFAULTS.verifyJwtPath,
+      refetchCooldownMs: env.RECOGNIZE_JWKS_COOLDOWN_MS,
+    },
+    receipts: {
+      signingKeyPem: env.RECEIPT_SIGNING_KEY,
+      issuer: env.RECEIPT_ISSUER,
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { Module } from "@nestjs/common";
+import { ApprovalsModule } from "../approvals/approvals.module";
+import { AppConfig } from "../config/app.config";
+import { ApprovalSignatureService } from "./approval-signature.service";
+import { TransactionSignatureVerifier } from "./transaction-signature.verifier";
+
+/**
+ * Transaction JWTs of the Recognize SDK: the verifier (Recognize's key set, else its PEM key and
+ * verify endpoint) and the approval by signature. Its controller is mounted by ApiModule.
+ */
+@Module({
+  imports: [ApprovalsModule],
+  providers: [
+    {
+      provide: TransactionSignatureVerifier,
+      inject: [AppConfig],
+      // Built when the app is: after the launcher has pointed the config at the bundled simulator.
+      useFactory: (config: AppConfig) =>
+        new TransactionSignatureVerifier({
+          recognizeBaseUrl: config.recognize.baseUrl ?? "",
+          apiKey: config.recognize.apiKey,
+          jwksUrl: config.signatures.jwksUrl,
+          publicKeyPath: config.signatures.publicKeyPath,
+          verifyJwtPath: config.signatures.verifyJwtPath,
+          timeoutMs: config.recognize.requestTimeoutMs,
+          refetchCooldownMs: config.signatures.refetchCooldownMs,
+        }),
+    },
+    ApprovalSignatureService,
+  ],
+  exports: [ApprovalSignatureService],
+})
+export class SignaturesModule {}
