@@ -17,7 +17,8 @@ export interface Transaction {
 
 /** The signed transaction JWT accepted by `POST /v1/approvals/{id}/signature`. */
 export interface SignatureInfo {
-  kid: string;
+  /** Absent when Recognize's key was read without a key id (the PEM or verify-JWT endpoints). */
+  kid?: string;
   alg: 'RS256' | 'ES256';
   issuedAt?: string;
   verifiedAt: string;
