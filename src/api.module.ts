@@ -6,6 +6,7 @@ import { DemoModule } from './demo/demo.module';
 import { EventsController } from './events/events.controller';
 import { EventsModule } from './events/events.module';
 import { DeliveriesController } from './webhooks/deliveries.controller';
+import { WebhookOperationsController } from './webhooks/webhook-operations.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
@@ -18,7 +19,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ApprovalsModule, WebhooksModule, EventsModule, ...(config.demo.enabled ? [DemoModule.forRoot(config)] : [])],
-      controllers: [ApprovalsController, DeliveriesController, EventsController],
+      controllers: [ApprovalsController, DeliveriesController, WebhookOperationsController, EventsController],
     };
   }
 }
