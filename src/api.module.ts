@@ -3,6 +3,7 @@ import { ApprovalsController } from './approvals/approvals.controller';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { AppConfig } from './config/app.config';
 import { DemoModule } from './demo/demo.module';
+import { RootController } from './docs/root.controller';
 import { EventsController } from './events/events.controller';
 import { EventsModule } from './events/events.module';
 import { DeliveriesController } from './webhooks/deliveries.controller';
@@ -19,7 +20,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ApprovalsModule, WebhooksModule, EventsModule, ...(config.demo.enabled ? [DemoModule.forRoot(config)] : [])],
-      controllers: [ApprovalsController, DeliveriesController, WebhookOperationsController, EventsController],
+      controllers: [RootController, ApprovalsController, DeliveriesController, WebhookOperationsController, EventsController],
     };
   }
 }

@@ -13,9 +13,15 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Probes and scrapes every few seconds would drown the request log. */
 const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
 
-function dropBoundFields(this: pino.Logger, args: Parameters<pino.LogFn>, method: pino.LogFn): void {
+/** Nest's start-up chatter (a line per module, controller and route): debug, not info. */
+const INFO = 30;
+const BOOT_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
+
+function tidyLogCall(this: pino.Logger, args: Parameters<pino.LogFn>, method: pino.LogFn, level: number): void {
   const [first] = args;
   if (first && typeof first === 'object' && !(first instanceof Error)) {
+    const context = (first as { context?: unknown }).context;
+    if (level === INFO && typeof context === 'string' && BOOT_CONTEXTS.has(context)) return this.debug(...(args as [object, string]));
     const bound = this.bindings();
     const fields = first as Record<string, unknown>;
     if (Object.keys(fields).some((k) => k in bound)) {
@@ -46,7 +52,8 @@ export function loggingOptions(config: AppConfig): Params {
     },
     // A field already bound to the request's logger (clientId, approvalId by LogContextInterceptor) and
     // also given in a log call would appear twice in the line: the call's copy is dropped.
-    hooks: { logMethod: dropBoundFields },
+    hooks: { logMethod: tidyLogCall },
+    // (the same hook moves Nest's boot lines to debug: about 45 lines at every start otherwise)
     // A 500 is our bug (ProblemFilter logs it with its error id); 502/503 are Recognize's trouble, already logged where seen.
     customLogLevel: (_req, res, err) => (err || res.statusCode === 500 ? 'error' : res.statusCode > 500 ? 'warn' : 'info'),
     customErrorMessage: (_req, res) => `request failed with ${res.statusCode}`,
