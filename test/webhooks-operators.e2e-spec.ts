@@ -122,6 +122,22 @@ describe('Deliveries for operators: list, recover, resend, test events, dashboar
     expect((await api.request<{ requeued: number }>('POST', '/v1/deliveries/recover', { since })).body).toEqual({ requeued: 0 });
   });
 
+  it('pages through dead deliveries with limit and cursor, and refuses a cursor it did not give', async () => {
+    const since = new Date().toISOString();
+    const first = await deadDelivery();
+    const second = await deadDelivery();
+    const path = `/v1/deliveries?state=dead&limit=1&since=${encodeURIComponent(since)}`;
+    const page1 = await api.request<DeliveryPage>('GET', path);
+    expect(page1.body.deliveries.map((d) => d.eventId)).toEqual([first.eventId]);
+    const page2 = await api.request<DeliveryPage>('GET', `${path}&cursor=${page1.body.nextCursor!}`);
+    expect(page2.body).toEqual({ deliveries: [expect.objectContaining({ eventId: second.eventId })] });
+    expect((await api.request('GET', `${path}&cursor=nonsense`)).status).toBe(400);
+    expect((await api.request('GET', '/v1/deliveries?state=dead&limit=0')).status).toBe(400);
+    receiver.respondWith([]);
+    expect((await api.request<{ requeued: number }>('POST', '/v1/deliveries/recover', { since })).body).toEqual({ requeued: 2 });
+    await Promise.all([ends.waitFor(`delivery-${first.eventId}`, 'delivered'), ends.waitFor(`delivery-${second.eventId}`, 'delivered')]);
+  });
+
   it('resends an event already delivered, with the same webhook-id; unknown events and other clients get 404', async () => {
     receiver.respondWith([]);
     const created = await api.create({ userId: newUserId(), message: 'Approve payment of $71' });
