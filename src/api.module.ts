@@ -3,12 +3,14 @@ import { ApprovalsController } from './approvals/approvals.controller';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { AppConfig } from './config/app.config';
 import { DemoModule } from './demo/demo.module';
+import { RootController } from './docs/root.controller';
 import { EventsController } from './events/events.controller';
 import { EventsModule } from './events/events.module';
 import { JwksController } from './receipts/jwks.controller';
 import { SignaturesController } from './signatures/signatures.controller';
 import { SignaturesModule } from './signatures/signatures.module';
 import { DeliveriesController } from './webhooks/deliveries.controller';
+import { WebhookOperationsController } from './webhooks/webhook-operations.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
@@ -22,7 +24,15 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ApprovalsModule, WebhooksModule, EventsModule, SignaturesModule, ...(config.demo.enabled ? [DemoModule.forRoot(config)] : [])],
-      controllers: [ApprovalsController, DeliveriesController, EventsController, SignaturesController, JwksController],
+      controllers: [
+        RootController,
+        ApprovalsController,
+        DeliveriesController,
+        WebhookOperationsController,
+        EventsController,
+        SignaturesController,
+        JwksController,
+      ],
     };
   }
 }

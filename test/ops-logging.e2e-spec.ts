@@ -3,10 +3,12 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SIMULATOR_DEFAULT_API_KEY } from '../simulator/main';
 import { BANK_APP, OTHER_APP } from './helpers/clients';
 import { TestApp, newUserId, startTestApp } from './helpers/test-app';
 
-const RECOGNIZE_API_KEY = 'recognize-key-do-not-log-7f3a9c';
+// The bundled simulator's key: the app must never log the key it sends to Recognize.
+const RECOGNIZE_API_KEY = SIMULATOR_DEFAULT_API_KEY;
 
 /** A webhook receiver that answers 204 and resolves when the first delivery arrives. */
 async function startReceiver(): Promise<{ server: Server; url: string; received: Promise<string> }> {
@@ -50,7 +52,7 @@ describe('structured logs', () => {
     logFile = join(dir, 'app.log');
     receiver = await startReceiver();
     const bank = { ...BANK_APP, webhookUrl: receiver.url, callbackOrigins: [...BANK_APP.callbackOrigins, new URL(receiver.url).origin] };
-    t = await startTestApp({ LOG_LEVEL: 'trace', LOG_DESTINATION: logFile, RECOGNIZE_API_KEY, CLIENTS: JSON.stringify([bank, OTHER_APP]) });
+    t = await startTestApp({ LOG_LEVEL: 'trace', LOG_DESTINATION: logFile, CLIENTS: JSON.stringify([bank, OTHER_APP]) });
 
     // A full run: create → SSE with the token → approve → webhook, then every way of sending a bad key.
     const bankApi = t.api(BANK_APP.apiKey);
@@ -106,4 +108,32 @@ describe('structured logs', () => {
     for (const secret of secrets) expect({ secret, found: raw.includes(secret) }).toEqual({ secret, found: false });
     expect(raw).toContain('[redacted]');
   });
+
+  it('writes each field once per line (JSON.parse would hide a duplicate: the raw text is checked)', () => {
+    const duplicated = raw.trim().split('\n').flatMap((line) => duplicateTopLevelKeys(line).map((key) => ({ key, line })));
+    expect(duplicated).toEqual([]);
+    expect(raw).toContain('"requestId"');
+  });
 });
+
+/** Top-level keys that occur more than once in one JSON object's text. */
+function duplicateTopLevelKeys(json: string): string[] {
+  const seen = new Set<string>();
+  const duplicates: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === '"') {
+      let end = i + 1;
+      while (json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
+      const isKey = depth === 1 && /^\s*:/.test(json.slice(end + 1, end + 4));
+      const key = json.slice(i + 1, end);
+      if (isKey && seen.has(key)) duplicates.push(key);
+      if (isKey) seen.add(key);
+      i = end;
+    }
+  }
+  return duplicates;
+}

@@ -10,13 +10,15 @@ import { problem } from '../common/problem';
 import { AppConfig } from '../config/app.config';
 import { QueuesService } from '../metrics/queues.service';
 import { REDIS } from '../redis/redis.module';
+import { DEAD_DELIVERIES_PATH, deadDeliveriesRoute } from './dead-deliveries.route';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
 /**
  * Mounts Bull Board at /admin/queues behind HTTP Basic auth, only when ADMIN_USERNAME and
  * ADMIN_PASSWORD are set; otherwise the path does not exist (404). The dashboard can retry and
- * delete jobs, so it is never open.
+ * delete jobs, so it is never open. Beside it, behind the same auth, /admin/deliveries lists the dead
+ * webhook deliveries of every client (JSON, read-only).
  */
 export function mountQueueDashboard(app: INestApplication): void {
   const admin = app.get(AppConfig).admin;
@@ -26,6 +28,7 @@ export function mountQueueDashboard(app: INestApplication): void {
   createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue)), serverAdapter });
   const failures = new AdminAuthFailures(app.get<Redis>(REDIS), `${app.get(AppConfig).redis.prefix}:admin:auth-failures`);
   app.use(QUEUE_DASHBOARD_PATH, basicAuth(admin.username, admin.password, failures), serverAdapter.getRouter());
+  app.use(DEAD_DELIVERIES_PATH, basicAuth(admin.username, admin.password, failures), deadDeliveriesRoute(app));
 }
 
 /** Failed admin logins one address may make per window before it is answered 429 until the window ends. */

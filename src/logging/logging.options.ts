@@ -13,6 +13,24 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Probes and scrapes every few seconds would drown the request log. */
 const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
 
+/** Nest's start-up chatter (a line per module, controller and route): debug, not info. */
+const INFO = 30;
+const BOOT_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
+
+function tidyLogCall(this: pino.Logger, args: Parameters<pino.LogFn>, method: pino.LogFn, level: number): void {
+  const [first] = args;
+  if (first && typeof first === 'object' && !(first instanceof Error)) {
+    const context = (first as { context?: unknown }).context;
+    if (level === INFO && typeof context === 'string' && BOOT_CONTEXTS.has(context)) return this.debug(...(args as [object, string]));
+    const bound = this.bindings();
+    const fields = first as Record<string, unknown>;
+    if (Object.keys(fields).some((k) => k in bound)) {
+      args[0] = Object.fromEntries(Object.entries(fields).filter(([k]) => !(k in bound)));
+    }
+  }
+  return method.apply(this, args);
+}
+
 /** nestjs-pino's options: JSON lines, one per request plus the application's own, secrets redacted. */
 export function loggingOptions(config: AppConfig): Params {
   const options: Options = {
@@ -25,12 +43,17 @@ export function loggingOptions(config: AppConfig): Params {
       return id;
     },
     // Application logs during a request carry only `requestId`; the one line per request carries the rest.
+    // The renamed reqId is that one `requestId`: customProps must not add it again (duplicate JSON keys).
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'requestId' },
     customProps: (req: IncomingMessage) => {
       const client = (req as AuthenticatedRequest).client;
-      return { requestId: req.id, ...(client && { clientId: client.id }) };
+      return client ? { clientId: client.id } : {};
     },
+    // A field already bound to the request's logger (clientId, approvalId by LogContextInterceptor) and
+    // also given in a log call would appear twice in the line: the call's copy is dropped.
+    hooks: { logMethod: tidyLogCall },
+    // (the same hook moves Nest's boot lines to debug: about 45 lines at every start otherwise)
     // A 500 is our bug (ProblemFilter logs it with its error id); 502/503 are Recognize's trouble, already logged where seen.
     customLogLevel: (_req, res, err) => (err || res.statusCode === 500 ? 'error' : res.statusCode > 500 ? 'warn' : 'info'),
     customErrorMessage: (_req, res) => `request failed with ${res.statusCode}`,

@@ -7,6 +7,9 @@ import { QueuesService } from './queues.service';
 /** Where a decision reached the calling app. */
 export type NotificationChannel = 'webhook' | 'sse';
 
+/** What a request to send deliveries again did: the label of stepup_webhook_operator_actions_total. */
+export type DeliveryAction = 'redeliver' | 'resend' | 'recover' | 'test';
+
 const QUEUE_STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
 /** BullMQ's connection waits for Redis forever; a scrape must not. */
 const QUEUE_READ_TIMEOUT_MS = 2000;
@@ -79,6 +82,12 @@ export class MetricsService {
     labelNames: ['client'],
     registers: [this.registry],
   });
+  private readonly deliveryActions = new Counter({
+    name: 'stepup_webhook_operator_actions_total',
+    help: 'Deliveries started again on request, by client and action (redeliver, resend, recover, test)',
+    labelNames: ['client', 'action'],
+    registers: [this.registry],
+  });
   private readonly sseConnections = new Gauge({
     name: 'stepup_sse_connections_open',
     help: 'Server-Sent Events streams currently open on this instance',
@@ -139,6 +148,11 @@ export class MetricsService {
 
   webhookDeadLetter(clientId: string): void {
     this.webhookDeadLetters.inc({ client: clientId });
+  }
+
+  /** An operator or integrator sent deliveries again: `count` of them (redeliver, recover) or one (resend, test). */
+  deliveryAction(clientId: string, action: DeliveryAction, count = 1): void {
+    if (count > 0) this.deliveryActions.inc({ client: clientId, action }, count);
   }
 
   /** Pushed by the SSE hub whenever a stream opens or closes; stays 0 where no API is served. */

@@ -67,6 +67,16 @@ export class RedisKeys {
     return `${this.prefix}:deliveries:pending`;
   }
 
+  /**
+   * ZSET of one client's deliveries in one state (`dead` or `pending`), members `<approvalId>:<eventId>`
+   * scored by when they took it (ms): GET /v1/deliveries and recovery. Written by the delivery scripts;
+   * the key lives as long as its longest-lived approval, and entries of expired approvals are dropped
+   * when read.
+   */
+  clientDeliveries(clientId: string, state: 'dead' | 'pending'): string {
+    return `${this.prefix}:client:${clientId}:deliveries:${state}`;
+  }
+
   /** Stream of every new event, read by each instance to fan events out to its SSE clients. */
   eventStream(): string {
     return `${this.prefix}:events`;

@@ -65,7 +65,7 @@ export class DeliveryHandler {
     // The secret is read from config on every attempt and never stored with the delivery.
     const client = this.clients.findById(record.clientId);
     if (!client?.webhookSecret) {
-      await this.deliveries.save(approvalId, { ...delivery, state: 'dead', lastError: 'the client has no webhookSecret', nextAttemptAt: undefined });
+      await this.deliveries.save(approvalId, { ...delivery, state: 'dead', lastError: 'the client has no webhookSecret', nextAttemptAt: undefined }, record.clientId);
       this.logger.warn({ approvalId, eventId }, `Delivery ${eventId} dropped: client ${record.clientId} has no webhookSecret`);
       return { kind: 'done', state: 'dead' };
     }
@@ -83,7 +83,7 @@ export class DeliveryHandler {
     };
 
     if (outcome.kind === 'delivered') {
-      await this.deliveries.save(approvalId, { ...tried, state: 'delivered', deliveredAt: new Date().toISOString() });
+      await this.deliveries.save(approvalId, { ...tried, state: 'delivered', deliveredAt: new Date().toISOString() }, record.clientId);
       this.metrics.notified('webhook', record.decidedAt);
       return { kind: 'done', state: 'delivered', attempt };
     }
@@ -93,12 +93,12 @@ export class DeliveryHandler {
       ? undefined
       : nextAttemptAt({ nowMs: Date.now(), attempt: round, baseMs: this.config.webhooks.retryBaseMs, deadlineMs: data.deadlineMs, retryAfterMs: outcome.retryAfterMs });
     if (atMs === undefined) {
-      await this.deliveries.save(approvalId, { ...tried, state: 'dead', lastError });
+      await this.deliveries.save(approvalId, { ...tried, state: 'dead', lastError }, record.clientId);
       this.metrics.webhookDeadLetter(record.clientId);
       this.logger.warn({ approvalId, eventId, attempts: tried.attempts }, `Delivery ${eventId} is dead after ${tried.attempts} attempts: ${lastError}`);
       return { kind: 'done', state: 'dead', attempt };
     }
-    await this.deliveries.save(approvalId, { ...tried, lastError, nextAttemptAt: new Date(atMs).toISOString() });
+    await this.deliveries.save(approvalId, { ...tried, lastError, nextAttemptAt: new Date(atMs).toISOString() }, record.clientId);
     return { kind: 'again', atMs, data: { ...data, attempt: round }, attempt };
   }
 }

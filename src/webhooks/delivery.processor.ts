@@ -3,7 +3,8 @@ import { OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { AppConfig } from '../config/app.config';
 import { DeliveryHandler } from './delivery.handler';
-import { DELIVERY_QUEUE, DeliveryJobData } from './delivery.job';
+import { DELIVERY_QUEUE, DeliveryJobData, TEST_EVENT_JOB, TestEventJobData } from './delivery.job';
+import { TestEventHandler } from './test-event.handler';
 
 /**
  * Makes one attempt, then parks the job in the delayed set until the next one: a delivery waiting
@@ -13,7 +14,7 @@ import { DELIVERY_QUEUE, DeliveryJobData } from './delivery.job';
  */
 @Processor(DELIVERY_QUEUE, { autorun: false })
 export class DeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
-  constructor(private readonly handler: DeliveryHandler, private readonly config: AppConfig) {
+  constructor(private readonly handler: DeliveryHandler, private readonly tests: TestEventHandler, private readonly config: AppConfig) {
     super();
   }
 
@@ -22,8 +23,8 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
     this.worker.run().catch((err: Error) => this.worker.emit('error', err));
   }
 
-  async process(job: Job<DeliveryJobData>, token?: string): Promise<string> {
-    const result = await this.handler.handle(job.data);
+  async process(job: Job<DeliveryJobData | TestEventJobData>, token?: string): Promise<string> {
+    const result = job.name === TEST_EVENT_JOB ? await this.tests.handle(job.data as TestEventJobData) : await this.handler.handle(job.data as DeliveryJobData);
     if (result.kind === 'done') return result.state;
     if (result.kind === 'busy') {
       // Its client's slots are taken: step aside for other clients' deliveries, attempt count untouched.

@@ -16,23 +16,26 @@ export interface DeliveryRef {
  * `P:deliveries:pending`, the index of pending ones by next attempt, written in the same scripts
  * (`*.lua` beside this file). Each writes only while the approval exists and gives the hash the
  * approval's remaining lifetime, so deliveries expire with their approval; the index lets the
- * reconciler find a pending delivery whose job was lost.
+ * reconciler find a pending delivery whose job was lost. The same scripts keep each client's index of
+ * dead and of pending deliveries (DeliveryIndex reads them).
  */
 @Injectable()
 export class DeliveryStore {
-  private readonly openDelivery: RedisScript<[string, string, string, string], string | null>;
-  private readonly saveDelivery: RedisScript<[string, string, string, string], number>;
+  private readonly openDelivery: RedisScript<[string, string, string, string, string], string | null>;
+  private readonly saveDelivery: RedisScript<[string, string, string, string, string, string], number>;
   private readonly reviveDeadDeliveries: RedisScript<[string, string, string], string[]>;
+  private readonly reopenDelivery: RedisScript<[string, string, string, string, string, string], ReopenResult>;
 
   constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys) {
-    this.openDelivery = defineScript(redis, __dirname, 'open-delivery-3.lua');
-    this.saveDelivery = defineScript(redis, __dirname, 'save-delivery-3.lua');
-    this.reviveDeadDeliveries = defineScript(redis, __dirname, 'revive-dead-deliveries-2.lua');
+    this.openDelivery = defineScript(redis, __dirname, 'open-delivery-5.lua');
+    this.saveDelivery = defineScript(redis, __dirname, 'save-delivery-5.lua');
+    this.reviveDeadDeliveries = defineScript(redis, __dirname, 'revive-dead-deliveries-4.lua');
+    this.reopenDelivery = defineScript(redis, __dirname, 'reopen-delivery-5.lua');
   }
 
   /** Records a new delivery unless one exists for the event; returns the one that is stored (undefined: approval gone). */
-  async open(approvalId: string, delivery: Delivery): Promise<Delivery | undefined> {
-    const json = await this.openDelivery(this.keysOf(approvalId), delivery.eventId, JSON.stringify(delivery), member(approvalId, delivery.eventId), String(dueMs(delivery)));
+  async open(clientId: string, approvalId: string, delivery: Delivery): Promise<Delivery | undefined> {
+    const json = await this.openDelivery(this.keysOf(clientId, approvalId), delivery.eventId, JSON.stringify(delivery), member(approvalId, delivery.eventId), String(dueMs(delivery)), String(Date.now()));
     return json ? (JSON.parse(json) as Delivery) : undefined;
   }
 
@@ -41,24 +44,32 @@ export class DeliveryStore {
     return json ? (JSON.parse(json) as Delivery) : undefined;
   }
 
-  async save(approvalId: string, delivery: Delivery): Promise<boolean> {
+  async save(approvalId: string, delivery: Delivery, clientId: string): Promise<boolean> {
     const due = delivery.state === 'pending' ? String(dueMs(delivery)) : '';
-    return (await this.saveDelivery(this.keysOf(approvalId), delivery.eventId, JSON.stringify(delivery), member(approvalId, delivery.eventId), due)) === 1;
+    const keys = this.keysOf(clientId, approvalId);
+    return (await this.saveDelivery(keys, delivery.eventId, JSON.stringify(delivery), member(approvalId, delivery.eventId), due, delivery.state, String(Date.now()))) === 1;
   }
 
   /** Dead deliveries become pending again; returns their event ids. */
-  async reviveDead(approvalId: string, now: Date): Promise<string[]> {
-    return this.reviveDeadDeliveries([this.keys.approvalDeliveries(approvalId), this.keys.pendingDeliveries()], now.toISOString(), approvalId, String(now.getTime()));
+  async reviveDead(clientId: string, approvalId: string, now: Date): Promise<string[]> {
+    const keys = [this.keys.approvalDeliveries(approvalId), this.keys.pendingDeliveries(), this.keys.clientDeliveries(clientId, 'pending'), this.keys.clientDeliveries(clientId, 'dead')];
+    return this.reviveDeadDeliveries(keys, now.toISOString(), approvalId, String(now.getTime()));
+  }
+
+  /**
+   * Makes one delivery pending again, due now: only a dead one with `onlyDead`, else whatever its
+   * state (a resend of a delivered event). `create` is recorded when the event has no delivery yet.
+   */
+  reopen(clientId: string, approvalId: string, eventId: string, options: { onlyDead: boolean; create?: Delivery }): Promise<ReopenResult> {
+    const now = new Date();
+    const create = options.create ? JSON.stringify(options.create) : '';
+    return this.reopenDelivery(this.keysOf(clientId, approvalId), eventId, member(approvalId, eventId), now.toISOString(), String(now.getTime()), options.onlyDead ? '1' : '0', create);
   }
 
   /** Pending deliveries whose next attempt was due before `beforeMs`, oldest first, one page. */
   async overdue(beforeMs: number, offset: number, count: number): Promise<DeliveryRef[]> {
     const members = await this.redis.zrangebyscore(this.keys.pendingDeliveries(), '-inf', beforeMs, 'LIMIT', offset, count);
-    return members.map((m) => {
-      // Event ids hold no ':', so the last one separates them whatever the approval id holds.
-      const at = m.lastIndexOf(':');
-      return { approvalId: m.slice(0, at), eventId: m.slice(at + 1) };
-    });
+    return members.map(parseMember);
   }
 
   /** Drops an index entry whose delivery ended or expired with its approval. */
@@ -66,12 +77,26 @@ export class DeliveryStore {
     await this.redis.zrem(this.keys.pendingDeliveries(), member(ref.approvalId, ref.eventId));
   }
 
-  private keysOf(approvalId: string): [string, string, string] {
-    return [this.keys.approval(approvalId), this.keys.approvalDeliveries(approvalId), this.keys.pendingDeliveries()];
+  private keysOf(clientId: string, approvalId: string): [string, string, string, string, string] {
+    return [
+      this.keys.approval(approvalId),
+      this.keys.approvalDeliveries(approvalId),
+      this.keys.pendingDeliveries(),
+      this.keys.clientDeliveries(clientId, 'pending'),
+      this.keys.clientDeliveries(clientId, 'dead'),
+    ];
   }
 }
 
-function member(approvalId: string, eventId: string): string {
+export type ReopenResult = 'reopened' | 'pending' | 'not_dead' | 'missing' | 'gone';
+
+/** Event ids hold no ':', so the last one separates them whatever the approval id holds. */
+export function parseMember(m: string): DeliveryRef {
+  const at = m.lastIndexOf(':');
+  return { approvalId: m.slice(0, at), eventId: m.slice(at + 1) };
+}
+
+export function member(approvalId: string, eventId: string): string {
   return `${approvalId}:${eventId}`;
 }
 

@@ -3,11 +3,18 @@ import * as https from 'node:https';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import axios, { AxiosError } from 'axios';
 import { Webhook } from 'standardwebhooks';
-import { ApprovalEvent } from '../approvals/approval-event';
 import { ClientConfig, webhookSecretsOf } from '../clients/client.config';
 import { AppConfig } from '../config/app.config';
 import { parseRetryAfter } from '../common/retry-after';
 import { WebhookTargetPolicy, WebhookTargetRefusedError } from './webhook-target';
+
+/** What a webhook carries: an approval's event, or a `webhook.test` event. */
+export interface WebhookEvent {
+  id: string;
+  type: string;
+  createdAt: string;
+  data: unknown;
+}
 
 export const USER_AGENT = 'stepup-orchestrator-webhooks/1';
 
@@ -54,13 +61,13 @@ export class WebhookClient implements OnApplicationShutdown {
    * One attempt for `client`: the URL is checked against the client's configuration as it is now,
    * and signed with every one of its current webhook secrets.
    */
-  async sendFor(client: ClientConfig, url: string, event: ApprovalEvent): Promise<AttemptReport> {
+  async sendFor(client: ClientConfig, url: string, event: WebhookEvent): Promise<AttemptReport> {
     const refusal = this.targets.urlRefusal(url, client);
     if (refusal) return { outcome: { kind: 'refused', error: `refused: ${refusal}` }, at: new Date(), durationMs: 0 };
     return this.send(url, event, webhookSecretsOf(client));
   }
 
-  async send(url: string, event: ApprovalEvent, secrets: string | readonly string[]): Promise<AttemptReport> {
+  async send(url: string, event: WebhookEvent, secrets: string | readonly string[]): Promise<AttemptReport> {
     const at = new Date();
     const refusal = this.targets.urlRefusal(url);
     const outcome: AttemptOutcome = refusal ? { kind: 'refused', error: `refused: ${refusal}` } : await this.post(url, event, typeof secrets === 'string' ? [secrets] : secrets, at);
@@ -72,7 +79,7 @@ export class WebhookClient implements OnApplicationShutdown {
     this.httpsAgent.destroy();
   }
 
-  private async post(url: string, event: ApprovalEvent, secrets: readonly string[], at: Date): Promise<AttemptOutcome> {
+  private async post(url: string, event: WebhookEvent, secrets: readonly string[], at: Date): Promise<AttemptOutcome> {
     const body = JSON.stringify(event);
     const timeoutMs = this.config.webhooks.timeoutMs;
     try {
