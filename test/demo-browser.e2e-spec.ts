@@ -117,6 +117,8 @@ describe('Demo page in a real browser (chromium, development client, bundled sim
     expect(await check.textContent()).toBe(`verified ✓ with key ${keys[0].kid}`);
     const receipt = (await page.getByTestId('receipt').textContent()) ?? '';
     for (const claim of [id, userId, 'signature', 'approved', 'dev-client']) expect(receipt).toContain(claim);
+    // The browser also checked that the receipt's transactionHash is the SHA-256 of this payment's transactionData.
+    expect(receipt).toContain('SHA-256 of this payment');
     expect(await timeline()).toEqual(['Sent to the phone', "Approved in the bank's app (signed)"]);
     await request.waitFor({ state: 'detached' });
     await page.setViewportSize({ width: 1100, height: 860 });

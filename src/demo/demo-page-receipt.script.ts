@@ -67,6 +67,7 @@ export const DEMO_RECEIPT_SCRIPT = String.raw`
       term.textContent = pair[1];
       term.title = pair[0];
       detail.textContent = value;
+      detail.dataset.claim = pair[0];
       list.append(term, detail);
     });
     check.dataset.state = 'checking';
@@ -75,6 +76,8 @@ export const DEMO_RECEIPT_SCRIPT = String.raw`
     verifyReceipt(jwt, transactionData).then(function (kid) {
       check.dataset.state = 'verified';
       check.textContent = 'verified \u2713 with key ' + kid;
+      var hash = list.querySelector('[data-claim="transactionHash"]');
+      if (hash && transactionData !== undefined) hash.textContent += ' \u2713 SHA-256 of this payment';
     }, function (err) {
       check.dataset.state = 'failed';
       check.textContent = 'not verified: ' + err.message;

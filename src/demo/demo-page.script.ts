@@ -10,7 +10,7 @@ const DEMO_BANK_SCRIPT = String.raw`
   var STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled', 'failed'];
   var TEXT = {
     creating: ['Sending the request…', 'Asking the bank to start an approval.'],
-    pending: ['Waiting for approval on your phone', 'Open the Recognize app and approve or reject this wire.'],
+    pending: ['Waiting for approval on your phone', "Approve or reject it on your phone: in the Recognize app, or in the bank's app."],
     approved: ['Approved', 'Confirmed on your phone: the wire is on its way.'],
     rejected: ['Rejected', 'Declined on your phone: the wire was not sent.'],
     expired: ['Expired', 'No answer in time: the wire was not sent.'],

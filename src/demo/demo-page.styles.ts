@@ -19,6 +19,7 @@ code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 .tag { color: var(--muted); font-size: 13px; }
 .layout { display: grid; grid-template-columns: minmax(0, 1fr) 340px; gap: 32px; max-width: 1040px; margin: 8px auto 48px; padding: 0 32px; align-items: start; }
 @media (max-width: 820px) { .layout { grid-template-columns: 1fr; } }
+@media (max-width: 480px) { .row { grid-template-columns: 1fr; gap: 0; } }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 16px; padding: 28px; box-shadow: 0 8px 28px rgba(28, 35, 51, .07); }
 h1 { font-size: 22px; margin: 0 0 4px; }
 .lead { color: var(--muted); margin: 0 0 22px; }
