@@ -160,6 +160,24 @@ describe('Demo page backend (development client, bundled simulator)', () => {
   });
 });
 
+describe('Demo phone after an approval expires', () => {
+  it('leaves the phone once the approval has expired, although Recognize keeps the push pending', async () => {
+    const t = await startTestApp({ CLIENTS: '', APPROVAL_TIMEOUT_S: '1' });
+    try {
+      const demo = new ApiClient(t.url);
+      const userId = newUserId();
+      const started = await demo.request<DemoApproval>('POST', '/demo/approvals', { userId, transaction: PAYMENT });
+      expect(started.status).toBe(201);
+      expect((await t.events.waitFor(started.body.id, 'terminal')).event.type).toBe('approval.expired');
+      const atSimulator = await fetch(`${new URL(t.simulatorBaseUrl).origin}/_sim/operations/${started.body.id}`, { headers: { Authorization: `Bearer ${t.simulatorToken}` } });
+      expect(((await atSimulator.json()) as { state: string }).state).toBe('pending');
+      expect((await demo.request<unknown[]>('GET', `/demo/phone/${userId}/pending`)).body).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('Demo page configuration', () => {
   it('does not exist when CLIENTS is set and no DEMO_CLIENT_ID names a client', async () => {
     const t = await startTestApp();
