@@ -8,10 +8,15 @@ interface DemoApproval {
   id: string;
   userId: string;
   message: string;
+  transaction?: typeof PAYMENT;
   status: string;
   expiresAt: string;
   eventsUrl: string;
+  approvedBy?: string;
+  receipt?: string;
 }
+
+const PAYMENT = { amount: '1250.00', currency: 'EUR', payee: { name: 'ACME Ltd', account: 'DE89370400440532013000' } };
 
 describe('Demo page backend (development client, bundled simulator)', () => {
   let t: TestApp;
@@ -66,7 +71,7 @@ describe('Demo page backend (development client, bundled simulator)', () => {
     const userId = newUserId();
     const approval = await start(userId);
     const pending = await demo.request<unknown[]>('GET', `/demo/phone/${userId.toLowerCase()}/pending`);
-    expect(pending.body).toEqual([{ operationId: approval.id, message: 'Wire $500 to account 1234' }]);
+    expect(pending.body).toEqual([{ operationId: approval.id, message: 'Wire $500 to account 1234', expiresAt: approval.expiresAt }]);
 
     const approved = await demo.request('POST', `/demo/phone/operations/${approval.id}/approve`, {});
     expect(approved.status).toBe(200);
@@ -83,9 +88,93 @@ describe('Demo page backend (development client, bundled simulator)', () => {
     expect(again.body.code).toBe('operation_already_decided');
   });
 
+  async function startPayment(userId = newUserId()): Promise<DemoApproval> {
+    const res = await demo.request<DemoApproval>('POST', '/demo/approvals', { userId, transaction: PAYMENT });
+    expect(res.status).toBe(201);
+    return res.body;
+  }
+
+  it('starts an approval bound to the payment, the phone message written by the service', async () => {
+    const approval = await startPayment();
+    expect(approval).toMatchObject({ status: 'pending', transaction: PAYMENT, message: 'Approve payment of 1250.00 EUR\nto ACME Ltd\naccount DE89370400440532013000' });
+    const owned = await t.api(DEVELOPMENT_CLIENT.apiKey).get(approval.id);
+    expect(owned.body).toMatchObject({ transaction: PAYMENT, metadata: { source: 'demo' } });
+  });
+
+  it.each([
+    [{ userId: 'A1B2', transaction: { ...PAYMENT, amount: '12.345' } }, 'transaction.amount'],
+    [{ userId: 'A1B2', transaction: { ...PAYMENT, currency: 'XXY' } }, 'transaction.currency'],
+    [{ userId: 'A1B2', transaction: { ...PAYMENT, payee: { name: '', account: '1' } } }, 'transaction.payee.name'],
+  ])('refuses the payment %j with a 400 naming %s', async (body, field) => {
+    const res = await demo.request<{ errors: { field: string }[] }>('POST', '/demo/approvals', body);
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e) => e.field)).toContain(field);
+  });
+
+  it("shows the payment on the phone: amount, currency and payee, from the approval", async () => {
+    const userId = newUserId();
+    const approval = await startPayment(userId);
+    const pending = await demo.request<unknown[]>('GET', `/demo/phone/${userId}/pending`);
+    expect(pending.body).toEqual([{ operationId: approval.id, message: approval.message, transaction: PAYMENT, expiresAt: approval.expiresAt }]);
+  });
+
+  it("approves in the bank's app: a simulator-signed JWT submitted to /signature, approvedBy signature, with a receipt", async () => {
+    const userId = newUserId();
+    const approval = await startPayment(userId);
+    const res = await demo.request<DemoApproval>('POST', `/demo/approvals/${approval.id}/approve-in-app`, {});
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: approval.id, status: 'approved', approvedBy: 'signature' });
+    expect(res.body.receipt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const terminal = await t.events.waitFor(approval.id, 'terminal');
+    expect(terminal.event).toMatchObject({ type: 'approval.approved', data: { approvedBy: 'signature', receipt: res.body.receipt } });
+    const owned = await t.api(DEVELOPMENT_CLIENT.apiKey).get(approval.id);
+    expect(owned.body).toMatchObject({ status: 'approved', approvedBy: 'signature', signature: { alg: 'RS256' } });
+    // Recognize keeps the push pending; the phone no longer shows it.
+    expect((await demo.request<unknown[]>('GET', `/demo/phone/${userId}/pending`)).body).toEqual([]);
+    const again = await demo.request<{ code: string }>('POST', `/demo/approvals/${approval.id}/cancel`, {});
+    expect(again.status).toBe(409);
+  });
+
+  it('cancels as the demo client: the approval ends cancelled and leaves the phone', async () => {
+    const userId = newUserId();
+    const approval = await startPayment(userId);
+    const res = await demo.request<DemoApproval>('POST', `/demo/approvals/${approval.id}/cancel`, {});
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('cancelled');
+    expect((await t.events.waitFor(approval.id, 'terminal')).event.type).toBe('approval.cancelled');
+    expect((await demo.request<unknown[]>('GET', `/demo/phone/${userId}/pending`)).body).toEqual([]);
+    const inApp = await demo.request<{ code: string }>('POST', `/demo/approvals/${approval.id}/approve-in-app`, {});
+    expect(inApp.status).toBe(409);
+    expect(inApp.body.code).toBe('approval_not_pending');
+  });
+
+  it('answers 404 for an unknown approval on cancel and approve-in-app, 400 for a malformed id', async () => {
+    expect((await demo.request('POST', '/demo/approvals/op_missing/cancel', {})).status).toBe(404);
+    expect((await demo.request('POST', '/demo/approvals/op_missing/approve-in-app', {})).status).toBe(404);
+    expect((await demo.request('POST', '/demo/approvals/bad%20id/cancel', {})).status).toBe(400);
+  });
+
   it('answers 404 for an unknown operation and 400 for a malformed user id', async () => {
     expect((await demo.request('POST', '/demo/phone/operations/no-such-op/approve', {})).status).toBe(404);
     expect((await demo.request('GET', '/demo/phone/xyz/pending')).status).toBe(400);
+  });
+});
+
+describe('Demo phone after an approval expires', () => {
+  it('leaves the phone once the approval has expired, although Recognize keeps the push pending', async () => {
+    const t = await startTestApp({ CLIENTS: '', APPROVAL_TIMEOUT_S: '1' });
+    try {
+      const demo = new ApiClient(t.url);
+      const userId = newUserId();
+      const started = await demo.request<DemoApproval>('POST', '/demo/approvals', { userId, transaction: PAYMENT });
+      expect(started.status).toBe(201);
+      expect((await t.events.waitFor(started.body.id, 'terminal')).event.type).toBe('approval.expired');
+      const atSimulator = await fetch(`${new URL(t.simulatorBaseUrl).origin}/_sim/operations/${started.body.id}`, { headers: { Authorization: `Bearer ${t.simulatorToken}` } });
+      expect(((await atSimulator.json()) as { state: string }).state).toBe('pending');
+      expect((await demo.request<unknown[]>('GET', `/demo/phone/${userId}/pending`)).body).toEqual([]);
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -1,15 +1,16 @@
+import { DEMO_PHONE_SCRIPT } from './demo-page-phone.script';
+import { DEMO_RECEIPT_SCRIPT } from './demo-page-receipt.script';
+
 /**
  * The demo page's browser code: plain ES2019, inlined (no bundler). It follows the approval with
  * EventSource on the eventsUrl it is given, exactly as a bank's own frontend would.
- * Written without template literals, so that this TypeScript string can hold it verbatim.
+ * Written without template literals, so that these TypeScript strings can hold it verbatim.
  */
-export const DEMO_PAGE_SCRIPT = String.raw`
-(function () {
-  'use strict';
+const DEMO_BANK_SCRIPT = String.raw`
   var STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled', 'failed'];
   var TEXT = {
     creating: ['Sending the request…', 'Asking the bank to start an approval.'],
-    pending: ['Waiting for approval on your phone', 'Open the Recognize app and approve or reject this wire.'],
+    pending: ['Waiting for approval on your phone', "Approve or reject it on your phone: in the Recognize app, or in the bank's app."],
     approved: ['Approved', 'Confirmed on your phone: the wire is on its way.'],
     rejected: ['Rejected', 'Declined on your phone: the wire was not sent.'],
     expired: ['Expired', 'No answer in time: the wire was not sent.'],
@@ -20,23 +21,36 @@ export const DEMO_PAGE_SCRIPT = String.raw`
   };
   var HEX = /^[0-9A-Fa-f]{1,128}$/;
   function $(id) { return document.getElementById(id); }
-  var form = $('wire-form'), userInput = $('user-id'), amountInput = $('amount'), accountInput = $('account');
-  var preview = $('message-preview'), submit = $('submit');
+  var form = $('wire-form'), userInput = $('user-id'), amountInput = $('amount'), currencyInput = $('currency');
+  var payeeInput = $('payee-name'), accountInput = $('payee-account');
+  var preview = $('message-preview'), submit = $('submit'), cancel = $('cancel');
   var statusBox = $('status'), statusTitle = $('status-title'), statusDetail = $('status-detail');
-  var approvalId = $('approval-id'), expiry = $('approval-expiry'), timeline = $('timeline');
-  var stream = null, busy = false;
+  var meta = $('status-meta'), approvalId = $('approval-id'), when = $('approval-when'), timeline = $('timeline');
+  var stream = null, busy = false, current = null, ticker = null;
 
-  function message() {
-    var amount = Number(amountInput.value), account = accountInput.value.trim();
-    if (!isFinite(amount) || amount <= 0 || !account) return '';
-    var money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: amount % 1 === 0 ? 0 : 2 }).format(amount);
-    return 'Wire ' + money + ' to account ' + account;
+  function money(amount, currency) {
+    try {
+      return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency }).format(Number(amount));
+    } catch (e) {
+      return amount + ' ' + currency;
+    }
+  }
+
+  function transaction() {
+    var amount = amountInput.value.trim(), name = payeeInput.value.trim(), account = accountInput.value.trim();
+    if (!amount || !name || !account) return null;
+    return { amount: amount, currency: currencyInput.value, payee: { name: name, account: account } };
+  }
+
+  /** The message the service writes from the transaction (phoneMessageFor), as the phone will show it. */
+  function message(t) {
+    return 'Approve payment of ' + t.amount + ' ' + t.currency + '\nto ' + t.payee.name + '\naccount ' + t.payee.account;
   }
 
   function refreshForm() {
-    var text = message();
-    preview.textContent = text || 'Enter an amount and an account';
-    submit.disabled = busy || !text || !HEX.test(userInput.value.trim());
+    var t = transaction();
+    preview.textContent = t ? message(t) : 'Enter an amount, a payee and their account';
+    submit.disabled = busy || !t || !HEX.test(userInput.value.trim());
   }
 
   function show(state, detail) {
@@ -44,13 +58,43 @@ export const DEMO_PAGE_SCRIPT = String.raw`
     statusBox.dataset.status = state;
     statusTitle.textContent = TEXT[state][0];
     statusDetail.textContent = detail || TEXT[state][1];
+    cancel.hidden = state !== 'pending';
+    if (state !== 'pending') stopCountdown();
+    if (state === 'error' || state === 'creating') meta.hidden = true;
+  }
+
+  function countdown(expiresAt) {
+    stopCountdown();
+    function tick() {
+      var left = Math.max(0, Math.round((Date.parse(expiresAt) - Date.now()) / 1000));
+      when.textContent = left > 0 ? '· expires in ' + Math.floor(left / 60) + ':' + String(left % 60).padStart(2, '0') : '· expiring…';
+    }
+    tick();
+    ticker = setInterval(tick, 1000);
+  }
+
+  function stopCountdown() {
+    if (ticker) clearInterval(ticker);
+    ticker = null;
+  }
+
+  /** Event types as a person says them; approved says how. */
+  function eventName(event) {
+    var status = event.type.replace('approval.', '');
+    if (status === 'approved') return event.data.approvedBy === 'signature' ? "Approved in the bank's app (signed)" : 'Approved on the phone' + how(event.data);
+    return { pending: 'Sent to the phone', rejected: 'Rejected on the phone', expired: 'Expired', cancelled: 'Cancelled', failed: 'Failed at Recognize' }[status] || event.type;
+  }
+
+  function how(data) {
+    return data.authType ? ' (' + (data.authType === 'pin' ? 'PIN' : 'biometrics') + ')' : '';
   }
 
   function addEvent(event) {
     var item = document.createElement('li');
-    var type = document.createElement('code');
-    type.textContent = event.type;
-    item.appendChild(type);
+    var name = document.createElement('strong');
+    name.textContent = eventName(event);
+    name.title = event.type;
+    item.appendChild(name);
     item.appendChild(document.createTextNode(' at ' + new Date(event.createdAt).toLocaleTimeString()));
     timeline.appendChild(item);
   }
@@ -64,6 +108,18 @@ export const DEMO_PAGE_SCRIPT = String.raw`
     }
   }
 
+  function decided(status, data) {
+    var detail;
+    if (status === 'approved') {
+      detail = data.approvedBy === 'signature'
+        ? "Confirmed in the bank's app with a transaction signed by Recognize: the wire is on its way."
+        : TEXT.approved[1].replace(':', how(data) + ':');
+    }
+    show(status, detail);
+    when.textContent = data.decidedAt ? '· decided at ' + new Date(data.decidedAt).toLocaleTimeString() : '';
+    if (status === 'approved' && data.receipt) showReceipt(data.receipt, data.transactionData);
+  }
+
   function follow(approval) {
     var source = new EventSource(approval.eventsUrl);
     stream = source;
@@ -71,12 +127,11 @@ export const DEMO_PAGE_SCRIPT = String.raw`
       source.addEventListener('approval.' + status, function (message) {
         var event = JSON.parse(message.data);
         addEvent(event);
-        var how = event.data.authType ? ' (' + (event.data.authType === 'pin' ? 'PIN' : 'biometrics') + ')' : '';
-        show(status, status === 'approved' ? TEXT.approved[1].replace(':', how + ':') : undefined);
-        if (status !== 'pending') {
-          source.close();
-          stream = null;
-        }
+        if (status === 'pending') return;
+        source.close();
+        stream = null;
+        decided(status, event.data);
+        phone.refresh();
       });
     });
     // A network blip reconnects by itself (with Last-Event-ID); CLOSED means the server refused the stream.
@@ -89,9 +144,9 @@ export const DEMO_PAGE_SCRIPT = String.raw`
     e.preventDefault();
     if (stream) stream.close();
     stream = null;
+    current = null;
     timeline.replaceChildren();
-    approvalId.textContent = '—';
-    expiry.textContent = '';
+    $('receipt').hidden = true;
     busy = true;
     refreshForm();
     show('creating');
@@ -99,13 +154,15 @@ export const DEMO_PAGE_SCRIPT = String.raw`
       var response = await fetch('/demo/approvals', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ userId: userInput.value.trim(), message: message() })
+        body: JSON.stringify({ userId: userInput.value.trim(), transaction: transaction() })
       });
       if (!response.ok) return show('error', await problemOf(response));
       var approval = await response.json();
+      current = approval;
       approvalId.textContent = approval.id;
-      expiry.textContent = ' · expires at ' + new Date(approval.expiresAt).toLocaleTimeString();
+      meta.hidden = false;
       show('pending');
+      countdown(approval.expiresAt);
       follow(approval);
       phone.refresh();
     } catch (err) {
@@ -115,106 +172,38 @@ export const DEMO_PAGE_SCRIPT = String.raw`
       refreshForm();
     }
   });
-  [userInput, amountInput, accountInput].forEach(function (input) { input.addEventListener('input', refreshForm); });
+
+  cancel.addEventListener('click', async function () {
+    if (!current) return;
+    cancel.disabled = true;
+    try {
+      var response = await fetch('/demo/approvals/' + encodeURIComponent(current.id) + '/cancel', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: '{}'
+      });
+      // The outcome arrives on the event stream; a refusal (already decided) is said here.
+      if (!response.ok) statusDetail.textContent = await problemOf(response);
+    } catch (err) {
+      statusDetail.textContent = 'The bank is unreachable: ' + err.message;
+    } finally {
+      cancel.disabled = false;
+    }
+  });
+
+  [userInput, amountInput, currencyInput, payeeInput, accountInput].forEach(function (input) { input.addEventListener('input', refreshForm); });
   userInput.addEventListener('change', function () { phone.refresh(); });
 
   var phone = document.body.dataset.phone === 'true' ? simulatedPhone() : { refresh: function () {} };
   refreshForm();
   phone.refresh();
+`;
 
-  /** The phone panel: the user's pending operations, kept in place between refreshes so buttons stay put. */
-  function simulatedPhone() {
-    var inbox = $('inbox'), empty = $('inbox-empty'), phoneUser = $('phone-user');
-    var items = new Map(), generation = 0;
-
-    function render(operations, note) {
-      var seen = new Set();
-      operations.forEach(function (operation) {
-        seen.add(operation.operationId);
-        if (!items.has(operation.operationId)) {
-          var item = request(operation);
-          items.set(operation.operationId, item);
-          inbox.appendChild(item);
-        }
-      });
-      items.forEach(function (item, id) {
-        if (!seen.has(id) && !item.dataset.deciding) {
-          item.remove();
-          items.delete(id);
-        }
-      });
-      empty.hidden = items.size > 0;
-      empty.textContent = note || 'No requests waiting. Send a wire and it appears here.';
-    }
-
-    function request(operation) {
-      var item = document.createElement('li');
-      item.className = 'request';
-      item.dataset.operationId = operation.operationId;
-      var kicker = document.createElement('div');
-      kicker.className = 'kicker';
-      kicker.textContent = 'Approval requested';
-      var what = document.createElement('div');
-      what.className = 'what';
-      what.textContent = operation.message || 'Confirm it is you';
-      var op = document.createElement('div');
-      op.className = 'op';
-      op.textContent = operation.operationId;
-      var actions = document.createElement('div');
-      actions.className = 'actions';
-      actions.appendChild(button('Reject', 'reject', item, operation.operationId));
-      actions.appendChild(button('Approve', 'approve', item, operation.operationId));
-      item.append(kicker, what, op, actions);
-      return item;
-    }
-
-    function button(label, decision, item, operationId) {
-      var b = document.createElement('button');
-      b.type = 'button';
-      b.className = decision;
-      b.textContent = label;
-      b.addEventListener('click', async function () {
-        item.dataset.deciding = 'true';
-        item.querySelectorAll('button').forEach(function (x) { x.disabled = true; });
-        try {
-          var response = await fetch('/demo/phone/operations/' + encodeURIComponent(operationId) + '/' + decision, {
-            method: 'POST',
-            // JSON is what makes this a request only this page can send (see DemoRequestGuard).
-            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-            body: '{}',
-          });
-          if (!response.ok) throw new Error(await problemOf(response));
-          item.remove();
-          items.delete(operationId);
-          empty.hidden = items.size > 0;
-        } catch (err) {
-          delete item.dataset.deciding;
-          var note = item.querySelector('.error') || item.appendChild(document.createElement('div'));
-          note.className = 'error';
-          note.textContent = err.message;
-          item.querySelectorAll('button').forEach(function (x) { x.disabled = false; });
-        }
-      });
-      return b;
-    }
-
-    async function refresh() {
-      var user = userInput.value.trim(), mine = ++generation;
-      phoneUser.textContent = user || '—';
-      if (!HEX.test(user)) return render([], 'Enter a hexadecimal user id to see their phone.');
-      try {
-        var response = await fetch('/demo/phone/' + encodeURIComponent(user) + '/pending', { headers: { Accept: 'application/json' } });
-        var result = response.ok ? await response.json() : null;
-        var note = response.ok ? '' : await problemOf(response);
-        // An older answer arriving late must not overwrite a newer one.
-        if (mine === generation) render(result || [], note);
-      } catch (err) {
-        if (mine === generation) render([], 'The phone is offline.');
-      }
-    }
-
-    setInterval(function () { if (!document.hidden) refresh(); }, 2000);
-    return { refresh: refresh };
-  }
+export const DEMO_PAGE_SCRIPT = `
+(function () {
+  'use strict';
+${DEMO_BANK_SCRIPT}
+${DEMO_RECEIPT_SCRIPT}
+${DEMO_PHONE_SCRIPT}
 })();
 `;

@@ -19,27 +19,40 @@ code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 .tag { color: var(--muted); font-size: 13px; }
 .layout { display: grid; grid-template-columns: minmax(0, 1fr) 340px; gap: 32px; max-width: 1040px; margin: 8px auto 48px; padding: 0 32px; align-items: start; }
 @media (max-width: 820px) { .layout { grid-template-columns: 1fr; } }
+@media (max-width: 480px) { .row { grid-template-columns: 1fr; gap: 0; } }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 16px; padding: 28px; box-shadow: 0 8px 28px rgba(28, 35, 51, .07); }
 h1 { font-size: 22px; margin: 0 0 4px; }
 .lead { color: var(--muted); margin: 0 0 22px; }
 label { display: block; font-weight: 600; font-size: 13px; margin: 0 0 6px; }
-input {
+input, select {
   width: 100%; font: inherit; padding: 10px 12px; border: 1px solid #cfd5e3; border-radius: 10px; background: #fbfcfe; color: var(--ink);
 }
-input:focus { outline: 3px solid rgba(59, 79, 216, .18); border-color: var(--brand); }
+input:focus, select:focus { outline: 3px solid rgba(59, 79, 216, .18); border-color: var(--brand); }
 .field { margin-bottom: 16px; }
 .row { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 .money { position: relative; }
 .money span { position: absolute; left: 12px; top: 10px; color: var(--muted); }
 .money input { padding-left: 26px; }
 .preview { border: 1px dashed #cfd5e3; border-radius: 10px; padding: 12px 14px; margin: 4px 0 18px; background: #fafbff; }
+.preview strong { white-space: pre-line; }
 .preview .label { display: block; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .6px; }
 button { font: inherit; font-weight: 600; border: 0; border-radius: 10px; padding: 11px 18px; cursor: pointer; }
 button:disabled { opacity: .55; cursor: default; }
 .primary { background: var(--brand); color: #fff; width: 100%; }
 .primary:hover:not(:disabled) { background: var(--brand-dark); }
 .status { display: flex; gap: 14px; align-items: flex-start; margin-top: 22px; padding: 16px; border-radius: 12px; background: var(--neutral-bg); border: 1px solid transparent; }
-.status[hidden], .empty[hidden] { display: none; }
+.status[hidden], .empty[hidden], .status [hidden] { display: none; }
+.status-body { flex: 1; min-width: 0; }
+.secondary { margin-top: 12px; background: #fff; color: var(--ink); border: 1px solid #cfd5e3; padding: 7px 16px; }
+.secondary:hover:not(:disabled) { border-color: var(--muted); }
+.receipt { margin-top: 14px; padding: 12px 14px; background: rgba(255, 255, 255, .75); border: 1px solid #bfe8cf; border-radius: 10px; font-size: 13px; }
+.receipt-head { font-weight: 700; margin-bottom: 8px; display: flex; justify-content: space-between; gap: 8px; flex-wrap: wrap; }
+.check { font-weight: 600; color: var(--muted); }
+.check[data-state="verified"] { color: var(--approved); }
+.check[data-state="failed"] { color: var(--rejected); }
+.receipt dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 3px 12px; margin: 0; }
+.receipt dt { color: var(--muted); }
+.receipt dd { margin: 0; font: 12px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
 .status-title { font-weight: 700; font-size: 17px; }
 .status .meta { color: var(--muted); font-size: 12px; margin-top: 6px; }
 .status-icon { flex: none; width: 34px; height: 34px; border-radius: 50%; display: grid; place-items: center; color: #fff; font-weight: 700; background: var(--neutral); }
@@ -62,7 +75,7 @@ button:disabled { opacity: .55; cursor: default; }
 .timeline { list-style: none; margin: 14px 0 0; padding: 0 0 0 6px; }
 .timeline li { position: relative; padding: 2px 0 8px 18px; font-size: 13px; color: var(--muted); border-left: 2px solid var(--line); }
 .timeline li::before { content: ""; position: absolute; left: -6px; top: 6px; width: 10px; height: 10px; border-radius: 50%; background: var(--brand); }
-.timeline code { color: var(--ink); }
+.timeline strong { color: var(--ink); font-weight: 600; }
 .phone-wrap { position: sticky; top: 16px; }
 .phone { background: #141824; border-radius: 40px; padding: 14px; box-shadow: 0 18px 40px rgba(20, 24, 36, .28); }
 .notch { width: 110px; height: 20px; border-radius: 0 0 14px 14px; background: #141824; margin: 0 auto; position: relative; z-index: 1; }
@@ -74,9 +87,13 @@ button:disabled { opacity: .55; cursor: default; }
 .request { background: #fff; border: 1px solid var(--line); border-radius: 16px; padding: 14px; box-shadow: 0 2px 8px rgba(28, 35, 51, .06); }
 .request .kicker { font-size: 11px; text-transform: uppercase; letter-spacing: .6px; color: var(--brand); font-weight: 700; }
 .request .what { font-weight: 600; margin: 4px 0 2px; }
-.request .op { font-size: 11px; color: var(--muted); word-break: break-all; }
+.request .what { white-space: pre-line; }
+.request .amount { font-size: 26px; font-weight: 700; margin: 6px 0 2px; letter-spacing: -.3px; }
+.request .payee { font-weight: 600; }
+.request .account { font-size: 12px; color: var(--muted); overflow-wrap: anywhere; }
 .request .actions { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; margin-top: 12px; }
 .approve { background: var(--approved); color: #fff; }
+.in-app { grid-column: 1 / -1; background: #fff; color: var(--brand); border: 1px solid #c5cdf5; }
 .reject { background: #fff; color: var(--rejected); border: 1px solid #efb4b4; }
 .request .error { color: var(--rejected); font-size: 12px; margin-top: 8px; }
 .empty { color: var(--muted); text-align: center; font-size: 13px; margin: 48px 12px; }

@@ -1,24 +1,22 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Optional, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DemoPhoneService, PhoneOperation } from './demo-phone.service';
+import { PhoneOperation } from './demo-phone.service';
 import { DemoRequestGuard } from './demo-request.guard';
-import { DemoPhoneUnavailableError } from './demo.errors';
 import { DemoApproval, DemoService } from './demo.service';
 import { renderDemoPage } from './demo.page';
-import { DemoApprovalDto, DemoOperationParams, DemoUserParams } from './dto/demo-approval.dto';
+import { DemoApprovalDto, DemoApprovalParams, DemoOperationParams, DemoUserParams } from './dto/demo-approval.dto';
 
 /** The example frontend and its backend. Not part of the public contract, so not in the OpenAPI document. */
 @ApiExcludeController()
 @UseGuards(DemoRequestGuard)
 @Controller('demo')
 export class DemoController {
-  /** No phone without the simulator's control API: see DemoModule. */
-  constructor(private readonly demo: DemoService, @Optional() private readonly phone?: DemoPhoneService) {}
+  constructor(private readonly demo: DemoService) {}
 
   @Get()
   page(@Res() res: Response): void {
-    const { html, headers } = renderDemoPage({ clientId: this.demo.clientId, phone: this.phone !== undefined });
+    const { html, headers } = renderDemoPage({ clientId: this.demo.clientId, phone: this.demo.hasPhone });
     res.set(headers).send(html);
   }
 
@@ -28,25 +26,32 @@ export class DemoController {
     return this.demo.start(dto);
   }
 
+  @Post('approvals/:id/cancel')
+  @HttpCode(HttpStatus.OK)
+  cancel(@Param() params: DemoApprovalParams): Promise<DemoApproval> {
+    return this.demo.cancel(params.id);
+  }
+
+  @Post('approvals/:id/approve-in-app')
+  @HttpCode(HttpStatus.OK)
+  approveInApp(@Param() params: DemoApprovalParams): Promise<DemoApproval> {
+    return this.demo.approveInApp(params.id);
+  }
+
   @Get('phone/:userId/pending')
   pending(@Param() params: DemoUserParams): Promise<PhoneOperation[]> {
-    return this.simulatedPhone().pending(params.userId);
+    return this.demo.inbox(params.userId);
   }
 
   @Post('phone/operations/:operationId/approve')
   @HttpCode(HttpStatus.OK)
   approve(@Param() params: DemoOperationParams): Promise<PhoneOperation> {
-    return this.simulatedPhone().approve(params.operationId);
+    return this.demo.simulatedPhone().approve(params.operationId);
   }
 
   @Post('phone/operations/:operationId/reject')
   @HttpCode(HttpStatus.OK)
   reject(@Param() params: DemoOperationParams): Promise<PhoneOperation> {
-    return this.simulatedPhone().reject(params.operationId);
-  }
-
-  private simulatedPhone(): DemoPhoneService {
-    if (!this.phone) throw new DemoPhoneUnavailableError();
-    return this.phone;
+    return this.demo.simulatedPhone().reject(params.operationId);
   }
 }

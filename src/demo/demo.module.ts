@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ApprovalsModule } from '../approvals/approvals.module';
 import { AppConfig } from '../config/app.config';
+import { SignaturesModule } from '../signatures/signatures.module';
 import { DemoController } from './demo.controller';
 import { DemoRequestGuard } from './demo-request.guard';
 import { DemoService } from './demo.service';
@@ -15,7 +16,7 @@ export class DemoModule {
       : [];
     return {
       module: DemoModule,
-      imports: [ApprovalsModule, ...phone],
+      imports: [ApprovalsModule, SignaturesModule, ...phone],
       controllers: [DemoController],
       providers: [DemoService, DemoRequestGuard],
     };

@@ -4,6 +4,9 @@ import { DEMO_PAGE_STYLES } from './demo-page.styles';
 
 export const DEMO_DEFAULT_USER_ID = 'A1B2C3D4E5F6';
 
+/** A few ISO 4217 codes with different minor units (JPY none, KWD three), enough to show the amount rules. */
+const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF', 'JPY', 'KWD'];
+
 export interface DemoPageOptions {
   clientId: string;
   /** The simulator is Recognize and its control API is known: the phone panel can approve and reject. */
@@ -72,11 +75,21 @@ function page(nonce: string, { clientId, phone }: DemoPageOptions): string {
       <div class="row">
         <div class="field">
           <label for="amount">Amount</label>
-          <div class="money"><span aria-hidden="true">$</span><input id="amount" name="amount" type="number" min="0.01" step="0.01" value="500" required></div>
+          <input id="amount" name="amount" inputmode="decimal" value="500.00" spellcheck="false" required>
         </div>
         <div class="field">
-          <label for="account">To account</label>
-          <input id="account" name="account" value="1234" spellcheck="false" required>
+          <label for="currency">Currency</label>
+          <select id="currency" name="currency">${CURRENCIES.map((c) => `<option${c === 'EUR' ? ' selected' : ''}>${c}</option>`).join('')}</select>
+        </div>
+      </div>
+      <div class="row">
+        <div class="field">
+          <label for="payee-name">Payee</label>
+          <input id="payee-name" name="payeeName" value="ACME Ltd" required>
+        </div>
+        <div class="field">
+          <label for="payee-account">Payee account</label>
+          <input id="payee-account" name="payeeAccount" value="DE89370400440532013000" spellcheck="false" required>
         </div>
       </div>
       <div class="preview"><span class="label">Your phone will ask</span><strong id="message-preview"></strong></div>
@@ -84,10 +97,15 @@ function page(nonce: string, { clientId, phone }: DemoPageOptions): string {
     </form>
     <div id="status" class="status" role="status" aria-live="polite" data-testid="approval-status" hidden>
       <div class="status-icon" aria-hidden="true"></div>
-      <div>
+      <div class="status-body">
         <div id="status-title" class="status-title"></div>
         <div id="status-detail"></div>
-        <div class="meta">Approval <code id="approval-id">—</code><span id="approval-expiry"></span></div>
+        <div id="status-meta" class="meta" hidden>Approval <code id="approval-id"></code> <span id="approval-when"></span></div>
+        <button id="cancel" class="secondary" type="button" hidden>Cancel</button>
+        <div id="receipt" class="receipt" data-testid="receipt" hidden>
+          <div class="receipt-head">Receipt <span id="receipt-check" class="check" data-testid="receipt-check"></span></div>
+          <dl id="receipt-claims"></dl>
+        </div>
       </div>
     </div>
     <ol id="timeline" class="timeline" aria-label="Events received"></ol>

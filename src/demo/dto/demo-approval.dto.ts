@@ -1,14 +1,28 @@
-import { IsString, Length, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsObject, IsString, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import { TransactionDto } from '../../transactions/transaction.dto';
 
-/** What the demo page sends: who approves, and what they are asked. Nothing else reaches the approval. */
+/**
+ * What the demo page sends: who approves, and the payment (the service writes the phone message from
+ * it), or a message alone. Nothing else reaches the approval.
+ */
 export class DemoApprovalDto {
   @IsString()
   @Matches(/^[0-9A-Fa-f]{1,128}$/, { message: 'userId must be 1-128 hexadecimal characters' })
   userId: string;
 
+  /** Required without a transaction: the phone must ask something. */
+  @ValidateIf((o: DemoApprovalDto) => o.transaction === undefined || o.message !== undefined)
   @IsString()
   @Length(1, 4096, { message: 'message must be 1-4096 characters' })
-  message: string;
+  message?: string;
+
+  // Not @IsOptional: that would let null through, and null is not a transaction.
+  @ValidateIf((o: DemoApprovalDto) => o.transaction !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TransactionDto)
+  transaction?: TransactionDto;
 }
 
 export class DemoUserParams {
@@ -21,4 +35,10 @@ export class DemoOperationParams {
   @IsString()
   @Matches(/^[A-Za-z0-9._:-]{1,128}$/, { message: 'operationId must be 1-128 characters of [A-Za-z0-9._:-]' })
   operationId: string;
+}
+
+export class DemoApprovalParams {
+  @IsString()
+  @Matches(/^[A-Za-z0-9._:-]{1,128}$/, { message: 'id must be 1-128 characters of [A-Za-z0-9._:-]' })
+  id: string;
 }

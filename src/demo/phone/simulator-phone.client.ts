@@ -53,6 +53,15 @@ export class SimulatorPhoneClient extends DemoPhoneService {
     return this.decide(operationId, 'reject', {});
   }
 
+  /** What the Recognize SDK hands the bank's app after the user authenticated with transaction data `td`. */
+  async signTransaction(td: string): Promise<string> {
+    const res = await this.call('POST', '/transactions/sign', { td });
+    if (!res.ok) throw new UpstreamUnavailableError(`The simulator did not sign the transaction (${res.status}); try again`);
+    const { jwt } = (await res.json()) as { jwt?: unknown };
+    if (typeof jwt !== 'string') throw new UpstreamUnavailableError('The simulator answered the signing call without a jwt');
+    return jwt;
+  }
+
   private async decide(operationId: string, decision: 'approve' | 'reject', body: object): Promise<PhoneOperation & { state: string }> {
     const path = `/operations/${encodeURIComponent(operationId)}`;
     const res = await this.call('POST', `${path}/${decision}`, body);
