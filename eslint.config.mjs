@@ -26,6 +26,8 @@ export default tseslint.config(
     rules: {
       ...jest.configs['flat/recommended'].rules,
       'jest/no-focused-tests': 'error',
+      // A suite may check its setup where it makes it (a run captured once, then read by every test).
+      'jest/no-standalone-expect': ['error', { additionalTestBlockFunctions: ['beforeAll', 'beforeEach'] }],
       // describe(ClassName.name), as the house style asks.
       'jest/valid-title': ['error', { ignoreTypeOfDescribeName: true }],
       'jest/expect-expect': 'off',
@@ -33,6 +35,11 @@ export default tseslint.config(
       'jest/no-done-callback': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
+  },
+  {
+    // The SDK is its own package: its sources and tests are typed by its own tsconfig.
+    files: ['client/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: false, project: ['./client/tsconfig.spec.json'] } },
   },
   prettier,
 );

@@ -73,7 +73,7 @@ describe('error responses', () => {
     expect(text).not.toMatch(/\bat .+\.(ts|js):\d+/);
 
     // The operator finds the cause in the log under the same id.
-    const lines = readFileSync(join(dir, 'app.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const lines = readFileSync(join(dir, 'app.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const logged = lines.find((l) => l.errorId === body.errorId);
     expect(logged).toMatchObject({ level: 50, err: { type: 'TypeError', message: INTERNAL_DETAIL } });
   });

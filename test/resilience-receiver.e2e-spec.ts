@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
-import { ApiClient, Approval } from './helpers/api-client';
-import { REDIS_URL, TestApp, newUserId, startTestApp } from './helpers/test-app';
+import { Approval } from './helpers/api-client';
+import { REDIS_URL, newUserId, startTestApp } from './helpers/test-app';
 import { DeliveryWatcher, ReceivedWebhook, ScriptedAnswer, WebhookReceiver } from './helpers/webhook-receiver';
 import { DeliveryJobData } from '../src/webhooks/delivery.job';
 import { DeliveryReconciler } from '../src/webhooks/delivery.reconciler';

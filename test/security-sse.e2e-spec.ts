@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { Approval, ApiClient } from './helpers/api-client';
+import { Approval } from './helpers/api-client';
 import { BANK_APP, OTHER_APP } from './helpers/clients';
 import { eventually } from './helpers/eventually';
 import { SseClient } from './helpers/sse-client';

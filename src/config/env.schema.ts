@@ -43,10 +43,10 @@ export class EnvSchema {
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'RECOGNIZE_JWKS_URL must be an http(s) URL' })
   RECOGNIZE_JWKS_URL?: string;
 
-  @IsOptional() @Matches(/^\/[A-Za-z0-9._~\/-]*$/, { message: 'RECOGNIZE_PUBLIC_KEY_PATH must be a path starting with /' })
+  @IsOptional() @Matches(/^\/[A-Za-z0-9._~/-]*$/, { message: 'RECOGNIZE_PUBLIC_KEY_PATH must be a path starting with /' })
   RECOGNIZE_PUBLIC_KEY_PATH?: string;
 
-  @IsOptional() @Matches(/^\/[A-Za-z0-9._~\/-]*$/, { message: 'RECOGNIZE_VERIFY_JWT_PATH must be a path starting with /' })
+  @IsOptional() @Matches(/^\/[A-Za-z0-9._~/-]*$/, { message: 'RECOGNIZE_VERIFY_JWT_PATH must be a path starting with /' })
   RECOGNIZE_VERIFY_JWT_PATH?: string;
 
   // The contract's 30 s; lower only in tests that rotate keys.

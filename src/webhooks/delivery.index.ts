@@ -37,7 +37,7 @@ export class DeliveryIndex {
     const key = this.keys.clientDeliveries(clientId, state);
     const after = cursor ? decodeCursor(cursor) : undefined;
     const deliveries: ListedDelivery[] = [];
-    let fromMs = Math.max(sinceMs, after?.score ?? -Infinity);
+    const fromMs = Math.max(sinceMs, after?.score ?? -Infinity);
     let offset = 0;
     for (;;) {
       const raw = await this.redis.zrangebyscore(key, fromMs, '+inf', 'WITHSCORES', 'LIMIT', offset, limit + SLACK);
