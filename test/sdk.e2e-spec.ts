@@ -1,8 +1,10 @@
 import {
   ConflictError,
   InvalidSignatureError,
+  NotFoundError,
   ReceiptVerificationError,
   StepupClient,
+  ValidationError,
   WebhookVerificationError,
   transactionHash,
   verifyWebhook,
@@ -240,6 +242,18 @@ describe('SDK (client/) against the real service', () => {
     const error = await rejectionOf(sdk.submitSignature(created.id, await t.sim.signTransaction({ td: created.transactionData })));
     expect(error).toBeInstanceOf(ConflictError);
     expect(error).toMatchObject({ status: 409, code: 'approval_not_pending' });
+  });
+
+  it("maps the service's real problem bodies: a malformed jwt is a ValidationError naming it, another client's approval a NotFoundError", async () => {
+    const created = await createPayment();
+    const invalid = await rejectionOf(sdk.submitSignature(created.id, 'not-a-jws'));
+    expect(invalid).toBeInstanceOf(ValidationError);
+    expect(invalid).toMatchObject({ status: 400, code: 'invalid_request', errors: [expect.objectContaining({ field: 'jwt' })] });
+
+    const otherClient = new StepupClient({ baseUrl: t.url, apiKey: BANK_APP.apiKey });
+    const notFound = await rejectionOf(otherClient.consumeApproval(created.id, { reference: 'payment-1' }));
+    expect(notFound).toBeInstanceOf(NotFoundError);
+    expect(notFound).toMatchObject({ status: 404, code: 'approval_not_found' });
   });
 
   it('waitForDecision falls back to long-polling when the service refuses the stream (the approval\'s token streams are all taken)', async () => {
