@@ -13,7 +13,7 @@ import {
   type ProblemCode as SdkProblemCode,
   type Transaction,
 } from '../client/src/index';
-import type { ProblemCode as ServiceProblemCode } from '../src/common/problem';
+import { PROBLEM_CODE_NAMES, type ProblemCode as ServiceProblemCode } from '../src/common/problem';
 import { until } from './helpers/eventually';
 import { BANK_APP, ROTATING_APP } from './helpers/clients';
 import { TestApp, newUserId, startTestApp } from './helpers/test-app';
@@ -32,10 +32,6 @@ const PAYMENT: Transaction = {
   payee: { name: 'ACME Ltd', account: 'DE89370400440532013000' },
   reference: 'Invoice 42',
 };
-
-// The SDK's problem codes are the service's table, both ways: a code added to one side and not the other fails to compile.
-export const serviceCodesInSdk: SdkProblemCode[] = [] as ServiceProblemCode[];
-export const sdkCodesInService: ServiceProblemCode[] = [] as SdkProblemCode[];
 
 /** The rejection of `promise`, to assert on (and fail when it resolves). */
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
@@ -254,6 +250,12 @@ describe('SDK (client/) against the real service', () => {
     const notFound = await rejectionOf(otherClient.consumeApproval(created.id, { reference: 'payment-1' }));
     expect(notFound).toBeInstanceOf(NotFoundError);
     expect(notFound).toMatchObject({ status: 404, code: 'approval_not_found' });
+  });
+
+  it("knows the service's problem codes and no others (a code added on one side only fails to compile)", () => {
+    const serviceCodesInSdk: SdkProblemCode[] = PROBLEM_CODE_NAMES;
+    const sdkCodesInService: ServiceProblemCode[] = serviceCodesInSdk as SdkProblemCode[];
+    expect(sdkCodesInService).toContain('approval_already_consumed');
   });
 
   it('waitForDecision falls back to long-polling when the service refuses the stream (the approval\'s token streams are all taken)', async () => {
