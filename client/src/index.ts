@@ -14,8 +14,10 @@ export {
 } from './stepup.errors.js';
 export { verifyWebhook, WebhookVerificationError } from './webhook.verifier.js';
 export type { WebhookRequest } from './webhook.verifier.js';
-export { ReceiptVerificationError } from './receipt.verifier.js';
+export { KeySetUnavailableError, ReceiptVerificationError } from './receipt.verifier.js';
 export type { VerifyReceiptOptions } from './receipt.verifier.js';
+export { transactionHash } from './transaction.hash.js';
+export type { TransactionBinding } from './transaction.hash.js';
 export { SseParser } from './sse.parser.js';
 export type { SseMessage } from './sse.parser.js';
 export type * from './types.js';

@@ -24,6 +24,17 @@ export class ReceiptVerificationError extends Error {
   }
 }
 
+/**
+ * The service's key set could not be fetched (network, timeout, a non-200 answer): nothing is known
+ * about the receipt yet. Try again later; in a webhook handler, answer 5xx so the webhook is retried.
+ */
+export class KeySetUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KeySetUnavailableError';
+  }
+}
+
 const RECEIPT_TYP = 'approval-receipt+jwt';
 
 /**
@@ -52,6 +63,7 @@ export class ReceiptVerifier {
       });
       claims = payload as Partial<ReceiptClaims>;
     } catch (error) {
+      if (error instanceof KeySetUnavailableError) throw error;
       throw new ReceiptVerificationError(`Receipt not verified: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     if (claims.status !== 'approved') throw new ReceiptVerificationError('Receipt is not for an approved approval');
@@ -67,8 +79,21 @@ export class ReceiptVerifier {
 
   private keySet(): JWTVerifyGetKey {
     const fetch = this.fetch;
+    // Failing to fetch the keys says nothing about the receipt: kept apart from a refusal, so that a caller retries.
     this.keys ??= createRemoteJWKSet(new URL(this.jwksUrl), {
-      [customFetch]: (url, init) => fetch(url, init),
+      [customFetch]: async (url, init) => {
+        let response: Response;
+        try {
+          response = await fetch(url, init);
+        } catch (error) {
+          throw new KeySetUnavailableError(`Key set ${url} not fetched: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        }
+        if (response.status !== 200) {
+          await response.body?.cancel().catch(() => undefined);
+          throw new KeySetUnavailableError(`Key set ${url} answered ${response.status}`);
+        }
+        return response;
+      },
     });
     return this.keys;
   }

@@ -36,12 +36,13 @@ export class NotFoundError extends StepupError {}
 /**
  * 409: the approval is not in a state that allows the call. `code` says which rule:
  * `approval_conflict`, `approval_already_terminal`, `approval_already_consumed`,
- * `approval_not_approved`, `nothing_to_redeliver`.
+ * `approval_not_approved`, `approval_not_pending` (a valid signature on a rejected, expired,
+ * cancelled or failed approval), `nothing_to_redeliver`.
  */
 export class ConflictError extends StepupError {}
 /** 422: the signed transaction JWT was refused; `detail` says which check failed. */
 export class InvalidSignatureError extends StepupError {}
-/** 429: throttled; `retryAfter` says when to come back. */
+/** 429: throttled (`too_many_requests`) or over a storage quota (`storage_quota_exceeded`); `retryAfter` says when to come back. */
 export class RateLimitedError extends StepupError {}
 /** 502/503: Recognize failed or could not be reached; nothing was created. */
 export class UpstreamError extends StepupError {}

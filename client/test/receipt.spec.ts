@@ -1,5 +1,5 @@
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { ReceiptVerificationError, StepupClient } from '../src/index';
+import { KeySetUnavailableError, ReceiptVerificationError, StepupClient } from '../src/index';
 import { json, TestServer } from './test-server';
 
 const claims = {
@@ -82,5 +82,24 @@ describe('StepupClient.verifyReceipt', () => {
 
   it('refuses what is not a JWT', async () => {
     await expect(sut.verifyReceipt('not-a-jwt')).rejects.toBeInstanceOf(ReceiptVerificationError);
+  });
+
+  it('throws KeySetUnavailableError, not a refusal, while the key set cannot be fetched, and verifies once it can', async () => {
+    const fresh = new StepupClient({ baseUrl: server.url, apiKey: 'key-0123456789abcdef' });
+    server.handle((_req, res) => json(res, 503, { code: 'unavailable' }));
+    const jwt = await receipt();
+
+    const error = await fresh.verifyReceipt(jwt).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(KeySetUnavailableError);
+    expect(error).not.toBeInstanceOf(ReceiptVerificationError);
+    expect((error as Error).message).toMatch(/503/);
+    server.handle((req, res) => (req.path === '/.well-known/jwks.json' ? json(res, 200, jwks) : json(res, 404, {})));
+    await expect(fresh.verifyReceipt(jwt)).resolves.toMatchObject({ jti: 'op-1' });
+  });
+
+  it('throws KeySetUnavailableError when the service cannot be reached', async () => {
+    const unreachable = new StepupClient({ baseUrl: 'http://127.0.0.1:1', apiKey: 'key-0123456789abcdef' });
+    await expect(unreachable.verifyReceipt(await receipt())).rejects.toBeInstanceOf(KeySetUnavailableError);
   });
 });

@@ -13,3 +13,14 @@ export const OTHER_APP = {
 };
 
 export const TEST_CLIENTS = [BANK_APP, OTHER_APP];
+
+/**
+ * A client in the middle of a webhook secret rotation: the service signs every webhook with both
+ * secrets (one `v1,…` signature each), so a receiver holding either one verifies it.
+ */
+export const ROTATING_APP = {
+  id: 'rotating-app',
+  apiKey: 'rotating-app-key-0123456789abcdef',
+  webhookSecrets: ['whsec_trw3RqjoPhenOQ4NDUwjnOgLw5PMdZIpgw0Oam7JXms=', 'whsec_vSxzRXC0foRDuKDq3xdiyMLZBsgNlBGTAT0F43zBvw0='],
+  callbackOrigins: [] as string[],
+};
