@@ -172,6 +172,8 @@ export type ProblemCode =
   | 'approval_not_approved'
   | 'approval_not_pending'
   | 'nothing_to_redeliver'
+  | 'event_not_found'
+  | 'no_webhook_url'
   | 'invalid_signature'
   | 'unsupported_media_type'
   | 'payload_too_large'
