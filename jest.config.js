@@ -13,7 +13,13 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/simulator/**/*.spec.ts'], setupFiles: ['<rootDir>/test/unit/setup-unit.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      rootDir: '.',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/simulator/**/*.spec.ts'],
+      setupFiles: ['<rootDir>/test/unit/setup-unit.ts'],
+    },
     {
       ...common,
       displayName: 'e2e',

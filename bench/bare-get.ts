@@ -19,7 +19,12 @@ async function main(): Promise<void> {
   const ids = Array.from({ length: operations }, (_, i) => `bare-${process.pid}-${i}`);
   const headers = { 'x-api-key': apiKey, accept: 'application/json' };
   const call = async (method: 'GET' | 'POST', path: string, body?: string) => {
-    const response = await pool.request({ method, path: `${basePath}${path}`, headers: body ? { ...headers, 'content-type': 'application/json' } : headers, body });
+    const response = await pool.request({
+      method,
+      path: `${basePath}${path}`,
+      headers: body ? { ...headers, 'content-type': 'application/json' } : headers,
+      body,
+    });
     const parsed: unknown = await response.body.json();
     if (response.statusCode !== 200) throw new Error(`${method} ${path} answered ${response.statusCode}`);
     return parsed;

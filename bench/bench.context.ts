@@ -68,8 +68,14 @@ export async function decideAtRandomMoments(ctx: BenchContext, approvals: Create
 }
 
 /** Waits for the notifications of `ids` on every channel asked for, then reads decision → arrival. */
-export async function collectLatencies(ctx: BenchContext, ids: string[], channels: Channel[], waitMs: number): Promise<Record<Channel, ChannelLatency | undefined>> {
-  const arrivalsOf = (c: Channel) => (c === 'detection' ? ctx.watcher.arrivals : c === 'webhook' ? ctx.receiver.arrivals : ctx.sse.arrivals);
+export async function collectLatencies(
+  ctx: BenchContext,
+  ids: string[],
+  channels: Channel[],
+  waitMs: number,
+): Promise<Record<Channel, ChannelLatency | undefined>> {
+  const arrivalsOf = (c: Channel) =>
+    c === 'detection' ? ctx.watcher.arrivals : c === 'webhook' ? ctx.receiver.arrivals : ctx.sse.arrivals;
   const complete = () => channels.every((c) => ids.every((id) => arrivalsOf(c).has(id)));
   await waitUntil(complete, waitMs, 100);
   // A last short wait lets in-flight deliveries of a channel that is merely slower land.
@@ -83,7 +89,9 @@ export async function collectLatencies(ctx: BenchContext, ids: string[], channel
       arrived: samples.length,
       expected: ids.length,
       samples,
-      ...(samples.length < ids.length && { note: `${ids.length - samples.length} of ${ids.length} did not arrive within ${Math.round(waitMs / 1000)} s` }),
+      ...(samples.length < ids.length && {
+        note: `${ids.length - samples.length} of ${ids.length} did not arrive within ${Math.round(waitMs / 1000)} s`,
+      }),
     };
   }
   return result;

@@ -47,13 +47,19 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     return n;
   };
   const workers = Number(value('workers') ?? 1);
-  if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers must be a whole number, 1 or more (the poll20k goal runs with them)');
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new Error('--workers must be a whole number, 1 or more (the poll20k goal runs with them)');
   const quick = flag('quick');
-  const goals = (value('goals')?.split(',').map((g) => g.trim()).filter(Boolean) ?? [...GOALS]) as Goal[];
+  const goals = (value('goals')
+    ?.split(',')
+    .map((g) => g.trim())
+    .filter(Boolean) ?? [...GOALS]) as Goal[];
   const unknown = goals.filter((g) => !GOALS.includes(g));
-  if (unknown.length || !goals.length) throw new Error(`--goals must list some of ${GOALS.join(', ')} (got ${unknown.join(', ') || 'none'})`);
+  if (unknown.length || !goals.length)
+    throw new Error(`--goals must list some of ${GOALS.join(', ')} (got ${unknown.join(', ') || 'none'})`);
   const steps = value('steps')?.split(',').map(Number) ?? (quick ? [200] : [2000, 10_000]);
-  if (steps.some((n, i) => !Number.isInteger(n) || n <= 0 || (i > 0 && n <= steps[i - 1]))) throw new Error('--steps must be increasing positive integers');
+  if (steps.some((n, i) => !Number.isInteger(n) || n <= 0 || (i > 0 && n <= steps[i - 1])))
+    throw new Error('--steps must be increasing positive integers');
   return {
     quick,
     goals: GOALS.filter((g) => goals.includes(g)),

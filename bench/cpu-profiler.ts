@@ -10,7 +10,9 @@ const out = process.argv.find((a) => a.startsWith('--cpu-profile-out='))?.slice(
 if (out) {
   const session = new Session();
   session.connect();
-  session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 1000 }, () => session.post('Profiler.start')));
+  session.post('Profiler.enable', () =>
+    session.post('Profiler.setSamplingInterval', { interval: 1000 }, () => session.post('Profiler.start')),
+  );
   process.on('SIGUSR2', () => {
     session.post('Profiler.stop', (err, result) => {
       if (!err) writeFileSync(out, JSON.stringify(result.profile));

@@ -12,7 +12,10 @@ export class EventStreamWatcher {
   private running = true;
   private loop?: Promise<void>;
 
-  constructor(redisUrl: string, private readonly stream: string) {
+  constructor(
+    redisUrl: string,
+    private readonly stream: string,
+  ) {
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   }
 

@@ -38,7 +38,10 @@ export function histogramSvg(series: Series[], title: string, intervalMs: number
     parts.push(`<line x1="${x(t)}" y1="${H - M.bottom}" x2="${x(t)}" y2="${H - M.bottom + 5}" stroke="black"/>`);
     parts.push(`<text x="${x(t)}" y="${H - M.bottom + 18}" text-anchor="middle">${t}</text>`);
   }
-  for (const [ms, label] of [[intervalMs / 2 + 50, 'p50 target'], [intervalMs + 250, 'p99 target']] as const) {
+  for (const [ms, label] of [
+    [intervalMs / 2 + 50, 'p50 target'],
+    [intervalMs + 250, 'p99 target'],
+  ] as const) {
     parts.push(`<line x1="${x(ms)}" y1="${M.top}" x2="${x(ms)}" y2="${H - M.bottom}" stroke="#888" stroke-dasharray="4 3"/>`);
     parts.push(`<text x="${x(ms) + 4}" y="${M.top + 10}" fill="#555">${label} ${ms} ms</text>`);
   }

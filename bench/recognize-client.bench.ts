@@ -38,7 +38,11 @@ async function main(): Promise<void> {
   const { child, baseUrl } = await startServer();
   const options = { baseUrl: `${baseUrl}/v2`, apiKey: API_KEY, timeoutMs: 10_000 };
   // As the application builds it: a circuit breaker around every call and an observer.
-  const production = () => ({ ...options, breaker: new RecognizeCircuitBreaker({ threshold: 5, halfOpenAfterMs: 10_000 }), observer: noop });
+  const production = () => ({
+    ...options,
+    breaker: new RecognizeCircuitBreaker({ threshold: 5, halfOpenAfterMs: 10_000 }),
+    observer: noop,
+  });
   const makers: Array<() => Variant> = [
     () => axiosClient(production()),
     () => undiciClient(production()),
@@ -58,7 +62,13 @@ async function main(): Promise<void> {
         const used = process.cpuUsage(cpu);
         const seconds = (performance.now() - started) / 1000;
         await variant.close();
-        const row = { variant: variant.name, round, cpuUsPerGet: round1((used.user + used.system) / requests), getsPerS: Math.round(requests / seconds), errors };
+        const row = {
+          variant: variant.name,
+          round,
+          cpuUsPerGet: round1((used.user + used.system) / requests),
+          getsPerS: Math.round(requests / seconds),
+          errors,
+        };
         rows.push(row);
         process.stderr.write(`${JSON.stringify(row)}\n`);
       }
@@ -69,7 +79,9 @@ async function main(): Promise<void> {
   process.stdout.write(`\n| client | ${Array.from({ length: rounds }, (_, r) => `round ${r + 1}: CPU µs/GET, GETs/s`).join(' | ')} |\n`);
   process.stdout.write(`|---|${'---|'.repeat(rounds)}\n`);
   for (const name of [...new Set(rows.map((r) => r.variant))]) {
-    const cells = rows.filter((r) => r.variant === name).map((r) => `${r.cpuUsPerGet} µs, ${r.getsPerS}/s${r.errors ? ` (${r.errors} errors)` : ''}`);
+    const cells = rows
+      .filter((r) => r.variant === name)
+      .map((r) => `${r.cpuUsPerGet} µs, ${r.getsPerS}/s${r.errors ? ` (${r.errors} errors)` : ''}`);
     process.stdout.write(`| ${name} | ${cells.join(' | ')} |\n`);
   }
   process.stdout.write(`\n${requests} GETs per measurement at concurrency ${concurrency}; Node ${process.version}\n`);
@@ -126,7 +138,9 @@ function bareNodeHttp(baseUrl: string): Variant {
         const req = http.request(`${baseUrl}/operations/${id}`, { agent, headers }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))) : reject(new Error('status'))));
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))) : reject(new Error('status')),
+          );
         });
         req.once('error', reject);
         req.end();
@@ -185,7 +199,12 @@ function axiosClient(options: ConstructorParameters<typeof RecognizeClient>[0]):
       observe({ route: '/operations/{operationId}', status, outcome: 'ok', durationMs: performance.now() - started });
       return value;
     } catch (error) {
-      observe({ route: '/operations/{operationId}', status, outcome: error instanceof RecognizeError ? error.code : 'error', durationMs: performance.now() - started });
+      observe({
+        route: '/operations/{operationId}',
+        status,
+        outcome: error instanceof RecognizeError ? error.code : 'error',
+        durationMs: performance.now() - started,
+      });
       throw error;
     }
   };
@@ -214,7 +233,10 @@ function serve(): void {
       state: 'pending',
       result: false,
     });
-    res.writeHead(req.headers['x-api-key'] === API_KEY ? 200 : 401, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.writeHead(req.headers['x-api-key'] === API_KEY ? 200 : 401, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+    });
     res.end(text);
   });
   server.keepAliveTimeout = 30_000;

@@ -38,7 +38,12 @@ function pollRows(name: string, s: StepResult, sseReason: string | undefined, ma
       measured: `${n(s.measuredPollsPerSecond)}/s, ${round((100 * s.measuredPollsPerSecond) / Math.max(1, s.expectedPollsPerSecond))} % (${n(s.pendingAtWindow)} pending, CPU ${cpu})`,
       met: mark(s.measuredPollsPerSecond >= 0.95 * s.expectedPollsPerSecond),
     },
-    { goal: `${name}: webhook latency`, target: latencyTarget, measured: latency(s.latency.webhook), met: mark(latencyMet(s.latency.webhook, I)) },
+    {
+      goal: `${name}: webhook latency`,
+      target: latencyTarget,
+      measured: latency(s.latency.webhook),
+      met: mark(latencyMet(s.latency.webhook, I)),
+    },
     {
       goal: `${name}: SSE latency`,
       target: latencyTarget,
@@ -83,12 +88,18 @@ export function rows(r: BenchResults): Row[] {
       met: mark(b.achievedRate >= 200 && b.seconds >= 10),
     });
     out.push({ goal: 'decision burst: webhook latency (all)', target: 'reported', measured: latency(b.webhook), met: '–' });
-    out.push({ goal: 'decision burst: SSE latency (half followed)', target: 'reported', measured: b.sse ? latency(b.sse) : `not measured: ${sseReason}`, met: '–' });
+    out.push({
+      goal: 'decision burst: SSE latency (half followed)',
+      target: 'reported',
+      measured: b.sse ? latency(b.sse) : `not measured: ${sseReason}`,
+      met: '–',
+    });
     const paired = b.pairedGap ? `; per approval p50 ${b.pairedGap.p50} / p99 ${b.pairedGap.p99} ms` : '';
     out.push({
       goal: 'decision burst: webhook p50 − SSE p50 (SSE half)',
       target: '≤ 30 ms',
-      measured: b.p50GapMs === undefined ? 'not measured' : `${b.p50GapMs} ms (${b.webhookOfFollowed?.p50} − ${b.sse?.latency?.p50} ms)${paired}`,
+      measured:
+        b.p50GapMs === undefined ? 'not measured' : `${b.p50GapMs} ms (${b.webhookOfFollowed?.p50} − ${b.sse?.latency?.p50} ms)${paired}`,
       met: mark(b.p50GapMs !== undefined && b.p50GapMs <= 30),
     });
   }
@@ -146,7 +157,7 @@ export function notes(r: BenchResults): string[] {
   return [
     `Interval ${n(o.intervalMs)} ms; service processes ${r.resources.processes.map((p) => `ROLE=${p.role}`).join(' + ')}; ${r.machine.cpus} CPUs (${r.machine.cpuModel}), Node ${r.machine.node}, Redis ${r.machine.redis}, load average at the end ${r.machine.loadAverage.map((l) => round(l, 1)).join(' / ')}.`,
     'Creates: the client budgets RATE_LIMIT_CREATES and RATE_LIMIT_REQUESTS are lifted (one client stands for a whole bank); the per-user limits keep their defaults and refuse nothing, since every approval has its own user, so their Redis work is part of what a create costs.',
-    'Latency: decision at the simulator → webhook at the receiver / SSE event at the client, on the bench\'s clock. Poll rate: GETs the simulator served in the window ÷ pending ÷ interval. CPU per poll: service CPU in the window ÷ those GETs.',
+    "Latency: decision at the simulator → webhook at the receiver / SSE event at the client, on the bench's clock. Poll rate: GETs the simulator served in the window ÷ pending ÷ interval. CPU per poll: service CPU in the window ÷ those GETs.",
     ...(o.quick ? ['Quick run: small sizes, and no target is judged.'] : []),
   ];
 }
@@ -155,10 +166,16 @@ export function textTable(list: Row[]): string {
   const cells = (r: Row) => [r.goal, r.target, r.measured, r.met];
   const w = [0, 1, 2, 3].map((i) => Math.max(...list.map((r) => cells(r)[i].length), 6));
   const line = (c: string[]) => c.map((v, i) => v.padEnd(w[i])).join(' | ');
-  return [line(['goal', 'target', 'measured', 'met']), w.map((k) => '-'.repeat(k)).join('-|-'), ...list.map((r) => line(cells(r)))].join('\n');
+  return [line(['goal', 'target', 'measured', 'met']), w.map((k) => '-'.repeat(k)).join('-|-'), ...list.map((r) => line(cells(r)))].join(
+    '\n',
+  );
 }
 
 export function markdownTable(list: Row[]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
-  return ['| goal | target | measured | met |', '|---|---|---|---|', ...list.map((r) => `| ${esc(r.goal)} | ${esc(r.target)} | ${esc(r.measured)} | ${r.met} |`)].join('\n');
+  return [
+    '| goal | target | measured | met |',
+    '|---|---|---|---|',
+    ...list.map((r) => `| ${esc(r.goal)} | ${esc(r.target)} | ${esc(r.measured)} | ${r.met} |`),
+  ].join('\n');
 }

@@ -42,10 +42,15 @@ export function writeResults(results: BenchResults, dir: string, root: string): 
       { name: 'webhook at receiver', color: '#d62728', samples: step.latency.webhook?.samples ?? [] },
       { name: 'SSE event at client', color: '#2ca02c', samples: step.latency.sse?.samples ?? [] },
     ].filter((s) => s.samples.length);
-    const svg = histogramSvg(series, `Notification latency, ${step.pendingAtWindow} pending approvals, poll interval ${results.options.intervalMs} ms`, results.options.intervalMs);
+    const svg = histogramSvg(
+      series,
+      `Notification latency, ${step.pendingAtWindow} pending approvals, poll interval ${results.options.intervalMs} ms`,
+      results.options.intervalMs,
+    );
     writeFileSync(join(dir, 'latency.svg'), svg);
     // Only a run of every goal redraws the committed figure, so that a subset never replaces it.
-    if (results.options.writeDocs && results.options.goals.length === GOALS.length) writeFileSync(join(root, 'docs/benchmark-latency.svg'), svg);
+    if (results.options.writeDocs && results.options.goals.length === GOALS.length)
+      writeFileSync(join(root, 'docs/benchmark-latency.svg'), svg);
   }
   process.stdout.write(`results: ${join(dir, 'summary.md')}, ${join(dir, 'latest.json')}\n`);
 }

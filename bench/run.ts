@@ -38,7 +38,14 @@ export interface BenchResults {
   /** The poll20k goal: the ROLE=all process and `workers` ROLE=worker ones. */
   scaled?: StepResult;
   sseScale?: SseScaleResult;
-  economy: { approvals: number; getsPerApproval: number; idealPerApproval: number; ratio: number; maxConcurrentGetsPerOperation: number; maxInFlightGets: number };
+  economy: {
+    approvals: number;
+    getsPerApproval: number;
+    idealPerApproval: number;
+    ratio: number;
+    maxConcurrentGetsPerOperation: number;
+    maxInFlightGets: number;
+  };
   resources: {
     wallSeconds: number;
     /** Summed over every service process. */
@@ -98,7 +105,12 @@ async function main(): Promise<void> {
 
     const profileFile = options.cpuProfile ? join(resultsDir, `service-${runId}.cpuprofile`) : undefined;
     const serviceEnv = serviceEnvironment(options, prefix, simUrl, receiverUrl);
-    const service = await ServiceProcess.start({ root: ROOT, logFile: join(resultsDir, 'service.log'), cpuProfileFile: profileFile, env: serviceEnv });
+    const service = await ServiceProcess.start({
+      root: ROOT,
+      logFile: join(resultsDir, 'service.log'),
+      cpuProfileFile: profileFile,
+      env: serviceEnv,
+    });
     cleanups.push(() => service.stop());
     const watcher = new EventStreamWatcher(options.redisUrl, `${prefix}:events`);
     watcher.start();
@@ -107,11 +119,26 @@ async function main(): Promise<void> {
     cleanups.push(() => client.close());
     const sse = new SseClients(service.url);
     cleanups.push(() => sse.closeAll());
-    const ctx: BenchContext = { options, runId, prefix, sim, service, workers: [], client, receiver, watcher, sse, pending: [], decided: new Map() };
+    const ctx: BenchContext = {
+      options,
+      runId,
+      prefix,
+      sim,
+      service,
+      workers: [],
+      client,
+      receiver,
+      watcher,
+      sse,
+      pending: [],
+      decided: new Map(),
+    };
 
     log('probe: one approval end to end');
     const delivery = await probeDelivery(ctx);
-    log(`webhooks ${delivery.webhook.available ? 'delivered' : `not measured (${delivery.webhook.reason})`}; SSE ${delivery.sse.available ? 'delivered' : `not measured (${delivery.sse.reason})`}`);
+    log(
+      `webhooks ${delivery.webhook.available ? 'delivered' : `not measured (${delivery.webhook.reason})`}; SSE ${delivery.sse.available ? 'delivered' : `not measured (${delivery.sse.reason})`}`,
+    );
 
     let create: CreateResult | undefined;
     if (wants('creates')) {
@@ -123,7 +150,9 @@ async function main(): Promise<void> {
     if (wants('burst')) {
       log(`burst: ${options.burstRate} decisions/s for ${options.burstSeconds} s, all followed by webhook, half by SSE`);
       burst = await runBurst(ctx, delivery.sse.available);
-      log(`  ${burst.achievedRate}/s; webhook p50 ${burst.webhook?.latency?.p50} ms, SSE p50 ${burst.sse?.latency?.p50} ms, gap ${burst.p50GapMs} ms`);
+      log(
+        `  ${burst.achievedRate}/s; webhook p50 ${burst.webhook?.latency?.p50} ms, SSE p50 ${burst.sse?.latency?.p50} ms, gap ${burst.p50GapMs} ms`,
+      );
     }
     const steps: StepResult[] = [];
     if (wants('poll10k')) {
@@ -134,7 +163,11 @@ async function main(): Promise<void> {
       // Scaling out as operators do: more pollers on the same Redis prefix, sharing the due set through the claim.
       for (let i = 1; i <= options.workers; i += 1) {
         log(`worker ${i}: ROLE=worker on the same Redis prefix`);
-        const worker = await ServiceProcess.start({ root: ROOT, logFile: join(resultsDir, `service-worker-${i}.log`), env: { ...serviceEnv, ROLE: 'worker' } });
+        const worker = await ServiceProcess.start({
+          root: ROOT,
+          logFile: join(resultsDir, `service-worker-${i}.log`),
+          env: { ...serviceEnv, ROLE: 'worker' },
+        });
         ctx.workers.push(worker);
         cleanups.push(() => worker.stop());
       }
@@ -154,10 +187,20 @@ async function main(): Promise<void> {
       await service.writeProfile();
       profile = { file: profileFile, top: topSelfTime(profileFile) };
     }
-    const processes = [service, ...ctx.workers].map((p) => ({ role: p.role, cpuSeconds: round(p.cpuSeconds(), 2), peakRss: p.memory().peakRss }));
+    const processes = [service, ...ctx.workers].map((p) => ({
+      role: p.role,
+      cpuSeconds: round(p.cpuSeconds(), 2),
+      peakRss: p.memory().peakRss,
+    }));
     const results: BenchResults = {
       startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, redis: redisVersion, loadAverage: loadavg() },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        redis: redisVersion,
+        loadAverage: loadavg(),
+      },
       command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
       options,
       ...(bareGet && { bareGet }),
@@ -171,7 +214,10 @@ async function main(): Promise<void> {
       economy: economy(ctx),
       resources: {
         wallSeconds: round((performance.now() - started) / 1000),
-        serviceCpuSeconds: round(processes.reduce((sum, p) => sum + p.cpuSeconds, 0), 2),
+        serviceCpuSeconds: round(
+          processes.reduce((sum, p) => sum + p.cpuSeconds, 0),
+          2,
+        ),
         servicePeakRss: processes.reduce((sum, p) => sum + p.peakRss, 0),
         processes,
       },
@@ -192,7 +238,9 @@ async function step(ctx: BenchContext, redis: Redis, target: number, sseAvailabl
   const s = await runStep(ctx, redis, target, sseAvailable);
   ctx.sse.closeAll();
   const each = ctx.workers.length ? ` (${s.processCpuPercent.join(' + ')})` : '';
-  log(`  created ${s.create.perSecond}/s, polls ${s.measuredPollsPerSecond}/s of ${s.expectedPollsPerSecond}/s, CPU ${s.serviceCpuPercent} %${each}, ${s.cpuMicrosPerPoll} µs/poll, Redis ${s.redisCpuPercent} %, bench ${s.benchCpuPercent} %: ${s.verdict}`);
+  log(
+    `  created ${s.create.perSecond}/s, polls ${s.measuredPollsPerSecond}/s of ${s.expectedPollsPerSecond}/s, CPU ${s.serviceCpuPercent} %${each}, ${s.cpuMicrosPerPoll} µs/poll, Redis ${s.redisCpuPercent} %, bench ${s.benchCpuPercent} %: ${s.verdict}`,
+  );
   return s;
 }
 

@@ -9,7 +9,11 @@ export interface CreatedApproval {
 export class ServiceClient {
   private readonly agent: Agent;
 
-  constructor(private readonly baseUrl: string, private readonly apiKey: string, maxSockets: number) {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly apiKey: string,
+    maxSockets: number,
+  ) {
     this.agent = new Agent({ keepAlive: true, maxSockets });
   }
 
@@ -21,7 +25,11 @@ export class ServiceClient {
         {
           method: 'POST',
           agent: this.agent,
-          headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          headers: {
+            authorization: `Bearer ${this.apiKey}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];

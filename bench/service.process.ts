@@ -23,7 +23,10 @@ export class ServiceProcess {
   private exited?: Promise<void>;
   readonly url: string;
 
-  private constructor(readonly port: number, private readonly options: ServiceStartOptions) {
+  private constructor(
+    readonly port: number,
+    private readonly options: ServiceStartOptions,
+  ) {
     this.url = `http://127.0.0.1:${port}`;
   }
 

@@ -47,7 +47,8 @@ export class SseClients {
           while ((end = buffer.indexOf('\n')) >= 0) {
             const line = buffer.slice(0, end).replace(/\r$/, '');
             buffer = buffer.slice(end + 1);
-            if (line.startsWith('event:') && TERMINAL.has(line.slice(6).trim()) && !this.arrivals.has(id)) this.arrivals.set(id, performance.now());
+            if (line.startsWith('event:') && TERMINAL.has(line.slice(6).trim()) && !this.arrivals.has(id))
+              this.arrivals.set(id, performance.now());
           }
         });
         res.on('close', () => {

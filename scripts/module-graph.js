@@ -29,7 +29,7 @@ function graphOf(root) {
   const visit = (entry) => {
     const cls = entry.module ?? entry;
     if (!ours.has(cls)) return;
-    const imports = [...(Reflect.getMetadata('imports', cls) ?? []), ...(entry.module ? entry.imports ?? [] : [])];
+    const imports = [...(Reflect.getMetadata('imports', cls) ?? []), ...(entry.module ? (entry.imports ?? []) : [])];
     const names = [];
     for (const i of imports) {
       if (i && i.forwardRef) forwardRefs += 1;

@@ -188,8 +188,11 @@ export class RecognizeSimulator extends EventEmitter<RecognizeSimulatorEvents> {
       }
       // For container healthchecks: says nothing but "up", so it needs no token.
       if (path === '/healthz' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' });
-      if (await serveKeys(this.signer, { jwksPath: this.jwksPath, basePath: this.basePath, apiKey: this.options.apiKey }, req, res, path)) return;
-      const match = path.startsWith(`${this.basePath}/`) ? matchUpstream(req.method, pathSegments(path.slice(this.basePath.length))) : undefined;
+      if (await serveKeys(this.signer, { jwksPath: this.jwksPath, basePath: this.basePath, apiKey: this.options.apiKey }, req, res, path))
+        return;
+      const match = path.startsWith(`${this.basePath}/`)
+        ? matchUpstream(req.method, pathSegments(path.slice(this.basePath.length)))
+        : undefined;
       if (!match) throw new SimulatorError(404, 'no such route');
       await this.serveUpstream(req, res, match, queryAt < 0 ? '' : url.slice(queryAt + 1));
     } catch (error) {

@@ -25,7 +25,11 @@ export async function handleControl(sim: RecognizeSimulator, req: IncomingMessag
   }
   switch (route) {
     case 'POST operations/:id/approve':
-      return sendJson(res, 200, sim.approve(s[1], { authType: body.authType as AuthType | undefined, deviceId: optionalString(body, 'deviceId') }));
+      return sendJson(
+        res,
+        200,
+        sim.approve(s[1], { authType: body.authType as AuthType | undefined, deviceId: optionalString(body, 'deviceId') }),
+      );
     case 'POST operations/:id/reject':
       return sendJson(res, 200, sim.reject(s[1], { state: body.state as string | undefined }));
     case 'DELETE operations/:id':

@@ -67,8 +67,7 @@ export class FaultQueue {
     if (this.faults.length === 0) return undefined;
     const index = this.faults.findIndex(
       (f) =>
-        (f.route === undefined || f.route === 'any' || f.route === route) &&
-        (f.operationId === undefined || f.operationId === operationId),
+        (f.route === undefined || f.route === 'any' || f.route === route) && (f.operationId === undefined || f.operationId === operationId),
     );
     if (index < 0) return undefined;
     const fault = this.faults[index];

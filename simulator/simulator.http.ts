@@ -2,7 +2,10 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 
 /** A refusal the simulator answers with `status` and `{"error": message}`. */
 export class SimulatorError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'SimulatorError';
   }
@@ -65,7 +68,10 @@ export function sendRaw(res: ServerResponse, status: number, text: string): void
 /** Splits `/a/b%20c` into decoded segments; a broken percent-encoding is the caller's 400. */
 export function pathSegments(path: string): string[] {
   try {
-    return path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    return path
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
   } catch {
     throw new SimulatorError(400, 'malformed percent-encoding in path');
   }

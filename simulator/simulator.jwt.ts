@@ -1,23 +1,14 @@
-import { IncomingMessage, ServerResponse } from "node:http";
-import {
-  parseJsonObject,
-  readBody,
-  sendJson,
-  SimulatorError,
-} from "./simulator.http";
-import {
-  SignTransactionRequest,
-  TransactionAlg,
-  TransactionSigner,
-} from "./transaction-signer";
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { parseJsonObject, readBody, sendJson, SimulatorError } from './simulator.http';
+import { SignTransactionRequest, TransactionAlg, TransactionSigner } from './transaction-signer';
 
 /**
  * Paths, under the API base, of "Get the customer public key in PEM format" and "Verify a signed JWT
  * message". Recognize's reference gives no paths; these are the service's defaults
  * (RECOGNIZE_PUBLIC_KEY_PATH, RECOGNIZE_VERIFY_JWT_PATH), so the simulator answers where the service asks.
  */
-export const PUBLIC_KEY_PATH = "/jwt/public-key";
-export const VERIFY_JWT_PATH = "/jwt/verify";
+export const PUBLIC_KEY_PATH = '/jwt/public-key';
+export const VERIFY_JWT_PATH = '/jwt/verify';
 
 /** Recognize's documented key-set path, `{server}/customers/{tenant}/.well-known/jwks.json`. */
 export function jwksPathOf(tenant: string): string {
@@ -35,32 +26,25 @@ export async function serveKeys(
   res: ServerResponse,
   fullPath: string,
 ): Promise<boolean> {
-  if (fullPath === where.jwksPath && req.method === "GET") {
+  if (fullPath === where.jwksPath && req.method === 'GET') {
     sendJson(res, 200, signer.jwks(), {
-      "Cache-Control": "public, max-age=300",
+      'Cache-Control': 'public, max-age=300',
     });
     return true;
   }
   if (!fullPath.startsWith(`${where.basePath}/jwt/`)) return false;
-  if (req.headers["x-api-key"] !== where.apiKey)
-    throw new SimulatorError(401, "missing or invalid API key");
+  if (req.headers['x-api-key'] !== where.apiKey) throw new SimulatorError(401, 'missing or invalid API key');
   return serveJwtApi(signer, req, res, fullPath.slice(where.basePath.length));
 }
 
-async function serveJwtApi(
-  signer: TransactionSigner,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-): Promise<boolean> {
-  if (path === PUBLIC_KEY_PATH && req.method === "GET") {
+async function serveJwtApi(signer: TransactionSigner, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+  if (path === PUBLIC_KEY_PATH && req.method === 'GET') {
     sendJson(res, 200, { publicKey: signer.publicKeyPem() });
     return true;
   }
-  if (path === VERIFY_JWT_PATH && req.method === "POST") {
+  if (path === VERIFY_JWT_PATH && req.method === 'POST') {
     const body = parseJsonObject(await readBody(req), false);
-    if (typeof body.jwt !== "string" || body.jwt === "")
-      throw new SimulatorError(400, "jwt must be a non-empty string");
+    if (typeof body.jwt !== 'string' || body.jwt === '') throw new SimulatorError(400, 'jwt must be a non-empty string');
     sendJson(res, 200, { result: await signer.verify(body.jwt) });
     return true;
   }
@@ -68,27 +52,20 @@ async function serveJwtApi(
 }
 
 /** Checks the body of POST /_sim/transactions/sign. */
-export function signRequestOf(
-  body: Record<string, unknown>,
-): SignTransactionRequest {
+export function signRequestOf(body: Record<string, unknown>): SignTransactionRequest {
   const { td, alg, exp, iat, kid } = body;
   const problems: string[] = [];
-  if (typeof td !== "string") problems.push("td must be a string");
-  if (alg !== undefined && alg !== "RS256" && alg !== "ES256")
-    problems.push("alg must be RS256 or ES256");
+  if (typeof td !== 'string') problems.push('td must be a string');
+  if (alg !== undefined && alg !== 'RS256' && alg !== 'ES256') problems.push('alg must be RS256 or ES256');
   for (const [name, value] of [
-    ["exp", exp],
-    ["iat", iat],
+    ['exp', exp],
+    ['iat', iat],
   ] as const) {
-    if (
-      value !== undefined &&
-      !(typeof value === "number" && Number.isInteger(value) && value >= 0)
-    )
+    if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 0))
       problems.push(`${name} must be a NumericDate (integer seconds)`);
   }
-  if (kid !== undefined && (typeof kid !== "string" || kid === ""))
-    problems.push("kid must be a non-empty string");
-  if (problems.length) throw new SimulatorError(400, problems.join("; "));
+  if (kid !== undefined && (typeof kid !== 'string' || kid === '')) problems.push('kid must be a non-empty string');
+  if (problems.length) throw new SimulatorError(400, problems.join('; '));
   return {
     td: td as string,
     ...(alg !== undefined && { alg: alg as TransactionAlg }),

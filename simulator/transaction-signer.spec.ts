@@ -35,7 +35,15 @@ describe(TransactionSigner.name, () => {
       ['EC', 'ES256', 'sig', sut.kids().ES256],
     ]);
     expect(keys[0]).toEqual({ kty: 'RSA', n: expect.any(String), e: 'AQAB', kid: expect.any(String), alg: 'RS256', use: 'sig' });
-    expect(keys[1]).toEqual({ kty: 'EC', crv: 'P-256', x: expect.any(String), y: expect.any(String), kid: expect.any(String), alg: 'ES256', use: 'sig' });
+    expect(keys[1]).toEqual({
+      kty: 'EC',
+      crv: 'P-256',
+      x: expect.any(String),
+      y: expect.any(String),
+      kid: expect.any(String),
+      alg: 'ES256',
+      use: 'sig',
+    });
   });
 
   it('serves the RS256 public key as PEM, which verifies its RS256 JWTs', async () => {

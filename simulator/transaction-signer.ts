@@ -49,7 +49,14 @@ export class TransactionSigner {
 
   /** The public keys, as Recognize's jwks.json: kid, kty, alg, use and the key's public parameters. */
   jwks(): { keys: JWK[] } {
-    return { keys: Object.values(this.keys).map((k) => ({ ...(k.publicKey.export({ format: 'jwk' }) as JWK), kid: k.kid, alg: k.alg, use: 'sig' })) };
+    return {
+      keys: Object.values(this.keys).map((k) => ({
+        ...(k.publicKey.export({ format: 'jwk' }) as JWK),
+        kid: k.kid,
+        alg: k.alg,
+        use: 'sig',
+      })),
+    };
   }
 
   /** "Get the customer public key in PEM format": the RS256 key, like the RSA key of Recognize's example. */

@@ -23,7 +23,13 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ApprovalsModule, WebhooksModule, EventsModule, SignaturesModule, ...(config.demo.enabled ? [DemoModule.forRoot(config)] : [])],
+      imports: [
+        ApprovalsModule,
+        WebhooksModule,
+        EventsModule,
+        SignaturesModule,
+        ...(config.demo.enabled ? [DemoModule.forRoot(config)] : []),
+      ],
       controllers: [
         RootController,
         ApprovalsController,

@@ -15,19 +15,38 @@ describe('Approval lifecycle (real Redis, BullMQ and the bundled simulator)', ()
   afterEach(() => t.sim.clearFaults());
 
   async function createPending(extra: Record<string, unknown> = {}) {
-    const res = await bank.create({ userId: newUserId().toLowerCase(), message: 'Approve wire transfer of $500 to account 1234', ...extra });
+    const res = await bank.create({
+      userId: newUserId().toLowerCase(),
+      message: 'Approve wire transfer of $500 to account 1234',
+      ...extra,
+    });
     expect(res.status).toBe(201);
     return res.body;
   }
 
   it('creates a pending approval upstream, with the userId upper-cased and an eventsUrl', async () => {
-    const approval = await createPending({ operationId: 'txn-create-1', externalUserId: 'ann@example.com', metadata: { transferId: 'tr_1', list: [] } });
-    expect(approval).toMatchObject({ id: 'txn-create-1', operationId: 'txn-create-1', status: 'pending', externalUserId: 'ann@example.com', metadata: { transferId: 'tr_1', list: [] } });
+    const approval = await createPending({
+      operationId: 'txn-create-1',
+      externalUserId: 'ann@example.com',
+      metadata: { transferId: 'tr_1', list: [] },
+    });
+    expect(approval).toMatchObject({
+      id: 'txn-create-1',
+      operationId: 'txn-create-1',
+      status: 'pending',
+      externalUserId: 'ann@example.com',
+      metadata: { transferId: 'tr_1', list: [] },
+    });
     expect(approval.userId).toBe(approval.userId.toUpperCase());
     expect(approval.eventsUrl).toMatch(/^\/v1\/approvals\/txn-create-1\/events\?token=.+/);
     expect(Date.parse(approval.expiresAt) - Date.parse(approval.createdAt)).toBe(300_000);
     const upstream = await t.sim.getOperation('txn-create-1');
-    expect(upstream).toMatchObject({ userId: approval.userId, operationPayload: 'Approve wire transfer of $500 to account 1234', externalUserId: 'ann@example.com', state: 'pending' });
+    expect(upstream).toMatchObject({
+      userId: approval.userId,
+      operationPayload: 'Approve wire transfer of $500 to account 1234',
+      externalUserId: 'ann@example.com',
+      state: 'pending',
+    });
   });
 
   it('ends approved, with authType, when the user approves on the phone', async () => {

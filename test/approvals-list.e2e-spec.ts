@@ -133,7 +133,10 @@ describe('GET /v1/approvals and GET /v1/approvals/{id}?wait=N (contract v2)', ()
     const approval = await create(newUserId());
     const waiters = t.app.get(ApprovalWaiters);
     const abort = new AbortController();
-    const waited = fetch(`${t.url}/v1/approvals/${approval.id}?wait=60`, { headers: { authorization: `Bearer ${BANK_APP.apiKey}` }, signal: abort.signal });
+    const waited = fetch(`${t.url}/v1/approvals/${approval.id}?wait=60`, {
+      headers: { authorization: `Bearer ${BANK_APP.apiKey}` },
+      signal: abort.signal,
+    });
     await until('the request waits', () => (waiters.count() === 1 ? true : undefined));
     abort.abort();
     await expect(waited).rejects.toThrow();
@@ -166,7 +169,9 @@ describe('GET /v1/approvals and GET /v1/approvals/{id}?wait=N (contract v2)', ()
     await t.sim.approve(approval.id, 'pin');
     const decided = await bank.request<Approval>('GET', `/v1/approvals/${approval.id}?wait=30`);
     expect(decided.body.status).toBe('approved');
-    const log = (await t.redis.lrange(new RedisKeys(t.prefix).approvalEvents(approval.id), 0, -1)).map((e) => JSON.parse(e) as { data: Approval });
+    const log = (await t.redis.lrange(new RedisKeys(t.prefix).approvalEvents(approval.id), 0, -1)).map(
+      (e) => JSON.parse(e) as { data: Approval },
+    );
     // eventsUrl carries a token issued per time window, so two reads may differ in it alone.
     const withoutUrl = ({ eventsUrl: _url, ...rest }: Approval) => rest;
     expect(withoutUrl(log[0].data)).toEqual(withoutUrl(approval));

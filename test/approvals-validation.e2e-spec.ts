@@ -62,7 +62,12 @@ describe('Approval requests: bad input is a clear 4xx, never a 5xx', () => {
     expect(res.text).not.toContain('at JSON.parse');
   });
 
-  it.each([['an array', '[]'], ['a string', '"AB"'], ['null', 'null'], ['a number', '7']])('refuses %s as the body with 400', async (_n, raw) => {
+  it.each([
+    ['an array', '[]'],
+    ['a string', '"AB"'],
+    ['null', 'null'],
+    ['a number', '7'],
+  ])('refuses %s as the body with 400', async (_n, raw) => {
     const res = await bank.request('POST', '/v1/approvals', raw);
     expect(res.status).toBe(400);
   });

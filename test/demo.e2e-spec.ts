@@ -96,7 +96,11 @@ describe('Demo page backend (development client, bundled simulator)', () => {
 
   it('starts an approval bound to the payment, the phone message written by the service', async () => {
     const approval = await startPayment();
-    expect(approval).toMatchObject({ status: 'pending', transaction: PAYMENT, message: 'Approve payment of 1250.00 EUR\nto ACME Ltd\naccount DE89370400440532013000' });
+    expect(approval).toMatchObject({
+      status: 'pending',
+      transaction: PAYMENT,
+      message: 'Approve payment of 1250.00 EUR\nto ACME Ltd\naccount DE89370400440532013000',
+    });
     const owned = await t.api(DEVELOPMENT_CLIENT.apiKey).get(approval.id);
     expect(owned.body).toMatchObject({ transaction: PAYMENT, metadata: { source: 'demo' } });
   });
@@ -111,11 +115,13 @@ describe('Demo page backend (development client, bundled simulator)', () => {
     expect(res.body.errors.map((e) => e.field)).toContain(field);
   });
 
-  it("shows the payment on the phone: amount, currency and payee, from the approval", async () => {
+  it('shows the payment on the phone: amount, currency and payee, from the approval', async () => {
     const userId = newUserId();
     const approval = await startPayment(userId);
     const pending = await demo.request<unknown[]>('GET', `/demo/phone/${userId}/pending`);
-    expect(pending.body).toEqual([{ operationId: approval.id, message: approval.message, transaction: PAYMENT, expiresAt: approval.expiresAt }]);
+    expect(pending.body).toEqual([
+      { operationId: approval.id, message: approval.message, transaction: PAYMENT, expiresAt: approval.expiresAt },
+    ]);
   });
 
   it("approves in the bank's app: a simulator-signed JWT submitted to /signature, approvedBy signature, with a receipt", async () => {
@@ -169,7 +175,9 @@ describe('Demo phone after an approval expires', () => {
       const started = await demo.request<DemoApproval>('POST', '/demo/approvals', { userId, transaction: PAYMENT });
       expect(started.status).toBe(201);
       expect((await t.events.waitFor(started.body.id, 'terminal')).event.type).toBe('approval.expired');
-      const atSimulator = await fetch(`${new URL(t.simulatorBaseUrl).origin}/_sim/operations/${started.body.id}`, { headers: { Authorization: `Bearer ${t.simulatorToken}` } });
+      const atSimulator = await fetch(`${new URL(t.simulatorBaseUrl).origin}/_sim/operations/${started.body.id}`, {
+        headers: { Authorization: `Bearer ${t.simulatorToken}` },
+      });
       expect(((await atSimulator.json()) as { state: string }).state).toBe('pending');
       expect((await demo.request<unknown[]>('GET', `/demo/phone/${userId}/pending`)).body).toEqual([]);
     } finally {
@@ -193,12 +201,19 @@ describe('Demo page configuration', () => {
     // A separate simulator plays "real" Recognize: the service reaches it by RECOGNIZE_BASE_URL, so it cannot drive its phone.
     const upstream = new RecognizeSimulator({ apiKey: SIMULATOR_DEFAULT_API_KEY });
     const baseUrl = await upstream.listen(0);
-    const t = await startTestApp({ DEMO_CLIENT_ID: BANK_APP.id, RECOGNIZE_BASE_URL: baseUrl, RECOGNIZE_API_KEY: SIMULATOR_DEFAULT_API_KEY });
+    const t = await startTestApp({
+      DEMO_CLIENT_ID: BANK_APP.id,
+      RECOGNIZE_BASE_URL: baseUrl,
+      RECOGNIZE_API_KEY: SIMULATOR_DEFAULT_API_KEY,
+    });
     try {
       const html = await (await fetch(`${t.url}/demo`)).text();
       expect(html).toContain('data-phone="false"');
       expect(html).toContain('Recognize app');
-      const started = await new ApiClient(t.url).request<DemoApproval>('POST', '/demo/approvals', { userId: newUserId(), message: 'Wire $5 to account 9' });
+      const started = await new ApiClient(t.url).request<DemoApproval>('POST', '/demo/approvals', {
+        userId: newUserId(),
+        message: 'Wire $5 to account 9',
+      });
       expect(started.status).toBe(201);
       expect(JSON.stringify(started.body)).not.toContain(BANK_APP.apiKey);
       expect((await t.api(BANK_APP.apiKey).get(started.body.id)).status).toBe(200);

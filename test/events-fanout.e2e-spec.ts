@@ -25,7 +25,10 @@ describe('SSE across instances and through Redis trouble (two apps on one Redis)
   beforeAll(async () => {
     a = await startTestApp({ SSE_HEARTBEAT_MS: '500', SSE_MAX_STREAMS_PER_APPROVAL: '50' });
     // Same prefix, and the same simulator: either instance's poll workers may poll any approval.
-    b = await startTestApp({ SSE_HEARTBEAT_MS: '500', RECOGNIZE_BASE_URL: a.simulatorBaseUrl, RECOGNIZE_API_KEY: 'simulator-api-key' }, a.prefix);
+    b = await startTestApp(
+      { SSE_HEARTBEAT_MS: '500', RECOGNIZE_BASE_URL: a.simulatorBaseUrl, RECOGNIZE_API_KEY: 'simulator-api-key' },
+      a.prefix,
+    );
     bankA = a.api(BANK_APP.apiKey);
     bankB = b.api(BANK_APP.apiKey);
   });

@@ -45,7 +45,11 @@ describe('GET /v1/approvals/{id}/events (Server-Sent Events, real Redis and HTTP
     const first = await sse.nextEvent();
     expect(sse.items[0]).toEqual({ kind: 'retry', ms: 1500 });
     expect(first).toMatchObject({ id: '1', event: 'approval.pending' });
-    expect(JSON.parse(first.data)).toMatchObject({ type: 'approval.pending', id: expect.stringMatching(/^evt_/), data: { id: approval.id, status: 'pending' } });
+    expect(JSON.parse(first.data)).toMatchObject({
+      type: 'approval.pending',
+      id: expect.stringMatching(/^evt_/),
+      data: { id: approval.id, status: 'pending' },
+    });
   });
 
   it('streams the terminal event live as id 2 and then ends the stream', async () => {
@@ -65,7 +69,10 @@ describe('GET /v1/approvals/{id}/events (Server-Sent Events, real Redis and HTTP
     await bank.cancel(approval.id);
     const sse = await byKey(approval.id);
     await sse.end();
-    expect(sse.events.map((e) => [e.id, e.event])).toEqual([['1', 'approval.pending'], ['2', 'approval.cancelled']]);
+    expect(sse.events.map((e) => [e.id, e.event])).toEqual([
+      ['1', 'approval.pending'],
+      ['2', 'approval.cancelled'],
+    ]);
   });
 
   it('replays only the events after the Last-Event-ID header', async () => {
@@ -153,7 +160,11 @@ describe('GET /v1/approvals/{id}/events (Server-Sent Events, real Redis and HTTP
     const approval = await createPending();
     const preflight = await fetch(`${t.url}/v1/approvals/${approval.id}/events`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://bank.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'last-event-id' },
+      headers: {
+        origin: 'https://bank.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'last-event-id',
+      },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://bank.example');
     expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('last-event-id');

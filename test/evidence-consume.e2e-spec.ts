@@ -22,10 +22,14 @@ describe('Consume once: POST /v1/approvals/{id}/consume', () => {
     await a?.close();
   });
 
-  const consume = (api: ApiClient, id: string, body?: unknown) => api.request('POST', `/v1/approvals/${encodeURIComponent(id)}/consume`, body);
+  const consume = (api: ApiClient, id: string, body?: unknown) =>
+    api.request('POST', `/v1/approvals/${encodeURIComponent(id)}/consume`, body);
 
   async function createPending(): Promise<Approval> {
-    const res = await bankA.create({ userId: newUserId(), transaction: { amount: '99.90', currency: 'EUR', payee: { name: 'ACME Ltd', account: 'DE89370400440532013000' } } });
+    const res = await bankA.create({
+      userId: newUserId(),
+      transaction: { amount: '99.90', currency: 'EUR', payee: { name: 'ACME Ltd', account: 'DE89370400440532013000' } },
+    });
     expect(res.status).toBe(201);
     return res.body;
   }
@@ -48,7 +52,12 @@ describe('Consume once: POST /v1/approvals/{id}/consume', () => {
     expect(lost).toHaveLength(49);
     for (const r of lost) expect(r.body).toMatchObject({ status: 409, code: 'approval_already_consumed' });
     const winner = won[0].body;
-    expect(winner).toMatchObject({ id, status: 'approved', consumedAt: expect.any(String), consumedReference: expect.stringMatching(/^payment-\d+$/) });
+    expect(winner).toMatchObject({
+      id,
+      status: 'approved',
+      consumedAt: expect.any(String),
+      consumedReference: expect.stringMatching(/^payment-\d+$/),
+    });
     expect((await bankB.get(id)).body).toMatchObject({ consumedAt: winner.consumedAt, consumedReference: winner.consumedReference });
   });
 
@@ -85,14 +94,17 @@ describe('Consume once: POST /v1/approvals/{id}/consume', () => {
 
   it('refuses to consume an approval that is not approved with 409 approval_not_approved', async () => {
     const pending = await createPending();
-    expect((await consume(bankA, pending.id, { reference: 'payment-3' })).body).toMatchObject({ status: 409, code: 'approval_not_approved' });
+    expect((await consume(bankA, pending.id, { reference: 'payment-3' })).body).toMatchObject({
+      status: 409,
+      code: 'approval_not_approved',
+    });
     await a.sim.reject(pending.id);
     await a.events.waitFor(pending.id, 'terminal');
     expect((await consume(bankB, pending.id)).body).toMatchObject({ status: 409, code: 'approval_not_approved' });
     expect((await bankA.get(pending.id)).body).not.toHaveProperty('consumedAt');
   });
 
-  it("answers 404 to another client and to an unknown id, as GET does", async () => {
+  it('answers 404 to another client and to an unknown id, as GET does', async () => {
     const { id } = await createApproved();
     const other = a.api(OTHER_APP.apiKey);
     expect((await consume(other, id, { reference: 'payment-4' })).body).toMatchObject({ status: 404, code: 'approval_not_found' });

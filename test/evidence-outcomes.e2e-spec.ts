@@ -30,13 +30,19 @@ describe('Outcomes that cannot lie (contract v2, "Outcome rules")', () => {
     // Added before the approval exists, so that its very first poll is held.
     await t.sim.fault({ route: 'get', operationId: id, delayMs: 60_000 });
     const gets = await getsSoFar();
-    const res = await bank.create({ userId: newUserId(), operationId: id, message: 'Approve wire transfer of €500 to ACME', timeoutSeconds });
+    const res = await bank.create({
+      userId: newUserId(),
+      operationId: id,
+      message: 'Approve wire transfer of €500 to ACME',
+      timeoutSeconds,
+    });
     expect(res.status).toBe(201);
     await eventually(async () => (await getsSoFar()) > gets, 'the first poll reached the simulator');
     return { id, expiresAtMs: Date.parse(res.body.expiresAt) };
   }
 
-  const passed = (atMs: number) => eventually(() => Date.now() > atMs, `the clock passed ${new Date(atMs).toISOString()}`, { timeoutMs: 30_000 });
+  const passed = (atMs: number) =>
+    eventually(() => Date.now() > atMs, `the clock passed ${new Date(atMs).toISOString()}`, { timeoutMs: 30_000 });
 
   it('ends expired when the user approved after expiresAt, even though the final answer says approved', async () => {
     const { id, expiresAtMs } = await createWithHeldPoll(2);
@@ -57,7 +63,11 @@ describe('Outcomes that cannot lie (contract v2, "Outcome rules")', () => {
     const terminal = await t.events.waitFor(id, 'terminal');
     expect(terminal.event.type).toBe('approval.approved');
     const read = (await bank.get(id)).body;
-    expect(read).toMatchObject({ status: 'approved', authType: 'pin', authentication: { result: 'APPROVED', authType: 'pin', deviceId: 'device-late-1' } });
+    expect(read).toMatchObject({
+      status: 'approved',
+      authType: 'pin',
+      authentication: { result: 'APPROVED', authType: 'pin', deviceId: 'device-late-1' },
+    });
     // Recognize writes times without an offset; the service stores them as ISO 8601 UTC.
     const { createdAt } = read.authentication as { createdAt: string };
     expect(createdAt).toMatch(/Z$/);
@@ -68,7 +78,11 @@ describe('Outcomes that cannot lie (contract v2, "Outcome rules")', () => {
     const res = await bank.create({ userId: newUserId(), message: 'Approve login' });
     await t.sim.approve(res.body.id, 'biom', 'device-7f3a');
     const terminal = await t.events.waitFor(res.body.id, 'terminal');
-    expect(terminal.event.data).toMatchObject({ status: 'approved', authType: 'biom', authentication: { result: 'APPROVED', deviceId: 'device-7f3a', createdAt: expect.any(String) } });
+    expect(terminal.event.data).toMatchObject({
+      status: 'approved',
+      authType: 'biom',
+      authentication: { result: 'APPROVED', deviceId: 'device-7f3a', createdAt: expect.any(String) },
+    });
     const { eventsUrl: _eventsUrl, deliveries: _deliveries, ...read } = (await bank.get(res.body.id)).body;
     const { eventsUrl: _u, ...data } = terminal.event.data;
     expect(data).toEqual(read);

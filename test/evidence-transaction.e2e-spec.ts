@@ -108,7 +108,15 @@ describe('Transaction binding (contract v2): transaction on create, transactionD
   it('answers 200 with the same approval to the same transaction again, and 409 to another transaction', async () => {
     const body = { userId: newUserId(), operationId: `tx-${randomUUID()}`, transaction: makeTransaction() };
     expect((await bank.create(body)).status).toBe(201);
-    const again = await bank.create({ ...body, transaction: { reference: 'Invoice 42', payee: { account: 'DE89370400440532013000', name: 'ACME Ltd' }, currency: 'EUR', amount: '1250.00' } });
+    const again = await bank.create({
+      ...body,
+      transaction: {
+        reference: 'Invoice 42',
+        payee: { account: 'DE89370400440532013000', name: 'ACME Ltd' },
+        currency: 'EUR',
+        amount: '1250.00',
+      },
+    });
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(body.operationId);
     const other = await bank.create({ ...body, transaction: makeTransaction({ amount: '1250.01' }) });

@@ -49,7 +49,8 @@ describe('Hostile callers: authentication, SSE tokens, callback origins, secrets
     t = await startTestApp({
       RECOGNIZE_API_KEY,
       CLIENTS: JSON.stringify([{ ...BANK_APP, webhookUrl }, OTHER_APP]),
-      RATE_LIMIT_CREATES: '1000000', RATE_LIMIT_REQUESTS: '1000000',
+      RATE_LIMIT_CREATES: '1000000',
+      RATE_LIMIT_REQUESTS: '1000000',
     });
     bank = t.api(BANK_APP.apiKey);
   });
@@ -62,11 +63,25 @@ describe('Hostile callers: authentication, SSE tokens, callback origins, secrets
     const header = fc.oneof(
       fc.string(),
       fc.string().map((s) => `Bearer ${s}`),
-      fc.constantFrom('Bearer', 'Bearer ', `Basic ${Buffer.from(`x:${BANK_APP.apiKey}`).toString('base64')}`, `Bearer ${BANK_APP.apiKey}x`, `Bearer ${BANK_APP.apiKey.slice(0, -1)}`, `Bearer ${BANK_APP.apiKey.toUpperCase()}`, `Token ${BANK_APP.apiKey}`),
+      fc.constantFrom(
+        'Bearer',
+        'Bearer ',
+        `Basic ${Buffer.from(`x:${BANK_APP.apiKey}`).toString('base64')}`,
+        `Bearer ${BANK_APP.apiKey}x`,
+        `Bearer ${BANK_APP.apiKey.slice(0, -1)}`,
+        `Bearer ${BANK_APP.apiKey.toUpperCase()}`,
+        `Token ${BANK_APP.apiKey}`,
+      ),
     );
     await fc.assert(
       fc.asyncProperty(header, async (authorization) => {
-        const res = await call(undefined, 'POST', '/v1/approvals', { userId: newUserId() }, { authorization: authorization.replace(/[\r\n\0]/g, '') });
+        const res = await call(
+          undefined,
+          'POST',
+          '/v1/approvals',
+          { userId: newUserId() },
+          { authorization: authorization.replace(/[\r\n\0]/g, '') },
+        );
         expect(res.status).toBe(401);
       }),
       { numRuns: 60 },
@@ -114,7 +129,12 @@ describe('Hostile callers: authentication, SSE tokens, callback origins, secrets
     }
     expect((await raw(`/v1/approvals/${encodeURIComponent(second.id)}/events?token=${encodeURIComponent(token)}`)).status).toBe(401);
     const tokens = t.app.get(EventsTokenService);
-    const record = { id: first.id, clientId: BANK_APP.id, status: 'pending' as const, expiresAt: new Date(Date.now() + 3600_000).toISOString() };
+    const record = {
+      id: first.id,
+      clientId: BANK_APP.id,
+      status: 'pending' as const,
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+    };
     expect(await tokens.verify(token, record)).toBe(true);
     expect(await tokens.verify(token, { ...record, clientId: OTHER_APP.id })).toBe(false);
     expect(await tokens.verify(token, record, Date.now() + (t.config.sse.tokenTtlS + 60) * 1000)).toBe(false);
@@ -122,11 +142,21 @@ describe('Hostile callers: authentication, SSE tokens, callback origins, secrets
 
   it('refuses a callbackUrl outside the client’s callbackOrigins, creating nothing upstream', async () => {
     const before = (await t.sim.stats()).requests.create;
-    for (const callbackUrl of ['https://evil.example/hook', 'https://bank.example.evil.example/x', 'http://bank.example/x', 'https://bank.example:8443/x', 'https://user@evil.example/x', 'javascript:alert(1)', 'file:///etc/passwd']) {
+    for (const callbackUrl of [
+      'https://evil.example/hook',
+      'https://bank.example.evil.example/x',
+      'http://bank.example/x',
+      'https://bank.example:8443/x',
+      'https://user@evil.example/x',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+    ]) {
       const res = await call(BANK_APP.apiKey, 'POST', '/v1/approvals', { userId: newUserId(), callbackUrl });
       expect({ callbackUrl, status: res.status }).toEqual({ callbackUrl, status: 400 });
     }
-    expect((await call(OTHER_APP.apiKey, 'POST', '/v1/approvals', { userId: newUserId(), callbackUrl: 'https://bank.example/x' })).status).toBe(400);
+    expect(
+      (await call(OTHER_APP.apiKey, 'POST', '/v1/approvals', { userId: newUserId(), callbackUrl: 'https://bank.example/x' })).status,
+    ).toBe(400);
     expect((await t.sim.stats()).requests.create).toBe(before);
   });
 
@@ -140,7 +170,13 @@ describe('Hostile callers: authentication, SSE tokens, callback origins, secrets
     const metrics = await raw('/metrics');
     expect(metrics.status).toBe(200);
 
-    const secrets = [RECOGNIZE_API_KEY, BANK_APP.apiKey, OTHER_APP.apiKey, BANK_APP.webhookSecret, BANK_APP.webhookSecret.slice('whsec_'.length)];
+    const secrets = [
+      RECOGNIZE_API_KEY,
+      BANK_APP.apiKey,
+      OTHER_APP.apiKey,
+      BANK_APP.webhookSecret,
+      BANK_APP.webhookSecret.slice('whsec_'.length),
+    ];
     const everything = seen.join('\n');
     for (const secret of secrets) expect(everything.includes(secret) ? `found ${secret.slice(0, 8)}…` : 'absent').toBe('absent');
     // Tokens travel only inside their own approval's eventsUrl (answers, and since contract v2 the

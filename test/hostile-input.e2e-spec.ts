@@ -20,7 +20,12 @@ describe('Hostile input: random bodies, types, sizes, unicode, depth, content ty
   let created = 0;
 
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_CREATES: '1000000', RATE_LIMIT_REQUESTS: '1000000', USER_MAX_PENDING: '1000', USER_MAX_CREATIONS_PER_MINUTE: '1000' });
+    t = await startTestApp({
+      RATE_LIMIT_CREATES: '1000000',
+      RATE_LIMIT_REQUESTS: '1000000',
+      USER_MAX_PENDING: '1000',
+      USER_MAX_CREATIONS_PER_MINUTE: '1000',
+    });
     bank = t.api(BANK_APP.apiKey);
   });
   afterAll(() => t.close());
@@ -90,7 +95,11 @@ describe('Hostile input: random bodies, types, sizes, unicode, depth, content ty
       const res = await send('POST', '/v1/approvals', body);
       expect({ body: body.slice(0, 40), status: res.status >= 400 && res.status < 500 }).toEqual({ body: body.slice(0, 40), status: true });
     }
-    for (const body of ['{"__proto__": {"polluted": true}, "userId": "A1"}', '{"constructor": {"prototype": {"polluted": true}}, "userId": "A1"}', '{"userId": "A1", "metadata": {"__proto__": {"polluted": true}}}']) {
+    for (const body of [
+      '{"__proto__": {"polluted": true}, "userId": "A1"}',
+      '{"constructor": {"prototype": {"polluted": true}}, "userId": "A1"}',
+      '{"userId": "A1", "metadata": {"__proto__": {"polluted": true}}}',
+    ]) {
       expect((await send('POST', '/v1/approvals', body)).status).toBeLessThan(500);
     }
     // The app runs in this process: a polluted Object.prototype would show here.
@@ -104,7 +113,18 @@ describe('Hostile input: random bodies, types, sizes, unicode, depth, content ty
   it('answers any content type other than JSON with 415, and never a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json; charset=utf-16', 'application/json; charset=koi8-r', ''), fc.string({ maxLength: 60 })),
+        fc.oneof(
+          fc.constantFrom(
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'multipart/form-data; boundary=x',
+            'application/xml',
+            'application/json; charset=utf-16',
+            'application/json; charset=koi8-r',
+            '',
+          ),
+          fc.string({ maxLength: 60 }),
+        ),
         fc.string({ maxLength: 200 }),
         async (contentType, body) => {
           const res = await send('POST', '/v1/approvals', body || 'x', { 'content-type': contentType });
@@ -119,7 +139,20 @@ describe('Hostile input: random bodies, types, sizes, unicode, depth, content ty
   it('treats any id in the path, traversal and encodings included, as an id: 404/400, never a 5xx', async () => {
     const ids = fc.oneof(
       fc.fullUnicodeString({ minLength: 1, maxLength: 200 }),
-      fc.constantFrom('..', '../..', '..%2f..%2fetc%2fpasswd', '%00', '%2e%2e', 'a/../../b', '.%2e/', '%ff%fe', '*', '?', '#', 'x'.repeat(3000)),
+      fc.constantFrom(
+        '..',
+        '../..',
+        '..%2f..%2fetc%2fpasswd',
+        '%00',
+        '%2e%2e',
+        'a/../../b',
+        '.%2e/',
+        '%ff%fe',
+        '*',
+        '?',
+        '#',
+        'x'.repeat(3000),
+      ),
     );
     await fc.assert(
       fc.asyncProperty(ids, fc.boolean(), fc.constantFrom('get', 'cancel', 'events'), async (id, encode, action) => {

@@ -9,7 +9,12 @@ import { generateTypes } from './helpers/openapi-tools';
 import { SseClient } from './helpers/sse-client';
 import { TestApp, newUserId, startTestApp } from './helpers/test-app';
 
-type OpenApiDocument = { openapi: string; paths: Record<string, Record<string, { operationId?: string }>>; components: { schemas: Record<string, unknown> }; webhooks?: Record<string, unknown> };
+type OpenApiDocument = {
+  openapi: string;
+  paths: Record<string, Record<string, { operationId?: string }>>;
+  components: { schemas: Record<string, unknown> };
+  webhooks?: Record<string, unknown>;
+};
 
 /*
  * The SDK's types against the generated ones, both ways: a field one side has and the other lacks,
@@ -91,9 +96,20 @@ describe('OpenAPI document against a generated client and real traffic', () => {
   it('is OpenAPI 3.1 with stable operation ids, event schemas and webhooks', () => {
     expect(document.openapi).toBe('3.1.0');
     const ids = Object.values(document.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
-    expect(ids).toEqual(expect.arrayContaining(['createApproval', 'getApproval', 'listApprovals', 'cancelApproval', 'streamApprovalEvents', 'redeliverDeliveries']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'createApproval',
+        'getApproval',
+        'listApprovals',
+        'cancelApproval',
+        'streamApprovalEvents',
+        'redeliverDeliveries',
+      ]),
+    );
     expect(ids.every((id) => id && !/Controller|_v1/.test(id))).toBe(true);
-    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['Event', 'TerminalEvent', 'ApprovalPendingEvent', 'ApprovalApprovedEvent']));
+    expect(Object.keys(document.components.schemas)).toEqual(
+      expect.arrayContaining(['Event', 'TerminalEvent', 'ApprovalPendingEvent', 'ApprovalApprovedEvent']),
+    );
     expect(document.webhooks).toHaveProperty('approvalDecided');
   });
 
@@ -120,7 +136,9 @@ describe('OpenAPI document against a generated client and real traffic', () => {
     type Media = { schema?: { $ref?: string }; example?: unknown };
     const examples = Object.values(document.paths).flatMap((item) =>
       Object.values(item).flatMap((op) =>
-        Object.values((op as { responses?: Record<string, { content?: Record<string, Media> }> }).responses ?? {}).flatMap((r) => Object.values(r.content ?? {})),
+        Object.values((op as { responses?: Record<string, { content?: Record<string, Media> }> }).responses ?? {}).flatMap((r) =>
+          Object.values(r.content ?? {}),
+        ),
       ),
     );
     const checked = examples.filter((m) => m.example !== undefined && m.schema?.$ref);

@@ -24,7 +24,12 @@ const SIMULATOR_ENV = {
 function compose(args: string[], env: Record<string, string> = SIMULATOR_ENV): string {
   const [command, ...base] = composeCommand;
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(RECOGNIZE_|SIMULATOR_|NODE_ENV$)/.test(name)));
-  return execFileSync(command, [...base, ...args], { cwd: root, env: { ...inherited, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(command, [...base, ...args], {
+    cwd: root,
+    env: { ...inherited, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** One service's block of `compose config` output (two-space indented YAML). */
@@ -48,7 +53,11 @@ function composeFails(args: string[], env: Record<string, string>): string {
 describe('Containers (checked by parsing: no Docker engine runs here)', () => {
   it('has a compose file that parses, with Redis, the service and the simulator profile', () => {
     compose(['--profile', 'simulator', 'config', '-q']);
-    expect(compose(['--profile', 'simulator', 'config', '--services']).trim().split('\n').sort()).toEqual(['orchestrator', 'recognize-simulator', 'redis']);
+    expect(compose(['--profile', 'simulator', 'config', '--services']).trim().split('\n').sort()).toEqual([
+      'orchestrator',
+      'recognize-simulator',
+      'redis',
+    ]);
   });
 
   it('runs Redis with AOF and noeviction, and every service with a healthcheck', () => {

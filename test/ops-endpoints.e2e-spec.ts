@@ -114,7 +114,11 @@ describe('operations endpoints', () => {
         expect(problem.example).toMatchObject({ status: 401, code: 'unauthenticated' });
       }
     }
-    expect(document.paths['/v1/approvals'].post.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/Approval');
-    expect(document.paths['/v1/approvals'].post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/CreateApprovalRequest');
+    expect(document.paths['/v1/approvals'].post.responses['201'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/Approval',
+    );
+    expect(document.paths['/v1/approvals'].post.requestBody.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/CreateApprovalRequest',
+    );
   });
 });

@@ -73,7 +73,10 @@ describe('error responses', () => {
     expect(text).not.toMatch(/\bat .+\.(ts|js):\d+/);
 
     // The operator finds the cause in the log under the same id.
-    const lines = readFileSync(join(dir, 'app.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(join(dir, 'app.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const logged = lines.find((l) => l.errorId === body.errorId);
     expect(logged).toMatchObject({ level: 50, err: { type: 'TypeError', message: INTERNAL_DETAIL } });
   });
@@ -87,12 +90,22 @@ describe('error responses', () => {
   }
 
   it.each<[string, ProblemRequest, number, string]>([
-    ['400 with the fields at fault', { method: 'POST', path: '/v1/approvals', body: '{"userId":"not-hex","colour":"red"}', auth: true }, 400, 'invalid_request'],
+    [
+      '400 with the fields at fault',
+      { method: 'POST', path: '/v1/approvals', body: '{"userId":"not-hex","colour":"red"}', auth: true },
+      400,
+      'invalid_request',
+    ],
     ['400 for malformed JSON', { method: 'POST', path: '/v1/approvals', body: '{"userId":', auth: true }, 400, 'invalid_request'],
     ['401 without a key', { method: 'GET', path: '/v1/approvals/x', auth: false }, 401, 'unauthenticated'],
     ['404 for an unknown approval', { method: 'GET', path: '/v1/approvals/unknown-approval', auth: true }, 404, 'approval_not_found'],
     ['404 for an unknown route', { method: 'GET', path: '/v1/nothing-here', auth: true }, 404, 'not_found'],
-    ['415 for a body that is not JSON', { method: 'POST', path: '/v1/approvals', body: 'userId=AB', type: 'application/x-www-form-urlencoded', auth: true }, 415, 'unsupported_media_type'],
+    [
+      '415 for a body that is not JSON',
+      { method: 'POST', path: '/v1/approvals', body: 'userId=AB', type: 'application/x-www-form-urlencoded', auth: true },
+      415,
+      'unsupported_media_type',
+    ],
   ])('answers %s as an RFC 9457 problem with a stable code', async (_case, request, status, code) => {
     const response = await fetch(url + request.path, {
       method: request.method,
@@ -105,8 +118,17 @@ describe('error responses', () => {
     const body = (await response.json()) as Record<string, unknown>;
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(body).toMatchObject({ type: `https://stepup-orchestrator.dev/problems/${code}`, title: expect.any(String), status, detail: expect.any(String), code });
+    expect(body).toMatchObject({
+      type: `https://stepup-orchestrator.dev/problems/${code}`,
+      title: expect.any(String),
+      status,
+      detail: expect.any(String),
+      code,
+    });
     expect(body).not.toHaveProperty('stack');
-    if (_case.includes('fields')) expect(body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'userId' }), expect.objectContaining({ field: 'colour' })]));
+    if (_case.includes('fields'))
+      expect(body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: 'userId' }), expect.objectContaining({ field: 'colour' })]),
+      );
   });
 });

@@ -16,10 +16,12 @@ async function startReceiver(): Promise<{ server: Server; url: string; received:
   const received = new Promise<string>((r) => (resolve = r));
   const server = createServer((req, res) => {
     let body = '';
-    req.on('data', (chunk) => (body += chunk)).on('end', () => {
-      res.writeHead(204).end();
-      resolve(body);
-    });
+    req
+      .on('data', (chunk) => (body += chunk))
+      .on('end', () => {
+        res.writeHead(204).end();
+        resolve(body);
+      });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/stepup`, received };
@@ -43,7 +45,13 @@ describe('structured logs', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let dir: string;
   let logFile: string;
-  const secrets: string[] = [BANK_APP.apiKey, OTHER_APP.apiKey, BANK_APP.webhookSecret, BANK_APP.webhookSecret.slice('whsec_'.length), RECOGNIZE_API_KEY];
+  const secrets: string[] = [
+    BANK_APP.apiKey,
+    OTHER_APP.apiKey,
+    BANK_APP.webhookSecret,
+    BANK_APP.webhookSecret.slice('whsec_'.length),
+    RECOGNIZE_API_KEY,
+  ];
   let lines: Record<string, unknown>[];
   let raw: string;
 
@@ -75,7 +83,13 @@ describe('structured logs', () => {
     const wrongKey = 'wrong-key-also-a-secret-0123456789';
     secrets.push(wrongKey);
     expect((await t.api(wrongKey).get(id)).status).toBe(401);
-    expect((await bankApi.request('GET', `/v1/approvals/${id}`, undefined, { authorization: `Basic ${Buffer.from(`u:${wrongKey}`).toString('base64')}` })).status).toBe(401);
+    expect(
+      (
+        await bankApi.request('GET', `/v1/approvals/${id}`, undefined, {
+          authorization: `Basic ${Buffer.from(`u:${wrongKey}`).toString('base64')}`,
+        })
+      ).status,
+    ).toBe(401);
     expect((await t.api('').request('GET', `/v1/approvals/${id}`, undefined, { 'x-api-key': BANK_APP.apiKey })).status).toBe(401);
     const badToken = await fetch(`${t.url}/v1/approvals/${encodeURIComponent(id)}/events?token=${token}x`);
     expect(badToken.status).toBeGreaterThanOrEqual(400);
@@ -83,7 +97,10 @@ describe('structured logs', () => {
 
     await t.close();
     raw = readFileSync(logFile, 'utf8');
-    lines = raw.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    lines = raw
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   });
 
   afterAll(async () => {
@@ -99,7 +116,12 @@ describe('structured logs', () => {
   it('names the request, the client and the approval as fields', () => {
     const requestLog = lines.find((l) => l.msg === 'request completed' && (l.req as { method: string }).method === 'POST');
     expect(requestLog).toMatchObject({ requestId: expect.any(String), clientId: 'bank-app', res: { statusCode: 201 } });
-    const readLog = lines.find((l) => l.msg === 'request completed' && (l.req as { method: string; url: string }).url.startsWith('/v1/approvals/') && l.clientId === 'bank-app');
+    const readLog = lines.find(
+      (l) =>
+        l.msg === 'request completed' &&
+        (l.req as { method: string; url: string }).url.startsWith('/v1/approvals/') &&
+        l.clientId === 'bank-app',
+    );
     expect(readLog).toMatchObject({ approvalId: expect.any(String) });
     expect(lines.some((l) => typeof l.approvalId === 'string' && typeof l.eventId === 'string')).toBe(true);
   });
@@ -110,7 +132,10 @@ describe('structured logs', () => {
   });
 
   it('writes each field once per line (JSON.parse would hide a duplicate: the raw text is checked)', () => {
-    const duplicated = raw.trim().split('\n').flatMap((line) => duplicateTopLevelKeys(line).map((key) => ({ key, line })));
+    const duplicated = raw
+      .trim()
+      .split('\n')
+      .flatMap((line) => duplicateTopLevelKeys(line).map((key) => ({ key, line })));
     expect(duplicated).toEqual([]);
     expect(raw).toContain('"requestId"');
   });

@@ -21,7 +21,10 @@ describe('process roles', () => {
   beforeAll(async () => {
     api = await startTestApp({ ROLE: 'api' }, prefix);
     // Both processes talk to the same Recognize: the simulator the API process started.
-    worker = await startTestApp({ ROLE: 'worker', RECOGNIZE_BASE_URL: api.simulatorBaseUrl, RECOGNIZE_API_KEY: SIMULATOR_DEFAULT_API_KEY }, prefix);
+    worker = await startTestApp(
+      { ROLE: 'worker', RECOGNIZE_BASE_URL: api.simulatorBaseUrl, RECOGNIZE_API_KEY: SIMULATOR_DEFAULT_API_KEY },
+      prefix,
+    );
   });
 
   afterAll(async () => {
@@ -54,7 +57,10 @@ describe('process roles', () => {
   });
 
   it('shares the polls between worker processes: each takes ticks and polls', async () => {
-    const second = await startTestApp({ ROLE: 'worker', RECOGNIZE_BASE_URL: api.simulatorBaseUrl, RECOGNIZE_API_KEY: SIMULATOR_DEFAULT_API_KEY }, prefix);
+    const second = await startTestApp(
+      { ROLE: 'worker', RECOGNIZE_BASE_URL: api.simulatorBaseUrl, RECOGNIZE_API_KEY: SIMULATOR_DEFAULT_API_KEY },
+      prefix,
+    );
     try {
       const before = [await pollsBy(worker), await pollsBy(second)];
       const bank = api.api(BANK_APP.apiKey);

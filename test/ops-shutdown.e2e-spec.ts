@@ -16,7 +16,6 @@ const SIM_API_KEY = 'shutdown-test-recognize-key';
 /** How long the simulator holds the poll in flight at SIGTERM: the shutdown must wait for it. */
 const HELD_POLL_MS = 4000;
 
-
 function refusesConnections(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -93,9 +92,7 @@ describe('graceful shutdown (node dist/main.js)', () => {
     }
 
     // Hold the next poll of this operation upstream, then decide it: the held poll will see the approval.
-    const heldPoll = new Promise<void>((resolve) =>
-      simulator.on('request', (r) => r.route === 'get' && r.operationId === id && resolve()),
-    );
+    const heldPoll = new Promise<void>((resolve) => simulator.on('request', (r) => r.route === 'get' && r.operationId === id && resolve()));
     simulator.setFault({ route: 'get', operationId: id, delayMs: HELD_POLL_MS, times: 1 });
     await heldPoll;
     simulator.approve(id);

@@ -48,7 +48,10 @@ describe('the due set of polls', () => {
     const ids = await Promise.all(Array.from({ length: 50 }, async () => (await create()).id));
     const nowMs = Date.now() + 2 * INTERVAL_MS;
     const claims = await Promise.all(Array.from({ length: 10 }, () => sut.claim(nowMs, nowMs + 30_000, 7)));
-    const claimed = claims.flat().map((c) => c.approvalId).filter((id) => ids.includes(id));
+    const claimed = claims
+      .flat()
+      .map((c) => c.approvalId)
+      .filter((id) => ids.includes(id));
     expect(claimed.sort()).toEqual([...ids].sort());
     for (const id of ids) expect(await dueAt(id)).toBe(nowMs + 30_000);
     expect(await sut.claim(nowMs, nowMs + 30_000, 100)).toEqual([]);

@@ -7,7 +7,14 @@ import { generateReceiptKeyPem } from '../src/receipts/receipt-key';
 import { REDIS_URL, deleteKeys } from './helpers/test-app';
 
 const RETENTION_S = 7 * 86_400;
-const facts = { approvalId: 'op-1', userId: 'A1B2', clientId: 'bank-app', approvedBy: 'push' as const, decidedAt: '2026-05-21T10:30:01.000Z', transactionHash: 'h' };
+const facts = {
+  approvalId: 'op-1',
+  userId: 'A1B2',
+  clientId: 'bank-app',
+  approvedBy: 'push' as const,
+  decidedAt: '2026-05-21T10:30:01.000Z',
+  transactionHash: 'h',
+};
 
 /** Receipt keys on real Redis: one generated key per prefix, and retired keys published as long as their receipts live. */
 describe('receipt keys', () => {

@@ -182,7 +182,9 @@ describe(RecognizeClient.name, () => {
 
     it('starts no simulator of its own: without a base URL it refuses to build the client', async () => {
       const config = loadConfig({ NODE_ENV: 'test' });
-      await expect(Test.createTestingModule({ imports: [ConfigModule.forRoot(config), RecognizeModule] }).compile()).rejects.toThrow(/RECOGNIZE_BASE_URL/);
+      await expect(Test.createTestingModule({ imports: [ConfigModule.forRoot(config), RecognizeModule] }).compile()).rejects.toThrow(
+        /RECOGNIZE_BASE_URL/,
+      );
     });
   });
 

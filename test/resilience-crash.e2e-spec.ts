@@ -65,7 +65,8 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
       POLL_LEASE_MS: String(POLL_LEASE_MS),
       RECOGNIZE_TIMEOUT_MS: String(POLL_LEASE_MS / 2),
       // This suite is one client sending hundreds of requests a minute on purpose.
-      RATE_LIMIT_CREATES: '1000000', RATE_LIMIT_REQUESTS: '1000000',
+      RATE_LIMIT_CREATES: '1000000',
+      RATE_LIMIT_REQUESTS: '1000000',
     });
     await service.start();
     api = new ApiClient(service.url, BANK_APP.apiKey);
@@ -92,65 +93,82 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
 
   async function inPool<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
     const queue = [...items];
-    await Promise.all(Array.from({ length: width }, async () => {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-    }));
+    await Promise.all(
+      Array.from({ length: width }, async () => {
+        for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+      }),
+    );
   }
 
-  it.each(Array.from({ length: ROUNDS }, (_, i) => i + 1))('round %i: every approval ends in its right terminal status, with one terminal event', async (round) => {
-    const byPlan = new Map<Plan, string[]>(PLANS.map((p) => [p.plan, []]));
-    const items = Array.from({ length: PER_ROUND }, (_, i) => PLANS[i % PLANS.length]);
-    await inPool(items, 16, async ({ plan, status }) => {
-      const res = await create({ userId: newUserId(), message: `Wire ${round}`, ...(plan === 'expire' && { timeoutSeconds: 3 }) });
-      expect(res.status).toBe(201);
-      expected.set(res.body.id, status);
-      byPlan.get(plan)!.push(res.body.id);
-    });
+  it.each(Array.from({ length: ROUNDS }, (_, i) => i + 1))(
+    'round %i: every approval ends in its right terminal status, with one terminal event',
+    async (round) => {
+      const byPlan = new Map<Plan, string[]>(PLANS.map((p) => [p.plan, []]));
+      const items = Array.from({ length: PER_ROUND }, (_, i) => PLANS[i % PLANS.length]);
+      await inPool(items, 16, async ({ plan, status }) => {
+        const res = await create({ userId: newUserId(), message: `Wire ${round}`, ...(plan === 'expire' && { timeoutSeconds: 3 }) });
+        expect(res.status).toBe(201);
+        expected.set(res.body.id, status);
+        byPlan.get(plan)!.push(res.body.id);
+      });
 
-    // Creations racing the crash: each either answered before it, or is retried as is after restart.
-    const inFlight = Array.from({ length: IN_FLIGHT_CREATES }, () => ({ operationId: `crash-${round}-${randomUUID()}`, userId: newUserId(), message: 'in flight' }));
-    const inFlightResults = inFlight.map((body) => create(body).catch(() => undefined));
+      // Creations racing the crash: each either answered before it, or is retried as is after restart.
+      const inFlight = Array.from({ length: IN_FLIGHT_CREATES }, () => ({
+        operationId: `crash-${round}-${randomUUID()}`,
+        userId: newUserId(),
+        message: 'in flight',
+      }));
+      const inFlightResults = inFlight.map((body) => create(body).catch(() => undefined));
 
-    for (const id of byPlan.get('approve-before-kill')!) sim.approve(id);
-    for (const id of byPlan.get('reject-before-kill')!) sim.reject(id);
-    const killAfterMs = Math.floor(Math.random() * 600);
-    await new Promise((resolve) => setTimeout(resolve, killAfterMs));
-    await service.kill();
+      for (const id of byPlan.get('approve-before-kill')!) sim.approve(id);
+      for (const id of byPlan.get('reject-before-kill')!) sim.reject(id);
+      const killAfterMs = Math.floor(Math.random() * 600);
+      await new Promise((resolve) => setTimeout(resolve, killAfterMs));
+      await service.kill();
 
-    for (const id of byPlan.get('approve-while-down')!) sim.approve(id, { authType: 'pin' });
-    for (const id of byPlan.get('reject-while-down')!) sim.reject(id);
-    for (const id of byPlan.get('vanish-while-down')!) sim.vanish(id);
+      for (const id of byPlan.get('approve-while-down')!) sim.approve(id, { authType: 'pin' });
+      for (const id of byPlan.get('reject-while-down')!) sim.reject(id);
+      for (const id of byPlan.get('vanish-while-down')!) sim.vanish(id);
 
-    await service.start();
-    const settled = await Promise.all(inFlightResults);
-    await inPool(inFlight.map((body, i) => ({ body, first: settled[i] })), 4, async ({ body, first }) => {
-      let res = first;
-      if (!res || res.status >= 500) res = await create(body);
-      expect([200, 201]).toContain(res.status);
-      expected.set(body.operationId, 'approved');
-      sim.approve(body.operationId);
-    });
-    for (const id of byPlan.get('approve-after-restart')!) sim.approve(id);
-    await inPool(byPlan.get('cancel-after-restart')!, 8, async (id) => {
-      const res = await api.cancel(id);
-      responses.push(res);
-      expect({ id, status: res.status }).toEqual({ id, status: 200 });
-    });
+      await service.start();
+      const settled = await Promise.all(inFlightResults);
+      await inPool(
+        inFlight.map((body, i) => ({ body, first: settled[i] })),
+        4,
+        async ({ body, first }) => {
+          let res = first;
+          if (!res || res.status >= 500) res = await create(body);
+          expect([200, 201]).toContain(res.status);
+          expected.set(body.operationId, 'approved');
+          sim.approve(body.operationId);
+        },
+      );
+      for (const id of byPlan.get('approve-after-restart')!) sim.approve(id);
+      await inPool(byPlan.get('cancel-after-restart')!, 8, async (id) => {
+        const res = await api.cancel(id);
+        responses.push(res);
+        expect({ id, status: res.status }).toEqual({ id, status: 200 });
+      });
 
-    const roundIds = [...byPlan.values()].flat().concat(inFlight.map((b) => b.operationId));
-    await Promise.all(roundIds.map((id) => watcher.waitFor(id, 'terminal', 120_000)));
+      const roundIds = [...byPlan.values()].flat().concat(inFlight.map((b) => b.operationId));
+      await Promise.all(roundIds.map((id) => watcher.waitFor(id, 'terminal', 120_000)));
 
-    const wrong: string[] = [];
-    await inPool(roundIds, 16, async (id) => {
-      const res = await api.get(id);
-      responses.push(res);
-      if (res.body.status !== expected.get(id)) wrong.push(`${id}: ${res.body.status}, expected ${expected.get(id)} (killed after ${killAfterMs} ms)`);
-      const events = (await redis.lrange(new RedisKeys(prefix).approvalEvents(id), 0, -1)).map((e) => JSON.parse(e) as { id: string; type: string });
-      const terminal = events.filter((e) => e.type !== 'approval.pending');
-      if (terminal.length !== 1 || terminal[0].type !== `approval.${expected.get(id)}`) wrong.push(`${id}: events ${events.map((e) => e.type).join(',')}`);
-    });
-    expect(wrong).toEqual([]);
-  });
+      const wrong: string[] = [];
+      await inPool(roundIds, 16, async (id) => {
+        const res = await api.get(id);
+        responses.push(res);
+        if (res.body.status !== expected.get(id))
+          wrong.push(`${id}: ${res.body.status}, expected ${expected.get(id)} (killed after ${killAfterMs} ms)`);
+        const events = (await redis.lrange(new RedisKeys(prefix).approvalEvents(id), 0, -1)).map(
+          (e) => JSON.parse(e) as { id: string; type: string },
+        );
+        const terminal = events.filter((e) => e.type !== 'approval.pending');
+        if (terminal.length !== 1 || terminal[0].type !== `approval.${expected.get(id)}`)
+          wrong.push(`${id}: events ${events.map((e) => e.type).join(',')}`);
+      });
+      expect(wrong).toEqual([]);
+    },
+  );
 
   // These two check what the rounds left behind: run alone (-t), they must fail, not pass on nothing.
   it('publishes one terminal event id per approval, in the log and on the stream alike', () => {
@@ -165,11 +183,17 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
     expect(expected.size).toBeGreaterThanOrEqual(ROUNDS * PER_ROUND);
     const terminalIds = new Map<string, string>();
     for (const id of expected.keys()) {
-      const events = (await redis.lrange(new RedisKeys(prefix).approvalEvents(id), 0, -1)).map((e) => JSON.parse(e) as { id: string; type: string });
+      const events = (await redis.lrange(new RedisKeys(prefix).approvalEvents(id), 0, -1)).map(
+        (e) => JSON.parse(e) as { id: string; type: string },
+      );
       terminalIds.set(id, events.find((e) => e.type !== 'approval.pending')!.id);
     }
     const delivered = () => new Set(receiver.delivered().map((w) => String(w.headers['webhook-id'])));
-    await receiver.waitUntil(() => [...terminalIds.values()].every((eventId) => delivered().has(eventId)), 120_000, 'every terminal event delivered');
+    await receiver.waitUntil(
+      () => [...terminalIds.values()].every((eventId) => delivered().has(eventId)),
+      120_000,
+      'every terminal event delivered',
+    );
     for (const w of receiver.received) {
       const body = JSON.parse(w.body) as { id: string; data: { id: string } };
       // A redelivery after a crash carries the same event: never a second terminal event of one approval.
@@ -186,7 +210,10 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
     expect(await redis.hlen(`${prefix}:polls:failures`)).toBe(0);
     const url = new URL(REDIS_URL);
     // Connection options, not an instance: the queue then owns its connection and closes it.
-    const queue = new Queue('poll', { connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null }, prefix });
+    const queue = new Queue('poll', {
+      connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null },
+      prefix,
+    });
     try {
       expect(await queue.getJobCounts('failed')).toEqual({ failed: 0 });
       const schedulers = await queue.getJobSchedulers();
@@ -202,7 +229,14 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
       return eventsUrl ? [new URL(eventsUrl, 'http://x').searchParams.get('token')!] : [];
     });
     expect(tokens.length).toBeGreaterThan(0);
-    const secrets = [RECOGNIZE_API_KEY, BANK_APP.apiKey, OTHER_APP.apiKey, BANK_APP.webhookSecret, BANK_APP.webhookSecret.slice('whsec_'.length), ...tokens];
+    const secrets = [
+      RECOGNIZE_API_KEY,
+      BANK_APP.apiKey,
+      OTHER_APP.apiKey,
+      BANK_APP.webhookSecret,
+      BANK_APP.webhookSecret.slice('whsec_'.length),
+      ...tokens,
+    ];
     const logs = service.logs;
     expect(logs.length).toBeGreaterThan(0);
     const webhooks = receiver.received.map((w) => w.body + JSON.stringify(w.headers)).join('\n');

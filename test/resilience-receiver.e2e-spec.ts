@@ -77,7 +77,13 @@ async function startService(faults: string[], env: Record<string, string>) {
   // Kept apart: a closed receiver has no address to read its origin from.
   const origins = Object.fromEntries(faults.map((f) => [f, receivers[f].origin]));
   const client = { id: 'hooked-app', apiKey: 'hooked-app-key-0123456789', webhookSecret: secret, callbackOrigins: Object.values(origins) };
-  const t = await startTestApp({ CLIENTS: JSON.stringify([client]), WEBHOOK_RETRY_BASE_MS: '50', RATE_LIMIT_CREATES: '100000', RATE_LIMIT_REQUESTS: '100000', ...env });
+  const t = await startTestApp({
+    CLIENTS: JSON.stringify([client]),
+    WEBHOOK_RETRY_BASE_MS: '50',
+    RATE_LIMIT_CREATES: '100000',
+    RATE_LIMIT_REQUESTS: '100000',
+    ...env,
+  });
   const api = t.api(client.apiKey);
   const watcher = new DeliveryWatcher(REDIS_URL, t.prefix);
   const failed = new FailedAttempts(t.prefix);
@@ -88,14 +94,20 @@ async function startService(faults: string[], env: Record<string, string>) {
    * delivery job is queued.
    */
   async function decide(fault: string, n = APPROVALS, cancelOnly = false): Promise<Decided[]> {
-    return Promise.all(Array.from({ length: n }, async (_, i) => {
-      const created = await api.create({ userId: newUserId(), message: 'Approve payment of $90', callbackUrl: `${origins[fault]}/hooks/${fault}` });
-      expect(created.status).toBe(201);
-      const approvalId = created.body.id;
-      if (i % 2 || cancelOnly) expect((await api.cancel(approvalId)).status).toBe(200);
-      else await t.sim.approve(approvalId, 'biom');
-      return { approvalId, eventId: (await t.events.waitFor(approvalId, 'terminal')).event.id };
-    }));
+    return Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const created = await api.create({
+          userId: newUserId(),
+          message: 'Approve payment of $90',
+          callbackUrl: `${origins[fault]}/hooks/${fault}`,
+        });
+        expect(created.status).toBe(201);
+        const approvalId = created.body.id;
+        if (i % 2 || cancelOnly) expect((await api.cancel(approvalId)).status).toBe(200);
+        else await t.sim.approve(approvalId, 'biom');
+        return { approvalId, eventId: (await t.events.waitFor(approvalId, 'terminal')).event.id };
+      }),
+    );
   }
 
   async function deliveryOf({ approvalId, eventId }: Decided): Promise<DeliveryBody> {
@@ -148,7 +160,10 @@ describe('Receiver faults shorter than the retry horizon: everything arrives aft
   let s: Service;
 
   beforeAll(async () => {
-    s = await startService(['refusing', 'hanging', 'failing', 'throttling', 'losing'], { WEBHOOK_RETRY_HORIZON_S: '120', WEBHOOK_TIMEOUT_MS: '1000' });
+    s = await startService(['refusing', 'hanging', 'failing', 'throttling', 'losing'], {
+      WEBHOOK_RETRY_HORIZON_S: '120',
+      WEBHOOK_TIMEOUT_MS: '1000',
+    });
   });
   afterAll(() => s.close());
 
@@ -157,7 +172,10 @@ describe('Receiver faults shorter than the retry horizon: everything arrives aft
     const port = Number(new URL(s.origins.refusing).port);
     await receiver.close();
     const decided = await s.decide('refusing');
-    await s.failed.waitForEach(decided.map((d) => d.eventId), 2);
+    await s.failed.waitForEach(
+      decided.map((d) => d.eventId),
+      2,
+    );
     for (const d of decided) {
       const delivery = await s.deliveryOf(d);
       expect(delivery).toMatchObject({ state: 'pending', lastError: 'connection refused' });
@@ -255,7 +273,10 @@ describe('Receiver faults longer than the retry horizon: dead-lettered, then red
   let s: Service;
 
   beforeAll(async () => {
-    s = await startService(FAULTS.map(([f]) => f), { WEBHOOK_RETRY_HORIZON_S: '2', WEBHOOK_TIMEOUT_MS: '500' });
+    s = await startService(
+      FAULTS.map(([f]) => f),
+      { WEBHOOK_RETRY_HORIZON_S: '2', WEBHOOK_TIMEOUT_MS: '500' },
+    );
   });
   afterAll(() => s.close());
 
@@ -263,11 +284,18 @@ describe('Receiver faults longer than the retry horizon: dead-lettered, then red
     const port = Number(new URL(s.origins.refusing).port);
     await s.receivers.refusing.close();
     for (const [fault, answer] of FAULTS) s.receivers[fault].respondWith(Array.from({ length: 1000 }, () => answer));
-    const decided = Object.fromEntries(await Promise.all(FAULTS.map(async ([fault]) => [fault, await s.decide(fault, PER_FAULT)] as const)));
+    const decided = Object.fromEntries(
+      await Promise.all(FAULTS.map(async ([fault]) => [fault, await s.decide(fault, PER_FAULT)] as const)),
+    );
     const all = Object.values(decided).flat();
     await Promise.all(all.map((d) => s.watcher.waitForEnd(d.eventId, 'dead')));
 
-    const expectedError: Record<string, string> = { refusing: 'connection refused', hanging: 'no answer within 500 ms', failing: 'answered 500', throttling: 'answered 429' };
+    const expectedError: Record<string, string> = {
+      refusing: 'connection refused',
+      hanging: 'no answer within 500 ms',
+      failing: 'answered 500',
+      throttling: 'answered 429',
+    };
     const deadRequests = new Map<string, ReceivedWebhook[]>();
     for (const [fault] of FAULTS) {
       for (const d of decided[fault]) {

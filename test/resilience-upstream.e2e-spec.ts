@@ -34,7 +34,8 @@ describe('Upstream faults: Recognize failing for seconds to minutes', () => {
       RECOGNIZE_TIMEOUT_MS: '500',
       RECOGNIZE_BREAKER_THRESHOLD: '5',
       RECOGNIZE_BREAKER_HALF_OPEN_MS: '1000',
-      RATE_LIMIT_CREATES: '1000000', RATE_LIMIT_REQUESTS: '1000000',
+      RATE_LIMIT_CREATES: '1000000',
+      RATE_LIMIT_REQUESTS: '1000000',
     });
     bank = t.api(BANK_APP.apiKey);
   });

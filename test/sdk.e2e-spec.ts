@@ -69,8 +69,16 @@ describe('SDK (client/) against the real service', () => {
   });
 
   it('createApproval and getApproval answer the same approval', async () => {
-    const created = await sdk.createApproval({ userId: newUserId().toLowerCase(), message: 'Approve the transfer', metadata: { ref: 'r-1' } });
-    expect(created).toMatchObject({ status: 'pending', metadata: { ref: 'r-1' }, eventsUrl: expect.stringMatching(/^\/v1\/approvals\/.+\/events\?token=/) });
+    const created = await sdk.createApproval({
+      userId: newUserId().toLowerCase(),
+      message: 'Approve the transfer',
+      metadata: { ref: 'r-1' },
+    });
+    expect(created).toMatchObject({
+      status: 'pending',
+      metadata: { ref: 'r-1' },
+      eventsUrl: expect.stringMatching(/^\/v1\/approvals\/.+\/events\?token=/),
+    });
     const { deliveries, ...read } = await sdk.getApproval(created.id);
     expect(deliveries).toEqual([]);
     expect(read).toEqual(created);
@@ -117,11 +125,19 @@ describe('SDK (client/) against the real service', () => {
     expect(events.map((e) => e.type)).toEqual(['approval.pending', 'approval.approved']);
 
     // Earlier tests' decisions are webhooks too: take this approval's.
-    const request = await until('the webhook of this approval', () => receiver.requests.find((r) => r.rawBody.includes(JSON.stringify(created.id))));
+    const request = await until('the webhook of this approval', () =>
+      receiver.requests.find((r) => r.rawBody.includes(JSON.stringify(created.id))),
+    );
     const event = sdk.verifyWebhook({ headers: request.headers, body: request.rawBody }, HOOKED.webhookSecret);
-    expect(event).toMatchObject({ id: request.headers['webhook-id'], type: 'approval.approved', data: { id: created.id, status: 'approved', eventsUrl: created.eventsUrl } });
+    expect(event).toMatchObject({
+      id: request.headers['webhook-id'],
+      type: 'approval.approved',
+      data: { id: created.id, status: 'approved', eventsUrl: created.eventsUrl },
+    });
     expect(event).toEqual(events[1]);
-    expect(() => sdk.verifyWebhook({ headers: request.headers, body: request.rawBody.replace('approved', 'rejected') }, HOOKED.webhookSecret)).toThrow();
+    expect(() =>
+      sdk.verifyWebhook({ headers: request.headers, body: request.rawBody.replace('approved', 'rejected') }, HOOKED.webhookSecret),
+    ).toThrow();
   });
 
   /** A pending approval of PAYMENT. */
@@ -143,7 +159,10 @@ describe('SDK (client/) against the real service', () => {
       transactionHash: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
     expect(JSON.parse(created.transactionData)).toEqual({ approvalId: created.id, transaction: PAYMENT });
-    expect(transactionHash(created.id, PAYMENT)).toEqual({ transactionData: created.transactionData, transactionHash: created.transactionHash });
+    expect(transactionHash(created.id, PAYMENT)).toEqual({
+      transactionData: created.transactionData,
+      transactionHash: created.transactionHash,
+    });
     const { deliveries: _d, ...read } = await sdk.getApproval(created.id);
     expect(read).toEqual(created);
   });
@@ -164,7 +183,11 @@ describe('SDK (client/) against the real service', () => {
     });
     // What the bank recomputes from its own payment record, not what the service says.
     const expected = transactionHash(created.id, PAYMENT).transactionHash;
-    const claims = await sdk.verifyReceipt(signed.receipt!, { expectedAudience: HOOKED.id, approvalId: created.id, transactionHash: expected });
+    const claims = await sdk.verifyReceipt(signed.receipt!, {
+      expectedAudience: HOOKED.id,
+      approvalId: created.id,
+      transactionHash: expected,
+    });
     expect(claims).toEqual({
       iss: 'stepup-orchestrator',
       sub: created.userId,
@@ -187,28 +210,51 @@ describe('SDK (client/) against the real service', () => {
     const receipt = signed.receipt!;
     const [header, payload, signature] = receipt.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const forged = Buffer.from(JSON.stringify({ ...claims, transactionHash: transactionHash(signed.id, { ...PAYMENT, amount: '9250.00' }).transactionHash })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...claims, transactionHash: transactionHash(signed.id, { ...PAYMENT, amount: '9250.00' }).transactionHash }),
+    ).toString('base64url');
     const tampered = [`${header}.${forged}.${signature}`, `${header}.${payload}.${signature.slice(0, -4)}AAAA`];
 
     for (const jwt of tampered) {
       await expect(sdk.verifyReceipt(jwt, { expectedAudience: HOOKED.id })).rejects.toBeInstanceOf(ReceiptVerificationError);
     }
     await expect(sdk.verifyReceipt(receipt, { expectedAudience: BANK_APP.id })).rejects.toBeInstanceOf(ReceiptVerificationError);
-    const otherPayment = transactionHash(signed.id, { ...PAYMENT, payee: { ...PAYMENT.payee, account: 'GB33BUKB20201555555555' } }).transactionHash;
-    await expect(sdk.verifyReceipt(receipt, { expectedAudience: HOOKED.id, transactionHash: otherPayment })).rejects.toBeInstanceOf(ReceiptVerificationError);
-    await expect(sdk.verifyReceipt(receipt, { expectedAudience: HOOKED.id, transactionHash: signed.transactionHash })).resolves.toMatchObject({ jti: signed.id });
+    const otherPayment = transactionHash(signed.id, {
+      ...PAYMENT,
+      payee: { ...PAYMENT.payee, account: 'GB33BUKB20201555555555' },
+    }).transactionHash;
+    await expect(sdk.verifyReceipt(receipt, { expectedAudience: HOOKED.id, transactionHash: otherPayment })).rejects.toBeInstanceOf(
+      ReceiptVerificationError,
+    );
+    await expect(
+      sdk.verifyReceipt(receipt, { expectedAudience: HOOKED.id, transactionHash: signed.transactionHash }),
+    ).resolves.toMatchObject({ jti: signed.id });
   });
 
   it('consumeApproval consumes once: the same reference again answers the same, another throws ConflictError approval_already_consumed', async () => {
     const signed = await signedPayment();
 
     const consumed = await sdk.consumeApproval(signed.id, { reference: 'payment-1' });
-    expect(consumed).toMatchObject({ id: signed.id, status: 'approved', consumedAt: expect.any(String), consumedReference: 'payment-1', receipt: signed.receipt });
-    expect(await sdk.consumeApproval(signed.id, { reference: 'payment-1' })).toMatchObject({ consumedAt: consumed.consumedAt, consumedReference: 'payment-1' });
+    expect(consumed).toMatchObject({
+      id: signed.id,
+      status: 'approved',
+      consumedAt: expect.any(String),
+      consumedReference: 'payment-1',
+      receipt: signed.receipt,
+    });
+    expect(await sdk.consumeApproval(signed.id, { reference: 'payment-1' })).toMatchObject({
+      consumedAt: consumed.consumedAt,
+      consumedReference: 'payment-1',
+    });
 
     const error = await rejectionOf(sdk.consumeApproval(signed.id, { reference: 'payment-2' }));
     expect(error).toBeInstanceOf(ConflictError);
-    expect(error).toMatchObject({ status: 409, code: 'approval_already_consumed', detail: expect.any(String), requestId: expect.any(String) });
+    expect(error).toMatchObject({
+      status: 409,
+      code: 'approval_already_consumed',
+      detail: expect.any(String),
+      requestId: expect.any(String),
+    });
     expect(await sdk.getApproval(signed.id)).toMatchObject({ consumedAt: consumed.consumedAt, consumedReference: 'payment-1' });
   });
 
@@ -258,7 +304,7 @@ describe('SDK (client/) against the real service', () => {
     expect(sdkCodesInService).toContain('approval_already_consumed');
   });
 
-  it('waitForDecision falls back to long-polling when the service refuses the stream (the approval\'s token streams are all taken)', async () => {
+  it("waitForDecision falls back to long-polling when the service refuses the stream (the approval's token streams are all taken)", async () => {
     const created = await sdk.createApproval({ userId: newUserId(), message: 'Approve' });
     const eventsUrl = new URL(created.eventsUrl!, t.url);
     const holders = Array.from({ length: t.config.sse.maxStreamsPerApproval }, () => new AbortController());
@@ -286,17 +332,25 @@ describe('SDK (client/) against the real service', () => {
     const bank = new StepupClient({ baseUrl: t.url, apiKey: ROTATING_APP.apiKey });
     const signed = await signedPayment(bank);
 
-    const request = await until('the webhook of this approval', () => receiver.requests.find((r) => r.path === '/rotating' && r.rawBody.includes(JSON.stringify(signed.id))));
+    const request = await until('the webhook of this approval', () =>
+      receiver.requests.find((r) => r.path === '/rotating' && r.rawBody.includes(JSON.stringify(signed.id))),
+    );
     expect(String(request.headers['webhook-signature']).split(' ')).toHaveLength(2);
     const webhook = { headers: request.headers, body: request.rawBody };
     const event = bank.verifyWebhook(webhook, [oldSecret, newSecret]);
-    expect(event).toMatchObject({ id: request.headers['webhook-id'], type: 'approval.approved', data: { id: signed.id, receipt: signed.receipt } });
+    expect(event).toMatchObject({
+      id: request.headers['webhook-id'],
+      type: 'approval.approved',
+      data: { id: signed.id, receipt: signed.receipt },
+    });
     // Each receiver side of the rotation verifies: one still on the old secret, one already on the new.
     expect(verifyWebhook(webhook, oldSecret)).toEqual(event);
     expect(verifyWebhook(webhook, [newSecret])).toEqual(event);
     const unrelated = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
     expect(() => verifyWebhook(webhook, unrelated)).toThrow(WebhookVerificationError);
-    expect(() => verifyWebhook({ ...webhook, body: webhook.body.replace('"1250.00"', '"9250.00"') }, [oldSecret, newSecret])).toThrow(WebhookVerificationError);
+    expect(() => verifyWebhook({ ...webhook, body: webhook.body.replace('"1250.00"', '"9250.00"') }, [oldSecret, newSecret])).toThrow(
+      WebhookVerificationError,
+    );
 
     const claims = await bank.verifyReceipt(event.data.receipt!, {
       expectedAudience: ROTATING_APP.id,

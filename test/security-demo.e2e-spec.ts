@@ -15,7 +15,10 @@ describe('Demo routes against cross-site requests and floods', () => {
   afterAll(() => t.close());
 
   async function start(): Promise<{ id: string; status: string }> {
-    const res = await demo.request<{ id: string; status: string }>('POST', '/demo/approvals', { userId: newUserId(), message: 'Wire $5 to account 9' });
+    const res = await demo.request<{ id: string; status: string }>('POST', '/demo/approvals', {
+      userId: newUserId(),
+      message: 'Wire $5 to account 9',
+    });
     expect(res.status).toBe(201);
     return res.body;
   }
@@ -34,7 +37,9 @@ describe('Demo routes against cross-site requests and floods', () => {
       expect({ type, body, status: res.status }).toEqual({ type, body, status: 415 });
       expect(res.body.code).toBe('unsupported_media_type');
     }
-    const form = await demo.request('POST', '/demo/approvals', `userId=${newUserId()}&message=Wire`, { 'content-type': 'application/x-www-form-urlencoded' });
+    const form = await demo.request('POST', '/demo/approvals', `userId=${newUserId()}&message=Wire`, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(form.status).toBe(415);
     expect((await t.api('dev-client-key-change-me').get(approval.id)).body.status).toBe('pending');
   });
@@ -42,7 +47,12 @@ describe('Demo routes against cross-site requests and floods', () => {
   it('refuses a JSON post that the browser says comes from another site, with 403', async () => {
     const approval = await start();
     const path = `/demo/phone/operations/${approval.id}/approve`;
-    const crossSite: Record<string, string>[] = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }];
+    const crossSite: Record<string, string>[] = [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+    ];
     for (const headers of crossSite) {
       const res = await demo.request<{ code: string; detail: string }>('POST', path, {}, headers);
       expect({ headers, status: res.status }).toEqual({ headers, status: 403 });

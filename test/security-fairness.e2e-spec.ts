@@ -17,8 +17,20 @@ describe('Per-client fairness in webhook delivery', () => {
     slowReceiver = await new WebhookReceiver().start();
     fastReceiver = await new WebhookReceiver().start();
     const clients = [
-      { id: 'slow-app', apiKey: 'slow-app-key-0123456789abcdef', webhookUrl: `${slowReceiver.origin}/hooks`, webhookSecret: secret, callbackOrigins: [] },
-      { id: 'fast-app', apiKey: 'fast-app-key-0123456789abcdef', webhookUrl: `${fastReceiver.origin}/hooks`, webhookSecret: secret, callbackOrigins: [] },
+      {
+        id: 'slow-app',
+        apiKey: 'slow-app-key-0123456789abcdef',
+        webhookUrl: `${slowReceiver.origin}/hooks`,
+        webhookSecret: secret,
+        callbackOrigins: [],
+      },
+      {
+        id: 'fast-app',
+        apiKey: 'fast-app-key-0123456789abcdef',
+        webhookUrl: `${fastReceiver.origin}/hooks`,
+        webhookSecret: secret,
+        callbackOrigins: [],
+      },
     ];
     t = await startTestApp({
       CLIENTS: JSON.stringify(clients),

@@ -51,12 +51,15 @@ describe('HTTP hardening', () => {
     ]);
   });
 
-  it.each(['/metrics', '/METRICS', '//metrics', '/docs', '/docs/', '/docs-json', '/docs-yaml'])('requires OPS_TOKEN for %s', async (path) => {
-    const anonymous = await status(`${t.url}${path}`);
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect((await status(`${t.url}${path}`, { authorization: 'Bearer wrong-token' })).status).toBe(401);
-  });
+  it.each(['/metrics', '/METRICS', '//metrics', '/docs', '/docs/', '/docs-json', '/docs-yaml'])(
+    'requires OPS_TOKEN for %s',
+    async (path) => {
+      const anonymous = await status(`${t.url}${path}`);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect((await status(`${t.url}${path}`, { authorization: 'Bearer wrong-token' })).status).toBe(401);
+    },
+  );
 
   it('serves operators who present OPS_TOKEN', async () => {
     const auth = { authorization: `Bearer ${opsToken}` };
@@ -85,7 +88,8 @@ describe('HTTP hardening', () => {
 
   it('answers 429 after 10 failed admin logins from one address, even to the right password', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await status(`${t.url}/admin/queues/api/queues`, basic('operator', `guess-${i}-xxxxxxxx`))).status);
+    for (let i = 0; i < 11; i++)
+      statuses.push((await status(`${t.url}/admin/queues/api/queues`, basic('operator', `guess-${i}-xxxxxxxx`))).status);
     expect(statuses).toEqual([...Array(10).fill(401), 429]);
     const locked = await status(`${t.url}/admin/queues/api/queues`, basic(ADMIN.ADMIN_USERNAME, ADMIN.ADMIN_PASSWORD));
     expect(locked.status).toBe(429);

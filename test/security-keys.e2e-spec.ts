@@ -32,7 +32,12 @@ describe('Redis keys cannot collide through operationIds (issue 11, item 1)', ()
       cursor = next;
       for (const key of found) {
         // BullMQ's own keys and the shared indexes live without a TTL by design.
-        if (!/:(approval|approval-events|approval-deliveries|reservation|user-pending|user-creations|client-stored):/.test(key.slice(t.prefix.length))) continue;
+        if (
+          !/:(approval|approval-events|approval-deliveries|reservation|user-pending|user-creations|client-stored):/.test(
+            key.slice(t.prefix.length),
+          )
+        )
+          continue;
         if ((await t.redis.pttl(key)) < 0) missing.push(key);
       }
     } while (cursor !== '0');
@@ -84,7 +89,10 @@ describe('Redis keys cannot collide through operationIds (issue 11, item 1)', ()
     await fc.assert(
       fc.asyncProperty(
         fc.stringOf(fc.constantFrom('a', 'b', '1', ':', '-', '.', '_'), { minLength: 1, maxLength: 6 }),
-        fc.array(fc.record({ byBank: fc.boolean(), head: fc.constantFrom(...heads), tail: fc.constantFrom(...tails) }), { minLength: 2, maxLength: 6 }),
+        fc.array(fc.record({ byBank: fc.boolean(), head: fc.constantFrom(...heads), tail: fc.constantFrom(...tails) }), {
+          minLength: 2,
+          maxLength: 6,
+        }),
         async (stem, steps) => {
           const base = `p${run++}-${stem}`;
           const owners = new Map<string, { api: ApiClient; userId: string; message: string }>();
@@ -138,7 +146,12 @@ describe('Redis keys cannot collide through operationIds (issue 11, item 1)', ()
     }
 
     async function unindex(id: string, rewrite?: (r: ApprovalRecord) => ApprovalRecord): Promise<void> {
-      const multi = t.redis.multi().zrem(keys.pendingApprovals(), id).zrem(keys.pollsDue(), id).persist(keys.approval(id)).persist(keys.approvalEvents(id));
+      const multi = t.redis
+        .multi()
+        .zrem(keys.pendingApprovals(), id)
+        .zrem(keys.pollsDue(), id)
+        .persist(keys.approval(id))
+        .persist(keys.approvalEvents(id));
       if (rewrite) {
         const doc = JSON.parse((await t.redis.hget(keys.approval(id), 'doc')) as string) as ApprovalRecord;
         multi.hset(keys.approval(id), 'doc', JSON.stringify(rewrite(doc)));
@@ -184,7 +197,10 @@ describe('Redis keys cannot collide through operationIds (issue 11, item 1)', ()
       expect(await t.redis.hkeys(keys.approvalDeliveries('legacy-1'))).toEqual(['evt_1']);
       await t.sim.approve('legacy-1');
       await t.events.waitFor('legacy-1', 'approval.approved');
-      expect((await t.redis.lrange(keys.approvalEvents('legacy-1'), 0, -1)).map((e) => (JSON.parse(e) as { type: string }).type)).toEqual(['approval.pending', 'approval.approved']);
+      expect((await t.redis.lrange(keys.approvalEvents('legacy-1'), 0, -1)).map((e) => (JSON.parse(e) as { type: string }).type)).toEqual([
+        'approval.pending',
+        'approval.approved',
+      ]);
     });
   });
 });

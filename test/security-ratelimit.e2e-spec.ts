@@ -37,7 +37,12 @@ describe('rate limits (contract v2)', () => {
   describe('separate buckets', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp({ RATE_LIMIT_WINDOW_MS: '60000', RATE_LIMIT_REQUESTS: '5', RATE_LIMIT_CREATES: '3', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '5' });
+      t = await startTestApp({
+        RATE_LIMIT_WINDOW_MS: '60000',
+        RATE_LIMIT_REQUESTS: '5',
+        RATE_LIMIT_CREATES: '3',
+        RATE_LIMIT_ANONYMOUS_PER_MINUTE: '5',
+      });
     });
     afterAll(() => t.close());
 
@@ -47,7 +52,10 @@ describe('rate limits (contract v2)', () => {
       for (let i = 0; i < 5; i++) expect((await api.get(missing)).status).toBe(404);
       const limited = await api.get(missing);
       expect(limited.status).toBe(429);
-      expect(limited.body).toMatchObject({ code: 'too_many_requests', detail: expect.stringMatching(/at most 5 requests per 60 s for this client/) });
+      expect(limited.body).toMatchObject({
+        code: 'too_many_requests',
+        detail: expect.stringMatching(/at most 5 requests per 60 s for this client/),
+      });
 
       const created = await api.create({ userId: newUserId() });
       expect(created.status).toBe(201);
@@ -74,7 +82,9 @@ describe('rate limits (contract v2)', () => {
 
     it('never lets a token in the URL exempt a wrong key from the address bucket', async () => {
       // The flood above used the address's budget up: key guesses that carry a token are still refused.
-      const status = await streamStatus(`${t.url}/v1/approvals/x/events?token=anything`, { authorization: 'Bearer guessed-key-0123456789' });
+      const status = await streamStatus(`${t.url}/v1/approvals/x/events?token=anything`, {
+        authorization: 'Bearer guessed-key-0123456789',
+      });
       expect(status).toBe(429);
     });
   });

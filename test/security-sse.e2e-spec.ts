@@ -35,7 +35,8 @@ describe('SSE connection limits and HTTP server timeouts', () => {
     return client;
   }
 
-  const byKey = (apiKey: string, id: string) => follow(`/v1/approvals/${encodeURIComponent(id)}/events`, { authorization: `Bearer ${apiKey}` });
+  const byKey = (apiKey: string, id: string) =>
+    follow(`/v1/approvals/${encodeURIComponent(id)}/events`, { authorization: `Bearer ${apiKey}` });
 
   function expectCapProblem(refused: SseClient, detail: RegExp): void {
     expect(refused.status).toBe(429);
@@ -66,7 +67,7 @@ describe('SSE connection limits and HTTP server timeouts', () => {
     expect((await again.nextEvent()).event).toBe('approval.pending');
   });
 
-  it("forgets the streams of a crashed instance once their lease has passed", async () => {
+  it('forgets the streams of a crashed instance once their lease has passed', async () => {
     const approval = await createPending();
     const key = `${t.prefix}:sse-streams:approval:${Buffer.from(approval.id).toString('base64url')}`;
     // Three streams of an instance that died: nobody refreshed their leases, which ended a second ago.
@@ -80,7 +81,9 @@ describe('SSE connection limits and HTTP server timeouts', () => {
   it('keeps a valid eventsUrl working through an anonymous flood with bad keys', async () => {
     const approval = await createPending();
     const flood = await Promise.all(
-      Array.from({ length: 20 }, () => fetch(`${t.url}/v1/approvals/${encodeURIComponent(approval.id)}/events`, { headers: { authorization: 'Bearer not-a-key-at-all' } })),
+      Array.from({ length: 20 }, () =>
+        fetch(`${t.url}/v1/approvals/${encodeURIComponent(approval.id)}/events`, { headers: { authorization: 'Bearer not-a-key-at-all' } }),
+      ),
     );
     const statuses = flood.map((r) => r.status);
     // The flood is throttled in its own bucket: it did reach its limit...
@@ -108,7 +111,10 @@ describe('SSE connection limits and HTTP server timeouts', () => {
     expect((await byKey(BANK_APP.apiKey, bankApproval.id)).status).toBe(200);
     // A held stream ending gives the slot back.
     held[0].close();
-    await eventually(async () => (await SseClient.open(`${t.url}${extra.eventsUrl}`).then((s) => (open.push(s), s.status))) === 200, 'a slot freed for the client');
+    await eventually(
+      async () => (await SseClient.open(`${t.url}${extra.eventsUrl}`).then((s) => (open.push(s), s.status))) === 200,
+      'a slot freed for the client',
+    );
   });
 
   it('keeps a stream open past the request timeout, which only bounds receiving the request', async () => {

@@ -27,8 +27,22 @@ describe('webhooks never reach private, loopback or metadata addresses (SSRF)', 
     receiver = await new WebhookReceiver().start();
     const port = new URL(receiver.origin).port;
     // "localhost" stands for any configured name that resolves (or is re-pointed) to an internal address.
-    const clients = [{ id: 'rebound-app', apiKey: randomBytes(24).toString('base64url'), webhookUrl: `http://localhost:${port}/hook`, webhookSecret: secret(), callbackOrigins: [receiver.origin] }];
-    t = await startTestApp({ CLIENTS: JSON.stringify(clients), WEBHOOK_ALLOW_LOOPBACK: 'false', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_RETRY_HORIZON_S: '1', WEBHOOK_TIMEOUT_MS: '2000' });
+    const clients = [
+      {
+        id: 'rebound-app',
+        apiKey: randomBytes(24).toString('base64url'),
+        webhookUrl: `http://localhost:${port}/hook`,
+        webhookSecret: secret(),
+        callbackOrigins: [receiver.origin],
+      },
+    ];
+    t = await startTestApp({
+      CLIENTS: JSON.stringify(clients),
+      WEBHOOK_ALLOW_LOOPBACK: 'false',
+      WEBHOOK_RETRY_BASE_MS: '50',
+      WEBHOOK_RETRY_HORIZON_S: '1',
+      WEBHOOK_TIMEOUT_MS: '2000',
+    });
     watcher = new DeliveryWatcher(REDIS_URL, t.prefix);
     api = t.api(clients[0].apiKey);
     rebound = t.app.get(ClientsRegistry).findById('rebound-app')!;
@@ -49,7 +63,9 @@ describe('webhooks never reach private, loopback or metadata addresses (SSRF)', 
 
     expect(receiver.requests).toEqual([]);
     const res = await api.request<WithDeliveries>('GET', `/v1/approvals/${created.body.id}`);
-    expect(res.body.deliveries).toEqual([expect.objectContaining({ state: 'dead', lastError: expect.stringMatching(/^refused: localhost resolves to a loopback address/) })]);
+    expect(res.body.deliveries).toEqual([
+      expect.objectContaining({ state: 'dead', lastError: expect.stringMatching(/^refused: localhost resolves to a loopback address/) }),
+    ]);
   });
 
   it.each([
@@ -67,7 +83,10 @@ describe('webhooks never reach private, loopback or metadata addresses (SSRF)', 
     const client = t.app.get(WebhookClient);
     const allowed = new WebhookClientWithLoopback(t);
     const stored = `${receiver.origin}/callback`;
-    expect((await client.sendFor({ ...rebound, callbackOrigins: [] }, stored, eventFor('b'))).outcome).toEqual({ kind: 'refused', error: expect.stringMatching(/no longer/) });
+    expect((await client.sendFor({ ...rebound, callbackOrigins: [] }, stored, eventFor('b'))).outcome).toEqual({
+      kind: 'refused',
+      error: expect.stringMatching(/no longer/),
+    });
     expect((await allowed.sendFor(rebound, stored, eventFor('b'))).outcome.kind).toBe('delivered');
     await allowed.close();
     expect(receiver.requests.map((r) => r.path)).toEqual(['/callback']);
@@ -107,7 +126,8 @@ describe('deliberate exceptions and signatures', () => {
     const [request] = await receiver.waitForRequests(1);
     expect(request.path).toBe('/allowed');
     expect(String(request.headers['webhook-signature']).split(' ')).toHaveLength(2);
-    for (const s of [oldSecret, newSecret]) expect(new Webhook(s).verify(request.rawBody, request.headers as Record<string, string>)).toMatchObject({ id: 'evt-c' });
+    for (const s of [oldSecret, newSecret])
+      expect(new Webhook(s).verify(request.rawBody, request.headers as Record<string, string>)).toMatchObject({ id: 'evt-c' });
   });
 });
 

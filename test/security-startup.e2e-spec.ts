@@ -8,7 +8,11 @@ const MAIN = join(__dirname, '..', 'dist', 'main.js');
 /** Starts `node dist/main.js` in a directory without .env and resolves with how it ended (it must end by itself). */
 function runService(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN], { cwd: __dirname, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN], {
+      cwd: __dirname,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.once('exit', (code) => resolve({ code, stderr }));
@@ -18,11 +22,14 @@ function runService(env: Record<string, string>): Promise<{ code: number | null;
 describe('start-up refuses unsafe configurations', () => {
   beforeAll(() => ensureBuilt());
 
-  it.each(['prod', 'Production', 'staging'])('stops at NODE_ENV=%s, naming NODE_ENV, instead of running the development defaults', async (nodeEnv) => {
-    const { code, stderr } = await runService({ NODE_ENV: nodeEnv, PORT: String(await freePort()) });
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/Invalid configuration:[\s\S]*NODE_ENV must be one of development, test, production/);
-  });
+  it.each(['prod', 'Production', 'staging'])(
+    'stops at NODE_ENV=%s, naming NODE_ENV, instead of running the development defaults',
+    async (nodeEnv) => {
+      const { code, stderr } = await runService({ NODE_ENV: nodeEnv, PORT: String(await freePort()) });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/Invalid configuration:[\s\S]*NODE_ENV must be one of development, test, production/);
+    },
+  );
 
   it('stops when production would serve the demo as a client that is not demo-only', async () => {
     const bank = { id: 'bank-app', apiKey: randomBytes(32).toString('base64url') };

@@ -61,7 +61,11 @@ describe('Limits and answers never leak across clients (issue 11, items 5 and 15
     beforeAll(async () => {
       // A second deployment (another prefix) on the same Recognize: it knows nothing of t's records,
       // so its 409 for an id is exactly Recognize's own conflict.
-      elsewhere = await startTestApp({ RECOGNIZE_BASE_URL: t.simulatorBaseUrl, RECOGNIZE_API_KEY: SIMULATOR_DEFAULT_API_KEY, SIMULATOR_CONTROL_TOKEN: t.simulatorToken });
+      elsewhere = await startTestApp({
+        RECOGNIZE_BASE_URL: t.simulatorBaseUrl,
+        RECOGNIZE_API_KEY: SIMULATOR_DEFAULT_API_KEY,
+        SIMULATOR_CONTROL_TOKEN: t.simulatorToken,
+      });
     });
     afterAll(() => elsewhere.close());
 

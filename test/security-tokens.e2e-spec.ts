@@ -35,7 +35,13 @@ describe('eventsUrl tokens', () => {
     return client;
   }
 
-  const recordOf = (approval: Approval) => ({ id: approval.id, clientId: BANK_APP.id, status: approval.status as 'pending', expiresAt: approval.expiresAt, decidedAt: approval.decidedAt });
+  const recordOf = (approval: Approval) => ({
+    id: approval.id,
+    clientId: BANK_APP.id,
+    status: approval.status as 'pending',
+    expiresAt: approval.expiresAt,
+    decidedAt: approval.decidedAt,
+  });
 
   it('is compact and URL-safe, names its key, and reveals no client id', async () => {
     const approval = await createPending();
@@ -43,7 +49,11 @@ describe('eventsUrl tokens', () => {
     expect(token).toMatch(/^[a-z0-9]+\.[0-9a-z]+\.[A-Za-z0-9_-]{22}$/);
     expect(token.length).toBeLessThan(64);
     expect(approval.eventsUrl).toBe(`/v1/approvals/${approval.id}/events?token=${token}`);
-    for (const form of [BANK_APP.id, Buffer.from(BANK_APP.id).toString('base64url'), Buffer.from(`"${BANK_APP.id}"`).toString('base64url').slice(0, 8)]) {
+    for (const form of [
+      BANK_APP.id,
+      Buffer.from(BANK_APP.id).toString('base64url'),
+      Buffer.from(`"${BANK_APP.id}"`).toString('base64url').slice(0, 8),
+    ]) {
       expect(token).not.toContain(form);
     }
   });
@@ -127,9 +137,15 @@ describe('eventsUrl tokens', () => {
     expect(await tokens.verify(oldToken, record, issuedMs + (t.config.sse.tokenTtlS + 10) * 1000)).toBe(false);
 
     // Someone holding the retired secret cannot mint tokens dated after the rotation.
-    const stored = JSON.parse((await t.redis.hget(`${t.prefix}:secret:events-token-keys`, `key:${oldKid}`)) as string) as { secret: string };
+    const stored = JSON.parse((await t.redis.hget(`${t.prefix}:secret:events-token-keys`, `key:${oldKid}`)) as string) as {
+      secret: string;
+    };
     const issued = Math.floor((rotatedAt + 5 * 60_000) / 60_000) * 60;
-    const mac = createHmac('sha256', Buffer.from(stored.secret, 'base64')).update(JSON.stringify(['eventsUrl', oldKid, issued, approval.id, BANK_APP.id])).digest().subarray(0, 16).toString('base64url');
+    const mac = createHmac('sha256', Buffer.from(stored.secret, 'base64'))
+      .update(JSON.stringify(['eventsUrl', oldKid, issued, approval.id, BANK_APP.id]))
+      .digest()
+      .subarray(0, 16)
+      .toString('base64url');
     expect(await tokens.verify(`${oldKid}.${issued.toString(36)}.${mac}`, record, issued * 1000 + 1000)).toBe(false);
   });
 });

@@ -141,7 +141,14 @@ describe(RecognizeSimulator.name, () => {
           {
             userId: 'E1',
             authentications: [
-              { createdAt: expect.any(String), result: 'APPROVED', errorCode: 0, operationId: approved, deviceId: 'phone-1', authType: 'pin' },
+              {
+                createdAt: expect.any(String),
+                result: 'APPROVED',
+                errorCode: 0,
+                operationId: approved,
+                deviceId: 'phone-1',
+                authType: 'pin',
+              },
             ],
           },
         ],
@@ -376,7 +383,10 @@ describe(RecognizeSimulator.name, () => {
       const kids = await control.rotateKeys();
       expect(kids.RS256).not.toBe(before.RS256);
       expect(kids.ES256).not.toBe(before.ES256);
-      expect(((await (await fetch(sut.jwksUrl())).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toEqual([kids.RS256, kids.ES256]);
+      expect(((await (await fetch(sut.jwksUrl())).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toEqual([
+        kids.RS256,
+        kids.ES256,
+      ]);
       expect((await upstream('POST', '/jwt/verify', { jwt: old })).json()).toEqual({ result: false });
     });
 
@@ -389,7 +399,10 @@ describe(RecognizeSimulator.name, () => {
   describe('as its own process (node dist/simulator/main.js)', () => {
     /** Starts it, returns what it printed once listening, and stops it. */
     async function firstWords(env: Record<string, string>): Promise<string> {
-      const child = spawn(process.execPath, [SIMULATOR_MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [SIMULATOR_MAIN], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       try {
         await new Promise<void>((resolve, reject) => {

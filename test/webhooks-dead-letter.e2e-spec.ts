@@ -25,8 +25,19 @@ describe('Webhook dead-letter and redelivery (a 1 s retry horizon)', () => {
 
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
-    const client = { id: 'hooked-app', apiKey: 'hooked-app-key-0123456789', webhookUrl: `${receiver.origin}/hooks`, webhookSecret: secret, callbackOrigins: [receiver.origin] };
-    t = await startTestApp({ CLIENTS: JSON.stringify([client]), WEBHOOK_RETRY_HORIZON_S: '1', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_TIMEOUT_MS: '2000' });
+    const client = {
+      id: 'hooked-app',
+      apiKey: 'hooked-app-key-0123456789',
+      webhookUrl: `${receiver.origin}/hooks`,
+      webhookSecret: secret,
+      callbackOrigins: [receiver.origin],
+    };
+    t = await startTestApp({
+      CLIENTS: JSON.stringify([client]),
+      WEBHOOK_RETRY_HORIZON_S: '1',
+      WEBHOOK_RETRY_BASE_MS: '50',
+      WEBHOOK_TIMEOUT_MS: '2000',
+    });
     watcher = new DeliveryWatcher(REDIS_URL, t.prefix);
     api = t.api(client.apiKey);
   });
@@ -46,7 +57,9 @@ describe('Webhook dead-letter and redelivery (a 1 s retry horizon)', () => {
     const dead = (await api.request<ApprovalWithDeliveries>('GET', `/v1/approvals/${created.body.id}`)).body.deliveries;
     const failedAttempts = receiver.requests.length;
     expect(failedAttempts).toBeGreaterThanOrEqual(2);
-    expect(dead).toEqual([expect.objectContaining({ eventId, state: 'dead', attempts: failedAttempts, lastStatusCode: 503, lastError: 'answered 503' })]);
+    expect(dead).toEqual([
+      expect.objectContaining({ eventId, state: 'dead', attempts: failedAttempts, lastStatusCode: 503, lastError: 'answered 503' }),
+    ]);
     expect(dead[0].nextAttemptAt).toBeUndefined();
 
     receiver.respondWith([200]);
@@ -58,9 +71,20 @@ describe('Webhook dead-letter and redelivery (a 1 s retry horizon)', () => {
 
     const [request] = receiver.requests;
     expect(request.headers['webhook-id']).toBe(eventId);
-    expect(new Webhook(secret).verify(request.rawBody, request.headers as Record<string, string>)).toMatchObject({ id: eventId, type: 'approval.cancelled' });
+    expect(new Webhook(secret).verify(request.rawBody, request.headers as Record<string, string>)).toMatchObject({
+      id: eventId,
+      type: 'approval.cancelled',
+    });
     const delivered = (await api.request<ApprovalWithDeliveries>('GET', `/v1/approvals/${created.body.id}`)).body.deliveries;
-    expect(delivered).toEqual([expect.objectContaining({ eventId, state: 'delivered', attempts: failedAttempts + 1, lastStatusCode: 200, deliveredAt: expect.any(String) })]);
+    expect(delivered).toEqual([
+      expect.objectContaining({
+        eventId,
+        state: 'delivered',
+        attempts: failedAttempts + 1,
+        lastStatusCode: 200,
+        deliveredAt: expect.any(String),
+      }),
+    ]);
     expect(delivered[0].lastError).toBeUndefined();
     expect((await api.request('POST', `/v1/approvals/${created.body.id}/deliveries/redeliver`)).status).toBe(409);
   });

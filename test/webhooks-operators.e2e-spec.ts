@@ -29,7 +29,11 @@ class JobEnds {
 
   constructor(prefix: string) {
     const url = new URL(REDIS_URL);
-    this.events = new QueueEvents('delivery', { connection: { host: url.hostname, port: Number(url.port || 6379) }, prefix, lastEventId: '0-0' });
+    this.events = new QueueEvents('delivery', {
+      connection: { host: url.hostname, port: Number(url.port || 6379) },
+      prefix,
+      lastEventId: '0-0',
+    });
     this.events.on('completed', ({ jobId, returnvalue }) => {
       this.ends.push({ jobId, state: String(returnvalue).replace(/"/g, '') });
       for (const waiter of [...this.waiters]) waiter();
@@ -47,7 +51,11 @@ class JobEnds {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`${jobId} did not end ${state} ${n} time(s) within ${timeoutMs} ms; ends: ${JSON.stringify(this.ends.filter((e) => e.jobId === jobId))}`));
+        reject(
+          new Error(
+            `${jobId} did not end ${state} ${n} time(s) within ${timeoutMs} ms; ends: ${JSON.stringify(this.ends.filter((e) => e.jobId === jobId))}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(check);
       check();
@@ -69,10 +77,27 @@ describe('Deliveries for operators: list, recover, resend, test events, dashboar
 
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
-    const hooked = { id: 'ops-hooked', apiKey: 'ops-hooked-key-0123456789', webhookUrl: `${receiver.origin}/hooks`, webhookSecret: secret, callbackOrigins: [receiver.origin] };
-    const neighbour = { id: 'ops-neighbour', apiKey: 'ops-neighbour-key-0123456789', webhookUrl: `${receiver.origin}/neighbour`, webhookSecret: otherSecret };
+    const hooked = {
+      id: 'ops-hooked',
+      apiKey: 'ops-hooked-key-0123456789',
+      webhookUrl: `${receiver.origin}/hooks`,
+      webhookSecret: secret,
+      callbackOrigins: [receiver.origin],
+    };
+    const neighbour = {
+      id: 'ops-neighbour',
+      apiKey: 'ops-neighbour-key-0123456789',
+      webhookUrl: `${receiver.origin}/neighbour`,
+      webhookSecret: otherSecret,
+    };
     const quiet = { id: 'ops-quiet', apiKey: 'ops-quiet-key-0123456789' };
-    t = await startTestApp({ ...ADMIN, CLIENTS: JSON.stringify([hooked, neighbour, quiet]), WEBHOOK_RETRY_HORIZON_S: '1', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_TIMEOUT_MS: '2000' });
+    t = await startTestApp({
+      ...ADMIN,
+      CLIENTS: JSON.stringify([hooked, neighbour, quiet]),
+      WEBHOOK_RETRY_HORIZON_S: '1',
+      WEBHOOK_RETRY_BASE_MS: '50',
+      WEBHOOK_TIMEOUT_MS: '2000',
+    });
     ends = new JobEnds(t.prefix);
     api = t.api(hooked.apiKey);
     other = t.api(neighbour.apiKey);
@@ -102,14 +127,23 @@ describe('Deliveries for operators: list, recover, resend, test events, dashboar
     expect(dead.status).toBe(200);
     expect(dead.body.deliveries).toEqual([expect.objectContaining({ approvalId, eventId, state: 'dead', since: expect.any(String) })]);
     expect((await other.request<DeliveryPage>('GET', '/v1/deliveries?state=dead')).body.deliveries).toEqual([]);
-    expect((await api.request<DeliveryPage>('GET', `/v1/deliveries?state=dead&since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body.deliveries).toEqual([]);
+    expect(
+      (
+        await api.request<DeliveryPage>(
+          'GET',
+          `/v1/deliveries?state=dead&since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+        )
+      ).body.deliveries,
+    ).toEqual([]);
     expect((await api.request('GET', '/v1/deliveries?state=lost')).status).toBe(400);
 
     const anonymous = await fetch(`${t.url}/admin/deliveries`);
     expect(anonymous.status).toBe(401);
     await anonymous.body?.cancel();
     const basic = `Basic ${Buffer.from(`${ADMIN.ADMIN_USERNAME}:${ADMIN.ADMIN_PASSWORD}`).toString('base64')}`;
-    const board = (await (await fetch(`${t.url}/admin/deliveries`, { headers: { authorization: basic } })).json()) as { clients: { clientId: string; dead: ListedDelivery[] }[] };
+    const board = (await (await fetch(`${t.url}/admin/deliveries`, { headers: { authorization: basic } })).json()) as {
+      clients: { clientId: string; dead: ListedDelivery[] }[];
+    };
     expect(board.clients).toEqual([{ clientId: 'ops-hooked', dead: [expect.objectContaining({ approvalId, eventId })], more: false }]);
 
     receiver.respondWith([200]);
@@ -150,7 +184,10 @@ describe('Deliveries for operators: list, recover, resend, test events, dashboar
     await ends.waitFor(`delivery-${eventId}`, 'delivered', 2);
     const sent = receiver.requests.filter((r) => r.headers['webhook-id'] === eventId);
     expect(sent).toHaveLength(2);
-    expect(new Webhook(secret).verify(sent[1].rawBody, sent[1].headers as Record<string, string>)).toMatchObject({ id: eventId, type: 'approval.cancelled' });
+    expect(new Webhook(secret).verify(sent[1].rawBody, sent[1].headers as Record<string, string>)).toMatchObject({
+      id: eventId,
+      type: 'approval.cancelled',
+    });
 
     expect((await api.request('POST', `/v1/approvals/${created.body.id}/deliveries/evt_unknown/resend`)).status).toBe(404);
     expect((await other.request('POST', `/v1/approvals/${created.body.id}/deliveries/${eventId}/resend`)).status).toBe(404);
@@ -163,7 +200,10 @@ describe('Deliveries for operators: list, recover, resend, test events, dashboar
     expect(sent.status).toBe(202);
     const [request] = await receiver.waitForRequests(1, '/hooks');
     expect(request.headers['webhook-id']).toBe(sent.body.eventId);
-    expect(new Webhook(secret).verify(request.rawBody, request.headers as Record<string, string>)).toMatchObject({ id: sent.body.eventId, type: 'webhook.test' });
+    expect(new Webhook(secret).verify(request.rawBody, request.headers as Record<string, string>)).toMatchObject({
+      id: sent.body.eventId,
+      type: 'webhook.test',
+    });
 
     const none = await silent.request<{ code: string }>('POST', '/v1/webhooks/test');
     expect(none.status).toBe(409);

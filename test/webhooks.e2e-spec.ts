@@ -35,7 +35,13 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
     const clients = [
-      { id: 'hooked-app', apiKey: 'hooked-app-key-0123456789', webhookUrl: `${receiver.origin}/hooks/default`, webhookSecret: secret, callbackOrigins: [receiver.origin] },
+      {
+        id: 'hooked-app',
+        apiKey: 'hooked-app-key-0123456789',
+        webhookUrl: `${receiver.origin}/hooks/default`,
+        webhookSecret: secret,
+        callbackOrigins: [receiver.origin],
+      },
       { id: 'quiet-app', apiKey: 'quiet-app-key-0123456789', callbackOrigins: [] },
     ];
     t = await startTestApp({ CLIENTS: JSON.stringify(clients), WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_TIMEOUT_MS: '2000' });
@@ -83,11 +89,22 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
     expect(request.headers['webhook-id']).toBe(terminal.event.id);
     expect(request.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
     expect(new Webhook(secret).verify(request.rawBody, request.headers as Record<string, string>)).toEqual(terminal.event);
-    expect(JSON.parse(request.rawBody)).toMatchObject({ id: terminal.event.id, type: 'approval.approved', data: { id: approval.id, status: 'approved' } });
+    expect(JSON.parse(request.rawBody)).toMatchObject({
+      id: terminal.event.id,
+      type: 'approval.approved',
+      data: { id: approval.id, status: 'approved' },
+    });
 
     const res = await hooked.request<ApprovalWithDeliveries>('GET', `/v1/approvals/${approval.id}`);
     expect(res.body.deliveries).toEqual([
-      expect.objectContaining({ eventId: terminal.event.id, url: `${receiver.origin}/hooks/default`, state: 'delivered', attempts: 1, lastStatusCode: 200, deliveredAt: expect.any(String) }),
+      expect.objectContaining({
+        eventId: terminal.event.id,
+        url: `${receiver.origin}/hooks/default`,
+        state: 'delivered',
+        attempts: 1,
+        lastStatusCode: 200,
+        deliveredAt: expect.any(String),
+      }),
     ]);
     expect(res.text).not.toContain(secret.slice(6));
   });
@@ -111,11 +128,16 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
     expect(requests).toHaveLength(4);
     for (const request of requests) {
       expect(request.headers['webhook-id']).toBe(eventId);
-      expect(new Webhook(secret).verify(request.rawBody, request.headers as Record<string, string>)).toMatchObject({ id: eventId, type: 'approval.cancelled' });
+      expect(new Webhook(secret).verify(request.rawBody, request.headers as Record<string, string>)).toMatchObject({
+        id: eventId,
+        type: 'approval.cancelled',
+      });
       expect(Number(request.headers['webhook-timestamp']) * 1000).toBeLessThanOrEqual(request.receivedAtMs);
     }
     expect(new Set(requests.map((r) => r.rawBody)).size).toBe(1);
-    expect(await deliveriesOf(hooked, approval.id)).toEqual([expect.objectContaining({ eventId, state: 'delivered', attempts: 4, lastStatusCode: 200 })]);
+    expect(await deliveriesOf(hooked, approval.id)).toEqual([
+      expect.objectContaining({ eventId, state: 'delivered', attempts: 4, lastStatusCode: 200 }),
+    ]);
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     expect(metrics).toMatch(/^stepup_webhook_attempts_total\{client="hooked-app",result="http_5xx"\} [3-9]\d*$/m);
     expect(metrics).toMatch(/^stepup_webhook_attempts_total\{client="hooked-app",result="success"\} [1-9]\d*$/m);
@@ -128,7 +150,9 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
     const eventId = await cancel(hooked, approval.id);
     await watcher.waitForEnd(eventId, 'dead');
     expect(receiver.requests).toHaveLength(1);
-    expect(await deliveriesOf(hooked, approval.id)).toEqual([expect.objectContaining({ eventId, state: 'dead', attempts: 1, lastStatusCode: 410, lastError: expect.stringMatching(/410/) })]);
+    expect(await deliveriesOf(hooked, approval.id)).toEqual([
+      expect.objectContaining({ eventId, state: 'dead', attempts: 1, lastStatusCode: 410, lastError: expect.stringMatching(/410/) }),
+    ]);
   });
 
   it("prefers the approval's callbackUrl to the client's webhookUrl", async () => {

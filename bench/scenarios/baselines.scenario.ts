@@ -13,7 +13,13 @@ export interface BareGetResult {
 }
 
 /** Runs bench/bare-get.js as its own process against the simulator. */
-export function bareGetLoop(root: string, simulatorUrl: string, apiKey: string, concurrency: number, seconds: number): Promise<BareGetResult> {
+export function bareGetLoop(
+  root: string,
+  simulatorUrl: string,
+  apiKey: string,
+  concurrency: number,
+  seconds: number,
+): Promise<BareGetResult> {
   const script = join(root, 'dist-bench/bench/bare-get.js');
   const args = [script, simulatorUrl, apiKey, '1000', String(concurrency), String(seconds)];
   return new Promise((resolve, reject) => {
@@ -37,7 +43,13 @@ export interface RawBullmqResult {
  * one by one and with addBulk. Polling no longer adds a job per approval (it claims from a ZSET);
  * this stays as the reference cost of one BullMQ write.
  */
-export async function rawBullmqAdd(redisUrl: string, prefix: string, jobs: number, concurrency: number, delayMs: number): Promise<RawBullmqResult> {
+export async function rawBullmqAdd(
+  redisUrl: string,
+  prefix: string,
+  jobs: number,
+  concurrency: number,
+  delayMs: number,
+): Promise<RawBullmqResult> {
   const url = new URL(redisUrl);
   const queue = new Queue('bench-raw', { connection: { host: url.hostname, port: Number(url.port || 6379) }, prefix });
   const opts = (i: number, run: string) => ({
@@ -59,10 +71,16 @@ export async function rawBullmqAdd(redisUrl: string, prefix: string, jobs: numbe
     started = performance.now();
     for (let i = 0; i < jobs; i += batch) {
       const n = Math.min(batch, jobs - i);
-      await queue.addBulk(Array.from({ length: n }, (_, k) => ({ name: 'poll', data: { approvalId: `b-${i + k}` }, opts: opts(i + k, 'bulk') })));
+      await queue.addBulk(
+        Array.from({ length: n }, (_, k) => ({ name: 'poll', data: { approvalId: `b-${i + k}` }, opts: opts(i + k, 'bulk') })),
+      );
     }
     const bulkRate = jobs / ((performance.now() - started) / 1000);
-    return { jobs, concurrentAdd: { concurrency, perSecond: Math.round(concurrentRate) }, addBulk: { batch, perSecond: Math.round(bulkRate) } };
+    return {
+      jobs,
+      concurrentAdd: { concurrency, perSecond: Math.round(concurrentRate) },
+      addBulk: { batch, perSecond: Math.round(bulkRate) },
+    };
   } finally {
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();

@@ -60,8 +60,14 @@ export async function runBurst(ctx: BenchContext, sseAvailable: boolean): Promis
   clients.closeAll();
 
   const webhook = all.webhook;
-  const webhookOfFollowed = summarize(sseIds.filter((id) => ctx.receiver.arrivals.has(id)).map((id) => ctx.receiver.arrivals.get(id)! - ctx.decided.get(id)!));
-  const pairedGap = summarize(sseIds.filter((id) => ctx.receiver.arrivals.has(id) && clients.arrivals.has(id)).map((id) => ctx.receiver.arrivals.get(id)! - clients.arrivals.get(id)!));
+  const webhookOfFollowed = summarize(
+    sseIds.filter((id) => ctx.receiver.arrivals.has(id)).map((id) => ctx.receiver.arrivals.get(id)! - ctx.decided.get(id)!),
+  );
+  const pairedGap = summarize(
+    sseIds
+      .filter((id) => ctx.receiver.arrivals.has(id) && clients.arrivals.has(id))
+      .map((id) => ctx.receiver.arrivals.get(id)! - clients.arrivals.get(id)!),
+  );
   const span = (moments[moments.length - 1] - moments[0]) / 1000;
   const perSecond = new Array<number>(Math.max(1, Math.floor(span))).fill(0);
   for (const m of moments) {
@@ -93,13 +99,16 @@ async function decideAtRate(ctx: BenchContext, approvals: CreatedApproval[], rat
     approvals.map(
       (a, i) =>
         new Promise<void>((resolve) =>
-          setTimeout(() => {
-            const at = performance.now();
-            ctx.decided.set(a.id, at);
-            ctx.sim.approve(a.id);
-            moments.push(at);
-            resolve();
-          }, (Math.floor(i / rate) + Math.random()) * 1000),
+          setTimeout(
+            () => {
+              const at = performance.now();
+              ctx.decided.set(a.id, at);
+              ctx.sim.approve(a.id);
+              moments.push(at);
+              resolve();
+            },
+            (Math.floor(i / rate) + Math.random()) * 1000,
+          ),
         ),
     ),
   );

@@ -63,7 +63,12 @@ export async function runStep(ctx: BenchContext, redis: Redis, target: number, s
   const benchCpu = process.cpuUsage(benchCpu0);
   const redisCpu = (await redisCpuSeconds(redis)) - redisCpu0;
 
-  const latency = await collectLatencies(ctx, sample.map((a) => a.id), channels, 3 * intervalMs + 10_000);
+  const latency = await collectLatencies(
+    ctx,
+    sample.map((a) => a.id),
+    channels,
+    3 * intervalMs + 10_000,
+  );
   const expected = (pendingAtWindow - sample.length / 2) / (intervalMs / 1000);
   const measured = gets / elapsed;
   const floorRatios: StepResult['floorRatios'] = {};

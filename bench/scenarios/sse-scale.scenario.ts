@@ -47,7 +47,9 @@ export async function runSseScale(ctx: BenchContext, webhooks: boolean): Promise
   const fanOut = await collectLatencies(scaleCtx, ids, channels, 3 * intervalMs + 10_000);
   clients.closeAll();
   const stored = ctx.watcher.arrivals;
-  const hubDelay = summarize(ids.filter((id) => stored.has(id) && clients.arrivals.has(id)).map((id) => clients.arrivals.get(id)! - stored.get(id)!));
+  const hubDelay = summarize(
+    ids.filter((id) => stored.has(id) && clients.arrivals.has(id)).map((id) => clients.arrivals.get(id)! - stored.get(id)!),
+  );
   return {
     ...(hubDelay && { hubDelay }),
     asked: followed.length,

@@ -67,7 +67,12 @@ export class HttpTransport {
     }
     const attempts = request.idempotent ? this.options.retries + 1 : 1;
     for (let attempt = 1; ; attempt++) {
-      const response = await this.options.fetch(url, { method: request.method, headers, ...(body !== undefined && { body }), ...(request.signal && { signal: request.signal }) });
+      const response = await this.options.fetch(url, {
+        method: request.method,
+        headers,
+        ...(body !== undefined && { body }),
+        ...(request.signal && { signal: request.signal }),
+      });
       if (response.ok) return response;
       const waitMs = attempt < attempts ? retryWaitMs(response, attempt) : undefined;
       if (waitMs === undefined) throw await errorFromResponse(response);

@@ -64,7 +64,9 @@ export class ReceiptVerifier {
       claims = payload as Partial<ReceiptClaims>;
     } catch (error) {
       if (error instanceof KeySetUnavailableError) throw error;
-      throw new ReceiptVerificationError(`Receipt not verified: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new ReceiptVerificationError(`Receipt not verified: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
     if (claims.status !== 'approved') throw new ReceiptVerificationError('Receipt is not for an approved approval');
     if (typeof claims.transactionHash !== 'string') throw new ReceiptVerificationError('Receipt has no transactionHash');
@@ -86,7 +88,9 @@ export class ReceiptVerifier {
         try {
           response = await fetch(url, init);
         } catch (error) {
-          throw new KeySetUnavailableError(`Key set ${url} not fetched: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          throw new KeySetUnavailableError(`Key set ${url} not fetched: ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+          });
         }
         if (response.status !== 200) {
           await response.body?.cancel().catch(() => undefined);

@@ -14,7 +14,15 @@ export class StepupError extends Error {
   readonly requestId?: string;
   readonly problem?: Problem;
 
-  constructor(init: { status: number; code: string; detail: string; errors?: ProblemFieldError[]; retryAfter?: number; requestId?: string; problem?: Problem }) {
+  constructor(init: {
+    status: number;
+    code: string;
+    detail: string;
+    errors?: ProblemFieldError[];
+    retryAfter?: number;
+    requestId?: string;
+    problem?: Problem;
+  }) {
     super(`${init.status} ${init.code}: ${init.detail}`);
     this.name = new.target.name;
     this.status = init.status;

@@ -22,7 +22,12 @@ export function transactionHash(approvalId: string, transaction: Transaction): T
   const { amount, currency, payee, reference } = transaction;
   // A number would canonicalize as 1250, never as the "1250.00" the approval was created with.
   if (typeof amount !== 'string') throw new TypeError('transaction.amount must be the decimal string sent at creation');
-  const bound: Transaction = { amount, currency, payee: { name: payee.name, account: payee.account }, ...(reference !== undefined && { reference }) };
+  const bound: Transaction = {
+    amount,
+    currency,
+    payee: { name: payee.name, account: payee.account },
+    ...(reference !== undefined && { reference }),
+  };
   const transactionData = canonicalize({ approvalId, transaction: bound });
   if (transactionData === undefined) throw new TypeError('transaction has no JSON form');
   return { transactionData, transactionHash: createHash('sha256').update(transactionData, 'utf8').digest('base64url') };

@@ -19,7 +19,9 @@ describe('StepupClient.verifyReceipt', () => {
   let otherKey: CryptoKey;
   let jwks: { keys: JWK[] };
 
-  function receipt(overrides: { key?: CryptoKey; kid?: string; typ?: string; claims?: Record<string, unknown>; audience?: string } = {}): Promise<string> {
+  function receipt(
+    overrides: { key?: CryptoKey; kid?: string; typ?: string; claims?: Record<string, unknown>; audience?: string } = {},
+  ): Promise<string> {
     return new SignJWT({ ...claims, ...overrides.claims })
       .setProtectedHeader({ alg: 'ES256', kid: overrides.kid ?? 'receipt-1', typ: overrides.typ ?? 'approval-receipt+jwt' })
       .setIssuer('stepup-orchestrator')
@@ -43,7 +45,11 @@ describe('StepupClient.verifyReceipt', () => {
   afterAll(() => server.close());
 
   it('returns the claims of a receipt signed with a key of the service', async () => {
-    const verified = await sut.verifyReceipt(await receipt(), { expectedAudience: 'bank-app', transactionHash: claims.transactionHash, approvalId: 'op-1' });
+    const verified = await sut.verifyReceipt(await receipt(), {
+      expectedAudience: 'bank-app',
+      transactionHash: claims.transactionHash,
+      approvalId: 'op-1',
+    });
 
     expect(verified).toMatchObject({ ...claims, aud: 'bank-app', iss: 'stepup-orchestrator' });
     expect(server.to('/.well-known/jwks.json')[0].headers.authorization).toBeUndefined();
@@ -66,7 +72,9 @@ describe('StepupClient.verifyReceipt', () => {
   ])('refuses a receipt %s', async (_case, overrides, reason) => {
     const jwt = await receipt(overrides);
 
-    const error = await sut.verifyReceipt(jwt, { expectedAudience: 'bank-app', transactionHash: claims.transactionHash, approvalId: 'op-1' }).catch((e: unknown) => e);
+    const error = await sut
+      .verifyReceipt(jwt, { expectedAudience: 'bank-app', transactionHash: claims.transactionHash, approvalId: 'op-1' })
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ReceiptVerificationError);
     expect((error as Error).message).toMatch(reason);

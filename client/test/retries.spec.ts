@@ -7,7 +7,13 @@ function failing(server: TestServer, failures: number, status: number, retryAfte
   server.handle((_req, res) => {
     seen += 1;
     if (seen > failures) return json(res, 200, makeApproval());
-    problem(res, status, status === 429 ? 'too_many_requests' : 'recognize_unavailable', {}, retryAfter === undefined ? {} : { 'retry-after': retryAfter });
+    problem(
+      res,
+      status,
+      status === 429 ? 'too_many_requests' : 'recognize_unavailable',
+      {},
+      retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+    );
   });
 }
 

@@ -7,7 +7,8 @@ function parseAll(chunks: string[]): { messages: SseMessage[]; sut: SseParser } 
 }
 
 describe(SseParser.name, () => {
-  const stream = 'retry: 3000\n\nid: 1\nevent: approval.pending\ndata: {"a":1}\n\n: keep-alive\n\nid: 2\nevent: approval.approved\ndata: {"a":2}\n\n';
+  const stream =
+    'retry: 3000\n\nid: 1\nevent: approval.pending\ndata: {"a":1}\n\n: keep-alive\n\nid: 2\nevent: approval.approved\ndata: {"a":2}\n\n';
 
   it('dispatches each event with its type, data and id', () => {
     const { messages, sut } = parseAll([stream]);

@@ -49,7 +49,13 @@ export class TestServer {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://test');
-    const request = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const request = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
     this.requests.push(request);
     try {
       await this.handler(request, res);
@@ -64,8 +70,21 @@ export function json(res: ServerResponse, status: number, body: unknown, headers
   res.end(JSON.stringify(body));
 }
 
-export function problem(res: ServerResponse, status: number, code: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): void {
-  const body = { type: `https://stepup-orchestrator.dev/problems/${code}`, title: 'Problem', status, detail: `detail of ${code}`, code, ...extra };
+export function problem(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): void {
+  const body = {
+    type: `https://stepup-orchestrator.dev/problems/${code}`,
+    title: 'Problem',
+    status,
+    detail: `detail of ${code}`,
+    code,
+    ...extra,
+  };
   res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
   res.end(JSON.stringify(body));
 }

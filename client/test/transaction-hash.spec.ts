@@ -2,10 +2,21 @@ import { transactionHash, type Transaction } from '../src/index';
 import { transactionDataFor, transactionHashOf } from '../../src/transactions/transaction';
 
 const transactions: [string, Transaction][] = [
-  ['a transfer with a reference', { amount: '1250.00', currency: 'EUR', payee: { name: 'ACME Ltd', account: 'DE89370400440532013000' }, reference: 'Invoice 42' }],
+  [
+    'a transfer with a reference',
+    { amount: '1250.00', currency: 'EUR', payee: { name: 'ACME Ltd', account: 'DE89370400440532013000' }, reference: 'Invoice 42' },
+  ],
   ['no reference', { amount: '5', currency: 'JPY', payee: { name: 'Tanaka Shoten', account: '0001-234-5678901' } }],
   ['three minor units', { amount: '0.125', currency: 'KWD', payee: { name: 'Gulf Trading', account: 'KW81CBKU0000000000001234560101' } }],
-  ['non-ASCII, quotes and escapes', { amount: '99.90', currency: 'CHF', payee: { name: 'Café "Zürich" \\ Søn 🚀', account: 'CH93 0076 2011 6238 5295 7' }, reference: 'Line\nbreak\tand \u0001' }],
+  [
+    'non-ASCII, quotes and escapes',
+    {
+      amount: '99.90',
+      currency: 'CHF',
+      payee: { name: 'Café "Zürich" \\ Søn 🚀', account: 'CH93 0076 2011 6238 5295 7' },
+      reference: 'Line\nbreak\tand \u0001',
+    },
+  ],
 ];
 
 describe('transactionHash', () => {
@@ -24,7 +35,13 @@ describe('transactionHash', () => {
   });
 
   it('takes only the contract fields of a payment record, in any key order', () => {
-    const record = { reference: 'Invoice 42', payee: { account: 'DE89370400440532013000', name: 'ACME Ltd', bic: 'COBADEFFXXX' }, currency: 'EUR', amount: '1250.00', internalId: 7 };
+    const record = {
+      reference: 'Invoice 42',
+      payee: { account: 'DE89370400440532013000', name: 'ACME Ltd', bic: 'COBADEFFXXX' },
+      currency: 'EUR',
+      amount: '1250.00',
+      internalId: 7,
+    };
     expect(transactionHash('op-1', record)).toEqual(transactionHash('op-1', transactions[0][1]));
   });
 

@@ -4,7 +4,12 @@ import { makeApproval } from './test-server';
 
 const SECRET = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
 const OLD_SECRET = `whsec_${Buffer.from('fedcba9876543210fedcba9876543210').toString('base64')}`;
-const event = { id: 'evt_3f0c5b6f8e2d4a1b', type: 'approval.approved', createdAt: '2026-12-01T10:00:03.000Z', data: makeApproval({ status: 'approved' }) };
+const event = {
+  id: 'evt_3f0c5b6f8e2d4a1b',
+  type: 'approval.approved',
+  createdAt: '2026-12-01T10:00:03.000Z',
+  data: makeApproval({ status: 'approved' }),
+};
 const body = JSON.stringify(event);
 
 /** The headers the service sends, signed with `secret` at `at`. */

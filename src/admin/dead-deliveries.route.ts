@@ -19,12 +19,18 @@ export function deadDeliveriesRoute(app: INestApplication) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
       if (req.method !== 'GET' || (req.path !== '/' && req.path !== '')) {
-        res.status(404).type('application/problem+json').send(JSON.stringify(problem(404, 'not_found', 'Only GET /admin/deliveries exists here')));
+        res
+          .status(404)
+          .type('application/problem+json')
+          .send(JSON.stringify(problem(404, 'not_found', 'Only GET /admin/deliveries exists here')));
         return;
       }
       const since = typeof req.query.since === 'string' ? Date.parse(req.query.since) : 0;
       if (Number.isNaN(since)) {
-        res.status(400).type('application/problem+json').send(JSON.stringify(problem(400, 'invalid_request', 'since must be an ISO 8601 time')));
+        res
+          .status(400)
+          .type('application/problem+json')
+          .send(JSON.stringify(problem(400, 'invalid_request', 'since must be an ISO 8601 time')));
         return;
       }
       const byClient: { clientId: string; dead: ListedDelivery[]; more: boolean }[] = [];

@@ -15,15 +15,27 @@ export function opsAccess(opsToken: string | undefined): RequestHandler {
   const expected = digest(opsToken);
   return (req: Request, res: Response, next: NextFunction): void => {
     // Express routes case-insensitively and tolerates repeated slashes: compare what the router will match.
-    const path = req.path.toLowerCase().replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+    const path = req.path
+      .toLowerCase()
+      .replace(/\/{2,}/g, '/')
+      .replace(/(.)\/$/, '$1');
     const presented = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
     const authorized = presented !== undefined && timingSafeEqual(digest(presented), expected);
     if (authorized) return next();
     if (PROTECTED.test(path)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="operations"');
-      res.status(401).type('application/problem+json').send(
-        JSON.stringify({ type: 'https://stepup-orchestrator.dev/problems/unauthenticated', title: 'Unauthorized', status: 401, detail: 'Operations endpoint: send Authorization: Bearer <OPS_TOKEN>', code: 'unauthenticated' }),
-      );
+      res
+        .status(401)
+        .type('application/problem+json')
+        .send(
+          JSON.stringify({
+            type: 'https://stepup-orchestrator.dev/problems/unauthenticated',
+            title: 'Unauthorized',
+            status: 401,
+            detail: 'Operations endpoint: send Authorization: Bearer <OPS_TOKEN>',
+            code: 'unauthenticated',
+          }),
+        );
       return;
     }
     if (path === READINESS) {

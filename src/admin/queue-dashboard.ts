@@ -40,7 +40,10 @@ const ADMIN_AUTH_WINDOW_MS = 60_000;
  * (at least 12 characters) cannot be guessed online at more than 10 tries a minute per address.
  */
 class AdminAuthFailures {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   /** Seconds until `ip` may try again, or 0 when it may try now. */
   async lockedFor(ip: string): Promise<number> {
@@ -90,7 +93,10 @@ function basicAuth(username: string, password: string, failures: AdminAuthFailur
 }
 
 function sendProblem(res: Response, status: number, code: string, detail: string): void {
-  res.status(status).type('application/problem+json').send(JSON.stringify(problem(status, code, detail)));
+  res
+    .status(status)
+    .type('application/problem+json')
+    .send(JSON.stringify(problem(status, code, detail)));
 }
 
 function digest(value: string): Buffer {

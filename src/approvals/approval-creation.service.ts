@@ -120,7 +120,13 @@ export class ApprovalCreationService {
     }
   }
 
-  private async createUpstream(id: string, userId: string, externalUserId: string | undefined, message: string | undefined, retryOfOurs: boolean): Promise<void> {
+  private async createUpstream(
+    id: string,
+    userId: string,
+    externalUserId: string | undefined,
+    message: string | undefined,
+    retryOfOurs: boolean,
+  ): Promise<void> {
     try {
       await this.recognize.createOperation({
         userId,
@@ -135,7 +141,12 @@ export class ApprovalCreationService {
   }
 
   /** An earlier attempt of this same request may have created the operation before it lost its answer. */
-  private async isOurOperation(id: string, userId: string, externalUserId: string | undefined, message: string | undefined): Promise<boolean> {
+  private async isOurOperation(
+    id: string,
+    userId: string,
+    externalUserId: string | undefined,
+    message: string | undefined,
+  ): Promise<boolean> {
     const operation = await this.recognize.getOperation(id).catch(() => undefined);
     return (
       operation !== undefined &&
@@ -149,7 +160,8 @@ export class ApprovalCreationService {
   /** Maps an upstream failure to the caller's answer; definite failures free the operationId again. */
   private async translate(err: unknown, id: string, userId: string): Promise<Error> {
     if (!(err instanceof RecognizeError)) return err as Error;
-    const definite = err instanceof RecognizeNotFoundError || err instanceof RecognizeConflictError || err instanceof RecognizeBadRequestError;
+    const definite =
+      err instanceof RecognizeNotFoundError || err instanceof RecognizeConflictError || err instanceof RecognizeBadRequestError;
     if (definite) await this.store.releaseReservation(id);
     if (err instanceof RecognizeNotFoundError) return new UserNotFoundError(userId);
     if (err instanceof RecognizeConflictError) return usedElsewhere(id);

@@ -21,5 +21,10 @@ export interface SequencedEvent {
 /** The event for a record that has just taken its current status; `eventsUrl` is EventsTokenService.eventsUrl(record). */
 export function eventFor(record: ApprovalRecord, now: Date, eventsUrl: string): ApprovalEvent {
   // Standard Webhooks ids must not contain '.', so the id is ours rather than derived from the operationId.
-  return { id: `evt_${randomUUID().replace(/-/g, '')}`, type: `approval.${record.status}`, createdAt: now.toISOString(), data: representationOf(record, eventsUrl) };
+  return {
+    id: `evt_${randomUUID().replace(/-/g, '')}`,
+    type: `approval.${record.status}`,
+    createdAt: now.toISOString(),
+    data: representationOf(record, eventsUrl),
+  };
 }

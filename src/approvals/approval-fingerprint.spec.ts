@@ -2,7 +2,9 @@ import { canonicalJson, fingerprintOf } from './approval-fingerprint';
 
 describe(fingerprintOf.name, () => {
   it('ignores the key order of metadata', () => {
-    expect(fingerprintOf({ userId: 'AB', metadata: { a: 1, b: { c: 2, d: 3 } } })).toBe(fingerprintOf({ userId: 'AB', metadata: { b: { d: 3, c: 2 }, a: 1 } }));
+    expect(fingerprintOf({ userId: 'AB', metadata: { a: 1, b: { c: 2, d: 3 } } })).toBe(
+      fingerprintOf({ userId: 'AB', metadata: { b: { d: 3, c: 2 }, a: 1 } }),
+    );
   });
 
   it('tells apart requests that differ in any field', () => {

@@ -7,7 +7,10 @@ import { ApprovalsService } from './approvals.service';
 /** GET /v1/approvals/{id}?wait=N: the approval once it leaves pending, or as it is after N seconds. */
 @Injectable()
 export class ApprovalLongPollService {
-  constructor(private readonly approvals: ApprovalsService, private readonly waiters: ApprovalWaiters) {}
+  constructor(
+    private readonly approvals: ApprovalsService,
+    private readonly waiters: ApprovalWaiters,
+  ) {}
 
   /** `gone` aborts when the caller disconnects: its waiter is dropped at once. */
   async find(client: ClientConfig, id: string, waitS: number, gone: AbortSignal): Promise<ApprovalResponse> {

@@ -22,7 +22,10 @@ export interface IndexEntry extends IndexPosition {
  */
 @Injectable()
 export class ApprovalsIndexStore {
-  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
 
   indexKey(clientId: string, userId?: string): string {
     return userId === undefined ? this.keys.clientApprovals(clientId) : this.keys.clientUserApprovals(clientId, userId);

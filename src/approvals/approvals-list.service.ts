@@ -24,13 +24,19 @@ export interface ApprovalPage {
  */
 @Injectable()
 export class ApprovalsListService {
-  constructor(private readonly index: ApprovalsIndexStore, private readonly tokens: EventsTokenService) {}
+  constructor(
+    private readonly index: ApprovalsIndexStore,
+    private readonly tokens: EventsTokenService,
+  ) {}
 
   async list(client: ClientConfig, query: ListApprovalsQueryDto): Promise<ApprovalPage> {
     const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
     const userId = query.userId?.toUpperCase();
     const key = this.index.indexKey(client.id, userId);
-    const matches = (r: ApprovalRecord) => r.clientId === client.id && (userId === undefined || r.userId === userId) && (query.status === undefined || r.status === query.status);
+    const matches = (r: ApprovalRecord) =>
+      r.clientId === client.id &&
+      (userId === undefined || r.userId === userId) &&
+      (query.status === undefined || r.status === query.status);
 
     const data: ApprovalRepresentation[] = [];
     let position = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
@@ -60,7 +66,9 @@ export function encodeCursor(position: IndexPosition): string {
 export function decodeCursor(cursor: string): IndexPosition {
   const [, score, id] = /^(\d{1,16}):(.{1,128})$/s.exec(Buffer.from(cursor, 'base64url').toString('utf8')) ?? [];
   if (score === undefined || id === undefined) {
-    throw new InvalidRequestError('cursor is not a nextCursor of this endpoint', [{ field: 'cursor', message: 'cursor must be a nextCursor returned by this endpoint' }]);
+    throw new InvalidRequestError('cursor is not a nextCursor of this endpoint', [
+      { field: 'cursor', message: 'cursor must be a nextCursor returned by this endpoint' },
+    ]);
   }
   return { score: Number(score), id };
 }

@@ -4,7 +4,12 @@ import type { Response } from 'express';
 import { ApiKeyGuard, CurrentClient } from '../clients/api-key.guard';
 import { ClientConfig } from '../clients/client.config';
 import { ApiProblems } from '../docs/api-problems.decorator';
-import { APPROVAL_PAGE_EXAMPLE, APPROVED_APPROVAL_EXAMPLE, CANCELLED_APPROVAL_EXAMPLE, PENDING_APPROVAL_EXAMPLE } from '../docs/approval.examples';
+import {
+  APPROVAL_PAGE_EXAMPLE,
+  APPROVED_APPROVAL_EXAMPLE,
+  CANCELLED_APPROVAL_EXAMPLE,
+  PENDING_APPROVAL_EXAMPLE,
+} from '../docs/approval.examples';
 import { ApprovalRepresentation, ApprovalResponse } from './approval';
 import { ApprovalLongPollService } from './approval-long-poll.service';
 import { ApprovalPage, ApprovalsListService } from './approvals-list.service';
@@ -28,13 +33,27 @@ export class ApprovalsController {
 
   @Post()
   @ApiOperation({ operationId: 'createApproval', summary: 'Ask a user to approve an operation on their phone' })
-  @ApiResponse({ status: 201, description: 'Created: the approval, pending, with its eventsUrl', type: ApprovalResponseDto, example: PENDING_APPROVAL_EXAMPLE })
-  @ApiResponse({ status: 200, description: 'The same request again: the existing approval', type: ApprovalResponseDto, example: PENDING_APPROVAL_EXAMPLE })
+  @ApiResponse({
+    status: 201,
+    description: 'Created: the approval, pending, with its eventsUrl',
+    type: ApprovalResponseDto,
+    example: PENDING_APPROVAL_EXAMPLE,
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'The same request again: the existing approval',
+    type: ApprovalResponseDto,
+    example: PENDING_APPROVAL_EXAMPLE,
+  })
   @ApiProblems([400, 404, 409, 413, 415, 502, 503], {
     404: 'Recognize has no such user',
     409: 'Same operationId with other fields, or already used upstream',
   })
-  async create(@CurrentClient() client: ClientConfig, @Body() dto: CreateApprovalDto, @Res({ passthrough: true }) res: Response): Promise<ApprovalRepresentation> {
+  async create(
+    @CurrentClient() client: ClientConfig,
+    @Body() dto: CreateApprovalDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ApprovalRepresentation> {
     const { approval, created } = await this.approvals.create(client, dto);
     res.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     return approval;
@@ -42,7 +61,12 @@ export class ApprovalsController {
 
   @Get()
   @ApiOperation({ operationId: 'listApprovals', summary: "The calling client's approvals, newest first, a page at a time" })
-  @ApiResponse({ status: 200, description: 'One page; follow nextCursor until it is null to see every match exactly once', type: ApprovalPageDto, example: APPROVAL_PAGE_EXAMPLE })
+  @ApiResponse({
+    status: 200,
+    description: 'One page; follow nextCursor until it is null to see every match exactly once',
+    type: ApprovalPageDto,
+    example: APPROVAL_PAGE_EXAMPLE,
+  })
   @ApiProblems([400], { 400: 'An invalid query parameter; `errors` names it' })
   list(@CurrentClient() client: ClientConfig, @Query() query: ListApprovalsQueryDto): Promise<ApprovalPage> {
     return this.listing.list(client, query);
@@ -51,7 +75,12 @@ export class ApprovalsController {
   @Get(':id')
   @ApiOperation({ operationId: 'getApproval', summary: 'Read one approval, optionally waiting (long-poll) for its decision' })
   @ApiParam({ name: 'id', description: 'The approval id (its operationId)', example: 'txn-20250521-001' })
-  @ApiResponse({ status: 200, description: 'The approval (with wait: once decided, or still pending after wait seconds)', type: ApprovalWithDeliveriesDto, example: APPROVED_APPROVAL_EXAMPLE })
+  @ApiResponse({
+    status: 200,
+    description: 'The approval (with wait: once decided, or still pending after wait seconds)',
+    type: ApprovalWithDeliveriesDto,
+    example: APPROVED_APPROVAL_EXAMPLE,
+  })
   @ApiProblems([400, 404], { 400: 'wait is not an integer from 0 to 60', 404: 'Unknown approval, or another client’s' })
   find(
     @CurrentClient() client: ClientConfig,
@@ -76,7 +105,11 @@ export class ApprovalsController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Consume an approved approval, once (before moving the money it approves)' })
   @ApiParam({ name: 'id', description: 'The approval id (its operationId)', example: 'txn-20250521-001' })
-  @ApiResponse({ status: 200, description: 'The approval with consumedAt: consumed now, or earlier with the same reference', type: ApprovalResponseDto })
+  @ApiResponse({
+    status: 200,
+    description: 'The approval with consumedAt: consumed now, or earlier with the same reference',
+    type: ApprovalResponseDto,
+  })
   @ApiProblems([400, 404, 409], {
     404: 'Unknown approval, or another client’s',
     409: 'approval_already_consumed: consumed with another reference; approval_not_approved: the approval is not approved',

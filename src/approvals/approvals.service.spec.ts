@@ -29,7 +29,10 @@ describe(ApprovalsService.name, () => {
     const announcements = new ApprovalEventsEmitter();
     announcements.on('approval.decided', decided);
     creation = strictMock<ApprovalCreationService>({}, 'creation');
-    const tokens = strictMock<EventsTokenService>({ eventsUrl: (r: { id: string }) => `/v1/approvals/${r.id}/events?token=token` }, 'tokens');
+    const tokens = strictMock<EventsTokenService>(
+      { eventsUrl: (r: { id: string }) => `/v1/approvals/${r.id}/events?token=token` },
+      'tokens',
+    );
     const metrics = strictMock<MetricsService>({ approvalCreated: () => undefined, approvalFinished: () => undefined }, 'metrics');
     sign = jest.fn(async (facts: ReceiptFacts) => `receipt-of-${facts.approvalId}-${facts.approvedBy}`);
     const receipts = strictMock<ReceiptSigner>({ sign }, 'receipts');
@@ -64,7 +67,10 @@ describe(ApprovalsService.name, () => {
     await store.transition(approved, { id: 'evt_2', type: 'approval.approved', createdAt: '', data: { status: 'approved' } as never });
     expect(await sut.notHandedToDeliveryBefore(Date.now(), 10)).toEqual(['op-1']);
     await sut.announceDecisionAgain('op-1');
-    expect(decided).toHaveBeenCalledWith({ record: expect.objectContaining({ id: 'op-1' }), event: expect.objectContaining({ id: 'evt_2' }) });
+    expect(decided).toHaveBeenCalledWith({
+      record: expect.objectContaining({ id: 'op-1' }),
+      event: expect.objectContaining({ id: 'evt_2' }),
+    });
     expect(store.awaitingDelivery.size).toBe(0);
   });
 
@@ -112,7 +118,8 @@ describe(ApprovalsService.name, () => {
 
   describe('receipts and signatures', () => {
     const signature = { kid: 'rs256-1', alg: 'RS256' as const, verifiedAt: '2026-05-21T10:30:00.000Z' };
-    const pending = () => store.create(makeApproval({ message: 'Pay 10 EUR' }), { id: 'evt_1', type: 'approval.pending', createdAt: '', data: {} as never });
+    const pending = () =>
+      store.create(makeApproval({ message: 'Pay 10 EUR' }), { id: 'evt_1', type: 'approval.pending', createdAt: '', data: {} as never });
 
     it('signs the receipt of an approval before its transition, with the decision it records, and puts it in the terminal event', async () => {
       await pending();

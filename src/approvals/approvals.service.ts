@@ -182,7 +182,8 @@ export class ApprovalsService {
    * entry for the sweep (webhooks/outcome.reconciler.ts).
    */
   private async announceDecision(id: string, record: ApprovalRecord | undefined, last: SequencedEvent | undefined): Promise<void> {
-    if (record && last && isTerminal(last.event.data.status)) await this.announcements.emit('approval.decided', { record, event: last.event });
+    if (record && last && isTerminal(last.event.data.status))
+      await this.announcements.emit('approval.decided', { record, event: last.event });
     await this.store.markHandedToDelivery(id);
   }
 

@@ -16,11 +16,15 @@ const EVENT_STREAM_MAX_LEN = 100_000;
 
 /** What consume did: consumed it now, found it consumed (with this or another reference), or found it not approved. */
 export type ConsumeResult = 'consumed' | 'same_reference' | 'other_reference' | 'missing' | 'not_approved';
-const CONSUME_RESULTS: Record<number, ConsumeResult> = { 1: 'consumed', 2: 'same_reference', 0: 'other_reference', [-1]: 'missing', [-2]: 'not_approved' };
+const CONSUME_RESULTS: Record<number, ConsumeResult> = {
+  1: 'consumed',
+  2: 'same_reference',
+  0: 'other_reference',
+  [-1]: 'missing',
+  [-2]: 'not_approved',
+};
 
-export type TransitionResult =
-  | { applied: true; seq: number }
-  | { applied: false; reason: 'not_pending' | 'missing' };
+export type TransitionResult = { applied: true; seq: number } | { applied: false; reason: 'not_pending' | 'missing' };
 
 /**
  * Approvals and their event logs in Redis. Every status change goes through one atomic script
@@ -35,7 +39,11 @@ export class ApprovalsStore {
   private readonly consumeApproval: RedisScript<[string, string], number>;
   private readonly replaceApprovalDoc: RedisScript<[string, string], number>;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys, private readonly config: AppConfig) {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly config: AppConfig,
+  ) {
     this.createApproval = defineScript(redis, __dirname, 'create-approval-7.lua');
     this.transitionApproval = defineScript(redis, __dirname, 'transition-approval-7.lua');
     this.updateApprovalDoc = defineScript(redis, __dirname, 'update-approval-doc-1.lua');
@@ -49,7 +57,12 @@ export class ApprovalsStore {
     const keepUntilMs = expiresAtMs + this.config.approvals.retentionS * 1000;
     const createdAtMs = Date.parse(record.createdAt);
     const created = await this.createApproval(
-      [...this.recordKeys(record.id), this.keys.pollsDue(), this.keys.clientApprovals(record.clientId), this.keys.clientUserApprovals(record.clientId, record.userId)],
+      [
+        ...this.recordKeys(record.id),
+        this.keys.pollsDue(),
+        this.keys.clientApprovals(record.clientId),
+        this.keys.clientUserApprovals(record.clientId, record.userId),
+      ],
       JSON.stringify(record),
       JSON.stringify(event),
       expiresAtMs,

@@ -27,7 +27,13 @@ describe(AuthenticationDetailsService.name, () => {
 
   it("returns the operation's authentication, asking telemetry about this user and operation", async () => {
     answer([makeAuthentication()]);
-    expect(await sut.lookup(approval)).toEqual({ result: 'APPROVED', errorCode: 0, createdAt: '2026-01-01T00:00:10.000Z', authType: 'biom', deviceId: 'device-1' });
+    expect(await sut.lookup(approval)).toEqual({
+      result: 'APPROVED',
+      errorCode: 0,
+      createdAt: '2026-01-01T00:00:10.000Z',
+      authType: 'biom',
+      deviceId: 'device-1',
+    });
     expect(recognize.getUserAuthentications).toHaveBeenCalledWith('A1B2', 'op-1');
   });
 
@@ -37,7 +43,10 @@ describe(AuthenticationDetailsService.name, () => {
   });
 
   it('takes the last entry of the operation when telemetry has several', async () => {
-    answer([makeAuthentication({ createdAt: '2026-01-01T00:00:01.000' }), makeAuthentication({ operationId: undefined, createdAt: '2026-01-01T00:00:30.000' })]);
+    answer([
+      makeAuthentication({ createdAt: '2026-01-01T00:00:01.000' }),
+      makeAuthentication({ operationId: undefined, createdAt: '2026-01-01T00:00:30.000' }),
+    ]);
     expect((await sut.lookup(approval))?.createdAt).toBe('2026-01-01T00:00:01.000Z');
   });
 

@@ -44,7 +44,11 @@ export class EventsTokenService implements OnModuleInit, OnApplicationShutdown {
   private loadedAtMs = 0;
   private reloader?: NodeJS.Timeout;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys, private readonly config: AppConfig) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly config: AppConfig,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     const legacy = this.keys.secret('events-token');
@@ -106,9 +110,12 @@ export class EventsTokenService implements OnModuleInit, OnApplicationShutdown {
     await this.load();
     const kid = `k${randomBytes(5).toString('hex')}`;
     const ttlMs = this.config.sse.tokenTtlS * 1000;
-    const multi = this.redis.multi().hset(this.keySetKey(), `key:${kid}`, JSON.stringify({ secret: randomBytes(32).toString('base64') }), 'current', kid);
+    const multi = this.redis
+      .multi()
+      .hset(this.keySetKey(), `key:${kid}`, JSON.stringify({ secret: randomBytes(32).toString('base64') }), 'current', kid);
     for (const [oldKid, key] of this.keySet) {
-      if (key.retiredAtMs === undefined) multi.hset(this.keySetKey(), `key:${oldKid}`, JSON.stringify({ secret: key.secret.toString('base64'), retiredAtMs: nowMs }));
+      if (key.retiredAtMs === undefined)
+        multi.hset(this.keySetKey(), `key:${oldKid}`, JSON.stringify({ secret: key.secret.toString('base64'), retiredAtMs: nowMs }));
       else if (key.retiredAtMs + RELOAD_MS + ttlMs < nowMs) multi.hdel(this.keySetKey(), `key:${oldKid}`);
     }
     await multi.exec();
@@ -138,5 +145,9 @@ export class EventsTokenService implements OnModuleInit, OnApplicationShutdown {
 
 /** 128 bits of HMAC-SHA256 over the fields as one JSON array, so that no two field lists sign alike. */
 function mac(secret: Buffer, kid: string, issued: number, approvalId: string, clientId: string): string {
-  return createHmac('sha256', secret).update(JSON.stringify(['eventsUrl', kid, issued, approvalId, clientId])).digest().subarray(0, 16).toString('base64url');
+  return createHmac('sha256', secret)
+    .update(JSON.stringify(['eventsUrl', kid, issued, approvalId, clientId]))
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
 }

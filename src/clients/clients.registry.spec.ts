@@ -8,7 +8,12 @@ describe(ClientsRegistry.name, () => {
   let sut: ClientsRegistry;
 
   beforeEach(() => {
-    const config: AppConfig = loadConfig({ CLIENTS: JSON.stringify([{ id: 'bank', apiKeys: [oldKey, newKey] }, { id: 'other', apiKey: otherKey }]) });
+    const config: AppConfig = loadConfig({
+      CLIENTS: JSON.stringify([
+        { id: 'bank', apiKeys: [oldKey, newKey] },
+        { id: 'other', apiKey: otherKey },
+      ]),
+    });
     sut = new ClientsRegistry(config);
   });
 
@@ -18,7 +23,16 @@ describe(ClientsRegistry.name, () => {
     expect(sut.authenticate(`Bearer ${otherKey}`)?.id).toBe('other');
   });
 
-  it.each([undefined, '', 'Bearer', `Basic ${oldKey}`, `Bearer ${oldKey}x`, `Bearer ${oldKey} extra`, oldKey, `Bearer ${oldKey.toUpperCase()}`])('refuses %j', (header) => {
+  it.each([
+    undefined,
+    '',
+    'Bearer',
+    `Basic ${oldKey}`,
+    `Bearer ${oldKey}x`,
+    `Bearer ${oldKey} extra`,
+    oldKey,
+    `Bearer ${oldKey.toUpperCase()}`,
+  ])('refuses %j', (header) => {
     expect(sut.authenticate(header)).toBeUndefined();
   });
 

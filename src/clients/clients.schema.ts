@@ -1,5 +1,17 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsOptional, IsString, IsUrl, Matches, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 
 // Standard Webhooks secrets: "whsec_" + base64 of 24-64 random bytes (production asks for at least 32, see secret-strength.ts).
 const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/;
@@ -13,32 +25,50 @@ export class ClientEntry {
   @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'id must be 1-64 chars of [A-Za-z0-9._-]' })
   id: string;
 
-  @IsOptional() @IsString() @MinLength(16, { message: 'apiKey must be at least 16 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'apiKey must be at least 16 characters' })
   apiKey?: string;
 
-  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(8) @ArrayUnique()
-  @IsString({ each: true }) @MinLength(16, { each: true, message: 'apiKeys must each be at least 16 characters' })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(8)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(16, { each: true, message: 'apiKeys must each be at least 16 characters' })
   apiKeys?: string[];
 
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   webhookUrl?: string;
 
-  @IsOptional() @Matches(WEBHOOK_SECRET, { message: `webhookSecret ${WEBHOOK_SECRET_MESSAGE}` })
+  @IsOptional()
+  @Matches(WEBHOOK_SECRET, { message: `webhookSecret ${WEBHOOK_SECRET_MESSAGE}` })
   webhookSecret?: string;
 
-  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(8) @ArrayUnique()
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(8)
+  @ArrayUnique()
   @Matches(WEBHOOK_SECRET, { each: true, message: `webhookSecrets ${WEBHOOK_SECRET_MESSAGE}` })
   webhookSecrets?: string[];
 
-  @IsOptional() @IsArray() @ArrayUnique()
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { each: true })
   callbackOrigins?: string[];
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   demo?: boolean;
 }
 
 export class ClientList {
-  @IsArray() @ValidateNested({ each: true }) @Type(() => ClientEntry)
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ClientEntry)
   clients: ClientEntry[];
 }

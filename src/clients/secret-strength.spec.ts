@@ -5,7 +5,8 @@ describe('secret strength', () => {
   it('accepts 32 random bytes however they are written', () => {
     for (let i = 0; i < 200; i++) {
       const bytes = randomBytes(32);
-      for (const key of [bytes.toString('base64url'), bytes.toString('base64'), bytes.toString('hex')]) expect([key, apiKeyWeakness(key)]).toEqual([key, undefined]);
+      for (const key of [bytes.toString('base64url'), bytes.toString('base64'), bytes.toString('hex')])
+        expect([key, apiKeyWeakness(key)]).toEqual([key, undefined]);
       expect(webhookSecretWeakness(`whsec_${bytes.toString('base64')}`)).toBeUndefined();
     }
   });

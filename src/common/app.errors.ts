@@ -24,7 +24,10 @@ export abstract class AppError extends Error {
 export class InvalidRequestError extends AppError {
   readonly status = HttpStatus.BAD_REQUEST;
   readonly code = 'invalid_request';
-  constructor(message: string, readonly errors: FieldError[] = []) {
+  constructor(
+    message: string,
+    readonly errors: FieldError[] = [],
+  ) {
     super(message);
   }
 }

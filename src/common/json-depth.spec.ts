@@ -8,7 +8,9 @@ describe(rejectDeepJson.name, () => {
   });
 
   it('refuses deeper nesting with an exposed 400', () => {
-    expect(check('['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1))).toThrow(expect.objectContaining({ status: 400, expose: true }));
+    expect(check('['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1))).toThrow(
+      expect.objectContaining({ status: 400, expose: true }),
+    );
   });
 
   it('does not count brackets inside strings, escaped quotes included', () => {

@@ -60,7 +60,10 @@ export function genericCode(status: number): string {
 
 /** The code an example of this status shows: the typed error's, else the generic one. */
 export function exampleCode(status: number): string {
-  return (entries.find(([, p]) => p.status === status && !('generic' in p)) ?? entries.find(([, p]) => p.status === status))?.[0] ?? `http_${status}`;
+  return (
+    (entries.find(([, p]) => p.status === status && !('generic' in p)) ?? entries.find(([, p]) => p.status === status))?.[0] ??
+    `http_${status}`
+  );
 }
 
 /** `Bad request`, `Not found`, … from the status. */

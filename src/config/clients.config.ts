@@ -25,7 +25,9 @@ export function parseClients(raw: string | undefined, production: boolean, probl
   }
   const list = plainToInstance(ClientList, { clients: parsed });
   const before = problems.length;
-  problems.push(...flattenValidationErrors(validateSync(list, { forbidUnknownValues: true })).map((p) => `CLIENTS${p.replace(/^clients/, '')}`));
+  problems.push(
+    ...flattenValidationErrors(validateSync(list, { forbidUnknownValues: true })).map((p) => `CLIENTS${p.replace(/^clients/, '')}`),
+  );
   if (problems.length > before) return undefined;
 
   const clients = list.clients.map(toClientConfig);
@@ -57,14 +59,16 @@ function clientProblems(entry: ClientEntry, client: ClientConfig, production: bo
   if (!client.apiKeys?.length) problems.push('needs an apiKey (or apiKeys)');
   const receivesWebhooks = Boolean(entry.webhookUrl || entry.callbackOrigins?.length);
   // Webhooks are always signed: a client that can receive them must have a secret to verify them with.
-  if (receivesWebhooks && !client.webhookSecrets?.length) problems.push('needs a webhookSecret when webhookUrl or callbackOrigins is set (webhooks are always signed)');
+  if (receivesWebhooks && !client.webhookSecrets?.length)
+    problems.push('needs a webhookSecret when webhookUrl or callbackOrigins is set (webhooks are always signed)');
   if (entry.demo && receivesWebhooks) problems.push('is a demo client ("demo": true): it must have no webhookUrl and no callbackOrigins');
   if (entry.webhookUrl && hasCredentials(entry.webhookUrl)) problems.push('webhookUrl must not carry a user or password');
   if (!production) return problems;
 
   // Production: PII and signatures never travel in clear, and no key or secret from the docs or the tests.
   if (entry.webhookUrl && !entry.webhookUrl.startsWith('https:')) problems.push('webhookUrl must be https when NODE_ENV=production');
-  if (client.callbackOrigins.some((o) => !o.startsWith('https:'))) problems.push('callbackOrigins must all be https when NODE_ENV=production');
+  if (client.callbackOrigins.some((o) => !o.startsWith('https:')))
+    problems.push('callbackOrigins must all be https when NODE_ENV=production');
   (client.apiKeys ?? []).forEach((key, k) => {
     const weakness = isKnownExample(key) ? 'is a published example value' : apiKeyWeakness(key);
     if (weakness) problems.push(`apiKeys[${k}] ${weakness} (NODE_ENV=production)`);

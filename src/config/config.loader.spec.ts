@@ -1,12 +1,22 @@
 import { DEVELOPMENT_CLIENT, loadConfig } from './config.loader';
 import { configProblemsOf } from '../../test/unit/config-problems';
 
-const client = { id: 'bank-app', apiKey: 'bank-app-key-0123456789', webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', callbackOrigins: ['https://bank.example/path'] };
+const client = {
+  id: 'bank-app',
+  apiKey: 'bank-app-key-0123456789',
+  webhookSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  callbackOrigins: ['https://bank.example/path'],
+};
 
 describe(loadConfig.name, () => {
   it('applies the contract defaults', () => {
     const sut = loadConfig({});
-    expect(sut).toMatchObject({ port: 3000, redis: { url: 'redis://127.0.0.1:6379', prefix: 'stepup' }, polling: { intervalMs: 1000 }, approvals: { defaultTimeoutS: 300 } });
+    expect(sut).toMatchObject({
+      port: 3000,
+      redis: { url: 'redis://127.0.0.1:6379', prefix: 'stepup' },
+      polling: { intervalMs: 1000 },
+      approvals: { defaultTimeoutS: 300 },
+    });
     expect(sut.recognize.baseUrl).toBeUndefined();
     expect(sut.clients).toEqual([DEVELOPMENT_CLIENT]);
     expect(sut.usesDevelopmentClient).toBe(true);
@@ -15,7 +25,13 @@ describe(loadConfig.name, () => {
   it('parses CLIENTS and keeps only the origin of each callbackOrigin', () => {
     const sut = loadConfig({ CLIENTS: JSON.stringify([client]) });
     expect(sut.clients).toEqual([
-      { ...client, apiKeys: [client.apiKey], webhookSecrets: [client.webhookSecret], webhookUrl: undefined, callbackOrigins: ['https://bank.example'] },
+      {
+        ...client,
+        apiKeys: [client.apiKey],
+        webhookSecrets: [client.webhookSecret],
+        webhookUrl: undefined,
+        callbackOrigins: ['https://bank.example'],
+      },
     ]);
     expect(sut.usesDevelopmentClient).toBe(false);
   });
@@ -36,7 +52,10 @@ describe(loadConfig.name, () => {
     ['RECOGNIZE_API_KEY', { RECOGNIZE_BASE_URL: 'https://recognize.example/v2' }],
     ['POLL_LEASE_MS', { POLL_LEASE_MS: '5000', RECOGNIZE_TIMEOUT_MS: '5000' }],
     ['SIMULATOR_CONTROL_TOKEN', { SIMULATOR_CONTROL_URL: 'http://127.0.0.1:4010/_sim' }],
-    ['SIMULATOR_CONTROL_URL', { NODE_ENV: 'production', SIMULATOR_CONTROL_URL: 'http://sim/_sim', SIMULATOR_CONTROL_TOKEN: 'long-enough-token' }],
+    [
+      'SIMULATOR_CONTROL_URL',
+      { NODE_ENV: 'production', SIMULATOR_CONTROL_URL: 'http://sim/_sim', SIMULATOR_CONTROL_TOKEN: 'long-enough-token' },
+    ],
   ])('names %s when it is invalid', (variable, env) => {
     const problems = configProblemsOf(env);
     expect(problems.some((p) => p.includes(variable))).toBe(true);

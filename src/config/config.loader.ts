@@ -58,7 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('RECOGNIZE_API_KEY is required when RECOGNIZE_BASE_URL is set');
   }
   if (production && schema.RECOGNIZE_API_KEY && isKnownExample(schema.RECOGNIZE_API_KEY)) {
-    problems.push('RECOGNIZE_API_KEY is a published example value (the simulator\'s) (NODE_ENV=production)');
+    problems.push("RECOGNIZE_API_KEY is a published example value (the simulator's) (NODE_ENV=production)");
   }
   // Removed in v2: ignoring it would silently give its setter different limits than the ones asked for.
   if (env.RATE_LIMIT_PER_CLIENT_PER_MINUTE !== undefined) {
@@ -104,7 +104,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...evidence,
     clients: clients ?? [DEVELOPMENT_CLIENT],
     usesDevelopmentClient: !clients,
-    polling: { intervalMs: schema.POLL_INTERVAL_MS, concurrency: schema.POLL_CONCURRENCY, tickMs: schema.POLL_TICK_MS, leaseMs: schema.POLL_LEASE_MS },
+    polling: {
+      intervalMs: schema.POLL_INTERVAL_MS,
+      concurrency: schema.POLL_CONCURRENCY,
+      tickMs: schema.POLL_TICK_MS,
+      leaseMs: schema.POLL_LEASE_MS,
+    },
     approvals: { defaultTimeoutS: schema.APPROVAL_TIMEOUT_S, retentionS: schema.APPROVAL_RETENTION_S },
     webhooks: {
       timeoutMs: schema.WEBHOOK_TIMEOUT_MS,
@@ -142,7 +147,10 @@ export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfi
 function refusedTargets(clients: ClientConfig[], targets: WebhookTargetsConfig): string[] {
   const policy = new WebhookTargetPolicy(targets);
   return clients.flatMap((c, i) => {
-    const urls: [string, string][] = [...(c.webhookUrl ? [['webhookUrl', c.webhookUrl] as [string, string]] : []), ...c.callbackOrigins.map((o, k): [string, string] => [`callbackOrigins[${k}]`, o])];
+    const urls: [string, string][] = [
+      ...(c.webhookUrl ? [['webhookUrl', c.webhookUrl] as [string, string]] : []),
+      ...c.callbackOrigins.map((o, k): [string, string] => [`callbackOrigins[${k}]`, o]),
+    ];
     return urls.flatMap(([field, url]) => {
       const refusal = policy.urlRefusal(url);
       return refusal ? [`CLIENTS[${i}] ${field} is ${refusal} (list it in WEBHOOK_ALLOWED_HOSTS if this is deliberate)`] : [];

@@ -42,7 +42,11 @@ describe('demo configuration', () => {
     });
 
     it('refuses a demo client that receives webhooks', () => {
-      const hooked = { ...demoClient, webhookUrl: 'https://bank.example/hook', webhookSecret: `whsec_${randomBytes(32).toString('base64')}` };
+      const hooked = {
+        ...demoClient,
+        webhookUrl: 'https://bank.example/hook',
+        webhookSecret: `whsec_${randomBytes(32).toString('base64')}`,
+      };
       const problems = configProblemsOf({ ...production, CLIENTS: JSON.stringify([bank, hooked]), DEMO_ENABLED: 'true' });
       expect(problems.join('\n')).toMatch(/CLIENTS\[1\] is a demo client/);
     });

@@ -19,14 +19,22 @@ export interface DemoEnv {
  * DEMO_CLIENT_ID is a demo-only client. It acts as the development client, or as DEMO_CLIENT_ID when
  * CLIENTS is configured.
  */
-export function resolveDemo(env: DemoEnv, production: boolean, clients: ClientConfig[] | undefined, developmentClient: ClientConfig, problems: string[]): DemoConfig {
+export function resolveDemo(
+  env: DemoEnv,
+  production: boolean,
+  clients: ClientConfig[] | undefined,
+  developmentClient: ClientConfig,
+  problems: string[],
+): DemoConfig {
   const wanted = env.DEMO_ENABLED === undefined ? !production : env.DEMO_ENABLED === 'true';
   if (env.DEMO_CLIENT_ID !== undefined) {
     const client = (clients ?? [developmentClient]).find((c) => c.id === env.DEMO_CLIENT_ID);
     if (!client) problems.push('DEMO_CLIENT_ID must be the id of a client in CLIENTS');
     // Anyone who reaches /demo acts as this client: in production it must be one that exists for nothing else.
     if (client && wanted && production && !isDemoOnly(client)) {
-      problems.push('DEMO_CLIENT_ID must name a demo-only client ("demo": true, no webhookUrl, no callbackOrigins) when DEMO_ENABLED=true and NODE_ENV=production');
+      problems.push(
+        'DEMO_CLIENT_ID must name a demo-only client ("demo": true, no webhookUrl, no callbackOrigins) when DEMO_ENABLED=true and NODE_ENV=production',
+      );
     }
     return { enabled: wanted && client !== undefined, clientId: env.DEMO_CLIENT_ID };
   }

@@ -7,217 +7,403 @@ import { LOG_LEVELS, LogLevel } from './observability.config';
 /** process.env as the service accepts it. Every field names a variable of the contract or of the README. */
 export class EnvSchema {
   // Anything else (prod, Production, staging) would silently run with the development defaults.
-  @IsOptional() @IsIn(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')} (got "$value")` })
+  @IsOptional()
+  @IsIn(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')} (got "$value")` })
   NODE_ENV?: NodeEnv;
 
   // Proxies in front of the service (see http.config.ts): decides the caller address of per-address limits.
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   TRUST_PROXY?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
-  @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   // Braces allowed so that a hash-tagged prefix ({stepup}) keeps every key in one Redis Cluster slot.
-  @IsOptional() @Matches(/^[A-Za-z0-9_{}.-]{1,64}$/, { message: 'REDIS_PREFIX must be 1-64 chars of [A-Za-z0-9_{}.-]' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_{}.-]{1,64}$/, { message: 'REDIS_PREFIX must be 1-64 chars of [A-Za-z0-9_{}.-]' })
   REDIS_PREFIX = 'stepup';
 
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'RECOGNIZE_BASE_URL must be an http(s) URL' })
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'RECOGNIZE_BASE_URL must be an http(s) URL' },
+  )
   RECOGNIZE_BASE_URL?: string;
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   RECOGNIZE_API_KEY?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(120_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
   RECOGNIZE_TIMEOUT_MS = 10_000;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   RECOGNIZE_BREAKER_THRESHOLD = 10;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   RECOGNIZE_BREAKER_HALF_OPEN_MS = 5000;
 
   // Signed transactions and receipts (see evidence.config.ts).
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'RECOGNIZE_JWKS_URL must be an http(s) URL' })
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'RECOGNIZE_JWKS_URL must be an http(s) URL' },
+  )
   RECOGNIZE_JWKS_URL?: string;
 
-  @IsOptional() @Matches(/^\/[A-Za-z0-9._~/-]*$/, { message: 'RECOGNIZE_PUBLIC_KEY_PATH must be a path starting with /' })
+  @IsOptional()
+  @Matches(/^\/[A-Za-z0-9._~/-]*$/, { message: 'RECOGNIZE_PUBLIC_KEY_PATH must be a path starting with /' })
   RECOGNIZE_PUBLIC_KEY_PATH?: string;
 
-  @IsOptional() @Matches(/^\/[A-Za-z0-9._~/-]*$/, { message: 'RECOGNIZE_VERIFY_JWT_PATH must be a path starting with /' })
+  @IsOptional()
+  @Matches(/^\/[A-Za-z0-9._~/-]*$/, { message: 'RECOGNIZE_VERIFY_JWT_PATH must be a path starting with /' })
   RECOGNIZE_VERIFY_JWT_PATH?: string;
 
   // The contract's 30 s; lower only in tests that rotate keys.
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3_600_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
   RECOGNIZE_JWKS_COOLDOWN_MS = 30_000;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   RECEIPT_SIGNING_KEY?: string;
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   RECEIPT_ISSUER = 'stepup-orchestrator';
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   SIMULATOR_PORT = 0;
 
   // The Recognize simulator's control API (/_sim) for the demo's phone panel; development only.
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'SIMULATOR_CONTROL_URL must be an http(s) URL' })
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'SIMULATOR_CONTROL_URL must be an http(s) URL' },
+  )
   SIMULATOR_CONTROL_URL?: string;
 
-  @IsOptional() @IsString() @MinLength(16, { message: 'SIMULATOR_CONTROL_TOKEN must be at least 16 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'SIMULATOR_CONTROL_TOKEN must be at least 16 characters' })
   SIMULATOR_CONTROL_TOKEN?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   CLIENTS?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(50) @Max(3_600_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(3_600_000)
   POLL_INTERVAL_MS = 1000;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(5000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
   POLL_CONCURRENCY = 200;
 
   // How often each instance looks for due polls; a poll runs at most this much after its time (half
   // of it on average). 50 ms keeps that within the 50 ms margin of the latency target at a 1 s interval.
-  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(5000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(5000)
   POLL_TICK_MS = 50;
 
   // How long a claimed poll is leased: after a crash it is polled again once this has passed.
   // Keep it above RECOGNIZE_TIMEOUT_MS, or a slow poll could be claimed a second time.
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
   POLL_LEASE_MS = 30_000;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(86_400)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
   APPROVAL_TIMEOUT_S = 300;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(60) @Max(90 * 86_400)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(90 * 86_400)
   APPROVAL_RETENTION_S = 7 * 86_400;
 
   // Per attempt: Standard Webhooks asks senders to wait 15-30 s for an answer.
-  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(120_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
   WEBHOOK_TIMEOUT_MS = 15_000;
 
   // Retries of one delivery stop this long after its first attempt (then it is dead-lettered).
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(30 * 86_400)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 86_400)
   WEBHOOK_RETRY_HORIZON_S = 86_400;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(3_600_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
   WEBHOOK_RETRY_BASE_MS = 1000;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   WEBHOOK_CONCURRENCY = 50;
 
   // Webhook targets (see webhook-targets.config.ts): exceptions to the refusal of private addresses.
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   WEBHOOK_ALLOWED_HOSTS?: string;
 
-  @IsOptional() @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_LOOPBACK must be true or false' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_LOOPBACK must be true or false' })
   WEBHOOK_ALLOW_LOOPBACK?: 'true' | 'false';
 
   // Default: on outside production, off in production (see demo.config.ts).
-  @IsOptional() @IsIn(['true', 'false'], { message: 'DEMO_ENABLED must be true or false' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'DEMO_ENABLED must be true or false' })
   DEMO_ENABLED?: 'true' | 'false';
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   DEMO_CLIENT_ID?: string;
 
   // Observability (see observability.config.ts): structured logs and the queue dashboard's credential.
-  @IsOptional() @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  @IsOptional()
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: LogLevel;
 
-  @IsOptional() @IsIn(['true', 'false'], { message: 'LOG_PRETTY must be true or false' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'LOG_PRETTY must be true or false' })
   LOG_PRETTY?: 'true' | 'false';
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   LOG_DESTINATION?: string;
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   ADMIN_USERNAME?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   ADMIN_PASSWORD?: string;
 
   // Set: /metrics, /docs, /docs-json and the readiness details need `Authorization: Bearer <OPS_TOKEN>`.
-  @IsOptional() @IsString() @MinLength(16, { message: 'OPS_TOKEN must be at least 16 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'OPS_TOKEN must be at least 16 characters' })
   OPS_TOKEN?: string;
 
   // The contract requires a heartbeat at least every 30 s.
-  @IsOptional() @Type(() => Number) @IsInt() @Min(50) @Max(30_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(30_000)
   SSE_HEARTBEAT_MS = 15_000;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(600_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   SSE_RETRY_MS = 3000;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   CORS_ORIGINS?: string;
 
   // SSE connection caps (see sse.config.ts): token streams per approval, streams per client and per process.
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   SSE_MAX_STREAMS_PER_APPROVAL = 3;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   SSE_MAX_STREAMS_PER_CLIENT = 10_000;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   SSE_MAX_STREAMS_PER_PROCESS = 10_000;
 
   // eventsUrl tokens: lifetime from issue, and how long after the terminal event one still opens a stream.
-  @IsOptional() @Type(() => Number) @IsInt() @Min(60) @Max(86_400)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
   EVENTS_TOKEN_TTL_S = 900;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(86_400)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
   EVENTS_TOKEN_GRACE_S = 300;
 
   // HTTP server hardening (see http.config.ts); SSE streams are not bound by the request timeout.
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
   HTTP_MAX_CONNECTIONS = 20_000;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
   HTTP_HEADERS_TIMEOUT_MS = 20_000;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1000) @Max(3_600_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
   HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
   // Demo POSTs per caller address and minute.
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   DEMO_RATE_LIMIT_PER_MINUTE = 30;
 
   // Webhook attempts in flight at once for one client in one worker process (WEBHOOK_CONCURRENCY is the total).
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   WEBHOOK_CLIENT_CONCURRENCY = 10;
 
   // Runtime (see runtime.config.ts): process role, shutdown bound, rate limits, Redis Cluster.
-  @IsOptional() @IsIn(PROCESS_ROLES, { message: 'ROLE must be one of api, worker, all' })
+  @IsOptional()
+  @IsIn(PROCESS_ROLES, { message: 'ROLE must be one of api, worker, all' })
   ROLE: ProcessRole = 'all';
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1000) @Max(600_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
   // Per client and window (contract v2: never below 100 creations and 1,000 other requests a second by default).
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1000) @Max(3_600_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
   RATE_LIMIT_WINDOW_MS = 1000;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
   RATE_LIMIT_CREATES = 100;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
   RATE_LIMIT_REQUESTS = 1000;
 
   // Requests without a valid key, per caller address: nothing legitimate lands here, so it can be small.
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
   RATE_LIMIT_ANONYMOUS_PER_MINUTE = 600;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   USER_MAX_PENDING = 3;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   USER_MAX_CREATIONS_PER_MINUTE = 5;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000_000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
   CLIENT_MAX_STORED_APPROVALS = 100_000;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   REDIS_CLUSTER_NODES?: string;
 }

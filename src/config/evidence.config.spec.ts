@@ -1,27 +1,23 @@
-import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { configProblemsOf } from "../../test/unit/config-problems";
-import { generateReceiptKeyPem } from "../receipts/receipt-key";
-import { SIGNATURE_VERIFIER_DEFAULTS } from "../signatures/transaction-signature.verifier";
-import { loadConfig } from "./config.loader";
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { configProblemsOf } from '../../test/unit/config-problems';
+import { generateReceiptKeyPem } from '../receipts/receipt-key';
+import { SIGNATURE_VERIFIER_DEFAULTS } from '../signatures/transaction-signature.verifier';
+import { loadConfig } from './config.loader';
 
-const production = (
-  overrides: Record<string, string> = {},
-): Record<string, string> => ({
-  NODE_ENV: "production",
-  RECOGNIZE_BASE_URL: "https://recognize.example/v2",
-  RECOGNIZE_API_KEY: randomBytes(32).toString("base64url"),
-  CLIENTS: JSON.stringify([
-    { id: "bank-app", apiKey: randomBytes(32).toString("base64url") },
-  ]),
+const production = (overrides: Record<string, string> = {}): Record<string, string> => ({
+  NODE_ENV: 'production',
+  RECOGNIZE_BASE_URL: 'https://recognize.example/v2',
+  RECOGNIZE_API_KEY: randomBytes(32).toString('base64url'),
+  CLIENTS: JSON.stringify([{ id: 'bank-app', apiKey: randomBytes(32).toString('base64url') }]),
   RECEIPT_SIGNING_KEY: generateReceiptKeyPem(),
   ...overrides,
 });
 
-describe("signature and receipt configuration", () => {
-  it("defaults to the PEM and verify endpoints, the 30 s refetch cooldown and the service name as issuer", () => {
+describe('signature and receipt configuration', () => {
+  it('defaults to the PEM and verify endpoints, the 30 s refetch cooldown and the service name as issuer', () => {
     const config = loadConfig({
-      RECOGNIZE_BASE_URL: "http://recognize.test/v2",
-      RECOGNIZE_API_KEY: "k",
+      RECOGNIZE_BASE_URL: 'http://recognize.test/v2',
+      RECOGNIZE_API_KEY: 'k',
     });
     expect(config.signatures).toEqual({
       jwksUrl: undefined,
@@ -31,106 +27,68 @@ describe("signature and receipt configuration", () => {
     });
     expect(config.receipts).toEqual({
       signingKeyPem: undefined,
-      issuer: "stepup-orchestrator",
+      issuer: 'stepup-orchestrator',
     });
   });
 
-  it("reads RECOGNIZE_JWKS_URL, the endpoint paths, the cooldown and RECEIPT_ISSUER", () => {
+  it('reads RECOGNIZE_JWKS_URL, the endpoint paths, the cooldown and RECEIPT_ISSUER', () => {
     const config = loadConfig({
-      RECOGNIZE_JWKS_URL:
-        "https://recognize.example/customers/bank/.well-known/jwks.json",
-      RECOGNIZE_PUBLIC_KEY_PATH: "/keys/pem",
-      RECOGNIZE_VERIFY_JWT_PATH: "/keys/verify",
-      RECOGNIZE_JWKS_COOLDOWN_MS: "0",
-      RECEIPT_ISSUER: "https://stepup.bank.example",
+      RECOGNIZE_JWKS_URL: 'https://recognize.example/customers/bank/.well-known/jwks.json',
+      RECOGNIZE_PUBLIC_KEY_PATH: '/keys/pem',
+      RECOGNIZE_VERIFY_JWT_PATH: '/keys/verify',
+      RECOGNIZE_JWKS_COOLDOWN_MS: '0',
+      RECEIPT_ISSUER: 'https://stepup.bank.example',
     });
     expect(config.signatures).toEqual({
-      jwksUrl: "https://recognize.example/customers/bank/.well-known/jwks.json",
-      publicKeyPath: "/keys/pem",
-      verifyJwtPath: "/keys/verify",
+      jwksUrl: 'https://recognize.example/customers/bank/.well-known/jwks.json',
+      publicKeyPath: '/keys/pem',
+      verifyJwtPath: '/keys/verify',
       refetchCooldownMs: 0,
     });
-    expect(config.receipts.issuer).toBe("https://stepup.bank.example");
+    expect(config.receipts.issuer).toBe('https://stepup.bank.example');
   });
 
-  it("requires RECEIPT_SIGNING_KEY in production only", () => {
+  it('requires RECEIPT_SIGNING_KEY in production only', () => {
     expect(configProblemsOf(production())).toEqual([]);
     const { RECEIPT_SIGNING_KEY: _key, ...withoutKey } = production();
-    expect(configProblemsOf(withoutKey)).toEqual([
-      expect.stringMatching(
-        /^RECEIPT_SIGNING_KEY is required when NODE_ENV=production/,
-      ),
-    ]);
+    expect(configProblemsOf(withoutKey)).toEqual([expect.stringMatching(/^RECEIPT_SIGNING_KEY is required when NODE_ENV=production/)]);
     expect(configProblemsOf({})).toEqual([]);
   });
 
   it.each([
-    [
-      "an RSA key",
-      generateKeyPairSync("rsa", { modulusLength: 2048 })
-        .privateKey.export({ type: "pkcs8", format: "pem" })
-        .toString(),
-    ],
-    [
-      "a P-384 key",
-      generateKeyPairSync("ec", { namedCurve: "secp384r1" })
-        .privateKey.export({ type: "pkcs8", format: "pem" })
-        .toString(),
-    ],
-    [
-      "garbage",
-      "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----",
-    ],
-    ["no PEM at all", "secret"],
-  ])(
-    "stops at %s in RECEIPT_SIGNING_KEY, naming the variable and not the value",
-    (_name, pem) => {
-      const problems = configProblemsOf({ RECEIPT_SIGNING_KEY: pem });
-      expect(problems).toEqual([
-        expect.stringMatching(/^RECEIPT_SIGNING_KEY /),
-      ]);
-      expect(problems.join("\n")).not.toContain(pem.split("\n")[1] ?? pem);
-    },
-  );
+    ['an RSA key', generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()],
+    ['a P-384 key', generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()],
+    ['garbage', '-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----'],
+    ['no PEM at all', 'secret'],
+  ])('stops at %s in RECEIPT_SIGNING_KEY, naming the variable and not the value', (_name, pem) => {
+    const problems = configProblemsOf({ RECEIPT_SIGNING_KEY: pem });
+    expect(problems).toEqual([expect.stringMatching(/^RECEIPT_SIGNING_KEY /)]);
+    expect(problems.join('\n')).not.toContain(pem.split('\n')[1] ?? pem);
+  });
 
-  it("accepts a PEM whose line breaks travel as literal \\n", () => {
+  it('accepts a PEM whose line breaks travel as literal \\n', () => {
     expect(
       configProblemsOf({
-        RECEIPT_SIGNING_KEY: generateReceiptKeyPem().replace(/\n/g, "\\n"),
+        RECEIPT_SIGNING_KEY: generateReceiptKeyPem().replace(/\n/g, '\\n'),
       }),
     ).toEqual([]);
   });
 
   it.each([
-    [
-      "RECOGNIZE_JWKS_URL",
-      "not a url",
-      /^RECOGNIZE_JWKS_URL must be an http\(s\) URL/,
-    ],
-    [
-      "RECOGNIZE_PUBLIC_KEY_PATH",
-      "jwt/public-key",
-      /^RECOGNIZE_PUBLIC_KEY_PATH must be a path/,
-    ],
-    [
-      "RECOGNIZE_VERIFY_JWT_PATH",
-      "/jwt/verify?x=1",
-      /^RECOGNIZE_VERIFY_JWT_PATH must be a path/,
-    ],
-  ])("refuses a malformed %s", (name, value, message) => {
-    expect(configProblemsOf({ [name]: value })).toEqual([
-      expect.stringMatching(message),
-    ]);
+    ['RECOGNIZE_JWKS_URL', 'not a url', /^RECOGNIZE_JWKS_URL must be an http\(s\) URL/],
+    ['RECOGNIZE_PUBLIC_KEY_PATH', 'jwt/public-key', /^RECOGNIZE_PUBLIC_KEY_PATH must be a path/],
+    ['RECOGNIZE_VERIFY_JWT_PATH', '/jwt/verify?x=1', /^RECOGNIZE_VERIFY_JWT_PATH must be a path/],
+  ])('refuses a malformed %s', (name, value, message) => {
+    expect(configProblemsOf({ [name]: value })).toEqual([expect.stringMatching(message)]);
   });
 
-  it("refuses an http key set in production", () => {
+  it('refuses an http key set in production', () => {
     expect(
       configProblemsOf(
         production({
-          RECOGNIZE_JWKS_URL:
-            "http://recognize.example/customers/bank/.well-known/jwks.json",
+          RECOGNIZE_JWKS_URL: 'http://recognize.example/customers/bank/.well-known/jwks.json',
         }),
       ),
-    ).toEqual(["RECOGNIZE_JWKS_URL must be https when NODE_ENV=production"]);
+    ).toEqual(['RECOGNIZE_JWKS_URL must be https when NODE_ENV=production']);
   });
 });

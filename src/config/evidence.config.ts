@@ -1,8 +1,5 @@
-import {
-  ReceiptKeyError,
-  receiptPrivateKeyFromPem,
-} from "../receipts/receipt-key";
-import { SIGNATURE_VERIFIER_DEFAULTS } from "../signatures/transaction-signature.verifier";
+import { ReceiptKeyError, receiptPrivateKeyFromPem } from '../receipts/receipt-key';
+import { SIGNATURE_VERIFIER_DEFAULTS } from '../signatures/transaction-signature.verifier';
 
 /** How transaction JWTs of the Recognize SDK are checked (POST /v1/approvals/{id}/signature). */
 export interface SignaturesConfig {
@@ -50,26 +47,18 @@ export function resolveEvidence(
     }
   } else if (production) {
     problems.push(
-      "RECEIPT_SIGNING_KEY is required when NODE_ENV=production (receipts must verify with the same key on every instance and after a restart)",
+      'RECEIPT_SIGNING_KEY is required when NODE_ENV=production (receipts must verify with the same key on every instance and after a restart)',
     );
   }
   // The key set gets no API key, but a receipt-less MITM could still swap Recognize's keys: https in production.
-  if (
-    production &&
-    env.RECOGNIZE_JWKS_URL &&
-    !/^https:/i.test(env.RECOGNIZE_JWKS_URL)
-  ) {
-    problems.push("RECOGNIZE_JWKS_URL must be https when NODE_ENV=production");
+  if (production && env.RECOGNIZE_JWKS_URL && !/^https:/i.test(env.RECOGNIZE_JWKS_URL)) {
+    problems.push('RECOGNIZE_JWKS_URL must be https when NODE_ENV=production');
   }
   return {
     signatures: {
       jwksUrl: env.RECOGNIZE_JWKS_URL,
-      publicKeyPath:
-        env.RECOGNIZE_PUBLIC_KEY_PATH ??
-        SIGNATURE_VERIFIER_DEFAULTS.publicKeyPath,
-      verifyJwtPath:
-        env.RECOGNIZE_VERIFY_JWT_PATH ??
-        SIGNATURE_VERIFIER_DEFAULTS.verifyJwtPath,
+      publicKeyPath: env.RECOGNIZE_PUBLIC_KEY_PATH ?? SIGNATURE_VERIFIER_DEFAULTS.publicKeyPath,
+      verifyJwtPath: env.RECOGNIZE_VERIFY_JWT_PATH ?? SIGNATURE_VERIFIER_DEFAULTS.verifyJwtPath,
       refetchCooldownMs: env.RECOGNIZE_JWKS_COOLDOWN_MS,
     },
     receipts: {

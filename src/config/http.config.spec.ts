@@ -19,6 +19,12 @@ describe('resolveHttp', () => {
 describe('resolveSse limits', () => {
   it('caps token streams at 3 per approval and keeps eventsUrl tokens short-lived by default', () => {
     const sut = resolveSse({ SSE_HEARTBEAT_MS: 15_000, SSE_RETRY_MS: 3000 }, []);
-    expect(sut).toMatchObject({ maxStreamsPerApproval: 3, maxStreamsPerClient: 10_000, maxStreamsPerProcess: 10_000, tokenTtlS: 900, tokenGraceS: 300 });
+    expect(sut).toMatchObject({
+      maxStreamsPerApproval: 3,
+      maxStreamsPerClient: 10_000,
+      maxStreamsPerProcess: 10_000,
+      tokenTtlS: 900,
+      tokenGraceS: 300,
+    });
   });
 });

@@ -44,19 +44,30 @@ function resolveTrustProxy(env: HttpEnv, problems: string[]): HttpConfig['trustP
   const raw = env.TRUST_PROXY?.trim();
   if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
   if (raw === 'true') {
-    problems.push('TRUST_PROXY=true would trust any X-Forwarded-For a caller sends: give the number of proxy hops or the proxies\' addresses');
+    problems.push(
+      "TRUST_PROXY=true would trust any X-Forwarded-For a caller sends: give the number of proxy hops or the proxies' addresses",
+    );
     return false;
   }
   if (/^\d{1,2}$/.test(raw)) return Number(raw);
-  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const valid = entries.every((e) => {
     if (RANGE_NAMES.includes(e)) return true;
     const [address, prefix, extra] = e.split('/');
     const family = isIP(address);
-    return family !== 0 && extra === undefined && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)));
+    return (
+      family !== 0 &&
+      extra === undefined &&
+      (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)))
+    );
   });
   if (!valid || entries.length === 0) {
-    problems.push('TRUST_PROXY must be a number of proxy hops, or a comma-separated list of proxy addresses, CIDR ranges, loopback, linklocal or uniquelocal');
+    problems.push(
+      'TRUST_PROXY must be a number of proxy hops, or a comma-separated list of proxy addresses, CIDR ranges, loopback, linklocal or uniquelocal',
+    );
     return false;
   }
   return entries;

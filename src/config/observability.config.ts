@@ -32,13 +32,17 @@ export const ADMIN_PASSWORD_MIN_LENGTH = 12;
 
 export function resolveObservability(env: ObservabilityEnv, problems: string[]): ObservabilityConfig {
   const production = env.NODE_ENV === 'production';
-  if (env.LOG_PRETTY === 'true' && production) problems.push('LOG_PRETTY must not be true when NODE_ENV=production (pino-pretty is a development tool)');
-  if (Boolean(env.ADMIN_USERNAME) !== Boolean(env.ADMIN_PASSWORD)) problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together (or neither)');
+  if (env.LOG_PRETTY === 'true' && production)
+    problems.push('LOG_PRETTY must not be true when NODE_ENV=production (pino-pretty is a development tool)');
+  if (Boolean(env.ADMIN_USERNAME) !== Boolean(env.ADMIN_PASSWORD))
+    problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together (or neither)');
   if (env.ADMIN_PASSWORD && env.ADMIN_PASSWORD.length < ADMIN_PASSWORD_MIN_LENGTH) {
     problems.push(`ADMIN_PASSWORD must be at least ${ADMIN_PASSWORD_MIN_LENGTH} characters`);
   }
-  if (production && env.ADMIN_PASSWORD && isKnownExample(env.ADMIN_PASSWORD)) problems.push('ADMIN_PASSWORD is a published example value (NODE_ENV=production)');
-  const opsTokenWeakness = env.OPS_TOKEN && (isKnownExample(env.OPS_TOKEN) ? 'is a published example value' : apiKeyWeakness(env.OPS_TOKEN));
+  if (production && env.ADMIN_PASSWORD && isKnownExample(env.ADMIN_PASSWORD))
+    problems.push('ADMIN_PASSWORD is a published example value (NODE_ENV=production)');
+  const opsTokenWeakness =
+    env.OPS_TOKEN && (isKnownExample(env.OPS_TOKEN) ? 'is a published example value' : apiKeyWeakness(env.OPS_TOKEN));
   if (production && opsTokenWeakness) problems.push(`OPS_TOKEN ${opsTokenWeakness} (NODE_ENV=production)`);
   return {
     logging: {

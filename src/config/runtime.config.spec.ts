@@ -9,7 +9,15 @@ describe('runtime configuration', () => {
       runsWorkers: true,
       servesApi: true,
       shutdownTimeoutMs: 10_000,
-      rateLimit: { windowMs: 1000, createsPerWindow: 100, requestsPerWindow: 1000, anonymousPerMinute: 600, userMaxPending: 3, userMaxCreationsPerMinute: 5, clientMaxStoredApprovals: 100_000 },
+      rateLimit: {
+        windowMs: 1000,
+        createsPerWindow: 100,
+        requestsPerWindow: 1000,
+        anonymousPerMinute: 600,
+        userMaxPending: 3,
+        userMaxCreationsPerMinute: 5,
+        clientMaxStoredApprovals: 100_000,
+      },
       clusterNodes: undefined,
     });
   });
@@ -23,7 +31,10 @@ describe('runtime configuration', () => {
 
   it('parses REDIS_CLUSTER_NODES with a hash-tagged prefix', () => {
     const sut = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001', REDIS_PREFIX: '{stepup}' });
-    expect(sut.runtime.clusterNodes).toEqual([{ host: '10.0.0.1', port: 7000 }, { host: 'redis-b', port: 7001 }]);
+    expect(sut.runtime.clusterNodes).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-b', port: 7001 },
+    ]);
   });
 
   it.each([

@@ -76,8 +76,13 @@ export function resolveRuntime(env: RuntimeEnv, problems: string[]): RuntimeConf
 
 function parseClusterNodes(raw: string | undefined, problems: string[]): RuntimeConfig['clusterNodes'] {
   if (raw === undefined) return undefined;
-  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  const nodes = entries.map((e) => NODE.exec(e)).filter((m): m is RegExpExecArray => m !== null && Number(m[2]) > 0 && Number(m[2]) <= 65535);
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const nodes = entries
+    .map((e) => NODE.exec(e))
+    .filter((m): m is RegExpExecArray => m !== null && Number(m[2]) > 0 && Number(m[2]) <= 65535);
   if (entries.length === 0 || nodes.length !== entries.length) {
     problems.push('REDIS_CLUSTER_NODES must be a comma-separated list of host:port');
     return undefined;

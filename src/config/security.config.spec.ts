@@ -11,7 +11,14 @@ const RECEIPT_KEY = generateReceiptKeyPem();
 
 /** A valid production configuration; each test breaks one thing in it. */
 function production(overrides: Record<string, string> = {}, client: Record<string, unknown> = {}): Record<string, string> {
-  const bank = { id: 'bank-app', apiKey: strongKey(), webhookUrl: 'https://bank.example/hooks', webhookSecret: strongSecret(), callbackOrigins: ['https://bank.example'], ...client };
+  const bank = {
+    id: 'bank-app',
+    apiKey: strongKey(),
+    webhookUrl: 'https://bank.example/hooks',
+    webhookSecret: strongSecret(),
+    callbackOrigins: ['https://bank.example'],
+    ...client,
+  };
   return {
     NODE_ENV: 'production',
     RECOGNIZE_BASE_URL: 'https://recognize.example/v2',
@@ -47,14 +54,26 @@ describe('security of the configuration', () => {
   describe('https only in production', () => {
     it.each([
       ['a webhookUrl over http', {}, { webhookUrl: 'http://10.0.0.5/h' }, /webhookUrl must be https/],
-      ['a callbackOrigin over http (the metadata address)', {}, { callbackOrigins: ['http://169.254.169.254'] }, /callbackOrigins must all be https/],
-      ['RECOGNIZE_BASE_URL over http', { RECOGNIZE_BASE_URL: 'http://recognize-simulator:4010/v2' }, {}, /RECOGNIZE_BASE_URL must be https/],
+      [
+        'a callbackOrigin over http (the metadata address)',
+        {},
+        { callbackOrigins: ['http://169.254.169.254'] },
+        /callbackOrigins must all be https/,
+      ],
+      [
+        'RECOGNIZE_BASE_URL over http',
+        { RECOGNIZE_BASE_URL: 'http://recognize-simulator:4010/v2' },
+        {},
+        /RECOGNIZE_BASE_URL must be https/,
+      ],
     ])('refuses %s', (_case, env, client, message) => {
       expect(configProblemsOf(production(env, client)).join('\n')).toMatch(message);
     });
 
     it('refuses, at start, a target written as an internal address, unless it is allow-listed', () => {
-      const problems = configProblemsOf(production({}, { webhookUrl: 'https://169.254.169.254/hooks', callbackOrigins: ['https://[::ffff:10.0.0.5]'] }));
+      const problems = configProblemsOf(
+        production({}, { webhookUrl: 'https://169.254.169.254/hooks', callbackOrigins: ['https://[::ffff:10.0.0.5]'] }),
+      );
       expect(problems).toEqual([
         'CLIENTS[0] webhookUrl is a link-local (cloud metadata) address (list it in WEBHOOK_ALLOWED_HOSTS if this is deliberate)',
         'CLIENTS[0] callbackOrigins[0] is a private address (list it in WEBHOOK_ALLOWED_HOSTS if this is deliberate)',
@@ -94,14 +113,18 @@ describe('security of the configuration', () => {
       expect(problems).toEqual(['CLIENTS[0] apiKeys[2] is a published example value (NODE_ENV=production)']);
     });
 
-    it('refuses the simulator\'s Recognize key and a published admin password', () => {
-      const problems = configProblemsOf(production({ RECOGNIZE_API_KEY: 'simulator-api-key', ADMIN_USERNAME: 'ops', ADMIN_PASSWORD: 'correct-horse-battery-staple' }));
+    it("refuses the simulator's Recognize key and a published admin password", () => {
+      const problems = configProblemsOf(
+        production({ RECOGNIZE_API_KEY: 'simulator-api-key', ADMIN_USERNAME: 'ops', ADMIN_PASSWORD: 'correct-horse-battery-staple' }),
+      );
       expect(problems.join('\n')).toMatch(/RECOGNIZE_API_KEY is a published example/);
       expect(problems.join('\n')).toMatch(/ADMIN_PASSWORD is a published example/);
     });
 
     it('refuses a weak OPS_TOKEN', () => {
-      expect(configProblemsOf(production({ OPS_TOKEN: 'ops-token-0123456789' })).join('\n')).toMatch(/OPS_TOKEN must carry at least 256 random bits/);
+      expect(configProblemsOf(production({ OPS_TOKEN: 'ops-token-0123456789' })).join('\n')).toMatch(
+        /OPS_TOKEN must carry at least 256 random bits/,
+      );
       expect(configProblemsOf(production({ OPS_TOKEN: strongKey() }))).toEqual([]);
     });
 
@@ -113,14 +136,26 @@ describe('security of the configuration', () => {
   describe('rotation: apiKeys and webhookSecrets', () => {
     it('merges the single fields with the lists, the single one first', () => {
       const [oldKey, newKey, oldSecret, newSecret] = [strongKey(), strongKey(), strongSecret(), strongSecret()];
-      const config = loadConfig(production({}, { apiKey: oldKey, apiKeys: [newKey], webhookSecret: undefined, webhookSecrets: [oldSecret, newSecret] }));
-      expect(config.clients[0]).toMatchObject({ apiKey: oldKey, apiKeys: [oldKey, newKey], webhookSecret: oldSecret, webhookSecrets: [oldSecret, newSecret] });
+      const config = loadConfig(
+        production({}, { apiKey: oldKey, apiKeys: [newKey], webhookSecret: undefined, webhookSecrets: [oldSecret, newSecret] }),
+      );
+      expect(config.clients[0]).toMatchObject({
+        apiKey: oldKey,
+        apiKeys: [oldKey, newKey],
+        webhookSecret: oldSecret,
+        webhookSecrets: [oldSecret, newSecret],
+      });
     });
 
     it('needs a key, and refuses a key shared by two clients', () => {
       expect(configProblemsOf({ CLIENTS: JSON.stringify([{ id: 'a' }]) })).toEqual(['CLIENTS[0] needs an apiKey (or apiKeys)']);
       const shared = strongKey();
-      const problems = configProblemsOf({ CLIENTS: JSON.stringify([{ id: 'a', apiKey: strongKey(), apiKeys: [shared] }, { id: 'b', apiKey: shared }]) });
+      const problems = configProblemsOf({
+        CLIENTS: JSON.stringify([
+          { id: 'a', apiKey: strongKey(), apiKeys: [shared] },
+          { id: 'b', apiKey: shared },
+        ]),
+      });
       expect(problems).toContain('CLIENTS apiKeys must be unique');
     });
   });
@@ -130,7 +165,9 @@ describe('security of the configuration', () => {
       expect(loadConfig({}).webhooks.targets.allowLoopback).toBe(true);
       expect(loadConfig({ WEBHOOK_ALLOW_LOOPBACK: 'false' }).webhooks.targets.allowLoopback).toBe(false);
       expect(loadConfig(production()).webhooks.targets.allowLoopback).toBe(false);
-      expect(configProblemsOf(production({ WEBHOOK_ALLOW_LOOPBACK: 'true' })).join('\n')).toMatch(/WEBHOOK_ALLOW_LOOPBACK must not be true/);
+      expect(configProblemsOf(production({ WEBHOOK_ALLOW_LOOPBACK: 'true' })).join('\n')).toMatch(
+        /WEBHOOK_ALLOW_LOOPBACK must not be true/,
+      );
     });
 
     it('reads WEBHOOK_ALLOWED_HOSTS as host names, addresses and ranges', () => {

@@ -44,7 +44,10 @@ export function resolveSse(env: SseEnv, problems: string[]): SseConfig {
 
 /** Comma-separated origins such as `https://bank.example,http://localhost:5173`, or `*`. */
 function parseOrigins(raw: string | undefined, problems: string[]): string[] {
-  const items = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const items = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const origins: string[] = [];
   for (const item of items) {
     if (item === '*') {

@@ -26,7 +26,10 @@ export function resolveWebhookTargets(env: WebhookTargetsEnv, production: boolea
     allowedHosts: [],
     allowedCidrs: [],
   };
-  for (const entry of (env.WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+  for (const entry of (env.WEBHOOK_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)) {
     const [address, prefixText, extra] = entry.split('/');
     const family = isIP(address.replace(/^\[|\]$/g, ''));
     if (family && extra === undefined) {

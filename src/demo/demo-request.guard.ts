@@ -20,14 +20,19 @@ const WINDOW_MS = 60_000;
  */
 @Injectable()
 export class DemoRequestGuard implements CanActivate {
-  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys, private readonly config: AppConfig) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly config: AppConfig,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request>();
     if (request.method !== 'POST') return true;
     assertSameOrigin(request);
     const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (type !== 'application/json') throw new UnsupportedMediaTypeError('Demo requests must be sent as application/json (the demo page does)');
+    if (type !== 'application/json')
+      throw new UnsupportedMediaTypeError('Demo requests must be sent as application/json (the demo page does)');
     await this.throttle(request, context.switchToHttp().getResponse<Response>());
     return true;
   }
@@ -40,14 +45,17 @@ export class DemoRequestGuard implements CanActivate {
     const count = Number(replies?.[1]?.[1] ?? 0);
     const ttlMs = Number(replies?.[2]?.[1] ?? WINDOW_MS);
     response.setHeader('RateLimit-Limit', String(limit));
-    if (count > limit) throw new TooManyRequestsError(`At most ${limit} demo requests per minute from this address`, Math.max(1, Math.ceil(ttlMs / 1000)));
+    if (count > limit)
+      throw new TooManyRequestsError(`At most ${limit} demo requests per minute from this address`, Math.max(1, Math.ceil(ttlMs / 1000)));
   }
 }
 
 function assertSameOrigin(request: Request): void {
   const site = request.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-    throw new DemoCrossSiteRequestError(`Demo requests are accepted from the demo page only (Sec-Fetch-Site: ${String(site).slice(0, 32)})`);
+    throw new DemoCrossSiteRequestError(
+      `Demo requests are accepted from the demo page only (Sec-Fetch-Site: ${String(site).slice(0, 32)})`,
+    );
   }
   const origin = request.headers.origin;
   if (origin === undefined) return;
@@ -57,5 +65,6 @@ function assertSameOrigin(request: Request): void {
   } catch {
     host = undefined;
   }
-  if (host === undefined || host !== request.headers.host) throw new DemoCrossSiteRequestError('Demo requests are accepted from the demo page only (Origin is another site)');
+  if (host === undefined || host !== request.headers.host)
+    throw new DemoCrossSiteRequestError('Demo requests are accepted from the demo page only (Origin is another site)');
 }

@@ -37,7 +37,10 @@ export class EventStreamSubscriber implements OnApplicationShutdown {
   /** Times the reader resumed after a failed or dropped read. */
   resumes = 0;
 
-  constructor(private readonly config: AppConfig, private readonly keys: RedisKeys) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly keys: RedisKeys,
+  ) {
     this.connectionName = `${config.redis.prefix}:sse-events:${randomUUID().slice(0, 8)}`.replace(/[^A-Za-z0-9_:.{}-]/g, '_');
   }
 
@@ -73,12 +76,15 @@ export class EventStreamSubscriber implements OnApplicationShutdown {
       try {
         if (checkGap) {
           if (await this.missedEntries(reader, stream)) {
-            this.logger.warn(`Event stream entries after ${this.lastId} were trimmed before being read: followers catch up from the approval logs`);
+            this.logger.warn(
+              `Event stream entries after ${this.lastId} were trimmed before being read: followers catch up from the approval logs`,
+            );
             listener.onGap();
           }
           checkGap = false;
         }
-        const reply = (await reader.xread('COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', stream, this.lastId)) as [string, [string, string[]][]][] | null;
+        const reply = (await reader.xread('COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', stream, this.lastId)) as
+          [string, [string, string[]][]][] | null;
         const entries = reply?.[0]?.[1] ?? [];
         for (const [id, fields] of entries) {
           this.lastId = id;

@@ -17,13 +17,28 @@ export class EventsController {
     summary: "Follow an approval's events (Server-Sent Events) until its terminal event",
   })
   @ApiProduces('text/event-stream')
-  @ApiQuery({ name: 'token', required: false, schema: { type: 'string' }, description: 'The token of eventsUrl, instead of the Authorization header' })
-  @ApiQuery({ name: 'lastEventId', required: false, schema: { type: 'integer', minimum: 0 }, description: 'Replay only the events after this id (first connect)' })
-  @ApiHeader({ name: 'Last-Event-ID', required: false, schema: { type: 'integer', minimum: 0 }, description: 'Replay only the events after this id (sent by a reconnecting EventSource)' })
+  @ApiQuery({
+    name: 'token',
+    required: false,
+    schema: { type: 'string' },
+    description: 'The token of eventsUrl, instead of the Authorization header',
+  })
+  @ApiQuery({
+    name: 'lastEventId',
+    required: false,
+    schema: { type: 'integer', minimum: 0 },
+    description: 'Replay only the events after this id (first connect)',
+  })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    schema: { type: 'integer', minimum: 0 },
+    description: 'Replay only the events after this id (sent by a reconnecting EventSource)',
+  })
   @ApiResponse({
     status: 200,
     description:
-      'A text/event-stream. Each event is three lines: `id` (the event\'s position in the approval\'s log: 1, 2, 3 …), ' +
+      "A text/event-stream. Each event is three lines: `id` (the event's position in the approval's log: 1, 2, 3 …), " +
       '`event` (its type, such as `approval.approved`) and `data` (the event object as JSON, schema `Event`). ' +
       'Comment lines keep an idle stream open; the stream ends after the terminal event.',
     content: { 'text/event-stream': { schema: { type: 'string', description: 'Server-Sent Events whose data is an Event' } } },

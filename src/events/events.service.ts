@@ -53,7 +53,8 @@ export class EventsService {
       return { record: await this.approvals.assertOwned(client.id, approvalId), byToken: false };
     }
     const token = request.query.token;
-    if (token === undefined) throw new UnauthenticatedError('Missing credentials: send Authorization: Bearer <apiKey>, or the token of eventsUrl');
+    if (token === undefined)
+      throw new UnauthenticatedError('Missing credentials: send Authorization: Bearer <apiKey>, or the token of eventsUrl');
     const record = typeof token === 'string' ? await this.approvals.get(approvalId) : undefined;
     if (!record || !(await this.tokens.verify(token as string, record))) {
       throw new UnauthenticatedError('Invalid or expired events token: read the approval again for a fresh eventsUrl');

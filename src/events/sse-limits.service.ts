@@ -38,7 +38,11 @@ export class SseLimits implements OnModuleInit, OnApplicationShutdown {
   private readonly admitStream: RedisScript<[number, number, string, number, number], number>;
   private refresher?: NodeJS.Timeout;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys, private readonly config: AppConfig) {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly config: AppConfig,
+  ) {
     this.admitStream = defineScript(redis, __dirname, 'admit-stream-2.lua');
   }
 
@@ -63,15 +67,29 @@ export class SseLimits implements OnModuleInit, OnApplicationShutdown {
   async admit(clientId: string, approvalId: string, byToken: boolean): Promise<StreamLease> {
     const limits = this.config.sse;
     if (this.held.size >= limits.maxStreamsPerProcess) {
-      throw new TooManyRequestsError(`Too many open event streams on this instance (at most ${limits.maxStreamsPerProcess})`, RETRY_AFTER_S);
+      throw new TooManyRequestsError(
+        `Too many open event streams on this instance (at most ${limits.maxStreamsPerProcess})`,
+        RETRY_AFTER_S,
+      );
     }
-    const held: Held = { id: randomUUID(), clientKey: this.key('client', clientId), approvalKey: byToken ? this.key('approval', approvalId) : undefined };
+    const held: Held = {
+      id: randomUUID(),
+      clientKey: this.key('client', clientId),
+      approvalKey: byToken ? this.key('approval', approvalId) : undefined,
+    };
     // Reserved locally first, so concurrent admissions in this process cannot overshoot its cap.
     this.held.add(held);
     const now = Date.now();
     let verdict: number;
     try {
-      verdict = await this.admitStream([held.clientKey, held.approvalKey ?? this.key('approval', approvalId)], now, now + LEASE_MS, held.id, limits.maxStreamsPerClient, byToken ? limits.maxStreamsPerApproval : 0);
+      verdict = await this.admitStream(
+        [held.clientKey, held.approvalKey ?? this.key('approval', approvalId)],
+        now,
+        now + LEASE_MS,
+        held.id,
+        limits.maxStreamsPerClient,
+        byToken ? limits.maxStreamsPerApproval : 0,
+      );
     } catch (err) {
       this.held.delete(held);
       throw err;
@@ -79,7 +97,10 @@ export class SseLimits implements OnModuleInit, OnApplicationShutdown {
     if (verdict !== 0) {
       this.held.delete(held);
       if (verdict === 1) {
-        throw new TooManyRequestsError(`At most ${limits.maxStreamsPerApproval} event streams may be open with this approval's eventsUrl`, RETRY_AFTER_S);
+        throw new TooManyRequestsError(
+          `At most ${limits.maxStreamsPerApproval} event streams may be open with this approval's eventsUrl`,
+          RETRY_AFTER_S,
+        );
       }
       throw new TooManyRequestsError(`At most ${limits.maxStreamsPerClient} event streams may be open for this client`, RETRY_AFTER_S);
     }

@@ -13,7 +13,11 @@ export class SseConnection {
   dirty = false;
   closed = false;
 
-  constructor(readonly approvalId: string, readonly response: Response, afterSeq: number) {
+  constructor(
+    readonly approvalId: string,
+    readonly response: Response,
+    afterSeq: number,
+  ) {
     this.lastSeq = afterSeq;
   }
 

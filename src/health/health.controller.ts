@@ -6,7 +6,11 @@ import { HealthIndicators } from './health.indicators';
 
 const HEALTH_EXAMPLE = {
   status: 'ok',
-  info: { redis: { status: 'up' }, workers: { status: 'up', queues: ['poll'] }, recognize: { status: 'up', informational: true, reachable: true } },
+  info: {
+    redis: { status: 'up' },
+    workers: { status: 'up', queues: ['poll'] },
+    recognize: { status: 'up', informational: true, reachable: true },
+  },
   error: {},
   details: {},
 };
@@ -14,7 +18,10 @@ const HEALTH_EXAMPLE = {
 @ApiTags('operations')
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
-  constructor(private readonly health: HealthCheckService, private readonly indicators: HealthIndicators) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicators,
+  ) {}
 
   @Get('live')
   @HealthCheck({ swaggerDocumentation: false })
@@ -28,10 +35,17 @@ export class HealthController {
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({ summary: 'Readiness: Redis reachable and queue workers running; Recognize reachability is reported, never fatal' })
   @ApiOkResponse({ description: 'Ready to serve', schema: { type: 'object', example: HEALTH_EXAMPLE } })
-  @ApiServiceUnavailableResponse({ description: 'Not ready: the failing checks are under `error`', schema: { type: 'object', example: { ...HEALTH_EXAMPLE, status: 'error' } } })
+  @ApiServiceUnavailableResponse({
+    description: 'Not ready: the failing checks are under `error`',
+    schema: { type: 'object', example: { ...HEALTH_EXAMPLE, status: 'error' } },
+  })
   async ready(@Res({ passthrough: true }) res: Response): Promise<unknown> {
     try {
-      return await this.health.check([() => this.indicators.redisReachable(), () => this.indicators.workersRunning(), () => this.indicators.recognizeReachability()]);
+      return await this.health.check([
+        () => this.indicators.redisReachable(),
+        () => this.indicators.workersRunning(),
+        () => this.indicators.recognizeReachability(),
+      ]);
     } catch (err) {
       // Terminus's own report says which check failed; a probe and an operator both want it as is.
       if (!(err instanceof ServiceUnavailableException)) throw err;

@@ -11,6 +11,8 @@ describe(redisSettingsWarnings.name, () => {
 
   it('warns when Redis persists nothing, and when only snapshots are on', () => {
     expect(redisSettingsWarnings({ 'maxmemory-policy': 'noeviction', appendonly: 'no', save: '' }).join()).toMatch(/persists nothing/);
-    expect(redisSettingsWarnings({ 'maxmemory-policy': 'noeviction', appendonly: 'no', save: '3600 1' }).join()).toMatch(/appendonly is off/);
+    expect(redisSettingsWarnings({ 'maxmemory-policy': 'noeviction', appendonly: 'no', save: '3600 1' }).join()).toMatch(
+      /appendonly is off/,
+    );
   });
 });

@@ -26,7 +26,9 @@ export class RedisSettingsCheck implements OnApplicationBootstrap {
         ...(await this.read('save')),
       };
     } catch (err) {
-      this.logger.warn(`Could not read the Redis configuration (${(err as Error).message}): make sure maxmemory-policy is noeviction and persistence is on`);
+      this.logger.warn(
+        `Could not read the Redis configuration (${(err as Error).message}): make sure maxmemory-policy is noeviction and persistence is on`,
+      );
       return [];
     }
     const warnings = redisSettingsWarnings(settings);
@@ -46,12 +48,16 @@ export function redisSettingsWarnings(settings: Record<string, string>): string[
   const warnings: string[] = [];
   const policy = settings['maxmemory-policy'];
   if (policy !== undefined && policy !== 'noeviction') {
-    warnings.push(`Redis maxmemory-policy is ${policy}: set it to noeviction, or Redis may evict approvals and queued jobs under memory pressure`);
+    warnings.push(
+      `Redis maxmemory-policy is ${policy}: set it to noeviction, or Redis may evict approvals and queued jobs under memory pressure`,
+    );
   }
   const aof = settings.appendonly;
   const snapshots = settings.save;
   if (aof === 'no' && snapshots !== undefined && snapshots.trim() === '') {
-    warnings.push('Redis persists nothing (appendonly no, no save points): a Redis restart loses every pending approval and queued job; enable appendonly');
+    warnings.push(
+      'Redis persists nothing (appendonly no, no save points): a Redis restart loses every pending approval and queued job; enable appendonly',
+    );
   } else if (aof === 'no') {
     warnings.push('Redis appendonly is off: a Redis restart loses what changed since the last snapshot; enable appendonly (everysec)');
   }

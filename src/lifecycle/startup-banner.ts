@@ -34,5 +34,16 @@ export function printStartupBanner(config: AppConfig): void {
   }
   // Readable logs (development): plain lines; JSON logs: one structured line that tools can read.
   if (config.logging.pretty) process.stdout.write(`\n${lines.join('\n')}\n\n`);
-  else new Logger('Main').log({ urls: { api: `${base}/v1`, docs: `${base}/docs`, ...(config.demo.enabled && { demo: `${base}/demo` }), ...(controlUrl && { simulatorControl: controlUrl }) } }, lines[0]);
+  else
+    new Logger('Main').log(
+      {
+        urls: {
+          api: `${base}/v1`,
+          docs: `${base}/docs`,
+          ...(config.demo.enabled && { demo: `${base}/demo` }),
+          ...(controlUrl && { simulatorControl: controlUrl }),
+        },
+      },
+      lines[0],
+    );
 }

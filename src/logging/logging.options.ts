@@ -58,11 +58,19 @@ export function loggingOptions(config: AppConfig): Params {
     customLogLevel: (_req, res, err) => (err || res.statusCode === 500 ? 'error' : res.statusCode > 500 ? 'warn' : 'info'),
     customErrorMessage: (_req, res) => `request failed with ${res.statusCode}`,
     // pino-http invents an Error (with its own stack) for every 5xx: the status says it all.
-    customErrorObject: (_req, _res, _err, value: { res: unknown; responseTime: number }) => ({ res: value.res, responseTime: value.responseTime }),
+    customErrorObject: (_req, _res, _err, value: { res: unknown; responseTime: number }) => ({
+      res: value.res,
+      responseTime: value.responseTime,
+    }),
     autoLogging: { ignore: (req) => QUIET_PATHS.includes((req.url ?? '').split('?')[0]) },
     serializers: {
       // Only what helps to trace a request: no headers (they carry the API key), no token in the URL.
-      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url), remoteAddress: req.remoteAddress }),
+      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactUrl(req.url),
+        remoteAddress: req.remoteAddress,
+      }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     ...(config.logging.pretty && { transport: { target: 'pino-pretty', options: { singleLine: true } } }),
@@ -70,6 +78,8 @@ export function loggingOptions(config: AppConfig): Params {
   // Pretty output needs pino-pretty (a devDependency): only when asked for. A file destination is written synchronously.
   // assignResponse: the fields LogContextInterceptor assigns (client, approval) also reach the request's summary line.
   if (config.logging.pretty) return { pinoHttp: options, assignResponse: true };
-  const destination = config.logging.destination ? pino.destination({ dest: config.logging.destination, sync: true, mkdir: true }) : pino.destination(1);
+  const destination = config.logging.destination
+    ? pino.destination({ dest: config.logging.destination, sync: true, mkdir: true })
+    : pino.destination(1);
   return { pinoHttp: [options, destination], assignResponse: true };
 }

@@ -118,7 +118,13 @@ export class ApprovalIndexReconciler {
       if (!finished) await this.redis.pexpire(key, retentionMs);
       return 1;
     }
-    return this.reindexApproval([key, this.keys.approvalEvents(id), this.keys.pendingApprovals(), this.keys.pollsDue()], id, expiresAtMs, expiresAtMs + retentionMs, now);
+    return this.reindexApproval(
+      [key, this.keys.approvalEvents(id), this.keys.pendingApprovals(), this.keys.pollsDue()],
+      id,
+      expiresAtMs,
+      expiresAtMs + retentionMs,
+      now,
+    );
   }
 }
 

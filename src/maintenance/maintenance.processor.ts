@@ -59,7 +59,11 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     try {
       for (const name of MAINTENANCE_JOBS) {
         if (await this.queue.getJobScheduler(name)) continue;
-        await this.queue.upsertJobScheduler(name, { every: RECONCILE_EVERY_MS }, { name, opts: { removeOnComplete: true, removeOnFail: 100 } });
+        await this.queue.upsertJobScheduler(
+          name,
+          { every: RECONCILE_EVERY_MS },
+          { name, opts: { removeOnComplete: true, removeOnFail: 100 } },
+        );
       }
     } catch (err) {
       this.logger.warn(`Setting up the maintenance schedulers failed, will retry: ${(err as Error).message}`);

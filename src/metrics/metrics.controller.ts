@@ -12,7 +12,10 @@ export class MetricsController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Prometheus metrics of this instance' })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string', example: 'stepup_approvals_created_total{client="bank-app"} 3' } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format',
+    schema: { type: 'string', example: 'stepup_approvals_created_total{client="bank-app"} 3' },
+  })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

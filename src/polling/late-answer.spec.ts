@@ -42,12 +42,17 @@ describe(outcomeOfAnswer.name, () => {
     expect(outcomeOfAnswer(makeAnswer({ receivedAtMs: DEADLINE }, { state: 'pending', result: false }))).toEqual({ status: 'expired' });
   });
 
-  it("treats an answer about another operation as a fault, whatever it says", () => {
-    expect(outcomeOfAnswer(makeAnswer({}, { operationId: 'op-2' }))).toMatchObject({ status: 'upstream-fault', reason: expect.stringContaining('op-2') });
-    expect(outcomeOfAnswer(makeAnswer({}, { operationId: 'op-2', state: 'pending', result: false }))).toMatchObject({ status: 'upstream-fault' });
+  it('treats an answer about another operation as a fault, whatever it says', () => {
+    expect(outcomeOfAnswer(makeAnswer({}, { operationId: 'op-2' }))).toMatchObject({
+      status: 'upstream-fault',
+      reason: expect.stringContaining('op-2'),
+    });
+    expect(outcomeOfAnswer(makeAnswer({}, { operationId: 'op-2', state: 'pending', result: false }))).toMatchObject({
+      status: 'upstream-fault',
+    });
   });
 
-  it("treats an answer about another user as a fault, comparing hexadecimal case-insensitively", () => {
+  it('treats an answer about another user as a fault, comparing hexadecimal case-insensitively', () => {
     expect(outcomeOfAnswer(makeAnswer({}, { userId: 'FFFF' }))).toMatchObject({ status: 'upstream-fault' });
     expect(outcomeOfAnswer(makeAnswer({}, { userId: 'a1b2' }))).toEqual({ status: 'approved', authType: 'biom' });
   });
@@ -73,8 +78,13 @@ describe(outcomeOfAnswer.name, () => {
   });
 
   it('counts a late decision that telemetry dates at or before expiresAt', () => {
-    expect(outcomeOfAnswer(makeAnswer({ receivedAtMs: DEADLINE + 4000, authenticatedAt: '2026-05-21T10:35:00.000' }))).toEqual({ status: 'approved', authType: 'biom' });
-    expect(outcomeOfAnswer(makeAnswer({ receivedAtMs: DEADLINE + 4000, authenticatedAt: '2026-05-21T10:34:58.000' }, { result: false }))).toEqual({ status: 'rejected' });
+    expect(outcomeOfAnswer(makeAnswer({ receivedAtMs: DEADLINE + 4000, authenticatedAt: '2026-05-21T10:35:00.000' }))).toEqual({
+      status: 'approved',
+      authType: 'biom',
+    });
+    expect(
+      outcomeOfAnswer(makeAnswer({ receivedAtMs: DEADLINE + 4000, authenticatedAt: '2026-05-21T10:34:58.000' }, { result: false })),
+    ).toEqual({ status: 'rejected' });
   });
 
   it('expires on a late decision whose telemetry time cannot be read', () => {

@@ -33,14 +33,17 @@ export function outcomeOfAnswer(answer: UpstreamAnswer): AnswerOutcome {
   const { approval, operation, receivedAtMs } = answer;
   const expiresAtMs = Date.parse(approval.expiresAt);
   if (operation.operationId !== approval.id) return fault(`answer is about operation ${JSON.stringify(operation.operationId)}`);
-  if (operation.userId !== '' && operation.userId.toUpperCase() !== approval.userId.toUpperCase()) return fault(`answer is about user ${JSON.stringify(operation.userId)}`);
+  if (operation.userId !== '' && operation.userId.toUpperCase() !== approval.userId.toUpperCase())
+    return fault(`answer is about user ${JSON.stringify(operation.userId)}`);
 
   if (operation.state === 'pending') {
     if (operation.result === true) return fault('answer says result true while the operation is pending');
     return receivedAtMs >= expiresAtMs ? { status: 'expired' } : { status: 'pending' };
   }
   const decision: AnswerOutcome =
-    operation.result === true ? { status: 'approved', ...(operation.authType && { authType: operation.authType }) } : { status: 'rejected' };
+    operation.result === true
+      ? { status: 'approved', ...(operation.authType && { authType: operation.authType }) }
+      : { status: 'rejected' };
   if (receivedAtMs <= expiresAtMs) return decision;
   const authenticatedAtMs = answer.authenticatedAt === undefined ? NaN : parseRecognizeTime(answer.authenticatedAt);
   return authenticatedAtMs <= expiresAtMs ? decision : { status: 'expired' };

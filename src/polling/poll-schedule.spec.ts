@@ -5,10 +5,12 @@ describe(nextPollDelay.name, () => {
   const interval = 1000;
 
   it('polls a pending approval again within ±10 % of the interval', () => {
-    fc.assert(fc.property(fc.double({ min: 0, max: 0.999999, noNaN: true }), (r) => {
-      const delay = nextPollDelay({ kind: 'pending' }, interval, () => r);
-      return delay >= 900 && delay <= 1100;
-    }));
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 0.999999, noNaN: true }), (r) => {
+        const delay = nextPollDelay({ kind: 'pending' }, interval, () => r);
+        return delay >= 900 && delay <= 1100;
+      }),
+    );
   });
 
   it('waits at least what Retry-After asked when throttled', () => {
@@ -17,10 +19,12 @@ describe(nextPollDelay.name, () => {
   });
 
   it('backs off when upstream is unavailable: never sooner than the interval, never later than the cap', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 100 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (failures, r) => {
-      const delay = nextPollDelay({ kind: 'unavailable', failures }, interval, () => r);
-      return delay >= interval && delay <= MAX_BACKOFF_MS;
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (failures, r) => {
+        const delay = nextPollDelay({ kind: 'unavailable', failures }, interval, () => r);
+        return delay >= interval && delay <= MAX_BACKOFF_MS;
+      }),
+    );
   });
 
   it('grows the backoff cap with consecutive failures', () => {
@@ -39,9 +43,16 @@ describe(nextPollAt.name, () => {
 
 describe('nextPollDelay with a Retry-After or an open circuit', () => {
   it('never polls before the time upstream or the circuit asked for, and spreads the returns', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 60_000 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (failures, retryAfterMs, r) => {
-      const delay = nextPollDelay({ kind: 'unavailable', failures, retryAfterMs }, 1000, () => r);
-      return delay >= retryAfterMs && delay >= 1000 && delay <= Math.max(MAX_BACKOFF_MS, retryAfterMs * 1.2 + 1000);
-    }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 0, max: 60_000 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (failures, retryAfterMs, r) => {
+          const delay = nextPollDelay({ kind: 'unavailable', failures, retryAfterMs }, 1000, () => r);
+          return delay >= retryAfterMs && delay >= 1000 && delay <= Math.max(MAX_BACKOFF_MS, retryAfterMs * 1.2 + 1000);
+        },
+      ),
+    );
   });
 });

@@ -1,7 +1,8 @@
 /** Longest wait between two polls while upstream fails, so that recovery is noticed soon. */
 export const MAX_BACKOFF_MS = 30_000;
 
-export type PollDelayReason = { kind: 'pending' } | { kind: 'throttled'; retryAfterMs?: number } | { kind: 'unavailable'; failures: number; retryAfterMs?: number };
+export type PollDelayReason =
+  { kind: 'pending' } | { kind: 'throttled'; retryAfterMs?: number } | { kind: 'unavailable'; failures: number; retryAfterMs?: number };
 
 /**
  * When to poll next, in ms from now.

@@ -22,7 +22,11 @@ describe(PollTickService.name, () => {
   let handle: jest.Mock<Promise<PollResult>, [ClaimedPoll]>;
   let metrics: jest.Mocked<MetricsService>;
   let sut: PollTickService;
-  const pendingAgain = (data: ClaimedPoll): PollResult => ({ kind: 'again', atMs: Date.now() + INTERVAL_MS, data: { approvalId: data.approvalId } });
+  const pendingAgain = (data: ClaimedPoll): PollResult => ({
+    kind: 'again',
+    atMs: Date.now() + INTERVAL_MS,
+    data: { approvalId: data.approvalId },
+  });
 
   beforeEach(() => {
     store = new FakePollsStore();

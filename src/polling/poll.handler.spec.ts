@@ -9,9 +9,22 @@ import { strictMock } from '../../test/unit/strict-mock';
 import { PollHandler } from './poll.handler';
 
 const config = { polling: { intervalMs: 1000 } } as AppConfig;
-const authentication = { result: 'SUCCESS', errorCode: 0, createdAt: '2026-01-01T00:04:59.000', authType: 'biom' as const, deviceId: 'device-1' };
+const authentication = {
+  result: 'SUCCESS',
+  errorCode: 0,
+  createdAt: '2026-01-01T00:04:59.000',
+  authType: 'biom' as const,
+  deviceId: 'device-1',
+};
 const operation = (overrides: Partial<RecognizeOperation>): RecognizeOperation => ({
-  id: 1, timestamp: '', nodeId: '', userId: 'A1B2C3D4E5F6', operationId: 'op-1', state: 'pending', result: false, ...overrides,
+  id: 1,
+  timestamp: '',
+  nodeId: '',
+  userId: 'A1B2C3D4E5F6',
+  operationId: 'op-1',
+  state: 'pending',
+  result: false,
+  ...overrides,
 });
 
 describe(PollHandler.name, () => {
@@ -24,12 +37,20 @@ describe(PollHandler.name, () => {
   beforeEach(async () => {
     jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
     store = new FakeApprovalsStore();
-    await store.create(makeApproval({ expiresAt: '2026-01-01T00:05:00.000Z' }), { id: 'evt_1', type: 'approval.pending', createdAt: '', data: {} as never });
-    approvals = strictMock<ApprovalsService>({
-      finish: async (id: string, status: string, details = {}) => ({ ...(await store.get(id)), ...details, status }),
-      get: (id: string) => store.get(id),
-      announceDecisionAgain: async () => undefined,
-    }, 'approvals');
+    await store.create(makeApproval({ expiresAt: '2026-01-01T00:05:00.000Z' }), {
+      id: 'evt_1',
+      type: 'approval.pending',
+      createdAt: '',
+      data: {} as never,
+    });
+    approvals = strictMock<ApprovalsService>(
+      {
+        finish: async (id: string, status: string, details = {}) => ({ ...(await store.get(id)), ...details, status }),
+        get: (id: string) => store.get(id),
+        announceDecisionAgain: async () => undefined,
+      },
+      'approvals',
+    );
     recognize = strictMock<RecognizeClient>({}, 'recognize');
     authentications = strictMock<AuthenticationDetailsService>({ lookup: async () => undefined }, 'authentications');
     sut = new PollHandler(approvals, recognize, authentications, config);
@@ -43,7 +64,10 @@ describe(PollHandler.name, () => {
 
   it('ends approved with the authType, the authentication details looked up before the decision is stored', async () => {
     authentications.lookup.mockResolvedValue(authentication);
-    expect(await poll(async () => operation({ state: 'approved', result: true, authType: 'pin' }))).toEqual({ kind: 'done', status: 'approved' });
+    expect(await poll(async () => operation({ state: 'approved', result: true, authType: 'pin' }))).toEqual({
+      kind: 'done',
+      status: 'approved',
+    });
     expect(approvals.finish).toHaveBeenCalledWith('op-1', 'approved', { authType: 'pin', authentication });
     expect(authentications.lookup.mock.invocationCallOrder[0]).toBeLessThan(approvals.finish.mock.invocationCallOrder[0]);
   });
@@ -138,7 +162,10 @@ describe(PollHandler.name, () => {
 
   it('expires at the deadline even when upstream is failing then', async () => {
     jest.setSystemTime(new Date('2026-01-01T00:05:00.000Z'));
-    expect(await poll(async () => Promise.reject(new RecognizeUnavailableError('down', 'timeout')))).toEqual({ kind: 'done', status: 'expired' });
+    expect(await poll(async () => Promise.reject(new RecognizeUnavailableError('down', 'timeout')))).toEqual({
+      kind: 'done',
+      status: 'expired',
+    });
   });
 
   it('does not poll a terminal approval; it announces its decision again', async () => {

@@ -11,9 +11,7 @@ import { PollDelayReason, nextPollAt, nextPollDelay } from './poll-schedule';
 import { ClaimedPoll } from './polls.store';
 
 /** What one poll did: ended the approval, found nothing to do, or asks to run again at `atMs`. */
-export type PollResult =
-  | { kind: 'done'; status: string }
-  | { kind: 'again'; atMs: number; data: ClaimedPoll };
+export type PollResult = { kind: 'done'; status: string } | { kind: 'again'; atMs: number; data: ClaimedPoll };
 
 type EndStatus = 'approved' | 'rejected' | 'expired' | 'failed';
 
@@ -61,7 +59,11 @@ export class PollHandler {
       reason =
         err instanceof RecognizeThrottledError
           ? { kind: 'throttled', retryAfterMs: err.retryAfterMs }
-          : { kind: 'unavailable', failures: (data.failures ?? 0) + 1, ...(err instanceof RecognizeUnavailableError && { retryAfterMs: err.retryAfterMs }) };
+          : {
+              kind: 'unavailable',
+              failures: (data.failures ?? 0) + 1,
+              ...(err instanceof RecognizeUnavailableError && { retryAfterMs: err.retryAfterMs }),
+            };
       this.logger.debug(`Poll of ${data.approvalId} failed (${err.code}); backing off`);
     }
 
@@ -96,7 +98,9 @@ export class PollHandler {
     }
     if (outcome.status === 'rejected') return { status: 'rejected', details: authentication ? { authentication } : {} };
     if (outcome.status === 'expired') {
-      this.logger.warn(`Approval ${record.id}: Recognize reported a decision after expiresAt that telemetry does not date in time; it expires`);
+      this.logger.warn(
+        `Approval ${record.id}: Recognize reported a decision after expiresAt that telemetry does not date in time; it expires`,
+      );
       return { status: 'expired', details: {} };
     }
     return outcome;

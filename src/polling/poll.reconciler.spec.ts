@@ -22,7 +22,10 @@ describe(PollReconciler.name, () => {
     approvals = strictMock<ApprovalsService>(
       {
         pendingIdsExpiringBefore: async (beforeMs: number, count: number) =>
-          [...pending].filter(([, at]) => at < beforeMs).map(([id]) => id).slice(0, count),
+          [...pending]
+            .filter(([, at]) => at < beforeMs)
+            .map(([id]) => id)
+            .slice(0, count),
         pendingIds: async (offset: number, count: number) => [...pending.keys()].slice(offset, offset + count),
         finish: async (id: string, status: string) => {
           pending.delete(id);

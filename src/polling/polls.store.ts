@@ -13,8 +13,7 @@ export interface ClaimedPoll {
 
 /** What to write back after a poll: the next time (and backoff state) or the end of polling. */
 export type PollWriteBack =
-  | { approvalId: string; done: true }
-  | { approvalId: string; done?: false; atMs: number; failures?: number; previousFailures?: number };
+  { approvalId: string; done: true } | { approvalId: string; done?: false; atMs: number; failures?: number; previousFailures?: number };
 
 /**
  * The due set (`P:polls:due`, approval id → next poll time in ms) and the backoff counters
@@ -27,7 +26,10 @@ export class PollsStore {
   private readonly reschedulePolls: RedisScript<(string | number)[], number>;
   private readonly followPending: RedisScript<(string | number)[], number>;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys) {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {
     this.claimDuePolls = defineScript(redis, __dirname, 'claim-due-polls-2.lua');
     this.reschedulePolls = defineScript(redis, __dirname, 'reschedule-polls-2.lua');
     this.followPending = defineScript(redis, __dirname, 'follow-pending-2.lua');
@@ -48,7 +50,9 @@ export class PollsStore {
   async reschedule(results: PollWriteBack[]): Promise<number> {
     if (!results.length) return 0;
     const args = results.flatMap((r) =>
-      r.done ? [r.approvalId, 'done', ''] : [r.approvalId, r.atMs, (r.failures ?? 0) === (r.previousFailures ?? 0) ? '' : r.failures ?? 0],
+      r.done
+        ? [r.approvalId, 'done', '']
+        : [r.approvalId, r.atMs, (r.failures ?? 0) === (r.previousFailures ?? 0) ? '' : (r.failures ?? 0)],
     );
     return this.reschedulePolls([this.keys.pollsDue(), this.keys.pollFailures()], ...args);
   }

@@ -71,9 +71,17 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
 
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const bucket = this.bucketOf(context.switchToHttp().getRequest<Request>());
-    const what = bucket?.name === BUCKETS.creates ? 'approval creations' : bucket?.name === BUCKETS.anonymous ? 'requests without a valid API key from this address' : 'requests';
+    const what =
+      bucket?.name === BUCKETS.creates
+        ? 'approval creations'
+        : bucket?.name === BUCKETS.anonymous
+          ? 'requests without a valid API key from this address'
+          : 'requests';
     const per = bucket?.name === BUCKETS.anonymous ? 'for this address' : 'for this client';
-    throw new TooManyRequestsError(`Rate limit exceeded: at most ${detail.limit} ${what} per ${detail.ttl / 1000} s ${per}`, Math.max(1, detail.timeToBlockExpire));
+    throw new TooManyRequestsError(
+      `Rate limit exceeded: at most ${detail.limit} ${what} per ${detail.ttl / 1000} s ${per}`,
+      Math.max(1, detail.timeToBlockExpire),
+    );
   }
 
   /** The bucket a request is counted in, or null when it is not limited here. Decided once per request. */

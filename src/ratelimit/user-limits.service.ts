@@ -24,7 +24,11 @@ export class UserLimitsService {
   /** admit-user-approval.lua: its keys are the user's two sets and the client's stored set, then the record of each listed id. */
   private readonly admitUserApproval: RedisScript<(string | number)[], [number, number]>;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys, private readonly config: AppConfig) {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly config: AppConfig,
+  ) {
     this.admitUserApproval = defineScript(redis, __dirname, 'admit-user-approval.lua');
   }
 
@@ -36,7 +40,12 @@ export class UserLimitsService {
     const limits = this.config.runtime.rateLimit;
     const pendingKey = this.keys.userPending(clientId, userId);
     const listed = await this.redis.zrange(pendingKey, 0, -1);
-    const keys = [pendingKey, this.keys.userCreations(clientId, userId), this.keys.clientStored(clientId), ...listed.map((l) => this.keys.approval(l))];
+    const keys = [
+      pendingKey,
+      this.keys.userCreations(clientId, userId),
+      this.keys.clientStored(clientId),
+      ...listed.map((l) => this.keys.approval(l)),
+    ];
     const [verdict, retryAfterMs] = await this.admitUserApproval(
       keys,
       Date.now(),
@@ -58,7 +67,10 @@ export class UserLimitsService {
       throw new TooManyRequestsError('Too many approvals were created for this user in the last minute', seconds(retryAfterMs));
     }
     if (verdict === 3) {
-      throw new StorageQuotaExceededError('This client has reached its quota of stored approvals; retry when older ones leave retention', seconds(retryAfterMs));
+      throw new StorageQuotaExceededError(
+        'This client has reached its quota of stored approvals; retry when older ones leave retention',
+        seconds(retryAfterMs),
+      );
     }
   }
 

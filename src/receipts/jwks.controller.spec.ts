@@ -4,7 +4,9 @@ import request from 'supertest';
 import { JwksController } from './jwks.controller';
 import { ReceiptKeys } from './receipt.keys';
 
-const KEYS = { keys: [{ kid: 'k1', kty: 'EC' as const, crv: 'P-256' as const, x: 'x', y: 'y', alg: 'ES256' as const, use: 'sig' as const }] };
+const KEYS = {
+  keys: [{ kid: 'k1', kty: 'EC' as const, crv: 'P-256' as const, x: 'x', y: 'y', alg: 'ES256' as const, use: 'sig' as const }],
+};
 
 describe(JwksController.name, () => {
   let app: INestApplication;

@@ -43,7 +43,9 @@ export async function receiptKeyFromPem(pem: string, source = 'RECEIPT_SIGNING_K
 export function receiptPrivateKeyFromPem(pem: string, source = 'RECEIPT_SIGNING_KEY'): KeyObject {
   const text = pem.replace(/\\n/g, '\n').trim();
   if (!text.startsWith('-----BEGIN PRIVATE KEY-----')) {
-    throw new ReceiptKeyError(`${source} must be a PEM PKCS#8 private key ("-----BEGIN PRIVATE KEY-----"); convert an EC key with "openssl pkcs8 -topk8 -nocrypt"`);
+    throw new ReceiptKeyError(
+      `${source} must be a PEM PKCS#8 private key ("-----BEGIN PRIVATE KEY-----"); convert an EC key with "openssl pkcs8 -topk8 -nocrypt"`,
+    );
   }
   let privateKey: KeyObject;
   try {

@@ -50,7 +50,10 @@ export class ReceiptKeys {
 
   static async load(redis: Redis, options: ReceiptKeysOptions): Promise<ReceiptKeys> {
     const pem = options.signingKeyPem?.trim() ? options.signingKeyPem : await ReceiptKeys.sharedGeneratedPem(redis, options);
-    const key = await receiptKeyFromPem(pem, options.signingKeyPem?.trim() ? 'RECEIPT_SIGNING_KEY' : `the generated receipt key in ${receiptKeysKey(options.prefix)}`);
+    const key = await receiptKeyFromPem(
+      pem,
+      options.signingKeyPem?.trim() ? 'RECEIPT_SIGNING_KEY' : `the generated receipt key in ${receiptKeysKey(options.prefix)}`,
+    );
     const keys = new ReceiptKeys(redis, options, key);
     await keys.markInUse();
     return keys;

@@ -18,13 +18,23 @@ export const RECEIPTS_OPTIONS = Symbol('RECEIPTS_OPTIONS');
  */
 @Module({})
 export class ReceiptsModule {
-  static register(options: Pick<FactoryProvider<ReceiptsModuleOptions | Promise<ReceiptsModuleOptions>>, 'inject' | 'useFactory'>): DynamicModule {
+  static register(
+    options: Pick<FactoryProvider<ReceiptsModuleOptions | Promise<ReceiptsModuleOptions>>, 'inject' | 'useFactory'>,
+  ): DynamicModule {
     return {
       module: ReceiptsModule,
       providers: [
         { provide: RECEIPTS_OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
-        { provide: ReceiptKeys, inject: [REDIS, RECEIPTS_OPTIONS], useFactory: (redis: Redis, o: ReceiptsModuleOptions) => ReceiptKeys.load(redis, o.keys) },
-        { provide: ReceiptSigner, inject: [ReceiptKeys, RECEIPTS_OPTIONS], useFactory: (keys: ReceiptKeys, o: ReceiptsModuleOptions) => new ReceiptSigner(keys, o.signer) },
+        {
+          provide: ReceiptKeys,
+          inject: [REDIS, RECEIPTS_OPTIONS],
+          useFactory: (redis: Redis, o: ReceiptsModuleOptions) => ReceiptKeys.load(redis, o.keys),
+        },
+        {
+          provide: ReceiptSigner,
+          inject: [ReceiptKeys, RECEIPTS_OPTIONS],
+          useFactory: (keys: ReceiptKeys, o: ReceiptsModuleOptions) => new ReceiptSigner(keys, o.signer),
+        },
       ],
       exports: [ReceiptSigner, ReceiptKeys],
     };

@@ -7,14 +7,16 @@ describe(RecognizeCircuitBreaker.name, () => {
   let sut: RecognizeCircuitBreaker;
   let calls: number;
 
-  const failing = () => sut.execute('GET /operations/x', async () => {
-    calls += 1;
-    throw outage();
-  });
-  const working = () => sut.execute('GET /operations/x', async () => {
-    calls += 1;
-    return 'ok';
-  });
+  const failing = () =>
+    sut.execute('GET /operations/x', async () => {
+      calls += 1;
+      throw outage();
+    });
+  const working = () =>
+    sut.execute('GET /operations/x', async () => {
+      calls += 1;
+      return 'ok';
+    });
 
   beforeEach(() => {
     jest.useFakeTimers({ now: new Date('2025-05-21T10:00:00Z') });
@@ -61,8 +63,16 @@ describe(RecognizeCircuitBreaker.name, () => {
     await failing().catch(() => undefined);
     await working();
     await failing().catch(() => undefined);
-    await sut.execute('x', async () => { throw new RecognizeNotFoundError('404', 404); }).catch(() => undefined);
-    await sut.execute('x', async () => { throw new RecognizeThrottledError('429', 1000); }).catch(() => undefined);
+    await sut
+      .execute('x', async () => {
+        throw new RecognizeNotFoundError('404', 404);
+      })
+      .catch(() => undefined);
+    await sut
+      .execute('x', async () => {
+        throw new RecognizeThrottledError('429', 1000);
+      })
+      .catch(() => undefined);
     await failing().catch(() => undefined);
     expect(sut.state).toBe('closed');
   });

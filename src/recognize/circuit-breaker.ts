@@ -38,7 +38,12 @@ export class RecognizeCircuitBreaker {
       return await this.policy.execute(call);
     } catch (error) {
       if (!(error instanceof BrokenCircuitError)) throw error;
-      throw new RecognizeUnavailableError(`${label}: not sent, Recognize is failing (circuit open)`, 'circuit_open', undefined, this.retryAfterMs());
+      throw new RecognizeUnavailableError(
+        `${label}: not sent, Recognize is failing (circuit open)`,
+        'circuit_open',
+        undefined,
+        this.retryAfterMs(),
+      );
     }
   }
 

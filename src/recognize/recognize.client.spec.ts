@@ -132,7 +132,14 @@ describe(RecognizeClient.name, () => {
       simulator.approve(first, { authType: 'pin' });
       expect(await sut.listPendingOperations('C1')).toEqual([{ operationId: second, externalUserId: 'ext-c1' }]);
       expect(await sut.getUserAuthentications('C1', first)).toEqual([
-        { createdAt: expect.any(String), result: 'APPROVED', errorCode: 0, operationId: first, deviceId: expect.any(String), authType: 'pin' },
+        {
+          createdAt: expect.any(String),
+          result: 'APPROVED',
+          errorCode: 0,
+          operationId: first,
+          deviceId: expect.any(String),
+          authType: 'pin',
+        },
       ]);
       simulator.reject(second);
       expect((await sut.getExternalUserAuthentications('ext-c1')).map((a) => a.result)).toEqual(['APPROVED', 'REJECTED']);
@@ -152,7 +159,14 @@ describe(RecognizeClient.name, () => {
     });
 
     it('cannot break a call by throwing', async () => {
-      const client = new RecognizeClient({ baseUrl, apiKey: API_KEY, timeoutMs: 5000, observer: () => { throw new Error('boom'); } });
+      const client = new RecognizeClient({
+        baseUrl,
+        apiKey: API_KEY,
+        timeoutMs: 5000,
+        observer: () => {
+          throw new Error('boom');
+        },
+      });
       await expect(client.listPendingOperations('A1')).resolves.toEqual([]);
       await client.close();
     });

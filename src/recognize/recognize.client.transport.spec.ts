@@ -30,9 +30,15 @@ describe(`${RecognizeClient.name} against a hostile upstream`, () => {
 
   it('refuses a body whose Content-Length is over the limit, as malformed', async () => {
     const server = await serve((_req, res) => sendJson(res, { operationId: 'x', state: 'pending', result: false, pad: 'p'.repeat(2048) }));
-    const error = await clientOf(server, { maxResponseBytes: 1024 }).getOperation('x').catch((e: unknown) => e);
+    const error = await clientOf(server, { maxResponseBytes: 1024 })
+      .getOperation('x')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RecognizeUnavailableError);
-    expect(error).toMatchObject({ reason: 'malformed', upstreamStatus: 200, message: 'GET /operations/x: upstream answered a body over 1024 bytes' });
+    expect(error).toMatchObject({
+      reason: 'malformed',
+      upstreamStatus: 200,
+      message: 'GET /operations/x: upstream answered a body over 1024 bytes',
+    });
   });
 
   it('stops reading an endless chunked body at the limit and drops the connection', async () => {
@@ -48,8 +54,14 @@ describe(`${RecognizeClient.name} against a hostile upstream`, () => {
         if (!res.write(chunk)) await drainedOrClosed(res);
       }
     });
-    const error = await clientOf(server, { maxResponseBytes: 64 * 1024 }).getOperation('x').catch((e: unknown) => e);
-    expect(error).toMatchObject({ reason: 'malformed', upstreamStatus: 200, message: 'GET /operations/x: upstream answered a body over 65536 bytes' });
+    const error = await clientOf(server, { maxResponseBytes: 64 * 1024 })
+      .getOperation('x')
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      reason: 'malformed',
+      upstreamStatus: 200,
+      message: 'GET /operations/x: upstream answered a body over 65536 bytes',
+    });
     await closed;
     expect(sent).toBeGreaterThan(64 * 1024);
   });
@@ -67,7 +79,9 @@ describe(`${RecognizeClient.name} against a hostile upstream`, () => {
       res.writeHead(302, { Location: `${elsewhere.url}/v2/operations/x`, 'Content-Length': 0 });
       res.end();
     });
-    const error = await clientOf(server).getOperation('x').catch((e: unknown) => e);
+    const error = await clientOf(server)
+      .getOperation('x')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RecognizeUnavailableError);
     expect(error).toMatchObject({ reason: 'status', upstreamStatus: 302 });
     expect(server.requests).toHaveLength(1);
@@ -76,7 +90,9 @@ describe(`${RecognizeClient.name} against a hostile upstream`, () => {
 
   it('gives up on a server that accepts and never answers', async () => {
     const server = await serve(() => undefined);
-    const error = await clientOf(server, { timeoutMs: 100 }).getOperation('x').catch((e: unknown) => e);
+    const error = await clientOf(server, { timeoutMs: 100 })
+      .getOperation('x')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RecognizeUnavailableError);
     expect(error).toMatchObject({ reason: 'timeout', message: 'GET /operations/x: no answer within 100 ms' });
   });
@@ -133,17 +149,33 @@ describe(`${RecognizeClient.name} against a hostile upstream`, () => {
     // Only the hanging call gets a short timeout: on a busy machine a 100 ms budget could end the others too.
     const impatient = clientOf(failing, { timeoutMs: 100 });
     const client = clientOf(failing, { maxResponseBytes: 1024 });
-    const errors = await Promise.all([
-      impatient.getOperation('hang'),
-      client.getOperation('big'),
-      client.getOperation('move'),
-      client.getOperation('fail'),
-      clientOf(refused).getOperation('x'),
-      guarded.getOperation('fail').catch(() => guarded.getOperation('fail')),
-    ].map((call) => call.then(() => undefined, (e: unknown) => e)));
-    expect(errors.map((e) => (e as RecognizeUnavailableError).reason)).toEqual(['timeout', 'malformed', 'status', 'status', 'connection', 'circuit_open']);
+    const errors = await Promise.all(
+      [
+        impatient.getOperation('hang'),
+        client.getOperation('big'),
+        client.getOperation('move'),
+        client.getOperation('fail'),
+        clientOf(refused).getOperation('x'),
+        guarded.getOperation('fail').catch(() => guarded.getOperation('fail')),
+      ].map((call) =>
+        call.then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ),
+    );
+    expect(errors.map((e) => (e as RecognizeUnavailableError).reason)).toEqual([
+      'timeout',
+      'malformed',
+      'status',
+      'status',
+      'connection',
+      'circuit_open',
+    ]);
     for (const error of errors as Error[]) {
-      expect(`${error.message} ${error.stack} ${JSON.stringify(error)} ${String((error as { cause?: unknown }).cause)}`).not.toContain(API_KEY);
+      expect(`${error.message} ${error.stack} ${JSON.stringify(error)} ${String((error as { cause?: unknown }).cause)}`).not.toContain(
+        API_KEY,
+      );
     }
   });
 });

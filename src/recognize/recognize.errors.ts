@@ -3,7 +3,10 @@ import { parseRetryAfter } from './retry-after';
 /** Typed failures of a Recognize call; the client translates every HTTP and transport outcome into one of these. */
 export abstract class RecognizeError extends Error {
   abstract readonly code: string;
-  constructor(message: string, readonly upstreamStatus?: number) {
+  constructor(
+    message: string,
+    readonly upstreamStatus?: number,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -27,7 +30,10 @@ export class RecognizeBadRequestError extends RecognizeError {
 /** 429: throttled; retry after `retryAfterMs` when upstream said so. */
 export class RecognizeThrottledError extends RecognizeError {
   readonly code = 'recognize_throttled';
-  constructor(message: string, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
     super(message, 429);
   }
 }

@@ -29,7 +29,9 @@ export async function startBundledSimulatorIfUnset(config: AppConfig): Promise<(
   if (config.nodeEnv === 'production') throw new Error('RECOGNIZE_BASE_URL is required when NODE_ENV=production');
   if (!existsSync(SIMULATOR_ENTRY)) {
     // A configuration problem, reported as loadConfigOrExit reports one: a message and exit code 1.
-    process.stderr.write('Invalid configuration:\n  - RECOGNIZE_BASE_URL is required: this build has no simulator (the image leaves it out)\n');
+    process.stderr.write(
+      'Invalid configuration:\n  - RECOGNIZE_BASE_URL is required: this build has no simulator (the image leaves it out)\n',
+    );
     process.exit(1);
   }
   const entry = (await import(SIMULATOR_ENTRY)) as SimulatorEntry;

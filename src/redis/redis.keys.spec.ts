@@ -14,14 +14,23 @@ const PER_ID: Record<string, (id: string) => string> = {
   scanCursor: (id) => sut.scanCursor(id),
   secret: (id) => sut.secret(id),
 };
-const FIXED = [sut.pendingApprovals(), sut.decisionsAwaitingDelivery(), sut.pollsDue(), sut.pollFailures(), sut.pendingDeliveries(), sut.eventStream()];
+const FIXED = [
+  sut.pendingApprovals(),
+  sut.decisionsAwaitingDelivery(),
+  sut.pollsDue(),
+  sut.pollFailures(),
+  sut.pendingDeliveries(),
+  sut.eventStream(),
+];
 /** BullMQ keeps its keys under `<prefix>:<queue>:`. */
 const QUEUES = ['poll', 'delivery', 'maintenance'];
 
 const TAILS = [':events', ':deliveries', ':pending', '{x}', '}', '{', ':', '::', 'approval:', ':approval'];
 const anyId = fc.oneof(
   fc.string({ minLength: 1, maxLength: 40 }),
-  fc.tuple(fc.stringOf(fc.constantFrom('a', 'b', ':', '{', '}', '-'), { minLength: 0, maxLength: 8 }), fc.constantFrom(...TAILS)).map(([s, t]) => s + t),
+  fc
+    .tuple(fc.stringOf(fc.constantFrom('a', 'b', ':', '{', '}', '-'), { minLength: 0, maxLength: 8 }), fc.constantFrom(...TAILS))
+    .map(([s, t]) => s + t),
 );
 const kinds = Object.keys(PER_ID);
 
@@ -49,12 +58,17 @@ describe(RedisKeys.name, () => {
 
   it('keeps the per-user limits of two clients apart', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/), fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/), fc.hexaString({ minLength: 1, maxLength: 128 }), (a, b, user) => {
-        fc.pre(a !== b);
-        expect(sut.userPending(a, user)).not.toBe(sut.userPending(b, user));
-        expect(sut.userCreations(a, user)).not.toBe(sut.userCreations(b, user));
-        expect(sut.userPending(a, user)).not.toBe(sut.userCreations(a, user));
-      }),
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/),
+        fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/),
+        fc.hexaString({ minLength: 1, maxLength: 128 }),
+        (a, b, user) => {
+          fc.pre(a !== b);
+          expect(sut.userPending(a, user)).not.toBe(sut.userPending(b, user));
+          expect(sut.userCreations(a, user)).not.toBe(sut.userCreations(b, user));
+          expect(sut.userPending(a, user)).not.toBe(sut.userCreations(a, user));
+        },
+      ),
     );
   });
 

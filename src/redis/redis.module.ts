@@ -23,7 +23,10 @@ export function redisOptions(config: AppConfig): RedisOptions {
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly config: AppConfig) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
     await closeBullConnection(this.config);

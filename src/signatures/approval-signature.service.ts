@@ -1,12 +1,12 @@
-import { Injectable } from "@nestjs/common";
-import { ApprovalResponse, ApprovalSignature } from "../approvals/approval";
-import { transactionDataOf } from "../approvals/approval";
-import { ApprovalsService } from "../approvals/approvals.service";
-import { ClientConfig } from "../clients/client.config";
-import { InvalidRequestError } from "../common/app.errors";
-import { validationPipe } from "../common/validation.pipe";
-import { SubmitSignatureDto } from "./submit-signature.dto";
-import { TransactionSignatureVerifier } from "./transaction-signature.verifier";
+import { Injectable } from '@nestjs/common';
+import { ApprovalResponse, ApprovalSignature } from '../approvals/approval';
+import { transactionDataOf } from '../approvals/approval';
+import { ApprovalsService } from '../approvals/approvals.service';
+import { ClientConfig } from '../clients/client.config';
+import { InvalidRequestError } from '../common/app.errors';
+import { validationPipe } from '../common/validation.pipe';
+import { SubmitSignatureDto } from './submit-signature.dto';
+import { TransactionSignatureVerifier } from './transaction-signature.verifier';
 
 /**
  * POST /v1/approvals/{id}/signature. The checks run in this order, each answering before the next
@@ -24,11 +24,7 @@ export class ApprovalSignatureService {
     private readonly verifier: TransactionSignatureVerifier,
   ) {}
 
-  async submit(
-    client: ClientConfig,
-    id: string,
-    body: unknown,
-  ): Promise<ApprovalResponse> {
+  async submit(client: ClientConfig, id: string, body: unknown): Promise<ApprovalResponse> {
     const record = await this.approvals.assertOwned(client.id, id);
     const { jwt } = await this.parse(body);
     const verified = await this.verifier.verify(jwt, transactionDataOf(record));
@@ -43,14 +39,13 @@ export class ApprovalSignatureService {
 
   /** The body is checked after the owner rule, with the same pipe (and 400 body) as every other DTO. */
   private async parse(body: unknown): Promise<SubmitSignatureDto> {
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      throw new InvalidRequestError(
-        "Invalid request: the body must be a JSON object with a jwt string",
-        [{ field: "jwt", message: "jwt must be a string" }],
-      );
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new InvalidRequestError('Invalid request: the body must be a JSON object with a jwt string', [
+        { field: 'jwt', message: 'jwt must be a string' },
+      ]);
     }
     return (await this.pipe.transform(body, {
-      type: "body",
+      type: 'body',
       metatype: SubmitSignatureDto,
     })) as SubmitSignatureDto;
   }

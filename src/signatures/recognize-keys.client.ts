@@ -24,7 +24,10 @@ export class RecognizeKeysClient {
   constructor(private readonly options: RecognizeKeysClientOptions) {}
 
   async getPublicKeyPem(): Promise<string> {
-    const response = await this.send(this.options.publicKeyPath, { method: 'GET', headers: { Accept: 'application/json, application/x-pem-file, text/plain' } });
+    const response = await this.send(this.options.publicKeyPath, {
+      method: 'GET',
+      headers: { Accept: 'application/json, application/x-pem-file, text/plain' },
+    });
     if (response.status !== 200) throw unavailable(`public key endpoint answered ${response.status}`);
     return pemOf(await readBounded(response, RecognizeKeysClient.MAX_BODY_BYTES));
   }
@@ -57,7 +60,12 @@ export class RecognizeKeysClient {
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
     try {
       // No redirects: the API key must only ever reach the configured host.
-      return await fetch(url, { ...init, headers: { ...init.headers, 'X-Api-Key': this.options.apiKey }, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
+      return await fetch(url, {
+        ...init,
+        headers: { ...init.headers, 'X-Api-Key': this.options.apiKey },
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
     } catch (err) {
       const timedOut = (err as Error).name === 'TimeoutError';
       throw unavailable(timedOut ? `no answer within ${this.options.timeoutMs} ms` : 'connection failed');

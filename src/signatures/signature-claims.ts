@@ -16,7 +16,11 @@ export function checkClaims(payload: JWTPayload, transactionData: string, nowMs:
   }
   if (payload.iat !== undefined) {
     if (!isNumericDate(payload.iat)) throw new InvalidSignatureError('iat', 'iat is not a NumericDate');
-    if (payload.iat > nowS + maxIatFutureS) throw new InvalidSignatureError('iat', `the JWT claims to be issued at ${isoOf(payload.iat)}, more than ${maxIatFutureS} s in the future`);
+    if (payload.iat > nowS + maxIatFutureS)
+      throw new InvalidSignatureError(
+        'iat',
+        `the JWT claims to be issued at ${isoOf(payload.iat)}, more than ${maxIatFutureS} s in the future`,
+      );
     return { issuedAt: payload.iat };
   }
   return {};

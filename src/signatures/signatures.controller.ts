@@ -1,67 +1,48 @@
-import {
-  Body,
-  Controller,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Post,
-  UseGuards,
-} from "@nestjs/common";
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiOperation,
-  ApiParam,
-  ApiResponse,
-  ApiTags,
-} from "@nestjs/swagger";
-import { ApprovalResponse } from "../approvals/approval";
-import { ApprovalResponseDto } from "../approvals/dto/approval-response.dto";
-import { ApiKeyGuard, CurrentClient } from "../clients/api-key.guard";
-import { ClientConfig } from "../clients/client.config";
-import { ApiProblems } from "../docs/api-problems.decorator";
-import { ApprovalSignatureService } from "./approval-signature.service";
-import { SubmitSignatureDto } from "./submit-signature.dto";
+import { Body, Controller, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApprovalResponse } from '../approvals/approval';
+import { ApprovalResponseDto } from '../approvals/dto/approval-response.dto';
+import { ApiKeyGuard, CurrentClient } from '../clients/api-key.guard';
+import { ClientConfig } from '../clients/client.config';
+import { ApiProblems } from '../docs/api-problems.decorator';
+import { ApprovalSignatureService } from './approval-signature.service';
+import { SubmitSignatureDto } from './submit-signature.dto';
 
-@ApiTags("approvals")
+@ApiTags('approvals')
 @ApiBearerAuth()
 @ApiProblems([401, 429, 500])
 @UseGuards(ApiKeyGuard)
-@Controller({ path: "approvals", version: "1" })
+@Controller({ path: 'approvals', version: '1' })
 export class SignaturesController {
   constructor(private readonly signatures: ApprovalSignatureService) {}
 
   // The body is typed `unknown` so that the global pipe leaves it alone: the owner rule (404) is
   // checked before it (see ApprovalSignatureService).
-  @Post(":id/signature")
+  @Post(':id/signature')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
-    summary: "Approve with a transaction JWT signed by Recognize",
+    summary: 'Approve with a transaction JWT signed by Recognize',
     description:
       "Checks, in this order: the approval is the caller's (404); the body holds a compact JWS (400); the JWT is valid for this approval (alg RS256/ES256, kid in Recognize's key set, signature, td equal to transactionData, exp, iat; 422 `invalid_signature`, the detail naming the check); the status (409 `approval_not_pending` unless pending or approved). A pending approval becomes approved (`approvedBy: signature`) through the same transition as a poll; on an approved one the signature is recorded if none was, with no new event.",
   })
   @ApiParam({
-    name: "id",
-    description: "The approval id (its operationId)",
-    example: "txn-20250521-001",
+    name: 'id',
+    description: 'The approval id (its operationId)',
+    example: 'txn-20250521-001',
   })
   @ApiBody({ type: SubmitSignatureDto })
   @ApiResponse({
     status: 200,
-    description: "The approval, approved, with its signature and receipt",
+    description: 'The approval, approved, with its signature and receipt',
     type: ApprovalResponseDto,
   })
   @ApiProblems([400, 404, 409, 422, 503], {
-    404: "Unknown approval, or another client’s",
-    409: "The approval ended otherwise (rejected, expired, cancelled, failed)",
-    422: "The JWT fails a check; `detail` names it",
+    404: 'Unknown approval, or another client’s',
+    409: 'The approval ended otherwise (rejected, expired, cancelled, failed)',
+    422: 'The JWT fails a check; `detail` names it',
     503: "Recognize's keys could not be read to check the signature",
   })
-  submit(
-    @CurrentClient() client: ClientConfig,
-    @Param("id") id: string,
-    @Body() body: unknown,
-  ): Promise<ApprovalResponse> {
+  submit(@CurrentClient() client: ClientConfig, @Param('id') id: string, @Body() body: unknown): Promise<ApprovalResponse> {
     return this.signatures.submit(client, id, body);
   }
 }

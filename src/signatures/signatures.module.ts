@@ -1,8 +1,8 @@
-import { Module } from "@nestjs/common";
-import { ApprovalsModule } from "../approvals/approvals.module";
-import { AppConfig } from "../config/app.config";
-import { ApprovalSignatureService } from "./approval-signature.service";
-import { TransactionSignatureVerifier } from "./transaction-signature.verifier";
+import { Module } from '@nestjs/common';
+import { ApprovalsModule } from '../approvals/approvals.module';
+import { AppConfig } from '../config/app.config';
+import { ApprovalSignatureService } from './approval-signature.service';
+import { TransactionSignatureVerifier } from './transaction-signature.verifier';
 
 /**
  * Transaction JWTs of the Recognize SDK: the verifier (Recognize's key set, else its PEM key and
@@ -17,7 +17,7 @@ import { TransactionSignatureVerifier } from "./transaction-signature.verifier";
       // Built when the app is: after the launcher has pointed the config at the bundled simulator.
       useFactory: (config: AppConfig) =>
         new TransactionSignatureVerifier({
-          recognizeBaseUrl: config.recognize.baseUrl ?? "",
+          recognizeBaseUrl: config.recognize.baseUrl ?? '',
           apiKey: config.recognize.apiKey,
           jwksUrl: config.signatures.jwksUrl,
           publicKeyPath: config.signatures.publicKeyPath,

@@ -4,13 +4,28 @@ import { UpstreamUnavailableError } from '../common/app.errors';
 import { InvalidSignatureError, MalformedSignatureError, SignatureCheck } from './signature.errors';
 import { TransactionSignatureVerifier } from './transaction-signature.verifier';
 
-const TD = '{"approvalId":"op-1","transaction":{"amount":"1250.00","currency":"EUR","payee":{"account":"DE89370400440532013000","name":"ACME Ltd"}}}';
+const TD =
+  '{"approvalId":"op-1","transaction":{"amount":"1250.00","currency":"EUR","payee":{"account":"DE89370400440532013000","name":"ACME Ltd"}}}';
 const T0 = Date.parse('2026-05-21T10:30:00.000Z');
 const nowS = () => Math.floor(Date.now() / 1000);
 
 /** Only Date is faked: the HTTP server, fetch and its timeouts run on real timers. */
 function useClock(): void {
-  jest.useFakeTimers({ now: T0, doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+  jest.useFakeTimers({
+    now: T0,
+    doNotFake: [
+      'nextTick',
+      'setImmediate',
+      'clearImmediate',
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
 }
 
 async function failedCheck(promise: Promise<unknown>): Promise<SignatureCheck> {
@@ -46,7 +61,11 @@ describe(`${TransactionSignatureVerifier.name} with Recognize's key set`, () => 
 
   beforeEach(() => {
     server.keys = [rsa, ec];
-    sut = new TransactionSignatureVerifier({ recognizeBaseUrl: `${server.baseUrl}/v2`, apiKey: 'recognize-key', jwksUrl: `${server.baseUrl}${RecognizeKeysServer.JWKS_PATH}` });
+    sut = new TransactionSignatureVerifier({
+      recognizeBaseUrl: `${server.baseUrl}/v2`,
+      apiKey: 'recognize-key',
+      jwksUrl: `${server.baseUrl}${RecognizeKeysServer.JWKS_PATH}`,
+    });
   });
 
   it.each(['RS256', 'ES256'])('accepts a %s JWT whose td is the transactionData, recording kid, alg and iat', async (alg) => {

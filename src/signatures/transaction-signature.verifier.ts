@@ -1,5 +1,14 @@
 import { KeyObject } from 'node:crypto';
-import { CryptoKey, JWTPayload, ProtectedHeaderParameters, compactVerify, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors } from 'jose';
+import {
+  CryptoKey,
+  JWTPayload,
+  ProtectedHeaderParameters,
+  compactVerify,
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+} from 'jose';
 import { UpstreamUnavailableError } from '../common/app.errors';
 import { PublicKeyCache } from './public-key.cache';
 import { RecognizeKeysClient } from './recognize-keys.client';
@@ -68,7 +77,8 @@ export class TransactionSignatureVerifier {
     const cooldownMs = options.refetchCooldownMs ?? d.refetchCooldownMs;
     // The key set is public: it gets no API key, so a key-set URL pointing elsewhere cannot leak it.
     // jose refetches it when a kid is unknown, at most once per cooldownDuration after a successful fetch.
-    if (options.jwksUrl) this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: cooldownMs, timeoutDuration: timeoutMs });
+    if (options.jwksUrl)
+      this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: cooldownMs, timeoutDuration: timeoutMs });
     this.recognize = new RecognizeKeysClient({
       baseUrl: options.recognizeBaseUrl,
       apiKey: options.apiKey,
@@ -113,8 +123,10 @@ export class TransactionSignatureVerifier {
     try {
       key = await this.jwks!({ alg, kid });
     } catch (err) {
-      if (err instanceof errors.JWKSNoMatchingKey) throw new InvalidSignatureError('kid', `Recognize's key set has no ${alg} key with kid ${JSON.stringify(kid)}`);
-      if (err instanceof errors.JWKSMultipleMatchingKeys) throw new InvalidSignatureError('kid', `Recognize's key set has several ${alg} keys with kid ${JSON.stringify(kid)}`);
+      if (err instanceof errors.JWKSNoMatchingKey)
+        throw new InvalidSignatureError('kid', `Recognize's key set has no ${alg} key with kid ${JSON.stringify(kid)}`);
+      if (err instanceof errors.JWKSMultipleMatchingKeys)
+        throw new InvalidSignatureError('kid', `Recognize's key set has several ${alg} keys with kid ${JSON.stringify(kid)}`);
       throw new UpstreamUnavailableError("Recognize's key set could not be read");
     }
     await verifySignature(jwt, key, alg);
@@ -128,7 +140,8 @@ export class TransactionSignatureVerifier {
   private async verifyWithRecognize(jwt: string, alg: SignatureAlgorithm): Promise<'public-key' | 'verify-endpoint'> {
     const key = await this.publicKey.get();
     if (!key) {
-      if (!(await this.recognize.verifyJwt(jwt))) throw new InvalidSignatureError('signature', "Recognize's verify endpoint reports the signature as invalid");
+      if (!(await this.recognize.verifyJwt(jwt)))
+        throw new InvalidSignatureError('signature', "Recognize's verify endpoint reports the signature as invalid");
       return 'verify-endpoint';
     }
     try {
@@ -143,8 +156,10 @@ export class TransactionSignatureVerifier {
 }
 
 function parse(jwt: string): { header: ProtectedHeaderParameters; payload: JWTPayload } {
-  if (typeof jwt !== 'string' || jwt.length > MAX_JWT_LENGTH) throw new MalformedSignatureError(`must be a string of at most ${MAX_JWT_LENGTH} characters`);
-  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(jwt)) throw new MalformedSignatureError('expected three base64url parts separated by dots');
+  if (typeof jwt !== 'string' || jwt.length > MAX_JWT_LENGTH)
+    throw new MalformedSignatureError(`must be a string of at most ${MAX_JWT_LENGTH} characters`);
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(jwt))
+    throw new MalformedSignatureError('expected three base64url parts separated by dots');
   try {
     return { header: decodeProtectedHeader(jwt), payload: decodeJwt(jwt) };
   } catch (err) {
@@ -161,7 +176,10 @@ function acceptedAlg(alg: unknown): SignatureAlgorithm {
 /** The PEM key must be of the JWT's kind: RSA for RS256, EC P-256 for ES256. */
 function keyFor(key: KeyObject, alg: SignatureAlgorithm): KeyObject {
   const kind = key.asymmetricKeyType === 'ec' ? `EC ${key.asymmetricKeyDetails?.namedCurve}` : String(key.asymmetricKeyType).toUpperCase();
-  const fits = alg === 'RS256' ? key.asymmetricKeyType === 'rsa' : key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  const fits =
+    alg === 'RS256'
+      ? key.asymmetricKeyType === 'rsa'
+      : key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
   if (!fits) throw new InvalidSignatureError('alg', `alg ${alg} does not fit Recognize's ${kind} public key`);
   return key;
 }
@@ -170,7 +188,8 @@ async function verifySignature(jwt: string, key: CryptoKey | KeyObject, alg: Sig
   try {
     await compactVerify(jwt, key, { algorithms: [alg] });
   } catch (err) {
-    if (err instanceof errors.JWSSignatureVerificationFailed) throw new InvalidSignatureError('signature', 'the signature does not verify with the key');
+    if (err instanceof errors.JWSSignatureVerificationFailed)
+      throw new InvalidSignatureError('signature', 'the signature does not verify with the key');
     if (err instanceof errors.JOSEAlgNotAllowed) throw new InvalidSignatureError('alg', `alg ${alg} is not accepted`);
     if (err instanceof errors.JOSEError) throw new MalformedSignatureError(err.message);
     throw new InvalidSignatureError('signature', `the key cannot verify ${alg}`);

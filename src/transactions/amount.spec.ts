@@ -3,7 +3,10 @@ import { amountProblem } from './amount';
 import { ISO_4217_CODES, minorUnitsOf } from './iso4217';
 
 const digits = (min: number, max: number) => fc.stringMatching(new RegExp(`^[0-9]{${min},${max}}$`));
-const integerPart = fc.oneof(fc.constant('0'), fc.tuple(fc.integer({ min: 1, max: 9 }), digits(0, 14)).map(([d, rest]) => `${d}${rest}`));
+const integerPart = fc.oneof(
+  fc.constant('0'),
+  fc.tuple(fc.integer({ min: 1, max: 9 }), digits(0, 14)).map(([d, rest]) => `${d}${rest}`),
+);
 
 describe(amountProblem.name, () => {
   it.each([
@@ -53,7 +56,7 @@ describe(amountProblem.name, () => {
     for (const code of ISO_4217_CODES) if (!['JPY', 'KWD', 'BHD'].includes(code)) expect(minorUnitsOf(code)).toBe(2);
   });
 
-  it('accepts every positive amount of at most 15 integer digits and the currency\'s decimal places', () => {
+  it("accepts every positive amount of at most 15 integer digits and the currency's decimal places", () => {
     fc.assert(
       fc.property(fc.constantFrom(...ISO_4217_CODES), integerPart, digits(0, 3), (currency, integer, fraction) => {
         const amount = fraction ? `${integer}.${fraction}` : integer;
@@ -77,9 +80,11 @@ describe(amountProblem.name, () => {
   });
 
   it('refuses every number written with an exponent', () => {
-    fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (n) => {
-      const text = n.toExponential();
-      return amountProblem(text, 'EUR') !== undefined;
-    }));
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (n) => {
+        const text = n.toExponential();
+        return amountProblem(text, 'EUR') !== undefined;
+      }),
+    );
   });
 });

@@ -21,7 +21,9 @@ export function amountProblem(amount: unknown, currency: unknown): string | unde
   const code = typeof currency === 'string' ? currency : '';
   const digits = minorUnitsOf(code);
   if (fraction.length > digits) {
-    return digits === 0 ? `must be a whole number for ${code}` : `must have at most ${digits} decimal places for ${code || 'this currency'}`;
+    return digits === 0
+      ? `must be a whole number for ${code}`
+      : `must have at most ${digits} decimal places for ${code || 'this currency'}`;
   }
   return undefined;
 }

@@ -6,7 +6,8 @@ describe('ISO 4217 codes', () => {
   });
 
   it('holds the codes of the contract and the 2024-2025 replacements', () => {
-    for (const code of ['EUR', 'USD', 'GBP', 'CHF', 'JPY', 'KWD', 'BHD', 'XCG', 'ZWG', 'SLE', 'VED', 'XXX']) expect(isIso4217Code(code)).toBe(true);
+    for (const code of ['EUR', 'USD', 'GBP', 'CHF', 'JPY', 'KWD', 'BHD', 'XCG', 'ZWG', 'SLE', 'VED', 'XXX'])
+      expect(isIso4217Code(code)).toBe(true);
   });
 
   it.each(['ABC', 'EURO', 'eur', 'HRK', 'DEM', 'ZWL', 'ANG', 'BGN', 'BTC', ''])('refuses %j', (code) => {

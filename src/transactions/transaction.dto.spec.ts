@@ -63,7 +63,11 @@ describe(TransactionDto.name, () => {
   });
 
   it('accepts the longest allowed values', async () => {
-    const t = makeTransaction({ amount: '999999999999999.99', payee: { name: 'n'.repeat(140), account: 'a'.repeat(64) }, reference: 'r'.repeat(140) });
+    const t = makeTransaction({
+      amount: '999999999999999.99',
+      payee: { name: 'n'.repeat(140), account: 'a'.repeat(64) },
+      reference: 'r'.repeat(140),
+    });
     expect(await fieldsAtFault(t)).toEqual([]);
   });
 });

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsObject, IsOptional, IsString, Length, MaxLength, ValidateNested, ValidationArguments, ValidationOptions, registerDecorator } from 'class-validator';
+import {
+  IsDefined,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  MaxLength,
+  ValidateNested,
+  ValidationArguments,
+  ValidationOptions,
+  registerDecorator,
+} from 'class-validator';
 import { amountProblem } from './amount';
 import { isIso4217Code } from './iso4217';
 
@@ -13,7 +24,8 @@ function IsAmountForCurrency(options?: ValidationOptions): PropertyDecorator {
       propertyName: propertyName as string,
       options,
       validator: {
-        validate: (value: unknown, args: ValidationArguments) => amountProblem(value, (args.object as { currency?: unknown }).currency) === undefined,
+        validate: (value: unknown, args: ValidationArguments) =>
+          amountProblem(value, (args.object as { currency?: unknown }).currency) === undefined,
         defaultMessage: (args: ValidationArguments) =>
           `${args.property} ${amountProblem(args.value, (args.object as { currency?: unknown }).currency) ?? 'is invalid'}`,
       },
@@ -37,7 +49,12 @@ export class PayeeDto {
   @Length(1, 140)
   name: string;
 
-  @ApiProperty({ description: "Payee's account (IBAN or any account identifier), shown to the user as given", minLength: 1, maxLength: 64, example: 'DE89370400440532013000' })
+  @ApiProperty({
+    description: "Payee's account (IBAN or any account identifier), shown to the user as given",
+    minLength: 1,
+    maxLength: 64,
+    example: 'DE89370400440532013000',
+  })
   @IsString()
   @Length(1, 64)
   account: string;
@@ -46,7 +63,8 @@ export class PayeeDto {
 /** The payment an approval is for (contract v2, "Transaction binding"). */
 export class TransactionDto {
   @ApiProperty({
-    description: "Decimal string > 0, no exponent, at most 15 integer digits and the currency's decimal places (EUR/USD/GBP/CHF 2, JPY 0, KWD/BHD 3, others 2)",
+    description:
+      "Decimal string > 0, no exponent, at most 15 integer digits and the currency's decimal places (EUR/USD/GBP/CHF 2, JPY 0, KWD/BHD 3, others 2)",
     example: '1250.00',
   })
   @IsAmountForCurrency()

@@ -97,7 +97,9 @@ describe(transactionDataFor.name, () => {
   });
 
   it('is the canonical JSON of the approval id and the message, or an empty message', () => {
-    expect(transactionDataFor('op-2', { message: 'Log in from a new device?' })).toBe('{"approvalId":"op-2","message":"Log in from a new device?"}');
+    expect(transactionDataFor('op-2', { message: 'Log in from a new device?' })).toBe(
+      '{"approvalId":"op-2","message":"Log in from a new device?"}',
+    );
     expect(transactionDataFor('op-2', {})).toBe('{"approvalId":"op-2","message":""}');
     expect(transactionDataFor('op-2', { message: undefined })).toBe('{"approvalId":"op-2","message":""}');
   });
@@ -106,26 +108,41 @@ describe(transactionDataFor.name, () => {
 describe(transactionHashOf.name, () => {
   it('is the unpadded base64url SHA-256 of the UTF-8 bytes', () => {
     const data = '{"approvalId":"op-2","message":"€"}';
-    const expected = createHash('sha256').update(Buffer.from(data, 'utf8')).digest('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const expected = createHash('sha256')
+      .update(Buffer.from(data, 'utf8'))
+      .digest('base64')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
     expect(transactionHashOf(data)).toBe(expected);
     expect(transactionHashOf(data)).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('matches the SHA-256 test vector of "abc"', () => {
     // FIPS 180-2: SHA-256("abc") = ba7816bf 8f01cfea 414140de 5dae2223 b00361a3 96177a9c b410ff61 f20015ad
-    expect(Buffer.from(transactionHashOf('abc'), 'base64url').toString('hex')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(Buffer.from(transactionHashOf('abc'), 'base64url').toString('hex')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
   });
 });
 
 describe(phoneMessageFor.name, () => {
   it('shows the amount, the currency code, the payee name and account exactly as given', () => {
-    const t = makeTransaction({ amount: '0.50', currency: 'KWD', payee: { name: '  Ünïcødé Ltd  ', account: 'GB33 BUKB 2020 1555 5555 55' } });
+    const t = makeTransaction({
+      amount: '0.50',
+      currency: 'KWD',
+      payee: { name: '  Ünïcødé Ltd  ', account: 'GB33 BUKB 2020 1555 5555 55' },
+    });
     const message = phoneMessageFor(t);
     for (const part of ['0.50', 'KWD', '  Ünïcødé Ltd  ', 'GB33 BUKB 2020 1555 5555 55', 'Invoice 42']) expect(message).toContain(part);
   });
 
   it('fits the message limit with the longest transaction', () => {
-    const t = makeTransaction({ amount: '999999999999999.999', payee: { name: 'n'.repeat(140), account: 'a'.repeat(64) }, reference: 'r'.repeat(140) });
+    const t = makeTransaction({
+      amount: '999999999999999.999',
+      payee: { name: 'n'.repeat(140), account: 'a'.repeat(64) },
+      reference: 'r'.repeat(140),
+    });
     expect(phoneMessageFor(t).length).toBeLessThanOrEqual(4096);
   });
 });

@@ -37,7 +37,10 @@ export class DeliveriesService {
 
   /** The client's deliveries in one state since `sinceMs`, oldest first. */
   list(client: ClientConfig, state: IndexedState, sinceMs: number, limit: number, cursor?: string): Promise<DeliveryPage> {
-    if (cursor !== undefined && !isValidCursor(cursor)) throw new InvalidRequestError('cursor is not one this API returned', [{ field: 'cursor', message: 'cursor is not one this API returned' }]);
+    if (cursor !== undefined && !isValidCursor(cursor))
+      throw new InvalidRequestError('cursor is not one this API returned', [
+        { field: 'cursor', message: 'cursor is not one this API returned' },
+      ]);
     return this.index.page(client.id, state, sinceMs, limit, cursor);
   }
 
@@ -67,7 +70,10 @@ export class DeliveriesService {
     const url = record.callbackUrl ?? client.webhookUrl;
     const create = url ? { eventId, url, state: 'pending' as const, attempts: 0 } : undefined;
     const result = await this.store.reopen(client.id, id, eventId, { onlyDead: false, create });
-    if (result === 'missing') throw new NoWebhookUrlError(`Approval ${JSON.stringify(id)} has no callbackUrl and client ${client.id} no webhookUrl: nowhere to send`);
+    if (result === 'missing')
+      throw new NoWebhookUrlError(
+        `Approval ${JSON.stringify(id)} has no callbackUrl and client ${client.id} no webhookUrl: nowhere to send`,
+      );
     if (result === 'gone') throw new EventNotFoundError(id, eventId);
     // 'pending': a round is under way; queueing again is a no-op under the same job id.
     await this.producer.enqueue(id, eventId);
@@ -77,7 +83,8 @@ export class DeliveriesService {
 
   /** Queues a signed `webhook.test` event to the client's webhookUrl; returns its id (the webhook-id). */
   async sendTest(client: ClientConfig): Promise<string> {
-    if (!client.webhookUrl || !client.webhookSecret) throw new NoWebhookUrlError(`Client ${client.id} has no webhookUrl (and webhookSecret) configured: nowhere to send a test event`);
+    if (!client.webhookUrl || !client.webhookSecret)
+      throw new NoWebhookUrlError(`Client ${client.id} has no webhookUrl (and webhookSecret) configured: nowhere to send a test event`);
     const eventId = await this.producer.enqueueTest(client.id);
     this.metrics.deliveryAction(client.id, 'test');
     return eventId;

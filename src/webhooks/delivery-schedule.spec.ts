@@ -5,10 +5,12 @@ const unit = fc.double({ min: 0, max: 0.999999, noNaN: true });
 
 describe(retryDelay.name, () => {
   it('draws uniformly under an exponential cap (full jitter)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 10, max: 60_000 }), unit, (attempt, base, r) => {
-      const delay = retryDelay(attempt, base, () => r);
-      return delay >= 0 && delay <= Math.min(MAX_DELIVERY_DELAY_MS, base * 2 ** (attempt - 1));
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 10, max: 60_000 }), unit, (attempt, base, r) => {
+        const delay = retryDelay(attempt, base, () => r);
+        return delay >= 0 && delay <= Math.min(MAX_DELIVERY_DELAY_MS, base * 2 ** (attempt - 1));
+      }),
+    );
   });
 
   it('doubles the cap with each failed attempt until the longest wait', () => {
@@ -20,14 +22,19 @@ describe(retryDelay.name, () => {
 
 describe(nextAttemptAt.name, () => {
   it('never schedules an attempt after the horizon, nor before now', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 0, max: 10 ** 9 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 10 ** 8 }), unit,
-      (nowMs, attempt, left, r) => {
-        const deadlineMs = nowMs + left;
-        const at = nextAttemptAt({ nowMs, attempt, baseMs: 1000, deadlineMs }, () => r);
-        return left === 0 ? at === undefined : at !== undefined && at >= nowMs && at <= deadlineMs;
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10 ** 9 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 10 ** 8 }),
+        unit,
+        (nowMs, attempt, left, r) => {
+          const deadlineMs = nowMs + left;
+          const at = nextAttemptAt({ nowMs, attempt, baseMs: 1000, deadlineMs }, () => r);
+          return left === 0 ? at === undefined : at !== undefined && at >= nowMs && at <= deadlineMs;
+        },
+      ),
+    );
   });
 
   it('makes the last attempt at the horizon, then gives up', () => {
@@ -36,10 +43,12 @@ describe(nextAttemptAt.name, () => {
   });
 
   it('waits at least what Retry-After asked, whatever the jitter draws', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 3_600_000 }), fc.integer({ min: 1, max: 20 }), unit, (asked, attempt, r) => {
-      const at = nextAttemptAt({ nowMs: 0, attempt, baseMs: 1000, deadlineMs: 86_400_000, retryAfterMs: asked }, () => r);
-      return at !== undefined && at >= asked;
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 3_600_000 }), fc.integer({ min: 1, max: 20 }), unit, (asked, attempt, r) => {
+        const at = nextAttemptAt({ nowMs: 0, attempt, baseMs: 1000, deadlineMs: 86_400_000, retryAfterMs: asked }, () => r);
+        return at !== undefined && at >= asked;
+      }),
+    );
   });
 
   it('dead-letters instead of calling sooner when Retry-After points past the horizon', () => {

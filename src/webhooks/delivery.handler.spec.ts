@@ -22,7 +22,12 @@ class ControlledReceiver {
 }
 
 describe(DeliveryHandler.name, () => {
-  const job = (approvalId: string): DeliveryJobData => ({ approvalId, eventId: `evt_${approvalId}`, attempt: 0, deadlineMs: Date.now() + 60_000 });
+  const job = (approvalId: string): DeliveryJobData => ({
+    approvalId,
+    eventId: `evt_${approvalId}`,
+    attempt: 0,
+    deadlineMs: Date.now() + 60_000,
+  });
   let receiver: ControlledReceiver;
   let sut: DeliveryHandler;
 
@@ -37,9 +42,17 @@ describe(DeliveryHandler.name, () => {
       get: async (_id: string, eventId: string) => ({ eventId, url: 'https://hooks.example/x', state: 'pending', attempts: 0 }),
       save: async () => undefined,
     });
-    const clients = strictMock<ClientsRegistry>({ findById: (id: string) => ({ id, apiKey: 'k'.repeat(20), webhookSecret: 'whsec_x', callbackOrigins: [] }) });
-    const webhooks = strictMock<WebhookClient>({ sendFor: (_client: unknown, _url: string, event: { id: string }) => receiver.send(event.id.slice(4)) });
-    const metrics = strictMock<MetricsService>({ webhookAttempt: () => undefined, notified: () => undefined, webhookDeadLetter: () => undefined });
+    const clients = strictMock<ClientsRegistry>({
+      findById: (id: string) => ({ id, apiKey: 'k'.repeat(20), webhookSecret: 'whsec_x', callbackOrigins: [] }),
+    });
+    const webhooks = strictMock<WebhookClient>({
+      sendFor: (_client: unknown, _url: string, event: { id: string }) => receiver.send(event.id.slice(4)),
+    });
+    const metrics = strictMock<MetricsService>({
+      webhookAttempt: () => undefined,
+      notified: () => undefined,
+      webhookDeadLetter: () => undefined,
+    });
     const config = { webhooks: { clientConcurrency: 2, retryBaseMs: 1000 } } as AppConfig;
     sut = new DeliveryHandler(approvals, deliveries, clients, webhooks, config, metrics);
   });

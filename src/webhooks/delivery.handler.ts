@@ -65,7 +65,11 @@ export class DeliveryHandler {
     // The secret is read from config on every attempt and never stored with the delivery.
     const client = this.clients.findById(record.clientId);
     if (!client?.webhookSecret) {
-      await this.deliveries.save(approvalId, { ...delivery, state: 'dead', lastError: 'the client has no webhookSecret', nextAttemptAt: undefined }, record.clientId);
+      await this.deliveries.save(
+        approvalId,
+        { ...delivery, state: 'dead', lastError: 'the client has no webhookSecret', nextAttemptAt: undefined },
+        record.clientId,
+      );
       this.logger.warn({ approvalId, eventId }, `Delivery ${eventId} dropped: client ${record.clientId} has no webhookSecret`);
       return { kind: 'done', state: 'dead' };
     }
@@ -89,13 +93,23 @@ export class DeliveryHandler {
     }
     const lastError = outcome.kind === 'gone' ? 'answered 410: the receiver no longer accepts it' : outcome.error;
     const round = data.attempt + 1;
-    const atMs = outcome.kind === 'gone' || outcome.kind === 'refused'
-      ? undefined
-      : nextAttemptAt({ nowMs: Date.now(), attempt: round, baseMs: this.config.webhooks.retryBaseMs, deadlineMs: data.deadlineMs, retryAfterMs: outcome.retryAfterMs });
+    const atMs =
+      outcome.kind === 'gone' || outcome.kind === 'refused'
+        ? undefined
+        : nextAttemptAt({
+            nowMs: Date.now(),
+            attempt: round,
+            baseMs: this.config.webhooks.retryBaseMs,
+            deadlineMs: data.deadlineMs,
+            retryAfterMs: outcome.retryAfterMs,
+          });
     if (atMs === undefined) {
       await this.deliveries.save(approvalId, { ...tried, state: 'dead', lastError }, record.clientId);
       this.metrics.webhookDeadLetter(record.clientId);
-      this.logger.warn({ approvalId, eventId, attempts: tried.attempts }, `Delivery ${eventId} is dead after ${tried.attempts} attempts: ${lastError}`);
+      this.logger.warn(
+        { approvalId, eventId, attempts: tried.attempts },
+        `Delivery ${eventId} is dead after ${tried.attempts} attempts: ${lastError}`,
+      );
       return { kind: 'done', state: 'dead', attempt };
     }
     await this.deliveries.save(approvalId, { ...tried, lastError, nextAttemptAt: new Date(atMs).toISOString() }, record.clientId);

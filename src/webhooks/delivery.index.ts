@@ -31,7 +31,10 @@ const SLACK = 20;
  */
 @Injectable()
 export class DeliveryIndex {
-  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
 
   async page(clientId: string, state: IndexedState, sinceMs: number, limit: number, cursor?: string): Promise<DeliveryPage> {
     const key = this.keys.clientDeliveries(clientId, state);
@@ -59,7 +62,11 @@ export class DeliveryIndex {
   }
 
   /** The deliveries behind index entries still in that state; forgets entries whose approval is gone. */
-  private async load(key: string, entries: { member: string; score: number }[], state: IndexedState): Promise<{ found: ListedDelivery[]; forgotten: number }> {
+  private async load(
+    key: string,
+    entries: { member: string; score: number }[],
+    state: IndexedState,
+  ): Promise<{ found: ListedDelivery[]; forgotten: number }> {
     if (!entries.length) return { found: [], forgotten: 0 };
     const pipeline = this.redis.pipeline();
     for (const e of entries) {

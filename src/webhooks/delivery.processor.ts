@@ -14,7 +14,11 @@ import { TestEventHandler } from './test-event.handler';
  */
 @Processor(DELIVERY_QUEUE, { autorun: false })
 export class DeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
-  constructor(private readonly handler: DeliveryHandler, private readonly tests: TestEventHandler, private readonly config: AppConfig) {
+  constructor(
+    private readonly handler: DeliveryHandler,
+    private readonly tests: TestEventHandler,
+    private readonly config: AppConfig,
+  ) {
     super();
   }
 
@@ -24,7 +28,10 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
   }
 
   async process(job: Job<DeliveryJobData | TestEventJobData>, token?: string): Promise<string> {
-    const result = job.name === TEST_EVENT_JOB ? await this.tests.handle(job.data as TestEventJobData) : await this.handler.handle(job.data as DeliveryJobData);
+    const result =
+      job.name === TEST_EVENT_JOB
+        ? await this.tests.handle(job.data as TestEventJobData)
+        : await this.handler.handle(job.data as DeliveryJobData);
     if (result.kind === 'done') return result.state;
     if (result.kind === 'busy') {
       // Its client's slots are taken: step aside for other clients' deliveries, attempt count untouched.

@@ -7,7 +7,15 @@ import { ApprovalEventsEmitter } from '../approvals/approval-events.emitter';
 import { ClientsRegistry } from '../clients/clients.registry';
 import { AppConfig } from '../config/app.config';
 import { randomUUID } from 'node:crypto';
-import { DELIVERY_QUEUE, DeliveryJobData, KEEP_FINISHED_JOBS, TEST_EVENT_JOB, TestEventJobData, WebhookTestEvent, deliveryJobId } from './delivery.job';
+import {
+  DELIVERY_QUEUE,
+  DeliveryJobData,
+  KEEP_FINISHED_JOBS,
+  TEST_EVENT_JOB,
+  TestEventJobData,
+  WebhookTestEvent,
+  deliveryJobId,
+} from './delivery.job';
 import { DeliveryStore } from './delivery.store';
 
 /** Schedules webhook deliveries of terminal events. Idempotent: keyed by the event id. */
@@ -37,7 +45,13 @@ export class DeliveryProducer implements OnModuleInit {
   async scheduleFor(record: ApprovalRecord, event: ApprovalEvent): Promise<void> {
     const url = record.callbackUrl ?? this.clients.findById(record.clientId)?.webhookUrl;
     if (!url) return;
-    const delivery = await this.store.open(record.clientId, record.id, { eventId: event.id, url, state: 'pending', attempts: 0, nextAttemptAt: new Date().toISOString() });
+    const delivery = await this.store.open(record.clientId, record.id, {
+      eventId: event.id,
+      url,
+      state: 'pending',
+      attempts: 0,
+      nextAttemptAt: new Date().toISOString(),
+    });
     if (delivery?.state === 'pending') await this.enqueue(record.id, event.id);
   }
 
@@ -70,7 +84,11 @@ export class DeliveryProducer implements OnModuleInit {
       createdAt: new Date().toISOString(),
       data: { clientId, message: 'A test event: your endpoint receives and verifies webhooks' },
     };
-    await this.queue.add(TEST_EVENT_JOB, { clientId, event, attempt: 0, deadlineMs: this.deadline() }, { jobId: `test-${event.id}`, ...JOB_OPTIONS });
+    await this.queue.add(
+      TEST_EVENT_JOB,
+      { clientId, event, attempt: 0, deadlineMs: this.deadline() },
+      { jobId: `test-${event.id}`, ...JOB_OPTIONS },
+    );
     return event.id;
   }
 

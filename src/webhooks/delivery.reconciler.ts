@@ -38,7 +38,7 @@ export class DeliveryReconciler {
     let failures = 0;
     try {
       const beforeMs = Date.now() - overdueMs;
-      for (let offset = 0; ; ) {
+      for (let offset = 0; ;) {
         const page = await this.store.overdue(beforeMs, offset, PAGE);
         const outcomes = await Promise.all(page.map((ref) => this.repair(ref).catch(() => 'error' as const)));
         requeued += outcomes.filter((o) => o === 'requeued').length;

@@ -26,7 +26,10 @@ export class DeliveryStore {
   private readonly reviveDeadDeliveries: RedisScript<[string, string, string], string[]>;
   private readonly reopenDelivery: RedisScript<[string, string, string, string, string, string], ReopenResult>;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis, private readonly keys: RedisKeys) {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {
     this.openDelivery = defineScript(redis, __dirname, 'open-delivery-5.lua');
     this.saveDelivery = defineScript(redis, __dirname, 'save-delivery-5.lua');
     this.reviveDeadDeliveries = defineScript(redis, __dirname, 'revive-dead-deliveries-4.lua');
@@ -35,7 +38,14 @@ export class DeliveryStore {
 
   /** Records a new delivery unless one exists for the event; returns the one that is stored (undefined: approval gone). */
   async open(clientId: string, approvalId: string, delivery: Delivery): Promise<Delivery | undefined> {
-    const json = await this.openDelivery(this.keysOf(clientId, approvalId), delivery.eventId, JSON.stringify(delivery), member(approvalId, delivery.eventId), String(dueMs(delivery)), String(Date.now()));
+    const json = await this.openDelivery(
+      this.keysOf(clientId, approvalId),
+      delivery.eventId,
+      JSON.stringify(delivery),
+      member(approvalId, delivery.eventId),
+      String(dueMs(delivery)),
+      String(Date.now()),
+    );
     return json ? (JSON.parse(json) as Delivery) : undefined;
   }
 
@@ -47,12 +57,27 @@ export class DeliveryStore {
   async save(approvalId: string, delivery: Delivery, clientId: string): Promise<boolean> {
     const due = delivery.state === 'pending' ? String(dueMs(delivery)) : '';
     const keys = this.keysOf(clientId, approvalId);
-    return (await this.saveDelivery(keys, delivery.eventId, JSON.stringify(delivery), member(approvalId, delivery.eventId), due, delivery.state, String(Date.now()))) === 1;
+    return (
+      (await this.saveDelivery(
+        keys,
+        delivery.eventId,
+        JSON.stringify(delivery),
+        member(approvalId, delivery.eventId),
+        due,
+        delivery.state,
+        String(Date.now()),
+      )) === 1
+    );
   }
 
   /** Dead deliveries become pending again; returns their event ids. */
   async reviveDead(clientId: string, approvalId: string, now: Date): Promise<string[]> {
-    const keys = [this.keys.approvalDeliveries(approvalId), this.keys.pendingDeliveries(), this.keys.clientDeliveries(clientId, 'pending'), this.keys.clientDeliveries(clientId, 'dead')];
+    const keys = [
+      this.keys.approvalDeliveries(approvalId),
+      this.keys.pendingDeliveries(),
+      this.keys.clientDeliveries(clientId, 'pending'),
+      this.keys.clientDeliveries(clientId, 'dead'),
+    ];
     return this.reviveDeadDeliveries(keys, now.toISOString(), approvalId, String(now.getTime()));
   }
 
@@ -63,7 +88,15 @@ export class DeliveryStore {
   reopen(clientId: string, approvalId: string, eventId: string, options: { onlyDead: boolean; create?: Delivery }): Promise<ReopenResult> {
     const now = new Date();
     const create = options.create ? JSON.stringify(options.create) : '';
-    return this.reopenDelivery(this.keysOf(clientId, approvalId), eventId, member(approvalId, eventId), now.toISOString(), String(now.getTime()), options.onlyDead ? '1' : '0', create);
+    return this.reopenDelivery(
+      this.keysOf(clientId, approvalId),
+      eventId,
+      member(approvalId, eventId),
+      now.toISOString(),
+      String(now.getTime()),
+      options.onlyDead ? '1' : '0',
+      create,
+    );
   }
 
   /** Pending deliveries whose next attempt was due before `beforeMs`, oldest first, one page. */

@@ -6,7 +6,8 @@ import { nextAttemptAt } from './delivery-schedule';
 import { TestEventJobData } from './delivery.job';
 import { WebhookClient } from './webhook.client';
 
-export type TestEventResult = { kind: 'done'; state: 'delivered' | 'dead' | 'skipped' } | { kind: 'again'; atMs: number; data: TestEventJobData };
+export type TestEventResult =
+  { kind: 'done'; state: 'delivered' | 'dead' | 'skipped' } | { kind: 'again'; atMs: number; data: TestEventJobData };
 
 /**
  * One attempt at a `webhook.test` event: the client's webhookUrl and secrets as configured now,
@@ -17,7 +18,12 @@ export type TestEventResult = { kind: 'done'; state: 'delivered' | 'dead' | 'ski
 export class TestEventHandler {
   private readonly logger = new Logger(TestEventHandler.name);
 
-  constructor(private readonly clients: ClientsRegistry, private readonly webhooks: WebhookClient, private readonly config: AppConfig, private readonly metrics: MetricsService) {}
+  constructor(
+    private readonly clients: ClientsRegistry,
+    private readonly webhooks: WebhookClient,
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
 
   async handle(data: TestEventJobData): Promise<TestEventResult> {
     const { clientId, event } = data;
@@ -30,9 +36,16 @@ export class TestEventHandler {
       return { kind: 'done', state: 'delivered' };
     }
     const round = data.attempt + 1;
-    const atMs = outcome.kind === 'failed'
-      ? nextAttemptAt({ nowMs: Date.now(), attempt: round, baseMs: this.config.webhooks.retryBaseMs, deadlineMs: data.deadlineMs, retryAfterMs: outcome.retryAfterMs })
-      : undefined;
+    const atMs =
+      outcome.kind === 'failed'
+        ? nextAttemptAt({
+            nowMs: Date.now(),
+            attempt: round,
+            baseMs: this.config.webhooks.retryBaseMs,
+            deadlineMs: data.deadlineMs,
+            retryAfterMs: outcome.retryAfterMs,
+          })
+        : undefined;
     if (atMs === undefined) {
       const error = outcome.kind === 'gone' ? 'answered 410' : outcome.error;
       this.logger.warn({ clientId, eventId: event.id }, `Test event ${event.id} is dead after ${round} attempts: ${error}`);

@@ -16,7 +16,10 @@ export class WebhookOperationsController {
   constructor(private readonly deliveries: DeliveriesService) {}
 
   @Get('deliveries')
-  @ApiOperation({ operationId: 'listDeliveries', summary: "The client's dead or pending webhook deliveries, oldest first, a page at a time" })
+  @ApiOperation({
+    operationId: 'listDeliveries',
+    summary: "The client's dead or pending webhook deliveries, oldest first, a page at a time",
+  })
   @ApiResponse({ status: 200, type: DeliveryPageDto })
   @ApiProblems([400, 401, 404], { 404: 'Not found' })
   list(@CurrentClient() client: ClientConfig, @Query() query: ListDeliveriesQueryDto): Promise<DeliveryPage> {
@@ -25,7 +28,10 @@ export class WebhookOperationsController {
 
   @Post('deliveries/recover')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ operationId: 'recoverDeliveries', summary: 'Send every dead delivery since a time again (same webhook-ids, a new round of retries)' })
+  @ApiOperation({
+    operationId: 'recoverDeliveries',
+    summary: 'Send every dead delivery since a time again (same webhook-ids, a new round of retries)',
+  })
   @ApiResponse({ status: 202, type: RecoveredDto })
   @ApiProblems([400, 401, 404], { 404: 'Not found' })
   async recover(@CurrentClient() client: ClientConfig, @Body() body: RecoverDeliveriesDto): Promise<RecoveredDto> {
@@ -34,7 +40,10 @@ export class WebhookOperationsController {
 
   @Post('webhooks/test')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ operationId: 'sendTestWebhook', summary: "Send a signed `webhook.test` event to the client's webhookUrl, retried like any delivery" })
+  @ApiOperation({
+    operationId: 'sendTestWebhook',
+    summary: "Send a signed `webhook.test` event to the client's webhookUrl, retried like any delivery",
+  })
   @ApiResponse({ status: 202, type: TestEventSentDto })
   @ApiProblems([401, 404, 409], { 404: 'Not found', 409: 'The client has no webhookUrl' })
   async sendTest(@CurrentClient() client: ClientConfig): Promise<TestEventSentDto> {

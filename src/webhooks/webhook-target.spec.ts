@@ -28,9 +28,12 @@ describe(WebhookTargetPolicy.name, () => {
     expect(strict().addressRefusal(address)).toMatch(reason);
   });
 
-  it.each(['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c', '::ffff:93.184.215.14', '172.32.0.1', '100.128.0.1'])('allows the public address %s', (address) => {
-    expect(strict().addressRefusal(address)).toBeUndefined();
-  });
+  it.each(['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c', '::ffff:93.184.215.14', '172.32.0.1', '100.128.0.1'])(
+    'allows the public address %s',
+    (address) => {
+      expect(strict().addressRefusal(address)).toBeUndefined();
+    },
+  );
 
   it('allows loopback only when configured to', () => {
     const sut = new WebhookTargetPolicy({ allowLoopback: true, allowedHosts: [], allowedCidrs: [] });
@@ -40,7 +43,11 @@ describe(WebhookTargetPolicy.name, () => {
   });
 
   it('lets the allow-list through, by range or by host name', () => {
-    const sut = new WebhookTargetPolicy({ allowLoopback: false, allowedHosts: ['hooks.internal'], allowedCidrs: [{ address: '10.1.0.0', prefix: 16, family: 'ipv4' }] });
+    const sut = new WebhookTargetPolicy({
+      allowLoopback: false,
+      allowedHosts: ['hooks.internal'],
+      allowedCidrs: [{ address: '10.1.0.0', prefix: 16, family: 'ipv4' }],
+    });
     expect(sut.addressRefusal('10.1.2.3')).toBeUndefined();
     expect(sut.addressRefusal('::ffff:10.1.2.3')).toBeUndefined();
     expect(sut.addressRefusal('10.2.0.1')).toMatch(/private/);
@@ -49,7 +56,12 @@ describe(WebhookTargetPolicy.name, () => {
   });
 
   describe('urlRefusal', () => {
-    const client: ClientConfig = { id: 'bank', apiKey: 'k'.repeat(20), webhookUrl: 'https://bank.example/hooks', callbackOrigins: ['https://cb.bank.example'] };
+    const client: ClientConfig = {
+      id: 'bank',
+      apiKey: 'k'.repeat(20),
+      webhookUrl: 'https://bank.example/hooks',
+      callbackOrigins: ['https://cb.bank.example'],
+    };
 
     it.each([
       ['https://user:pw@bank.example/hooks', /user or password/],

@@ -91,7 +91,8 @@ export class WebhookTargetPolicy {
     const family = isIP(address);
     if (family === 0) return 'not an IP address';
     const v4 = family === 4 ? address : embeddedIpv4(address);
-    if (this.allowed.check(address, family === 4 ? 'ipv4' : 'ipv6') || (v4 !== undefined && this.allowed.check(v4, 'ipv4'))) return undefined;
+    if (this.allowed.check(address, family === 4 ? 'ipv4' : 'ipv6') || (v4 !== undefined && this.allowed.check(v4, 'ipv4')))
+      return undefined;
     const isLoopback = v4 !== undefined ? this.loopback.check(v4, 'ipv4') : this.loopback.check(address, 'ipv6');
     if (isLoopback) return this.config.allowLoopback ? undefined : 'a loopback address';
     const label = v4 !== undefined ? this.blocked.v4(v4) : this.blocked.v6(address);
@@ -108,7 +109,12 @@ export class WebhookTargetPolicy {
       if (err) return callback(err, []);
       const refusal = addresses.map((a) => this.addressRefusal(a.address, hostname)).find((r) => r !== undefined);
       if (refusal || addresses.length === 0) {
-        return callback(new WebhookTargetRefusedError(`${hostname} resolves to ${refusal ?? 'no address'}; list it in WEBHOOK_ALLOWED_HOSTS if this is deliberate`), []);
+        return callback(
+          new WebhookTargetRefusedError(
+            `${hostname} resolves to ${refusal ?? 'no address'}; list it in WEBHOOK_ALLOWED_HOSTS if this is deliberate`,
+          ),
+          [],
+        );
       }
       if (options.all) return callback(null, addresses);
       callback(null, addresses[0].address, addresses[0].family);
@@ -138,7 +144,10 @@ function rangeLists(v4: Range[], v6: Range[]): { v4(address: string): string | u
 export function embeddedIpv4(address: string): string | undefined {
   const groups = expandIpv6(address);
   if (!groups) return undefined;
-  const head = groups.slice(0, 6).map((g) => g.toString(16)).join(':');
+  const head = groups
+    .slice(0, 6)
+    .map((g) => g.toString(16))
+    .join(':');
   const embeds = head === '0:0:0:0:0:ffff' || head === '64:ff9b:0:0:0:0' || (head === '0:0:0:0:0:0' && (groups[6] !== 0 || groups[7] > 1));
   if (!embeds) return undefined;
   return [groups[6] >> 8, groups[6] & 255, groups[7] >> 8, groups[7] & 255].join('.');

@@ -70,7 +70,9 @@ export class WebhookClient implements OnApplicationShutdown {
   async send(url: string, event: WebhookEvent, secrets: string | readonly string[]): Promise<AttemptReport> {
     const at = new Date();
     const refusal = this.targets.urlRefusal(url);
-    const outcome: AttemptOutcome = refusal ? { kind: 'refused', error: `refused: ${refusal}` } : await this.post(url, event, typeof secrets === 'string' ? [secrets] : secrets, at);
+    const outcome: AttemptOutcome = refusal
+      ? { kind: 'refused', error: `refused: ${refusal}` }
+      : await this.post(url, event, typeof secrets === 'string' ? [secrets] : secrets, at);
     return { outcome, at, durationMs: Date.now() - at.getTime() };
   }
 
@@ -107,7 +109,9 @@ export class WebhookClient implements OnApplicationShutdown {
       const statusCode = response.status;
       if (statusCode >= 200 && statusCode < 300) return { kind: 'delivered', statusCode };
       if (statusCode === 410) return { kind: 'gone', statusCode };
-      const wait = RETRY_AFTER_STATUSES.has(statusCode) ? parseRetryAfter(response.headers['retry-after'] as string | undefined) : undefined;
+      const wait = RETRY_AFTER_STATUSES.has(statusCode)
+        ? parseRetryAfter(response.headers['retry-after'] as string | undefined)
+        : undefined;
       const error = statusCode >= 300 && statusCode < 400 ? `redirect ${statusCode} not followed` : `answered ${statusCode}`;
       return { kind: 'failed', statusCode, error, ...(wait !== undefined && { retryAfterMs: wait }) };
     } catch (err) {

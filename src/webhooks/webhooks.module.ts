@@ -18,7 +18,17 @@ import { WebhookClient } from './webhook.client';
  */
 @Module({
   imports: [BullModule.registerQueue({ name: DELIVERY_QUEUE }), ApprovalsModule],
-  providers: [DeliveryProducer, DeliveryStore, DeliveryIndex, DeliveryHandler, TestEventHandler, WebhookClient, DeliveriesService, DeliveryReconciler, OutcomeReconciler],
+  providers: [
+    DeliveryProducer,
+    DeliveryStore,
+    DeliveryIndex,
+    DeliveryHandler,
+    TestEventHandler,
+    WebhookClient,
+    DeliveriesService,
+    DeliveryReconciler,
+    OutcomeReconciler,
+  ],
   exports: [DeliveriesService, DeliveryIndex, DeliveryHandler, TestEventHandler, DeliveryReconciler, OutcomeReconciler],
 })
 export class WebhooksModule {}

@@ -23,7 +23,10 @@ export interface Approval {
 }
 
 export class ApiClient {
-  constructor(readonly baseUrl: string, private readonly apiKey?: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly apiKey?: string,
+  ) {}
 
   create(body: unknown): Promise<ApiResponse<Approval>> {
     return this.request('POST', '/v1/approvals', body);

@@ -16,7 +16,10 @@ export class EventWatcher {
   private readonly waiters = new Set<() => void>();
   private closed = false;
 
-  constructor(url: string, private readonly stream: string) {
+  constructor(
+    url: string,
+    private readonly stream: string,
+  ) {
     this.redis = new Redis(url, { maxRetriesPerRequest: null });
     void this.loop();
   }
@@ -39,7 +42,11 @@ export class EventWatcher {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`no ${type} event for ${approvalId} within ${timeoutMs} ms; saw ${JSON.stringify(this.all(approvalId).map((e) => e.event.type))}`));
+        reject(
+          new Error(
+            `no ${type} event for ${approvalId} within ${timeoutMs} ms; saw ${JSON.stringify(this.all(approvalId).map((e) => e.event.type))}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(check);
       check();
@@ -59,7 +66,9 @@ export class EventWatcher {
         for (const [, entries] of reply ?? []) {
           for (const [id, fields] of entries) {
             last = id;
-            const f = Object.fromEntries(fields.reduce<[string, string][]>((acc, v, i) => (i % 2 ? acc : [...acc, [v, fields[i + 1]]]), []));
+            const f = Object.fromEntries(
+              fields.reduce<[string, string][]>((acc, v, i) => (i % 2 ? acc : [...acc, [v, fields[i + 1]]]), []),
+            );
             this.seen.push({ approvalId: f.a, seq: Number(f.s), event: JSON.parse(f.e) });
           }
         }

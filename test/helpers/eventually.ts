@@ -19,7 +19,8 @@ export async function until<T>(what: string, probe: () => T | undefined | Promis
     } catch (err) {
       last = err instanceof Error ? err.message : err;
     }
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}${last === undefined ? '' : ` (last error: ${String(last)})`}`);
+    if (Date.now() > deadline)
+      throw new Error(`not within ${timeoutMs} ms: ${what}${last === undefined ? '' : ` (last error: ${String(last)})`}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

@@ -7,8 +7,11 @@ import { execFile } from 'node:child_process';
  */
 function runModule(script: string, input: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: process.cwd(), maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+    const child = execFile(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      { cwd: process.cwd(), maxBuffer: 32 * 1024 * 1024 },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
     );
     child.stdin!.end(input);
   });

@@ -21,7 +21,24 @@ export class PrivateRedis {
 
   async start(): Promise<void> {
     this.port ||= await freePort();
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir], { stdio: 'ignore' });
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--dir',
+        this.dir,
+      ],
+      { stdio: 'ignore' },
+    );
     this.child = child;
     for (let i = 0; i < 100; i++) {
       if (await this.ping()) return;
@@ -37,7 +54,10 @@ export class PrivateRedis {
     if (!child) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     const admin = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    await admin.connect().then(() => admin.call('SHUTDOWN', 'NOSAVE')).catch(() => undefined);
+    await admin
+      .connect()
+      .then(() => admin.call('SHUTDOWN', 'NOSAVE'))
+      .catch(() => undefined);
     admin.disconnect();
     await exited;
   }

@@ -16,7 +16,6 @@ export interface LocalRedisCluster {
   stop(): Promise<void>;
 }
 
-
 async function cli(port: number, ...args: string[]): Promise<string> {
   return (await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args])).stdout;
 }
@@ -57,8 +56,24 @@ export async function startLocalRedisCluster(): Promise<LocalRedisCluster> {
       dirs.push(dir);
       const child = spawn(
         'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
-          '--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          'nodes.conf',
+          '--dir',
+          dir,
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--maxmemory-policy',
+          'noeviction',
+        ],
         { stdio: 'ignore' },
       );
       processes.push(child);

@@ -54,7 +54,10 @@ export class ServiceProcess {
   private exited?: Promise<void>;
   private readonly output: string[] = [];
 
-  constructor(readonly port: number, private readonly env: Record<string, string>) {
+  constructor(
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {
     this.url = `http://127.0.0.1:${port}`;
   }
 

@@ -12,7 +12,10 @@ export class SimulatorControl {
    * `baseUrl` is the simulator's upstream base (e.g. http://127.0.0.1:PORT/v2); control lives at its
    * origin and needs the simulator's control token.
    */
-  constructor(baseUrl: string, private readonly token: string) {
+  constructor(
+    baseUrl: string,
+    private readonly token: string,
+  ) {
     this.origin = new URL(baseUrl).origin;
   }
 
@@ -83,7 +86,10 @@ export class SimulatorControl {
 }
 
 export class SimulatorControlError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'SimulatorControlError';
   }

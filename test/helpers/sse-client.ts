@@ -7,7 +7,8 @@ export interface SseMessage {
   data: string;
 }
 
-export type SseItem = { kind: 'event'; message: SseMessage } | { kind: 'comment'; text: string } | { kind: 'retry'; ms: number } | { kind: 'end' };
+export type SseItem =
+  { kind: 'event'; message: SseMessage } | { kind: 'comment'; text: string } | { kind: 'retry'; ms: number } | { kind: 'end' };
 
 export interface SseOpenOptions {
   headers?: Record<string, string>;
@@ -26,7 +27,11 @@ export class SseClient {
   private cursor = 0;
   private request?: http.ClientRequest;
 
-  private constructor(readonly status: number, readonly headers: http.IncomingHttpHeaders, readonly body: string) {}
+  private constructor(
+    readonly status: number,
+    readonly headers: http.IncomingHttpHeaders,
+    readonly body: string,
+  ) {}
 
   /** Opens `url` and resolves once the response head (and, for a non-200 answer, its body) has arrived. */
   static open(url: string, options: SseOpenOptions = {}): Promise<SseClient> {
@@ -130,7 +135,10 @@ export class SseClient {
   private line(line: string): void {
     if (line === '') {
       if (this.pending.data.length) {
-        this.push({ kind: 'event', message: { id: this.pending.id, event: this.pending.event ?? 'message', data: this.pending.data.join('\n') } });
+        this.push({
+          kind: 'event',
+          message: { id: this.pending.id, event: this.pending.event ?? 'message', data: this.pending.data.join('\n') },
+        });
       }
       this.pending = { id: this.pending.id, data: [] };
       return;

@@ -72,7 +72,13 @@ export class WebhookReceiver {
     const receivedAtMs = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    this.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, rawBody: Buffer.concat(chunks).toString('utf8'), receivedAtMs });
+    this.requests.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: req.headers,
+      rawBody: Buffer.concat(chunks).toString('utf8'),
+      receivedAtMs,
+    });
     const answer = this.script.shift() ?? 200;
     if (answer === 'hang') {
       this.hanging.add(res);
@@ -96,9 +102,14 @@ export class DeliveryWatcher {
 
   constructor(redisUrl: string, prefix: string) {
     const url = new URL(redisUrl);
-    this.events = new QueueEvents('delivery', { connection: { host: url.hostname, port: Number(url.port || 6379) }, prefix, lastEventId: '0-0' });
+    this.events = new QueueEvents('delivery', {
+      connection: { host: url.hostname, port: Number(url.port || 6379) },
+      prefix,
+      lastEventId: '0-0',
+    });
     this.events.on('completed', ({ jobId, returnvalue }) => {
-      const state = typeof returnvalue === 'string' && returnvalue.startsWith('"') ? (JSON.parse(returnvalue) as string) : String(returnvalue);
+      const state =
+        typeof returnvalue === 'string' && returnvalue.startsWith('"') ? (JSON.parse(returnvalue) as string) : String(returnvalue);
       this.ends.push({ jobId, state });
       for (const waiter of [...this.waiters]) waiter();
     });
@@ -116,7 +127,11 @@ export class DeliveryWatcher {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`delivery ${eventId} did not end ${state} within ${timeoutMs} ms; ends seen: ${JSON.stringify(this.ends.filter((e) => e.jobId === jobId))}`));
+        reject(
+          new Error(
+            `delivery ${eventId} did not end ${state} within ${timeoutMs} ms; ends seen: ${JSON.stringify(this.ends.filter((e) => e.jobId === jobId))}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(check);
       check();

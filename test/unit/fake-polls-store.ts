@@ -9,7 +9,11 @@ export class FakePollsStore {
 
   async claim(nowMs: number, leaseUntilMs: number, max: number): Promise<ClaimedPoll[]> {
     this.claims += 1;
-    const ids = [...this.due].filter(([, at]) => at <= nowMs).sort((a, b) => a[1] - b[1]).slice(0, max).map(([id]) => id);
+    const ids = [...this.due]
+      .filter(([, at]) => at <= nowMs)
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, max)
+      .map(([id]) => id);
     for (const id of ids) this.due.set(id, leaseUntilMs);
     return ids.map((approvalId) => ({ approvalId, ...(this.failures.get(approvalId) && { failures: this.failures.get(approvalId) }) }));
   }

@@ -1,6 +1,16 @@
 import { AddressInfo } from 'node:net';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
-import { CryptoKey, JWK, SignJWT, calculateJwkThumbprint, compactVerify, createLocalJWKSet, exportJWK, exportSPKI, generateKeyPair } from 'jose';
+import {
+  CryptoKey,
+  JWK,
+  SignJWT,
+  calculateJwkThumbprint,
+  compactVerify,
+  createLocalJWKSet,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+} from 'jose';
 
 export type TestAlg = 'RS256' | 'ES256';
 

@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { APPROVAL_STATUSES, ApprovalAuthentication, ApprovalRepresentation, ApprovalResponse, ApprovalSignature, ApprovalStatus, ApprovedBy } from '../approval';
+import {
+  APPROVAL_STATUSES,
+  ApprovalAuthentication,
+  ApprovalRepresentation,
+  ApprovalResponse,
+  ApprovalSignature,
+  ApprovalStatus,
+  ApprovedBy,
+} from '../approval';
 import { DELIVERY_STATES, Delivery, DeliveryState } from '../delivery';
 import { TransactionDto } from '../../transactions/transaction.dto';
 
@@ -12,7 +20,11 @@ export class ApprovalAuthenticationDto implements ApprovalAuthentication {
   @ApiProperty({ description: "Recognize's error code (0 when none)", example: 0 })
   errorCode: number;
 
-  @ApiProperty({ format: 'date-time', description: "When Recognize recorded the authentication, in UTC (Recognize's zone-less time, read as UTC)", example: '2025-05-21T10:15:42.000Z' })
+  @ApiProperty({
+    format: 'date-time',
+    description: "When Recognize recorded the authentication, in UTC (Recognize's zone-less time, read as UTC)",
+    example: '2025-05-21T10:15:42.000Z',
+  })
   createdAt: string;
 
   @ApiPropertyOptional({ enum: ['biom', 'pin'], example: 'biom' })
@@ -43,10 +55,17 @@ export class DeliveryDto implements Delivery {
   @ApiProperty({ description: 'The event id, sent as webhook-id on every attempt', example: 'evt_4f1c2a9e0b7d4c3e9a8b7c6d5e4f3a2b' })
   eventId: string;
 
-  @ApiProperty({ description: "Where it is sent: the approval's callbackUrl, else the client's webhookUrl", example: 'https://bank.example/hooks/stepup' })
+  @ApiProperty({
+    description: "Where it is sent: the approval's callbackUrl, else the client's webhookUrl",
+    example: 'https://bank.example/hooks/stepup',
+  })
   url: string;
 
-  @ApiProperty({ enum: DELIVERY_STATES, description: 'dead: retries ran out or the receiver answered 410; redeliver revives it', example: 'delivered' })
+  @ApiProperty({
+    enum: DELIVERY_STATES,
+    description: 'dead: retries ran out or the receiver answered 410; redeliver revives it',
+    example: 'delivered',
+  })
   state: DeliveryState;
 
   @ApiProperty({ example: 1 })
@@ -96,8 +115,10 @@ export class ApprovalResponseDto implements ApprovalRepresentation {
   transaction?: TransactionDto;
 
   @ApiProperty({
-    description: "RFC 8785 canonical JSON of {approvalId, transaction} (or {approvalId, message}): the transaction data the customer's app signs through the Recognize SDK",
-    example: '{"approvalId":"txn-20250521-001","transaction":{"amount":"1250.00","currency":"EUR","payee":{"account":"DE89370400440532013000","name":"ACME Ltd"}}}',
+    description:
+      "RFC 8785 canonical JSON of {approvalId, transaction} (or {approvalId, message}): the transaction data the customer's app signs through the Recognize SDK",
+    example:
+      '{"approvalId":"txn-20250521-001","transaction":{"amount":"1250.00","currency":"EUR","payee":{"account":"DE89370400440532013000","name":"ACME Ltd"}}}',
   })
   transactionData: string;
 
@@ -122,10 +143,17 @@ export class ApprovalResponseDto implements ApprovalRepresentation {
   @ApiPropertyOptional({ type: ApprovalAuthenticationDto, description: "Recognize's record of the authentication, when available" })
   authentication?: ApprovalAuthenticationDto;
 
-  @ApiPropertyOptional({ enum: ['push', 'signature'], description: "On approved approvals: Recognize's answer to a poll (push) or a signed transaction JWT (signature)", example: 'push' })
+  @ApiPropertyOptional({
+    enum: ['push', 'signature'],
+    description: "On approved approvals: Recognize's answer to a poll (push) or a signed transaction JWT (signature)",
+    example: 'push',
+  })
   approvedBy?: ApprovedBy;
 
-  @ApiPropertyOptional({ type: ApprovalSignatureDto, description: 'The transaction JWT submitted to POST /v1/approvals/{id}/signature, once verified' })
+  @ApiPropertyOptional({
+    type: ApprovalSignatureDto,
+    description: 'The transaction JWT submitted to POST /v1/approvals/{id}/signature, once verified',
+  })
   signature?: ApprovalSignatureDto;
 
   @ApiPropertyOptional({
@@ -135,23 +163,34 @@ export class ApprovalResponseDto implements ApprovalRepresentation {
   })
   receipt?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the approval was consumed (POST …/consume); set once', example: '2025-05-21T10:16:00.000Z' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the approval was consumed (POST …/consume); set once',
+    example: '2025-05-21T10:16:00.000Z',
+  })
   consumedAt?: string;
 
   @ApiPropertyOptional({ description: 'What the approval was consumed for, as given to consume', example: 'payment-7731' })
   consumedReference?: string;
 
   @ApiProperty({
-    description: 'Path of the SSE stream of this approval, with a token that opens only it; renewed by reading the approval again (tokens are short-lived)',
+    description:
+      'Path of the SSE stream of this approval, with a token that opens only it; renewed by reading the approval again (tokens are short-lived)',
     example: '/v1/approvals/txn-20250521-001/events?token=k0.swtcxc.6aXQm0PlxmCVYhOq2fTU9w',
   })
   eventsUrl: string;
 }
 
 /** GET's answer: the representation plus the webhook deliveries, which are not part of it (never in events, lists or POST answers). */
-@ApiSchema({ name: 'ApprovalWithDeliveries', description: 'The approval representation, plus its webhook deliveries (GET by id and redeliver only)' })
+@ApiSchema({
+  name: 'ApprovalWithDeliveries',
+  description: 'The approval representation, plus its webhook deliveries (GET by id and redeliver only)',
+})
 export class ApprovalWithDeliveriesDto extends ApprovalResponseDto implements ApprovalResponse {
-  @ApiPropertyOptional({ type: [DeliveryDto], description: 'Webhook deliveries of the terminal event; not part of the approval representation' })
+  @ApiPropertyOptional({
+    type: [DeliveryDto],
+    description: 'Webhook deliveries of the terminal event; not part of the approval representation',
+  })
   deliveries?: DeliveryDto[];
 }
 
@@ -160,6 +199,11 @@ export class ApprovalPageDto {
   @ApiProperty({ type: [ApprovalResponseDto] })
   data: ApprovalResponseDto[];
 
-  @ApiProperty({ type: 'string', nullable: true, description: 'Pass as cursor for the next page; null on the last page', example: 'MTc0NzgyMjUwMDAwMDp0eG4tMjAyNTA1MjEtMDAx' })
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Pass as cursor for the next page; null on the last page',
+    example: 'MTc0NzgyMjUwMDAwMDp0eG4tMjAyNTA1MjEtMDAx',
+  })
   nextCursor: string | null;
 }

@@ -3,7 +3,12 @@ import { IsOptional, IsString, Length } from 'class-validator';
 
 /** Body of POST /v1/approvals/{id}/consume (optional as a whole). */
 export class ConsumeApprovalDto {
-  @ApiPropertyOptional({ description: 'What the approval is used for (a payment id, say); consuming again with the same reference is idempotent', minLength: 1, maxLength: 128, example: 'payment-7731' })
+  @ApiPropertyOptional({
+    description: 'What the approval is used for (a payment id, say); consuming again with the same reference is idempotent',
+    minLength: 1,
+    maxLength: 128,
+    example: 'payment-7731',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 128)

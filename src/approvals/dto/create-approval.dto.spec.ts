@@ -30,8 +30,9 @@ describe(CreateApprovalDto.name, () => {
 
   it('refuses any operationId with a character outside [A-Za-z0-9._:-]', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 20 }).filter((s) => /[^A-Za-z0-9._:-]/.test(s)), (operationId) =>
-        fieldsAtFault({ userId: 'AB', operationId }).includes('operationId'),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 20 }).filter((s) => /[^A-Za-z0-9._:-]/.test(s)),
+        (operationId) => fieldsAtFault({ userId: 'AB', operationId }).includes('operationId'),
       ),
     );
   });

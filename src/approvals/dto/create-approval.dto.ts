@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { MaxJsonSize } from '../../common/max-json-size.validator';
 import { TransactionDto } from '../../transactions/transaction.dto';
 
@@ -8,50 +21,86 @@ export const METADATA_MAX_BYTES = 4096;
 
 @ApiSchema({ name: 'CreateApprovalRequest' })
 export class CreateApprovalDto {
-  @ApiProperty({ description: 'Recognize user id: hexadecimal, case-insensitive (sent upstream in upper case)', example: 'A1B2C3D4E5F6', minLength: 1, maxLength: 128 })
+  @ApiProperty({
+    description: 'Recognize user id: hexadecimal, case-insensitive (sent upstream in upper case)',
+    example: 'A1B2C3D4E5F6',
+    minLength: 1,
+    maxLength: 128,
+  })
   @IsString()
   @Matches(/^[0-9A-Fa-f]{1,128}$/, { message: 'userId must be 1-128 hexadecimal characters' })
   userId: string;
 
-  @ApiPropertyOptional({ description: 'Client-chosen operation id (also the approval id); generated when absent', example: 'txn-20250521-001', pattern: '^[A-Za-z0-9._:-]{1,128}$' })
+  @ApiPropertyOptional({
+    description: 'Client-chosen operation id (also the approval id); generated when absent',
+    example: 'txn-20250521-001',
+    pattern: '^[A-Za-z0-9._:-]{1,128}$',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^[A-Za-z0-9._:-]{1,128}$/, { message: 'operationId must be 1-128 characters of [A-Za-z0-9._:-]' })
   operationId?: string;
 
-  @ApiPropertyOptional({ description: 'Customer-meaningful user id, passed to Recognize', maxLength: 256, example: 'custom-name@example.com' })
+  @ApiPropertyOptional({
+    description: 'Customer-meaningful user id, passed to Recognize',
+    maxLength: 256,
+    example: 'custom-name@example.com',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(256)
   externalUserId?: string;
 
-  @ApiPropertyOptional({ description: 'What the user is asked to approve; sent upstream as operationPayload', maxLength: 4096, example: 'Approve wire transfer of $500 to account 1234' })
+  @ApiPropertyOptional({
+    description: 'What the user is asked to approve; sent upstream as operationPayload',
+    maxLength: 4096,
+    example: 'Approve wire transfer of $500 to account 1234',
+  })
   @IsOptional()
   @IsString()
   @Length(0, 4096)
   message?: string;
 
-  @ApiPropertyOptional({ description: 'Lifetime of the approval in seconds (default APPROVAL_TIMEOUT_S)', minimum: 1, maximum: 86400, example: 300 })
+  @ApiPropertyOptional({
+    description: 'Lifetime of the approval in seconds (default APPROVAL_TIMEOUT_S)',
+    minimum: 1,
+    maximum: 86400,
+    example: 300,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(86400)
   timeoutSeconds?: number;
 
-  @ApiPropertyOptional({ description: "http(s) URL for this approval's webhook; its origin must be one of the client's callbackOrigins", example: 'https://bank.example/hooks/stepup' })
+  @ApiPropertyOptional({
+    description: "http(s) URL for this approval's webhook; its origin must be one of the client's callbackOrigins",
+    example: 'https://bank.example/hooks/stepup',
+  })
   @IsOptional()
   @IsString()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true, disallow_auth: true }, { message: 'callbackUrl must be an http(s) URL without a user or password' })
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true, disallow_auth: true },
+    { message: 'callbackUrl must be an http(s) URL without a user or password' },
+  )
   @MaxLength(2048)
   callbackUrl?: string;
 
-  @ApiPropertyOptional({ description: 'Any JSON object (at most 4 KiB serialized), returned as given', type: 'object', additionalProperties: true, example: { transferId: 'tr_123' } })
+  @ApiPropertyOptional({
+    description: 'Any JSON object (at most 4 KiB serialized), returned as given',
+    type: 'object',
+    additionalProperties: true,
+    example: { transferId: 'tr_123' },
+  })
   @IsOptional()
   @IsObject()
   @MaxJsonSize(METADATA_MAX_BYTES)
   metadata?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: TransactionDto, description: 'The payment being approved; without a message, the phone shows one written from it' })
+  @ApiPropertyOptional({
+    type: TransactionDto,
+    description: 'The payment being approved; without a message, the phone shows one written from it',
+  })
   // Not @IsOptional: that would let null through, and null is not a transaction.
   @ValidateIf((o: CreateApprovalDto) => o.transaction !== undefined)
   @IsObject()

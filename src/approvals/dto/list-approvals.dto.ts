@@ -4,7 +4,11 @@ import { APPROVAL_STATUSES, ApprovalStatus } from '../approval';
 
 /** Query of GET /v1/approvals. Query values arrive as strings (nothing is coerced): the numbers are matched as text. */
 export class ListApprovalsQueryDto {
-  @ApiPropertyOptional({ description: 'Only this end user’s approvals (hexadecimal, case-insensitive)', example: 'A1B2C3D4E5F6', pattern: '^[0-9A-Fa-f]{1,128}$' })
+  @ApiPropertyOptional({
+    description: 'Only this end user’s approvals (hexadecimal, case-insensitive)',
+    example: 'A1B2C3D4E5F6',
+    pattern: '^[0-9A-Fa-f]{1,128}$',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^[0-9A-Fa-f]{1,128}$/, { message: 'userId must be 1-128 hexadecimal characters' })
@@ -30,7 +34,12 @@ export class ListApprovalsQueryDto {
 
 /** Query of GET /v1/approvals/{id}. */
 export class GetApprovalQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 60, description: 'Long-poll: while the approval is pending, hold the answer up to this many seconds until it is decided' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 60,
+    description: 'Long-poll: while the approval is pending, hold the answer up to this many seconds until it is decided',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^([0-9]|[1-5][0-9]|60)$/, { message: 'wait must be an integer from 0 to 60' })

@@ -24,7 +24,10 @@ export class SimulatorPhoneClient extends DemoPhoneService {
   private readonly controlUrl: string;
   private readonly token: string;
 
-  constructor(config: AppConfig, private readonly recognize: RecognizeClient) {
+  constructor(
+    config: AppConfig,
+    private readonly recognize: RecognizeClient,
+  ) {
     super();
     this.controlUrl = config.simulator.controlUrl!;
     this.token = config.simulator.controlToken ?? '';
@@ -85,7 +88,7 @@ export class SimulatorPhoneClient extends DemoPhoneService {
         signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS),
       });
     } catch {
-      throw new UpstreamUnavailableError('The simulator\'s control API is unreachable; try again');
+      throw new UpstreamUnavailableError("The simulator's control API is unreachable; try again");
     }
   }
 }

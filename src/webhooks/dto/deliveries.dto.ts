@@ -8,7 +8,11 @@ export class ListDeliveriesQueryDto {
   @IsIn(['dead', 'pending'])
   state!: 'dead' | 'pending';
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Only those that took the state at or after this instant', example: '2026-12-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Only those that took the state at or after this instant',
+    example: '2026-12-01T00:00:00Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   since?: string;
@@ -29,7 +33,11 @@ export class ListDeliveriesQueryDto {
 }
 
 export class RecoverDeliveriesDto {
-  @ApiProperty({ format: 'date-time', description: 'Requeue every dead delivery that died at or after this instant', example: '2026-12-01T00:00:00Z' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Requeue every dead delivery that died at or after this instant',
+    example: '2026-12-01T00:00:00Z',
+  })
   @IsISO8601({ strict: true })
   since!: string;
 }
