@@ -72,7 +72,7 @@ describe('the due set of polls', () => {
     expect(await sut.reschedule([{ approvalId: id, atMs: nowMs + 100, failures: 2, previousFailures: 0 }])).toBe(1);
     expect(await dueAt(id)).toBe(nowMs + 100);
     const [claim] = (await sut.claim(nowMs + 100, nowMs + 30_000, 1000)).filter((c) => c.approvalId === id);
-    expect(claim).toEqual({ approvalId: id, failures: 2 });
+    expect(claim).toEqual({ approvalId: id, failures: 2, doc: await redis.hget(keys.approval(id), 'doc') });
     await sut.reschedule([{ approvalId: id, atMs: nowMs + 200, failures: 0, previousFailures: 2 }]);
     expect(await redis.hexists(keys.pollFailures(), id)).toBe(0);
   });

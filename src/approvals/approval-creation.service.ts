@@ -9,7 +9,7 @@ import {
 } from '../common/app.errors';
 import { AppConfig } from '../config/app.config';
 import { ClientConfig } from '../clients/client.config';
-import { UserLimitsService } from '../ratelimit/user-limits.service';
+import { Admission, UserLimitsService } from '../ratelimit/user-limits.service';
 import { RecognizeClient } from '../recognize/recognize.client';
 import {
   RecognizeBadRequestError,
@@ -65,15 +65,15 @@ export class ApprovalCreationService {
       metadata: dto.metadata,
       transaction,
     });
-    const existing = await this.store.get(id);
-    if (existing) return { record: this.sameRequestOrConflict(existing, client, fingerprint), created: false };
-
     const owner = `${client.id}|${fingerprint}`;
-    const heldBy = await this.store.reserve(id, owner, RESERVATION_TTL_MS);
-    if (heldBy !== null && heldBy !== owner) throw heldBy.startsWith(`${client.id}|`) ? conflict(id) : usedElsewhere(id);
+    const admission = await this.admit(client.id, id, userId, owner, dto);
+    if (admission.kind === 'existing') {
+      const existing = ApprovalsStore.recordOf(admission.doc, admission.consumedAt, admission.consumedReference);
+      return { record: this.sameRequestOrConflict(existing, client, fingerprint), created: false };
+    }
+    if (admission.kind === 'held') throw admission.owner.startsWith(`${client.id}|`) ? conflict(id) : usedElsewhere(id);
 
-    await this.admitForUser(client.id, id, userId, dto);
-    await this.createUpstream(id, userId, dto.externalUserId, message, heldBy === owner).catch(async (err: unknown) => {
+    await this.createUpstream(id, userId, dto.externalUserId, message, admission.retryOfOurs).catch(async (err: unknown) => {
       await this.userLimits.release(client.id, userId, id).catch(() => undefined);
       throw err;
     });
@@ -96,8 +96,8 @@ export class ApprovalCreationService {
       expiresAt: new Date(now.getTime() + (dto.timeoutSeconds ?? this.config.approvals.defaultTimeoutS) * 1000).toISOString(),
       fingerprint,
     };
+    // The same script frees the reservation: the record now answers for the id.
     const created = await this.store.create(record, eventFor(record, now, this.tokens.eventsUrl(record)));
-    await this.store.releaseReservation(id);
     if (!created) {
       // A concurrent identical request stored it first.
       const winner = await this.store.get(id);
@@ -107,17 +107,16 @@ export class ApprovalCreationService {
     return { record, created: true };
   }
 
-  /** Per-user limits come before Recognize is asked: every creation there pushes to the user's phone. */
-  private async admitForUser(clientId: string, id: string, userId: string, dto: CreateApprovalDto): Promise<void> {
+  /**
+   * One round trip before Recognize is asked: the lookup of the id, its reservation while the creation
+   * is in flight (so that two concurrent POSTs cannot both create it), and the per-user limits, which
+   * come first because every creation there pushes to the user's phone.
+   */
+  private admit(clientId: string, id: string, userId: string, owner: string, dto: CreateApprovalDto): Promise<Admission> {
     const expiresAtMs = Date.now() + (dto.timeoutSeconds ?? this.config.approvals.defaultTimeoutS) * 1000;
     // The record is kept until expiresAt + retention at the latest (a decision starts retention sooner).
     const keepUntilMs = expiresAtMs + this.config.approvals.retentionS * 1000;
-    try {
-      await this.userLimits.admit(clientId, userId, id, expiresAtMs, keepUntilMs);
-    } catch (err) {
-      await this.store.releaseReservation(id);
-      throw err;
-    }
+    return this.userLimits.admit({ clientId, userId, id, expiresAtMs, keepUntilMs, owner, reservationTtlMs: RESERVATION_TTL_MS });
   }
 
   private async createUpstream(

@@ -16,7 +16,7 @@ export interface IndexEntry extends IndexPosition {
 }
 
 /**
- * Reads the listing indexes written by the create script (create-approval-7.lua): per client, and per
+ * Reads the listing indexes written by the create script (create-approval-8.lua): per client, and per
  * client and user, approval ids scored by creation time. Newest first means score descending, then
  * id descending, which is the order ZREVRANGEBYSCORE returns members of one score in.
  */

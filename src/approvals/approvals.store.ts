@@ -44,14 +44,17 @@ export class ApprovalsStore {
     private readonly keys: RedisKeys,
     private readonly config: AppConfig,
   ) {
-    this.createApproval = defineScript(redis, __dirname, 'create-approval-7.lua');
+    this.createApproval = defineScript(redis, __dirname, 'create-approval-8.lua');
     this.transitionApproval = defineScript(redis, __dirname, 'transition-approval-7.lua');
     this.updateApprovalDoc = defineScript(redis, __dirname, 'update-approval-doc-1.lua');
     this.consumeApproval = defineScript(redis, __dirname, 'consume-approval-1.lua');
     this.replaceApprovalDoc = defineScript(redis, __dirname, 'replace-approval-doc-1.lua');
   }
 
-  /** Stores a new pending approval with its first event and its first poll, one interval from now; false if the id is taken. */
+  /**
+   * Stores a new pending approval with its first event and its first poll, one interval from now, and
+   * frees the id's reservation (taken at admission) in the same script; false if the id is taken.
+   */
   async create(record: ApprovalRecord, event: ApprovalEvent): Promise<boolean> {
     const expiresAtMs = Date.parse(record.expiresAt);
     const keepUntilMs = expiresAtMs + this.config.approvals.retentionS * 1000;
@@ -62,6 +65,7 @@ export class ApprovalsStore {
         this.keys.pollsDue(),
         this.keys.clientApprovals(record.clientId),
         this.keys.clientUserApprovals(record.clientId, record.userId),
+        this.keys.reservation(record.id),
       ],
       JSON.stringify(record),
       JSON.stringify(event),
@@ -79,7 +83,11 @@ export class ApprovalsStore {
 
   async get(id: string): Promise<ApprovalRecord | undefined> {
     const [doc, consumedAt, consumedReference] = await this.redis.hmget(this.keys.approval(id), 'doc', 'consumedAt', 'consumedReference');
-    if (!doc) return undefined;
+    return doc ? ApprovalsStore.recordOf(doc, consumedAt, consumedReference) : undefined;
+  }
+
+  /** The record from its hash fields (read here or by a script that looked it up). */
+  static recordOf(doc: string, consumedAt: string | null, consumedReference: string | null): ApprovalRecord {
     const record = JSON.parse(doc) as ApprovalRecord;
     return consumedAt === null ? record : { ...record, consumedAt, ...(consumedReference !== null && { consumedReference }) };
   }
@@ -168,16 +176,7 @@ export class ApprovalsStore {
     return this.redis.zrangebyscore(this.keys.pendingApprovals(), '-inf', `(${beforeMs}`, 'LIMIT', 0, count);
   }
 
-  /**
-   * Claims an operationId while its creation is in flight upstream, so that two concurrent POSTs
-   * cannot both create it. The value says who claimed it, and with which request.
-   */
-  async reserve(id: string, owner: string, ttlMs: number): Promise<string | null> {
-    const key = this.keys.reservation(id);
-    const set = await this.redis.set(key, owner, 'PX', ttlMs, 'NX');
-    return set === 'OK' ? null : this.redis.get(key);
-  }
-
+  /** Frees an operationId claimed at admission (UserLimitsService.admit) whose creation failed for sure. */
   async releaseReservation(id: string): Promise<void> {
     await this.redis.del(this.keys.reservation(id));
   }

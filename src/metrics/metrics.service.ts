@@ -94,8 +94,15 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  /** The last Recognize call this instance made, for the readiness report. */
-  lastRecognize?: RecognizeObservation & { at: string };
+  /** The last Recognize call this instance made, for the readiness report (dated only when read). */
+  get lastRecognize(): (RecognizeObservation & { at: string }) | undefined {
+    return this.lastObservation && { ...this.lastObservation, at: new Date(this.lastObservedAtMs).toISOString() };
+  }
+  private lastObservation?: RecognizeObservation;
+  private lastObservedAtMs = 0;
+  /** The labelled children of the per-poll series, looked up once per label set instead of on every poll. */
+  private readonly pollsByOutcome = new Map<string, Counter.Internal>();
+  private readonly recognizeSecondsByLabels = new Map<string, Histogram.Internal<'route' | 'outcome'>>();
 
   constructor(queues: QueuesService) {
     collectDefaultMetrics({ register: this.registry });
@@ -132,13 +139,23 @@ export class MetricsService {
   }
 
   pollFinished(outcome: string): void {
-    this.polls.inc({ outcome });
+    let child = this.pollsByOutcome.get(outcome);
+    if (!child) this.pollsByOutcome.set(outcome, (child = this.polls.labels({ outcome })));
+    child.inc();
   }
 
   /** The RecognizeClient's observer. */
   recognizeRequest(observation: RecognizeObservation): void {
-    this.lastRecognize = { ...observation, at: new Date().toISOString() };
-    this.recognizeSeconds.observe({ route: observation.route, outcome: observation.outcome }, observation.durationMs / 1000);
+    this.lastObservation = observation;
+    this.lastObservedAtMs = Date.now();
+    const labels = `${observation.route} ${observation.outcome}`;
+    let child = this.recognizeSecondsByLabels.get(labels);
+    if (!child)
+      this.recognizeSecondsByLabels.set(
+        labels,
+        (child = this.recognizeSeconds.labels({ route: observation.route, outcome: observation.outcome })),
+      );
+    child.observe(observation.durationMs / 1000);
     if (observation.outcome !== 'ok') this.recognizeErrors.inc({ route: observation.route, kind: observation.outcome });
   }
 

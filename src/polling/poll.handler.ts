@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ApprovalRecord, isTerminal } from '../approvals/approval';
 import { ApprovalsService, DecisionDetails } from '../approvals/approvals.service';
+import { ApprovalsStore } from '../approvals/approvals.store';
 import { AuthenticationDetailsService } from '../approvals/authentication-details.service';
 import { AppConfig } from '../config/app.config';
 import { RecognizeClient } from '../recognize/recognize.client';
@@ -28,7 +29,12 @@ export class PollHandler {
   ) {}
 
   async handle(data: ClaimedPoll): Promise<PollResult> {
-    const record = await this.approvals.get(data.approvalId);
+    const record =
+      data.doc === undefined
+        ? await this.approvals.get(data.approvalId)
+        : data.doc === null
+          ? undefined
+          : ApprovalsStore.recordOf(data.doc, null, null);
     if (!record) return { kind: 'done', status: 'gone' };
     if (isTerminal(record.status)) {
       // Its decision may not have reached delivery (a crash after the transition): announce it again.

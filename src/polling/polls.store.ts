@@ -9,6 +9,11 @@ export interface ClaimedPoll {
   approvalId: string;
   /** Consecutive failed polls, for backoff. */
   failures?: number;
+  /**
+   * The record's doc as the claim read it (null: no record); absent when the claim did not read it.
+   * Its consumption fields are not read: a record that can be consumed is decided, and no longer polled.
+   */
+  doc?: string | null;
 }
 
 /** What to write back after a poll: the next time (and backoff state) or the end of polling. */
@@ -22,7 +27,7 @@ export type PollWriteBack =
  */
 @Injectable()
 export class PollsStore {
-  private readonly claimDuePolls: RedisScript<[number, number, number], (string | null)[]>;
+  private readonly claimDuePolls: RedisScript<[number, number, number, string], (string | null)[]>;
   private readonly reschedulePolls: RedisScript<(string | number)[], number>;
   private readonly followPending: RedisScript<(string | number)[], number>;
 
@@ -37,11 +42,19 @@ export class PollsStore {
 
   /** Takes up to `max` approvals due at `nowMs`, leased until `leaseUntilMs`. */
   async claim(nowMs: number, leaseUntilMs: number, max: number): Promise<ClaimedPoll[]> {
-    const flat = await this.claimDuePolls([this.keys.pollsDue(), this.keys.pollFailures()], nowMs, leaseUntilMs, max);
-    const claimed: ClaimedPoll[] = [];
-    for (let i = 0; i < flat.length; i += 2) {
+    const flat = await this.claimDuePolls(
+      [this.keys.pollsDue(), this.keys.pollFailures()],
+      nowMs,
+      leaseUntilMs,
+      max,
+      this.keys.approval(''),
+    );
+    const claimed: ClaimedPoll[] = new Array(flat.length / 3);
+    for (let i = 0; i < flat.length; i += 3) {
       const failures = Number(flat[i + 1] ?? 0);
-      claimed.push({ approvalId: flat[i] as string, ...(failures > 0 && { failures }) });
+      const poll: ClaimedPoll = { approvalId: flat[i] as string, doc: flat[i + 2] };
+      if (failures > 0) poll.failures = failures;
+      claimed[i / 3] = poll;
     }
     return claimed;
   }

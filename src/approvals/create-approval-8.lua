@@ -1,9 +1,11 @@
--- KEYS: record, events, pending, stream, pollsDue, clientIndex, clientUserIndex.
+-- KEYS: record, events, pending, stream, pollsDue, clientIndex, clientUserIndex, reservation.
 -- ARGV: doc, event, expiresAtMs, keepUntilMs, id, streamMaxLen, firstPollAtMs, createdAtMs, indexTrimBeforeMs.
--- Returns 1 created, 0 exists. The first poll is scheduled with the record, so a pending approval is never unfollowed.
--- Every key is checked before the first write: Redis does not roll a script back when a command
+-- Returns 1 created, 0 exists. Either way the id's reservation (taken at admission) is freed: the
+-- record, this one or the one that won, answers for the id from now on. The first poll is scheduled with the record, so a pending approval is never unfollowed.
+-- Every key of the record and its indexes is checked before the first write to them: Redis does not roll a script back when a command
 -- fails half-way, so a key that exists, or an index of the wrong type, answers "exists" with
 -- nothing written rather than leaving a record that is in no index and never expires.
+redis.call('DEL', KEYS[8])
 if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return 0 end
 local expected = { [3] = 'zset', [4] = 'stream', [5] = 'zset', [6] = 'zset', [7] = 'zset' }
 for i, kind in pairs(expected) do
