@@ -24,7 +24,7 @@ import { eventFor } from './approval-event';
 import { fingerprintOf } from './approval-fingerprint';
 import { ApprovalsStore } from './approvals.store';
 import { CreateApprovalDto } from './dto/create-approval.dto';
-import { Transaction, phoneMessageFor, transactionDataFor, transactionHashOf } from '../transactions/transaction';
+import { phoneMessageFor, plainTransaction, transactionDataFor, transactionHashOf } from '../transactions/transaction';
 import { EventsTokenService } from './events-token.service';
 
 /**
@@ -187,16 +187,6 @@ export class ApprovalCreationService {
     if (existing.fingerprint === fingerprint) return existing;
     throw conflict(existing.id);
   }
-}
-
-/** The transaction as plain JSON of the contract's fields only (a DTO instance may carry own undefined properties). */
-function plainTransaction(t: Transaction): Transaction {
-  return {
-    amount: t.amount,
-    currency: t.currency,
-    payee: { name: t.payee.name, account: t.payee.account },
-    ...(t.reference !== undefined && { reference: t.reference }),
-  };
 }
 
 /** The caller's own approval (or creation in flight) has this id with other fields. */

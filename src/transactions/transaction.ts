@@ -42,7 +42,8 @@ export function transactionHashOf(transactionData: string): string {
   return createHash('sha256').update(transactionData, 'utf8').digest('base64url');
 }
 
-function plainTransaction(t: Transaction): Transaction {
+/** The transaction as plain JSON of the contract's fields only (a DTO instance may carry own undefined properties). */
+export function plainTransaction(t: Transaction): Transaction {
   return {
     amount: t.amount,
     currency: t.currency,
