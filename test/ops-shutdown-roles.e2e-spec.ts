@@ -4,6 +4,7 @@ import { EventStreamSubscriber } from '../src/events/event-stream.subscriber';
 import { PollProcessor } from '../src/polling/poll.processor';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { BANK_APP } from './helpers/clients';
+import { eventually } from './helpers/eventually';
 import { newUserId, startTestApp, TestApp } from './helpers/test-app';
 
 /** Polls this process has made, by its metrics. */
@@ -64,11 +65,11 @@ describe('process roles', () => {
     try {
       const before = [await pollsBy(worker), await pollsBy(second)];
       const bank = api.api(BANK_APP.apiKey);
-      const created = await Promise.all([1, 2, 3, 4].map(() => bank.create({ userId: newUserId(), timeoutSeconds: 3 })));
-      // Polled every 100 ms until they expire: over a hundred polls, in some sixty ticks.
-      await Promise.all(created.map((c) => api.events.waitFor(c.body.id, 'terminal')));
-      expect(await pollsBy(worker)).toBeGreaterThan(before[0]);
-      expect(await pollsBy(second)).toBeGreaterThan(before[1]);
+      // Pending until cancelled, polled every 100 ms: ticks keep coming until both processes have taken some.
+      const created = await Promise.all([1, 2, 3, 4].map(() => bank.create({ userId: newUserId(), timeoutSeconds: 120 })));
+      await eventually(async () => (await pollsBy(worker)) > before[0], 'the first worker process to poll', { timeoutMs: 60_000 });
+      await eventually(async () => (await pollsBy(second)) > before[1], 'the second worker process to poll', { timeoutMs: 60_000 });
+      await Promise.all(created.map((c) => bank.cancel(c.body.id)));
     } finally {
       // Not second.close(): the key prefix is shared with the processes still running.
       second.events.close();

@@ -225,7 +225,7 @@ describe(RecognizeClient.name, () => {
 
       const api = new ApiClient(service.url, DEVELOPMENT_CLIENT.apiKey);
       const approval = (await api.create({ userId: USER, message: 'Wire $1 to account 1' })).body;
-      const phone = await new ApiClient(service.url).request('POST', `/demo/phone/operations/${approval.id}/approve`);
+      const phone = await new ApiClient(service.url).request('POST', `/demo/phone/operations/${approval.id}/approve`, {});
       expect(phone.status).toBe(200);
       await eventually(async () => (await api.get(approval.id)).body.status === 'approved', 'the approval to be approved');
     });

@@ -240,7 +240,9 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
     const logs = service.logs;
     expect(logs.length).toBeGreaterThan(0);
     const webhooks = receiver.received.map((w) => w.body + JSON.stringify(w.headers)).join('\n');
-    for (const secret of secrets) expect(webhooks.includes(secret) ? `webhook contains ${secret.slice(0, 6)}…` : 'clean').toBe('clean');
+    // eventsUrl tokens travel in event data (contract v2: the data equals GET), so webhooks may carry them.
+    for (const secret of secrets.slice(0, 5))
+      expect(webhooks.includes(secret) ? `webhook contains ${secret.slice(0, 6)}…` : 'clean').toBe('clean');
     for (const secret of secrets) expect(logs.includes(secret) ? `log contains ${secret.slice(0, 6)}…` : 'clean').toBe('clean');
     const answered = responses.map((r) => JSON.stringify(r.body ?? r.text));
     for (const secret of secrets.slice(0, 5)) expect(answered.some((text) => text.includes(secret))).toBe(false);
