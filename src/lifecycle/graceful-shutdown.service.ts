@@ -41,14 +41,22 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
 
   private async drainWorkers(boundMs: number): Promise<void> {
     const workers = this.queues.workers();
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), boundMs)));
     const closed = Promise.all(workers.map((w) => w.close())).then(() => 'closed' as const);
-    const outcome = await Promise.race([closed, bound]);
+    if ((await withinBound(closed, boundMs)) === 'closed') return;
+    this.logger.warn(`Jobs still running after ${Math.round(boundMs)} ms: leaving them to stalled-job recovery`);
+    // A forced close still waits for its Redis connections, which hang while they reconnect: bounded too.
+    const forced = Promise.all(workers.map((w) => w.close(true).catch(() => undefined))).then(() => 'closed' as const);
+    if ((await withinBound(forced, boundMs)) === 'timeout')
+      this.logger.warn('Workers did not close: their connections go with the process');
+  }
+}
+
+async function withinBound(work: Promise<'closed'>, boundMs: number): Promise<'closed' | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), boundMs)));
+  try {
+    return await Promise.race([work, bound]);
+  } finally {
     clearTimeout(timer);
-    if (outcome === 'timeout') {
-      this.logger.warn(`Jobs still running after ${Math.round(boundMs)} ms: leaving them to stalled-job recovery`);
-      await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
-    }
   }
 }
