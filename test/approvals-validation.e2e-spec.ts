@@ -33,6 +33,9 @@ describe('Approval requests: bad input is a clear 4xx, never a 5xx', () => {
     ['callbackUrl not a URL', { callbackUrl: 'not a url' }, 'callbackUrl'],
     ['callbackUrl with another scheme', { callbackUrl: 'ftp://bank.example/x' }, 'callbackUrl'],
     ['callbackUrl outside callbackOrigins', { callbackUrl: 'https://evil.example/hook' }, 'callbackUrl'],
+    // null is not "absent": found by test/hostile-input, it once reached the origin check as null.
+    ['callbackUrl null', { callbackUrl: null }, 'callbackUrl'],
+    ['message null', { message: null }, 'message'],
     ['metadata as an array', { metadata: [1, 2] }, 'metadata'],
     ['metadata as a string', { metadata: 'x' }, 'metadata'],
     ['metadata over 4 KiB', { metadata: { blob: 'x'.repeat(4100) } }, 'metadata'],

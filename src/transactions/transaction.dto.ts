@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   IsDefined,
   IsObject,
-  IsOptional,
   IsString,
   Length,
   MaxLength,
@@ -14,6 +13,7 @@ import {
 } from 'class-validator';
 import { amountProblem } from './amount';
 import { isIso4217Code } from './iso4217';
+import { OptionalField } from '../common/optional.validator';
 
 /** The amount is a valid decimal for the currency of the same object (see amount.ts). */
 function IsAmountForCurrency(options?: ValidationOptions): PropertyDecorator {
@@ -82,7 +82,7 @@ export class TransactionDto {
   payee: PayeeDto;
 
   @ApiPropertyOptional({ description: "The payer's reference for the payment", maxLength: 140, example: 'Invoice 42' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(140)
   reference?: string;

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsString, Length } from 'class-validator';
+import { OptionalField } from '../../common/optional.validator';
 
 /** Body of POST /v1/approvals/{id}/consume (optional as a whole). */
 export class ConsumeApprovalDto {
@@ -9,7 +10,7 @@ export class ConsumeApprovalDto {
     maxLength: 128,
     example: 'payment-7731',
   })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(1, 128)
   reference?: string;

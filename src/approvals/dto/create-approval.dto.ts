@@ -1,21 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { IsInt, IsObject, IsString, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { MaxJsonSize } from '../../common/max-json-size.validator';
 import { TransactionDto } from '../../transactions/transaction.dto';
+import { OptionalField } from '../../common/optional.validator';
 
 export const METADATA_MAX_BYTES = 4096;
 
@@ -36,7 +24,7 @@ export class CreateApprovalDto {
     example: 'txn-20250521-001',
     pattern: '^[A-Za-z0-9._:-]{1,128}$',
   })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Matches(/^[A-Za-z0-9._:-]{1,128}$/, { message: 'operationId must be 1-128 characters of [A-Za-z0-9._:-]' })
   operationId?: string;
@@ -46,7 +34,7 @@ export class CreateApprovalDto {
     maxLength: 256,
     example: 'custom-name@example.com',
   })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(256)
   externalUserId?: string;
@@ -56,7 +44,7 @@ export class CreateApprovalDto {
     maxLength: 4096,
     example: 'Approve wire transfer of $500 to account 1234',
   })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(0, 4096)
   message?: string;
@@ -67,7 +55,7 @@ export class CreateApprovalDto {
     maximum: 86400,
     example: 300,
   })
-  @IsOptional()
+  @OptionalField()
   @IsInt()
   @Min(1)
   @Max(86400)
@@ -77,7 +65,7 @@ export class CreateApprovalDto {
     description: "http(s) URL for this approval's webhook; its origin must be one of the client's callbackOrigins",
     example: 'https://bank.example/hooks/stepup',
   })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @IsUrl(
     { require_tld: false, protocols: ['http', 'https'], require_protocol: true, disallow_auth: true },
@@ -92,7 +80,7 @@ export class CreateApprovalDto {
     additionalProperties: true,
     example: { transferId: 'tr_123' },
   })
-  @IsOptional()
+  @OptionalField()
   @IsObject()
   @MaxJsonSize(METADATA_MAX_BYTES)
   metadata?: Record<string, unknown>;
