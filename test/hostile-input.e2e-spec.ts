@@ -159,7 +159,9 @@ describe('Hostile input: random bodies, types, sizes, unicode, depth, content ty
         const path = encode ? encodeURIComponent(id) : id.replace(/[?#]/g, encodeURIComponent);
         const url = action === 'get' ? `/v1/approvals/${path}` : `/v1/approvals/${path}/${action}`;
         const res = await send(action === 'cancel' ? 'POST' : 'GET', url);
-        expect([400, 401, 404, 405, 414]).toContain(res.status);
+        // Dot segments are resolved before sending: `../..` asks for GET /, which answers 200 with pointers.
+        const reachesRoot = new URL(url, 'http://x').pathname === '/' && action === 'get';
+        expect(reachesRoot ? [200] : [400, 401, 404, 405, 414]).toContain(res.status);
       }),
       { numRuns: RUNS },
     );
