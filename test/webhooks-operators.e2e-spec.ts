@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { QueueEvents } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
 import { ApiClient } from './helpers/api-client';
 import { REDIS_URL, TestApp, newUserId, startTestApp } from './helpers/test-app';
-import { WebhookReceiver } from './helpers/webhook-receiver';
+import { DeliveryWatcher, WebhookReceiver } from './helpers/webhook-receiver';
 
 interface ListedDelivery {
   approvalId: string;
@@ -21,56 +20,10 @@ const ADMIN = { ADMIN_USERNAME: 'operator', ADMIN_PASSWORD: 'correct-horse-batte
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const otherSecret = `whsec_${randomBytes(32).toString('base64')}`;
 
-/** Counts the ends of delivery jobs by job id and state, from BullMQ's event stream: a resent job ends twice under one id. */
-class JobEnds {
-  private readonly ends: { jobId: string; state: string }[] = [];
-  private readonly waiters = new Set<() => void>();
-  private readonly events: QueueEvents;
-
-  constructor(prefix: string) {
-    const url = new URL(REDIS_URL);
-    this.events = new QueueEvents('delivery', {
-      connection: { host: url.hostname, port: Number(url.port || 6379) },
-      prefix,
-      lastEventId: '0-0',
-    });
-    this.events.on('completed', ({ jobId, returnvalue }) => {
-      this.ends.push({ jobId, state: String(returnvalue).replace(/"/g, '') });
-      for (const waiter of [...this.waiters]) waiter();
-    });
-  }
-
-  /** Resolves once the job `jobId` has ended in `state` at least `n` times. */
-  waitFor(jobId: string, state: string, n = 1, timeoutMs = 45_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (this.ends.filter((e) => e.jobId === jobId && e.state === state).length < n) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(
-          new Error(
-            `${jobId} did not end ${state} ${n} time(s) within ${timeoutMs} ms; ends: ${JSON.stringify(this.ends.filter((e) => e.jobId === jobId))}`,
-          ),
-        );
-      }, timeoutMs);
-      this.waiters.add(check);
-      check();
-    });
-  }
-
-  close(): Promise<void> {
-    return this.events.close();
-  }
-}
-
 describe('Deliveries for operators: list, recover, resend, test events, dashboard', () => {
   let receiver: WebhookReceiver;
   let t: TestApp;
-  let ends: JobEnds;
+  let ends: DeliveryWatcher;
   let api: ApiClient;
   let other: ApiClient;
   let silent: ApiClient;
@@ -98,7 +51,7 @@ describe('Deliveries for operators: list, recover, resend, test events, dashboar
       WEBHOOK_RETRY_BASE_MS: '50',
       WEBHOOK_TIMEOUT_MS: '2000',
     });
-    ends = new JobEnds(t.prefix);
+    ends = new DeliveryWatcher(REDIS_URL, t.prefix);
     api = t.api(hooked.apiKey);
     other = t.api(neighbour.apiKey);
     silent = t.api(quiet.apiKey);
@@ -115,7 +68,7 @@ describe('Deliveries for operators: list, recover, resend, test events, dashboar
     const created = await api.create({ userId: newUserId(), message: 'Approve payment of $70' });
     expect((await api.cancel(created.body.id)).status).toBe(200);
     const eventId = (await t.events.waitFor(created.body.id, 'terminal')).event.id;
-    await ends.waitFor(`delivery-${eventId}`, 'dead');
+    await ends.waitForEnd(eventId, 'dead');
     return { approvalId: created.body.id, eventId };
   }
 
@@ -150,7 +103,7 @@ describe('Deliveries for operators: list, recover, resend, test events, dashboar
     const recovered = await api.request<{ requeued: number }>('POST', '/v1/deliveries/recover', { since });
     expect(recovered.status).toBe(202);
     expect(recovered.body).toEqual({ requeued: 1 });
-    await ends.waitFor(`delivery-${eventId}`, 'delivered');
+    await ends.waitForEnd(eventId, 'delivered');
     expect(receiver.requests.map((r) => r.headers['webhook-id'])).toEqual([eventId]);
     expect((await api.request<DeliveryPage>('GET', '/v1/deliveries?state=dead')).body.deliveries).toEqual([]);
     expect((await api.request<{ requeued: number }>('POST', '/v1/deliveries/recover', { since })).body).toEqual({ requeued: 0 });
@@ -169,7 +122,7 @@ describe('Deliveries for operators: list, recover, resend, test events, dashboar
     expect((await api.request('GET', '/v1/deliveries?state=dead&limit=0')).status).toBe(400);
     receiver.respondWith([]);
     expect((await api.request<{ requeued: number }>('POST', '/v1/deliveries/recover', { since })).body).toEqual({ requeued: 2 });
-    await Promise.all([ends.waitFor(`delivery-${first.eventId}`, 'delivered'), ends.waitFor(`delivery-${second.eventId}`, 'delivered')]);
+    await Promise.all([ends.waitForEnd(first.eventId, 'delivered'), ends.waitForEnd(second.eventId, 'delivered')]);
   });
 
   it('resends an event already delivered, with the same webhook-id; unknown events and other clients get 404', async () => {
@@ -177,11 +130,11 @@ describe('Deliveries for operators: list, recover, resend, test events, dashboar
     const created = await api.create({ userId: newUserId(), message: 'Approve payment of $71' });
     await api.cancel(created.body.id);
     const eventId = (await t.events.waitFor(created.body.id, 'terminal')).event.id;
-    await ends.waitFor(`delivery-${eventId}`, 'delivered');
+    await ends.waitForEnd(eventId, 'delivered');
 
     const resent = await api.request('POST', `/v1/approvals/${created.body.id}/deliveries/${eventId}/resend`);
     expect(resent.status).toBe(202);
-    await ends.waitFor(`delivery-${eventId}`, 'delivered', 2);
+    await ends.waitForEnd(eventId, 'delivered', 45_000, 2);
     const sent = receiver.requests.filter((r) => r.headers['webhook-id'] === eventId);
     expect(sent).toHaveLength(2);
     expect(new Webhook(secret).verify(sent[1].rawBody, sent[1].headers as Record<string, string>)).toMatchObject({

@@ -115,12 +115,15 @@ export class DeliveryWatcher {
     });
   }
 
-  /** Resolves when the delivery job of `eventId` has ended in `state` ('delivered' or 'dead'). */
-  waitForEnd(eventId: string, state: 'delivered' | 'dead', timeoutMs = 45_000): Promise<void> {
+  /**
+   * Resolves when the delivery job of `eventId` has ended in `state` ('delivered' or 'dead'), `times`
+   * times: a resent delivery ends again under the same job id.
+   */
+  waitForEnd(eventId: string, state: 'delivered' | 'dead', timeoutMs = 45_000, times = 1): Promise<void> {
     const jobId = `delivery-${eventId}`;
     return new Promise((resolve, reject) => {
       const check = () => {
-        if (!this.ends.some((e) => e.jobId === jobId && e.state === state)) return;
+        if (this.ends.filter((e) => e.jobId === jobId && e.state === state).length < times) return;
         clearTimeout(timer);
         this.waiters.delete(check);
         resolve();
