@@ -5,6 +5,11 @@ export interface CreatedApproval {
   eventsUrl: string;
 }
 
+type CreateBody = { userId: string; operationId: string; timeoutSeconds: number; message?: string };
+
+/** A request sent on a kept-alive connection that the server had already closed. */
+class StaleConnectionError extends Error {}
+
 /** The calling app: creates approvals over keep-alive connections, as a real client would. */
 export class ServiceClient {
   private readonly agent: Agent;
@@ -17,7 +22,19 @@ export class ServiceClient {
     this.agent = new Agent({ keepAlive: true, maxSockets });
   }
 
-  createApproval(body: { userId: string; operationId: string; timeoutSeconds: number; message?: string }): Promise<CreatedApproval> {
+  async createApproval(body: CreateBody): Promise<CreatedApproval> {
+    try {
+      return await this.post(body);
+    } catch (err) {
+      // The server may close an idle keep-alive connection just as a request goes out on it (Node's
+      // documented race: `reusedSocket` with ECONNRESET). The operationId makes the create idempotent,
+      // so sending it once more is what a real client does, and is safe.
+      if (!(err instanceof StaleConnectionError)) throw err;
+      return this.post(body);
+    }
+  }
+
+  private post(body: CreateBody): Promise<CreatedApproval> {
     const payload = JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = request(
@@ -43,7 +60,9 @@ export class ServiceClient {
         },
       );
       req.setTimeout(30_000, () => req.destroy(new Error('POST /v1/approvals timed out')));
-      req.once('error', reject);
+      req.once('error', (err: NodeJS.ErrnoException) =>
+        reject(req.reusedSocket && err.code === 'ECONNRESET' ? new StaleConnectionError(err.message) : err),
+      );
       req.end(payload);
     });
   }
