@@ -53,7 +53,7 @@ describe(DeliveryHandler.name, () => {
       notified: () => undefined,
       webhookDeadLetter: () => undefined,
     });
-    const config = { webhooks: { clientConcurrency: 2, retryBaseMs: 1000 } } as AppConfig;
+    const config = { webhooks: { concurrency: 6, clientConcurrency: 2, retryBaseMs: 1000 } } as AppConfig;
     sut = new DeliveryHandler(approvals, deliveries, clients, webhooks, config, metrics);
   });
 
@@ -68,16 +68,23 @@ describe(DeliveryHandler.name, () => {
   it("sends another client's delivery while one client has every one of its slots in flight", async () => {
     const a1 = await inFlight('a1');
     const a2 = await inFlight('a2');
-    expect(await sut.handle(job('a3'))).toMatchObject({ kind: 'busy', atMs: expect.any(Number) });
+    // Client a's slots are taken: its next deliveries wait for one (6 − 2 × 2 = 2 may wait), the one after steps aside.
+    const a3 = sut.handle(job('a3'));
+    const a4 = sut.handle(job('a4'));
+    expect(await sut.handle(job('a5'))).toMatchObject({ kind: 'busy', atMs: expect.any(Number) });
+    expect(receiver.waiting.has('a3')).toBe(false);
     const b1 = await inFlight('b1');
     receiver.answer('b1', { kind: 'delivered', statusCode: 200 });
     expect(await b1.done).toMatchObject({ kind: 'done', state: 'delivered' });
+    // A slot of client a frees: the first waiter takes it at once, no delay.
     receiver.answer('a1', { kind: 'delivered', statusCode: 200 });
     await a1.done;
-    // A slot of the client is free again.
-    const a3 = await inFlight('a3');
-    receiver.answer('a2', { kind: 'delivered', statusCode: 200 });
-    receiver.answer('a3', { kind: 'delivered', statusCode: 200 });
-    await Promise.all([a2.done, a3.done]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(receiver.waiting.has('a3')).toBe(true);
+    expect(receiver.waiting.has('a4')).toBe(false);
+    for (const id of ['a2', 'a3']) receiver.answer(id, { kind: 'delivered', statusCode: 200 });
+    await new Promise((resolve) => setImmediate(resolve));
+    receiver.answer('a4', { kind: 'delivered', statusCode: 200 });
+    expect(await Promise.all([a2.done, a3, a4])).toEqual(Array(3).fill(expect.objectContaining({ kind: 'done', state: 'delivered' })));
   });
 });

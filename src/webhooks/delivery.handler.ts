@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ApprovalRecord } from '../approvals/approval';
+import { ApprovalEvent } from '../approvals/approval-event';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { ClientsRegistry } from '../clients/clients.registry';
 import { AppConfig } from '../config/app.config';
@@ -9,6 +10,7 @@ import { nextAttemptAt } from './delivery-schedule';
 import { DeliveryJobData } from './delivery.job';
 import { DeliveryStore } from './delivery.store';
 import { AttemptReport, WebhookClient } from './webhook.client';
+import { ClientSlots } from './client-slots';
 
 /**
  * What one run of a delivery job did: nothing left to do, an end (delivered or dead), or a failed
@@ -19,15 +21,17 @@ export type DeliveryResult =
   | { kind: 'again'; atMs: number; data: DeliveryJobData; attempt: AttemptReport }
   | { kind: 'busy'; atMs: number };
 
-/** A delivery whose client has every one of its slots busy comes back after about this long. */
+/** A delivery whose client has every one of its slots busy waits up to this long for one... */
+const SLOT_WAIT_MS = 1000;
+/** ...and, still busy, steps aside and comes back after about this long. */
 const BUSY_DELAY_MS = 250;
 
 /** One attempt at one delivery. Idempotent: state is reloaded by id, a finished delivery is left alone. */
 @Injectable()
 export class DeliveryHandler {
   private readonly logger = new Logger(DeliveryHandler.name);
-  /** Attempts in flight per client in this process. */
-  private readonly inFlight = new Map<string, number>();
+  /** Webhook requests open per client in this process, and the deliveries waiting for one. */
+  private readonly slots: ClientSlots;
 
   constructor(
     private readonly approvals: ApprovalsService,
@@ -36,32 +40,30 @@ export class DeliveryHandler {
     private readonly webhooks: WebhookClient,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    const { concurrency, clientConcurrency } = config.webhooks;
+    // Sending and waiting, one client's deliveries leave at least `clientConcurrency` of the worker's
+    // slots to the other clients (none wait when a client's share is over half the worker).
+    this.slots = new ClientSlots(clientConcurrency, Math.max(0, concurrency - 2 * clientConcurrency), SLOT_WAIT_MS);
+  }
 
   async handle(data: DeliveryJobData): Promise<DeliveryResult> {
     const { approvalId, eventId } = data;
-    const [record, delivery] = await Promise.all([this.approvals.get(approvalId), this.deliveries.get(approvalId, eventId)]);
+    // One round trip: the event is read alongside, although a finished delivery does not need it.
+    const [record, delivery, events] = await Promise.all([
+      this.approvals.get(approvalId),
+      this.deliveries.get(approvalId, eventId),
+      this.approvals.eventsAfter(approvalId),
+    ]);
     // Gone with its approval's retention, or already finished by an earlier run of this job.
     if (!record || !delivery || delivery.state !== 'pending') return { kind: 'done', state: 'skipped' };
-    // Fairness: a client whose receiver is slow (or hangs until the timeout) holds at most
-    // WEBHOOK_CLIENT_CONCURRENCY of the worker's slots; its other deliveries step aside, unchanged.
-    const busy = this.inFlight.get(record.clientId) ?? 0;
-    if (busy >= this.config.webhooks.clientConcurrency) return { kind: 'busy', atMs: Date.now() + BUSY_DELAY_MS * (1 + Math.random()) };
-    this.inFlight.set(record.clientId, busy + 1);
-    try {
-      return await this.attempt(data, record, delivery);
-    } finally {
-      const left = (this.inFlight.get(record.clientId) ?? 1) - 1;
-      if (left > 0) this.inFlight.set(record.clientId, left);
-      else this.inFlight.delete(record.clientId);
-    }
+    const event = events.find((e) => e.event.id === eventId)?.event;
+    if (!event) return { kind: 'done', state: 'skipped' };
+    return this.attempt(data, record, delivery, event);
   }
 
-  private async attempt(data: DeliveryJobData, record: ApprovalRecord, delivery: Delivery): Promise<DeliveryResult> {
+  private async attempt(data: DeliveryJobData, record: ApprovalRecord, delivery: Delivery, event: ApprovalEvent): Promise<DeliveryResult> {
     const { approvalId, eventId } = data;
-    const event = (await this.approvals.eventsAfter(approvalId)).find((e) => e.event.id === eventId)?.event;
-    if (!event) return { kind: 'done', state: 'skipped' };
-
     // The secret is read from config on every attempt and never stored with the delivery.
     const client = this.clients.findById(record.clientId);
     if (!client?.webhookSecret) {
@@ -74,7 +76,17 @@ export class DeliveryHandler {
       return { kind: 'done', state: 'dead' };
     }
 
-    const attempt = await this.webhooks.sendFor(client, delivery.url, event);
+    // Fairness: a client whose receiver is slow (or hangs until the timeout) has at most
+    // WEBHOOK_CLIENT_CONCURRENCY requests open; its other deliveries wait briefly, then step aside, unchanged.
+    // Only the request holds a slot: the reads and writes around it are ours, not the receiver's.
+    const release = await this.slots.acquire(record.clientId);
+    if (!release) return { kind: 'busy', atMs: Date.now() + BUSY_DELAY_MS * (1 + Math.random()) };
+    let attempt: AttemptReport;
+    try {
+      attempt = await this.webhooks.sendFor(client, delivery.url, event);
+    } finally {
+      release();
+    }
     const { outcome } = attempt;
     this.metrics.webhookAttempt(record.clientId, attemptResult(outcome));
     const tried: Delivery = {

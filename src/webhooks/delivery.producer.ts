@@ -45,14 +45,17 @@ export class DeliveryProducer implements OnModuleInit {
   async scheduleFor(record: ApprovalRecord, event: ApprovalEvent): Promise<void> {
     const url = record.callbackUrl ?? this.clients.findById(record.clientId)?.webhookUrl;
     if (!url) return;
-    const delivery = await this.store.open(record.clientId, record.id, {
+    const opened = await this.store.open(record.clientId, record.id, {
       eventId: event.id,
       url,
       state: 'pending',
       attempts: 0,
       nextAttemptAt: new Date().toISOString(),
     });
-    if (delivery?.state === 'pending') await this.enqueue(record.id, event.id);
+    if (!opened || opened.delivery.state !== 'pending') return;
+    // A delivery recorded just now has never had a job: nothing to look up before adding it.
+    if (opened.created) await this.add(record.id, event.id);
+    else await this.enqueue(record.id, event.id);
   }
 
   /**
@@ -73,7 +76,12 @@ export class DeliveryProducer implements OnModuleInit {
       if (!(await job.isActive())) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await this.queue.add('deliver', { approvalId, eventId, attempt: 0, deadlineMs: this.deadline() }, { jobId, ...JOB_OPTIONS });
+    await this.add(approvalId, eventId);
+  }
+
+  private async add(approvalId: string, eventId: string): Promise<void> {
+    const data = { approvalId, eventId, attempt: 0, deadlineMs: this.deadline() };
+    await this.queue.add('deliver', data, { jobId: deliveryJobId(eventId), ...JOB_OPTIONS });
   }
 
   /** Queues a signed `webhook.test` event to the client's webhookUrl, retried like any delivery; returns its id. */

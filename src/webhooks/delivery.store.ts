@@ -21,7 +21,7 @@ export interface DeliveryRef {
  */
 @Injectable()
 export class DeliveryStore {
-  private readonly openDelivery: RedisScript<[string, string, string, string, string], string | null>;
+  private readonly openDelivery: RedisScript<[string, string, string, string, string], [0 | 1, string] | null>;
   private readonly saveDelivery: RedisScript<[string, string, string, string, string, string], number>;
   private readonly reviveDeadDeliveries: RedisScript<[string, string, string], string[]>;
   private readonly reopenDelivery: RedisScript<[string, string, string, string, string, string], ReopenResult>;
@@ -36,9 +36,12 @@ export class DeliveryStore {
     this.reopenDelivery = defineScript(redis, __dirname, 'reopen-delivery-5.lua');
   }
 
-  /** Records a new delivery unless one exists for the event; returns the one that is stored (undefined: approval gone). */
-  async open(clientId: string, approvalId: string, delivery: Delivery): Promise<Delivery | undefined> {
-    const json = await this.openDelivery(
+  /**
+   * Records a new delivery unless one exists for the event; returns the one that is stored and
+   * whether this call created it (undefined: approval gone).
+   */
+  async open(clientId: string, approvalId: string, delivery: Delivery): Promise<{ delivery: Delivery; created: boolean } | undefined> {
+    const stored = await this.openDelivery(
       this.keysOf(clientId, approvalId),
       delivery.eventId,
       JSON.stringify(delivery),
@@ -46,7 +49,7 @@ export class DeliveryStore {
       String(dueMs(delivery)),
       String(Date.now()),
     );
-    return json ? (JSON.parse(json) as Delivery) : undefined;
+    return stored ? { delivery: JSON.parse(stored[1]) as Delivery, created: stored[0] === 1 } : undefined;
   }
 
   async get(approvalId: string, eventId: string): Promise<Delivery | undefined> {

@@ -1,9 +1,10 @@
 -- KEYS: approval, deliveries, pending index, client's pending index, client's dead index. ARGV:
 -- eventId, state JSON, index member, due (ms), now (ms). Creates the entry unless present; returns
--- the entry, or false when the approval is gone.
+-- {1 if this call created it else 0, the entry}, or false when the approval is gone.
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl == -2 then return false end
-if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 1 then
+local created = redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
+if created == 1 then
   redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
   redis.call('ZADD', KEYS[4], ARGV[5], ARGV[3])
 end
@@ -13,4 +14,4 @@ if ttl > 0 then
   local current = redis.call('PTTL', KEYS[4])
   if current == -1 or (current >= 0 and current < ttl) then redis.call('PEXPIRE', KEYS[4], ttl) end
 end
-return redis.call('HGET', KEYS[2], ARGV[1])
+return { created, redis.call('HGET', KEYS[2], ARGV[1]) }
