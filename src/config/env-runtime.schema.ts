@@ -124,7 +124,7 @@ export class RuntimeEnvSchema {
   @Max(100_000)
   DEMO_RATE_LIMIT_PER_MINUTE = 30;
 
-  // Webhook attempts in flight at once for one client in one worker process (WEBHOOK_CONCURRENCY is the total).
+  // Webhook requests open at once to one client from one worker process (WEBHOOK_CONCURRENCY bounds its deliveries).
   @IsOptional()
   @Type(() => Number)
   @IsInt()
