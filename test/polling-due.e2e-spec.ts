@@ -65,14 +65,14 @@ describe('the due set of polls', () => {
     expect((await sut.claim(nowMs + 5000, nowMs + 10_000, 1000)).map((c) => c.approvalId)).toContain(id);
   });
 
-  it('writes back next times and failure counts, and hands the count to the next claim', async () => {
+  it('writes back next times and failure counts, and hands the count and the due time to the next claim', async () => {
     const { id } = await create();
     const nowMs = Date.now() + 2 * INTERVAL_MS;
     await sut.claim(nowMs, nowMs + 30_000, 1000);
     expect(await sut.reschedule([{ approvalId: id, atMs: nowMs + 100, failures: 2, previousFailures: 0 }])).toBe(1);
     expect(await dueAt(id)).toBe(nowMs + 100);
     const [claim] = (await sut.claim(nowMs + 100, nowMs + 30_000, 1000)).filter((c) => c.approvalId === id);
-    expect(claim).toEqual({ approvalId: id, failures: 2, doc: await redis.hget(keys.approval(id), 'doc') });
+    expect(claim).toEqual({ approvalId: id, failures: 2, doc: await redis.hget(keys.approval(id), 'doc'), dueMs: nowMs + 100 });
     await sut.reschedule([{ approvalId: id, atMs: nowMs + 200, failures: 0, previousFailures: 2 }]);
     expect(await redis.hexists(keys.pollFailures(), id)).toBe(0);
   });

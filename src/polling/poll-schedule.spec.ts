@@ -38,6 +38,28 @@ describe(nextPollAt.name, () => {
   it('never schedules past the deadline, so the last poll happens at the deadline', () => {
     expect(nextPollAt(1000, 5000, 3000)).toBe(3000);
     expect(nextPollAt(1000, 500, 3000)).toBe(1500);
+    expect(nextPollAt(1000, 5000, 3000, 900)).toBe(3000);
+  });
+
+  it('keeps the rhythm: counts from when the poll was due, not from when it finished', () => {
+    expect(nextPollAt(1080, 1000, 60_000, 1000)).toBe(2000);
+    expect(nextPollAt(1080, 1000, 60_000)).toBe(2080);
+  });
+
+  it('lets a late poll bring the next one closer by a tenth of the delay at most', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.integer({ min: 100, max: 10_000 }),
+        (due, lateBy, delay) => {
+          const now = due + lateBy;
+          const at = nextPollAt(now, delay, Number.MAX_SAFE_INTEGER, due);
+          const onRhythm = lateBy <= delay / 10;
+          return at >= now + delay - Math.round(delay / 10) && at <= now + delay && (!onRhythm || at === due + delay);
+        },
+      ),
+    );
   });
 });
 

@@ -77,7 +77,9 @@ export class PollHandler {
     const nowMs = Date.now();
     if (nowMs >= deadlineMs) return this.end(data.approvalId, 'expired');
     const failures = reason.kind === 'unavailable' ? reason.failures : 0;
-    const atMs = nextPollAt(nowMs, nextPollDelay(reason, this.config.polling.intervalMs), deadlineMs);
+    // Only a pending answer keeps the rhythm; a backoff counts from now, as the failure did.
+    const dueMs = reason.kind === 'pending' ? data.dueMs : undefined;
+    const atMs = nextPollAt(nowMs, nextPollDelay(reason, this.config.polling.intervalMs), deadlineMs, dueMs);
     return { kind: 'again', atMs, data: { approvalId: data.approvalId, ...(failures && { failures }) } };
   }
 

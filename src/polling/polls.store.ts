@@ -14,6 +14,8 @@ export interface ClaimedPoll {
    * Its consumption fields are not read: a record that can be consumed is decided, and no longer polled.
    */
   doc?: string | null;
+  /** When this poll was due (ms): the next one is scheduled from it. Absent: from when it ran. */
+  dueMs?: number;
 }
 
 /** What to write back after a poll: the next time (and backoff state) or the end of polling. */
@@ -49,12 +51,12 @@ export class PollsStore {
       max,
       this.keys.approval(''),
     );
-    const claimed: ClaimedPoll[] = new Array(flat.length / 3);
-    for (let i = 0; i < flat.length; i += 3) {
+    const claimed: ClaimedPoll[] = new Array(flat.length / 4);
+    for (let i = 0; i < flat.length; i += 4) {
       const failures = Number(flat[i + 1] ?? 0);
-      const poll: ClaimedPoll = { approvalId: flat[i] as string, doc: flat[i + 2] };
+      const poll: ClaimedPoll = { approvalId: flat[i] as string, doc: flat[i + 2], dueMs: Number(flat[i + 3]) };
       if (failures > 0) poll.failures = failures;
-      claimed[i / 3] = poll;
+      claimed[i / 4] = poll;
     }
     return claimed;
   }
