@@ -3,6 +3,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { AppConfig } from '../config/app.config';
 import { QueuesService } from '../metrics/queues.service';
+import type { Worker } from 'bullmq';
+import type Redis from 'ioredis';
 
 /** Share of SHUTDOWN_TIMEOUT_MS given to running jobs; the rest is left for closing connections. */
 const DRAIN_SHARE = 0.7;
@@ -41,14 +43,35 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
 
   private async drainWorkers(boundMs: number): Promise<void> {
     const workers = this.queues.workers();
+    await withinBound(
+      Promise.all(workers.map(blockingClientSettled)).then(() => 'closed' as const),
+      RECONNECT_WAIT_MS,
+    );
     const closed = Promise.all(workers.map((w) => w.close())).then(() => 'closed' as const);
     if ((await withinBound(closed, boundMs)) === 'closed') return;
+    // BullMQ keeps the first close under way (a later close(true) returns the same promise), so there is
+    // nothing to force here: what still runs is left to stalled-job recovery on another worker, and
+    // main.ts ends the process at SHUTDOWN_TIMEOUT_MS should closing the connections hang as well.
     this.logger.warn(`Jobs still running after ${Math.round(boundMs)} ms: leaving them to stalled-job recovery`);
-    // A forced close still waits for its Redis connections, which hang while they reconnect: bounded too.
-    const forced = Promise.all(workers.map((w) => w.close(true).catch(() => undefined))).then(() => 'closed' as const);
-    if ((await withinBound(forced, boundMs)) === 'timeout')
-      this.logger.warn('Workers did not close: their connections go with the process');
   }
+}
+
+/** Longest wait for a worker's blocking connection to finish reconnecting before its close (see below). */
+const RECONNECT_WAIT_MS = 3000;
+
+/**
+ * Resolves once the worker's blocking connection is not between two reconnection attempts. BullMQ's
+ * close interrupts that connection with a disconnect that, on an ioredis client waiting to reconnect
+ * (no socket, a retry timer armed), cancels the timer and never emits the 'end' it waits for: close()
+ * then hangs forever (the mechanism of taskforcesh/bullmq#4656, still in 5.81.5). With Redis back after
+ * an outage the client is ready within one retry delay (at most 2 s, redis.module.ts), so the close is
+ * delayed rather than stuck. The connection is not in BullMQ's public API, hence the narrow cast.
+ */
+async function blockingClientSettled(worker: Worker): Promise<void> {
+  const connection = (worker as unknown as { blockingConnection?: { client: Promise<Redis> } }).blockingConnection;
+  const client = await connection?.client.catch(() => undefined);
+  if (client?.status !== 'reconnecting') return;
+  await new Promise<void>((resolve) => client.once('ready', () => resolve()).once('end', () => resolve()));
 }
 
 async function withinBound(work: Promise<'closed'>, boundMs: number): Promise<'closed' | 'timeout'> {
