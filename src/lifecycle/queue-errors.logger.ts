@@ -1,7 +1,8 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { WorkerHost } from '@nestjs/bullmq';
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
+import { workerOf } from '../metrics/queues.service';
 
 /**
  * BullMQ queues and workers report connection trouble and lost jobs as `error` events. With no
@@ -21,7 +22,7 @@ export class QueueErrorsLogger implements OnApplicationBootstrap {
       const instance: unknown = wrapper.instance;
       if (instance instanceof Queue) instance.on('error', this.warn(`queue ${instance.name}`));
       if (instance instanceof WorkerHost) {
-        const worker = startedWorker(instance);
+        const worker = workerOf(instance);
         worker?.on('error', this.warn(`worker ${worker.name}`));
       }
     }
@@ -29,13 +30,5 @@ export class QueueErrorsLogger implements OnApplicationBootstrap {
 
   private warn(what: string): (err: Error) => void {
     return (err) => this.logger.warn(`${what}: ${err.message}`);
-  }
-}
-
-function startedWorker(host: WorkerHost): Worker | undefined {
-  try {
-    return host.worker;
-  } catch {
-    return undefined; // a processor whose worker was not created (not this role)
   }
 }

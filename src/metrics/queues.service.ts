@@ -41,7 +41,8 @@ export class QueuesService {
   }
 }
 
-function workerOf(host: WorkerHost): Worker | undefined {
+/** The worker a processor started, or undefined before it started (or in a process that does not run it). */
+export function workerOf(host: WorkerHost): Worker | undefined {
   try {
     return host.worker;
   } catch {
