@@ -166,15 +166,17 @@ export class ApprovalCreationService {
     if (err instanceof RecognizeConflictError) return usedElsewhere(id);
     if (err instanceof RecognizeBadRequestError) return new InvalidRequestError('Recognize refused the request as invalid');
     if (err instanceof RecognizeThrottledError) {
-      const unavailable = new UpstreamUnavailableError('Recognize is throttling requests; try again later');
-      unavailable.retryAfterS = Math.ceil((err.retryAfterMs ?? 1000) / 1000);
-      return unavailable;
+      return new UpstreamUnavailableError(
+        'Recognize is throttling requests; try again later',
+        Math.ceil((err.retryAfterMs ?? 1000) / 1000),
+      );
     }
     if (err instanceof RecognizeUnavailableError && err.reason === 'circuit_open') {
       // Recognize has been failing: answer at once instead of adding load; nothing was sent.
-      const unavailable = new UpstreamUnavailableError('Recognize is failing; nothing was created, try again later');
-      unavailable.retryAfterS = Math.ceil((err.retryAfterMs ?? 1000) / 1000);
-      return unavailable;
+      return new UpstreamUnavailableError(
+        'Recognize is failing; nothing was created, try again later',
+        Math.ceil((err.retryAfterMs ?? 1000) / 1000),
+      );
     }
     this.logger.warn(`Recognize failed creating ${id}: ${err.message}`);
     return err.upstreamStatus !== undefined && err.upstreamStatus >= 500

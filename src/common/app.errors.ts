@@ -13,9 +13,11 @@ export interface FieldError {
 export abstract class AppError extends Error {
   abstract readonly status: HttpStatus;
   abstract readonly code: string;
-  /** Seconds for a Retry-After header, when the caller should come back. */
-  retryAfterS?: number;
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Seconds for a Retry-After header, when the caller should come back. */
+    readonly retryAfterS?: number,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -108,10 +110,6 @@ export class UpstreamUnavailableError extends AppError {
 export class TooManyRequestsError extends AppError {
   readonly status = HttpStatus.TOO_MANY_REQUESTS;
   readonly code = 'too_many_requests';
-  constructor(message: string, retryAfterS: number) {
-    super(message);
-    this.retryAfterS = retryAfterS;
-  }
 }
 
 /**
@@ -123,10 +121,6 @@ export class TooManyRequestsError extends AppError {
 export class StorageQuotaExceededError extends AppError {
   readonly status = HttpStatus.TOO_MANY_REQUESTS;
   readonly code = 'storage_quota_exceeded';
-  constructor(message: string, retryAfterS: number) {
-    super(message);
-    this.retryAfterS = retryAfterS;
-  }
 }
 
 export class UnsupportedMediaTypeError extends AppError {

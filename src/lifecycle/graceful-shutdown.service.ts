@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { AppConfig } from '../config/app.config';
 import { QueuesService } from '../metrics/queues.service';
+import { TimeoutError, withTimeout } from '../common/with-timeout';
 import type { Worker } from 'bullmq';
 import type Redis from 'ioredis';
 
@@ -43,12 +44,13 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
 
   private async drainWorkers(boundMs: number): Promise<void> {
     const workers = this.queues.workers();
-    await withinBound(
-      Promise.all(workers.map(blockingClientSettled)).then(() => 'closed' as const),
-      RECONNECT_WAIT_MS,
-    );
-    const closed = Promise.all(workers.map((w) => w.close())).then(() => 'closed' as const);
-    if ((await withinBound(closed, boundMs)) === 'closed') return;
+    await withTimeout(Promise.all(workers.map(blockingClientSettled)), RECONNECT_WAIT_MS).catch(() => undefined);
+    try {
+      await withTimeout(Promise.all(workers.map((w) => w.close())), boundMs);
+      return;
+    } catch (err) {
+      if (!(err instanceof TimeoutError)) throw err;
+    }
     // BullMQ keeps the first close under way (a later close(true) returns the same promise), so there is
     // nothing to force here: what still runs is left to stalled-job recovery on another worker, and
     // main.ts ends the process at SHUTDOWN_TIMEOUT_MS should closing the connections hang as well.
@@ -72,14 +74,4 @@ async function blockingClientSettled(worker: Worker): Promise<void> {
   const client = await connection?.client.catch(() => undefined);
   if (client?.status !== 'reconnecting') return;
   await new Promise<void>((resolve) => client.once('ready', () => resolve()).once('end', () => resolve()));
-}
-
-async function withinBound(work: Promise<'closed'>, boundMs: number): Promise<'closed' | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), boundMs)));
-  try {
-    return await Promise.race([work, bound]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

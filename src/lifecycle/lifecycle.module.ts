@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { GracefulShutdown } from './graceful-shutdown.service';
 import { QueueErrorsLogger } from './queue-errors.logger';
 import { RedisSettingsCheck } from './redis-settings.check';
 
 /** How the process starts and stops: the Redis settings check, queue error logging and the graceful shutdown. */
 @Module({
-  imports: [DiscoveryModule],
   providers: [GracefulShutdown, RedisSettingsCheck, QueueErrorsLogger],
 })
 export class LifecycleModule {}

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { Queue } from 'bullmq';
 import { createServer } from 'node:net';
+import { QueuesService } from '../metrics/queues.service';
 import { QueueErrorsLogger } from './queue-errors.logger';
 
 /** A port that refuses connections: bound, then released. */
@@ -26,7 +27,7 @@ describe(QueueErrorsLogger.name, () => {
     );
     const moduleRef = await Test.createTestingModule({
       imports: [DiscoveryModule],
-      providers: [QueueErrorsLogger, { provide: 'QUEUE', useValue: queue }],
+      providers: [QueueErrorsLogger, QueuesService, { provide: 'QUEUE', useValue: queue }],
     }).compile();
     await moduleRef.init();
     try {

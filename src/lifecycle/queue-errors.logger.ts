@@ -1,8 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
-import { WorkerHost } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
-import { workerOf } from '../metrics/queues.service';
+import { QueuesService } from '../metrics/queues.service';
 
 /**
  * BullMQ queues and workers report connection trouble and lost jobs as `error` events. With no
@@ -14,18 +11,11 @@ import { workerOf } from '../metrics/queues.service';
 export class QueueErrorsLogger implements OnApplicationBootstrap {
   private readonly logger = new Logger('Queues');
 
-  constructor(private readonly discovery: DiscoveryService) {}
+  constructor(private readonly queues: QueuesService) {}
 
   onApplicationBootstrap(): void {
-    // Every instance, not one per name: a queue registered by two modules is two connections.
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance: unknown = wrapper.instance;
-      if (instance instanceof Queue) instance.on('error', this.warn(`queue ${instance.name}`));
-      if (instance instanceof WorkerHost) {
-        const worker = workerOf(instance);
-        worker?.on('error', this.warn(`worker ${worker.name}`));
-      }
-    }
+    for (const queue of this.queues.queueInstances()) queue.on('error', this.warn(`queue ${queue.name}`));
+    for (const worker of this.queues.workers()) worker.on('error', this.warn(`worker ${worker.name}`));
   }
 
   private warn(what: string): (err: Error) => void {

@@ -23,7 +23,4 @@ export class EventNotFoundError extends AppError {
 export class NoWebhookUrlError extends AppError {
   readonly status = HttpStatus.CONFLICT;
   readonly code = 'no_webhook_url';
-  constructor(detail: string) {
-    super(detail);
-  }
 }
