@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ClientsRegistry } from '../src/clients/clients.registry';
 import { EventsTokenService } from '../src/approvals/events-token.service';
 import { ApiClient, ApiResponse } from './helpers/api-client';
-import { BANK_APP, OTHER_APP } from './helpers/clients';
+import { BANK_APP, OTHER_APP, clientSecrets } from './helpers/clients';
 import { CapturingReceiver } from './helpers/service-process';
 import { TestApp, newUserId, startTestApp } from './helpers/test-app';
 
@@ -170,13 +170,7 @@ describe('Hostile callers: authentication, SSE tokens, callback origins, secrets
     const metrics = await raw('/metrics');
     expect(metrics.status).toBe(200);
 
-    const secrets = [
-      RECOGNIZE_API_KEY,
-      BANK_APP.apiKey,
-      OTHER_APP.apiKey,
-      BANK_APP.webhookSecret,
-      BANK_APP.webhookSecret.slice('whsec_'.length),
-    ];
+    const secrets = clientSecrets(RECOGNIZE_API_KEY);
     const everything = seen.join('\n');
     for (const secret of secrets) expect(everything.includes(secret) ? `found ${secret.slice(0, 8)}…` : 'absent').toBe('absent');
     // Tokens travel only inside their own approval's eventsUrl (answers, and since contract v2 the

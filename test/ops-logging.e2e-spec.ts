@@ -4,7 +4,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SIMULATOR_DEFAULT_API_KEY } from '../simulator/main';
-import { BANK_APP, OTHER_APP } from './helpers/clients';
+import { BANK_APP, OTHER_APP, clientSecrets } from './helpers/clients';
 import { TestApp, newUserId, startTestApp } from './helpers/test-app';
 
 // The bundled simulator's key: the app must never log the key it sends to Recognize.
@@ -45,13 +45,7 @@ describe('structured logs', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let dir: string;
   let logFile: string;
-  const secrets: string[] = [
-    BANK_APP.apiKey,
-    OTHER_APP.apiKey,
-    BANK_APP.webhookSecret,
-    BANK_APP.webhookSecret.slice('whsec_'.length),
-    RECOGNIZE_API_KEY,
-  ];
+  const secrets = clientSecrets(RECOGNIZE_API_KEY);
   let lines: Record<string, unknown>[];
   let raw: string;
 

@@ -24,3 +24,11 @@ export const ROTATING_APP = {
   webhookSecrets: ['whsec_trw3RqjoPhenOQ4NDUwjnOgLw5PMdZIpgw0Oam7JXms=', 'whsec_vSxzRXC0foRDuKDq3xdiyMLZBsgNlBGTAT0F43zBvw0='],
   callbackOrigins: [] as string[],
 };
+
+/**
+ * Every secret of the test clients that must never reach a response, an event or a log line (the
+ * webhook secret with and without its `whsec_` prefix), plus the given Recognize key.
+ */
+export function clientSecrets(recognizeApiKey: string): string[] {
+  return [recognizeApiKey, BANK_APP.apiKey, OTHER_APP.apiKey, BANK_APP.webhookSecret, BANK_APP.webhookSecret.slice('whsec_'.length)];
+}
