@@ -66,7 +66,7 @@ export function rows(r: BenchResults): Row[] {
     out.push({
       goal: `creates/s, ${c.concurrency} callers`,
       target: '≥ 1,000/s',
-      measured: `${n(c.perSecond)}/s; p50 ${n(c.latency?.p50 ?? 0)} / p99 ${n(c.latency?.p99 ?? 0)} ms (${n(c.count)} created${c.errors ? `, ${c.errors} errors: ${c.firstError}` : ''})`,
+      measured: `${n(c.perSecond)}/s; p50 ${n(c.latency?.p50 ?? 0)} / p99 ${n(c.latency?.p99 ?? 0)} ms (${n(c.count)} created${c.errors ? `, ${c.errors} errors: ${c.firstError}` : ''}; the first ${n(c.afterStart.count)} after start: ${n(c.afterStart.perSecond)}/s)`,
       met: mark(c.perSecond >= 1000),
     });
     if (r.rawBullmq) {
@@ -156,7 +156,7 @@ export function notes(r: BenchResults): string[] {
   const o = r.options;
   return [
     `Interval ${n(o.intervalMs)} ms; service processes ${r.resources.processes.map((p) => `ROLE=${p.role}`).join(' + ')}; ${r.machine.cpus} CPUs (${r.machine.cpuModel}), Node ${r.machine.node}, Redis ${r.machine.redis}, load average at the end ${r.machine.loadAverage.map((l) => round(l, 1)).join(' / ')}.`,
-    'Creates: the client budgets RATE_LIMIT_CREATES and RATE_LIMIT_REQUESTS are lifted (one client stands for a whole bank); the per-user limits keep their defaults and refuse nothing, since every approval has its own user, so their Redis work is part of what a create costs.',
+    'Creates: the client budgets RATE_LIMIT_CREATES and RATE_LIMIT_REQUESTS are lifted (one client stands for a whole bank); the per-user limits keep their defaults and refuse nothing, since every approval has its own user, so their Redis work is part of what a create costs. The measured batch follows as many creates on the process just started (reported beside it), rejected and settled before it begins.',
     "Latency: decision at the simulator → webhook at the receiver / SSE event at the client, on the bench's clock. Poll rate: GETs the simulator served in the window ÷ pending ÷ interval. CPU per poll: service CPU in the window ÷ those GETs.",
     ...(o.quick ? ['Quick run: small sizes, and no target is judged.'] : []),
   ];

@@ -13,7 +13,7 @@ import { deletePrefix } from './redis.memory';
 import { writeResults } from './results.writer';
 import { bareGetLoop, BareGetResult, rawBullmqAdd, RawBullmqResult } from './scenarios/baselines.scenario';
 import { BurstResult, runBurst } from './scenarios/burst.scenario';
-import { createApprovals, CreateResult } from './scenarios/create.scenario';
+import { CreatesGoalResult, measureCreates } from './scenarios/create.scenario';
 import { DeliveryAvailability, probeDelivery } from './scenarios/delivery.probe';
 import { runStep, StepResult } from './scenarios/ladder.scenario';
 import { runSseScale, SseScaleResult } from './scenarios/sse-scale.scenario';
@@ -31,7 +31,7 @@ export interface BenchResults {
   bareGet?: BareGetResult;
   rawBullmq?: RawBullmqResult;
   delivery: { webhook: DeliveryAvailability; sse: DeliveryAvailability };
-  create?: CreateResult;
+  create?: CreatesGoalResult;
   burst?: BurstResult;
   /** The one-process steps; the last is the poll10k goal. */
   steps: StepResult[];
@@ -140,11 +140,13 @@ async function main(): Promise<void> {
       `webhooks ${delivery.webhook.available ? 'delivered' : `not measured (${delivery.webhook.reason})`}; SSE ${delivery.sse.available ? 'delivered' : `not measured (${delivery.sse.reason})`}`,
     );
 
-    let create: CreateResult | undefined;
+    let create: CreatesGoalResult | undefined;
     if (wants('creates')) {
-      log(`creates: ${options.creates} approvals by ${options.createConcurrency} callers`);
-      create = await createApprovals(ctx, options.creates);
-      log(`  ${create.perSecond}/s, p50 ${create.latency?.p50} ms, p99 ${create.latency?.p99} ms`);
+      log(`creates: ${options.creates} approvals by ${options.createConcurrency} callers, after as many on the process just started`);
+      create = await measureCreates(ctx, options.creates);
+      log(
+        `  ${create.perSecond}/s, p50 ${create.latency?.p50} ms, p99 ${create.latency?.p99} ms (first after start: ${create.afterStart.perSecond}/s)`,
+      );
     }
     let burst: BurstResult | undefined;
     if (wants('burst')) {
