@@ -11,6 +11,8 @@ import { UnsupportedMediaTypeError } from './common/app.errors';
 import { validationPipe } from './common/validation.pipe';
 import { mountOpenApi } from './docs/openapi';
 import { AppConfig } from './config/app.config';
+import { ROOT_LOGGER } from './logging/logging.module';
+import { requestLog } from './logging/request-log.middleware';
 
 /** Largest request body accepted; the biggest valid approval request is well under it. */
 export const BODY_LIMIT = '64kb';
@@ -19,6 +21,7 @@ export const BODY_LIMIT = '64kb';
 export function configureApp(app: INestApplication): INestApplication {
   app.useLogger(app.get(Logger));
   const express = app as NestExpressApplication;
+  express.use(requestLog(app.get(ROOT_LOGGER)));
   express.disable('x-powered-by');
   // req.ip (the key of per-address limits) is the socket's address unless TRUST_PROXY names the proxies.
   express.set('trust proxy', app.get(AppConfig).http.trustProxy);

@@ -88,6 +88,13 @@ describe('structured logs', () => {
     const badToken = await fetch(`${t.url}/v1/approvals/${encodeURIComponent(id)}/events?token=${token}x`);
     expect(badToken.status).toBeGreaterThanOrEqual(400);
     await badToken.body?.cancel();
+    // Refused by an express middleware before any Nest handler: logged all the same.
+    const notJson = await fetch(`${t.url}/v1/approvals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BANK_APP.apiKey}`, 'content-type': 'text/plain' },
+      body: 'hello',
+    });
+    expect(notJson.status).toBe(415);
 
     await t.close();
     raw = readFileSync(logFile, 'utf8');
@@ -118,6 +125,12 @@ describe('structured logs', () => {
     );
     expect(readLog).toMatchObject({ approvalId: expect.any(String) });
     expect(lines.some((l) => typeof l.approvalId === 'string' && typeof l.eventId === 'string')).toBe(true);
+  });
+
+  it('logs a request refused before it reached a controller', () => {
+    expect(lines).toContainEqual(
+      expect.objectContaining({ msg: 'request completed', req: expect.objectContaining({ method: 'POST' }), res: { statusCode: 415 } }),
+    );
   });
 
   it('never writes a secret: API keys, webhook secret, Recognize key, SSE token', () => {
