@@ -66,7 +66,7 @@ export function rows(r: BenchResults): Row[] {
     out.push({
       goal: `creates/s, ${c.concurrency} callers`,
       target: '≥ 1,000/s',
-      measured: `${n(c.perSecond)}/s; p50 ${n(c.latency?.p50 ?? 0)} / p99 ${n(c.latency?.p99 ?? 0)} ms (${n(c.count)} created${c.errors ? `, ${c.errors} errors: ${c.firstError}` : ''}; the first ${n(c.afterStart.count)} after start: ${n(c.afterStart.perSecond)}/s)`,
+      measured: `${n(c.perSecond)}/s; p50 ${n(c.latency?.p50 ?? 0)} / p99 ${n(c.latency?.p99 ?? 0)} ms; ${n(c.cpuMicrosPerCreate)} µs service CPU each (${n(c.count)} created${c.errors ? `, ${c.errors} errors: ${c.firstError}` : ''}; the first ${n(c.afterStart.count)} after start: ${n(c.afterStart.perSecond)}/s)`,
       met: mark(c.perSecond >= 1000),
     });
     if (r.rawBullmq) {

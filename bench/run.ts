@@ -145,7 +145,7 @@ async function main(): Promise<void> {
       log(`creates: ${options.creates} approvals by ${options.createConcurrency} callers, after as many on the process just started`);
       create = await measureCreates(ctx, options.creates);
       log(
-        `  ${create.perSecond}/s, p50 ${create.latency?.p50} ms, p99 ${create.latency?.p99} ms (first after start: ${create.afterStart.perSecond}/s)`,
+        `  ${create.perSecond}/s, p50 ${create.latency?.p50} ms, p99 ${create.latency?.p99} ms, ${create.cpuMicrosPerCreate} µs CPU each (first after start: ${create.afterStart.perSecond}/s, ${create.afterStart.cpuMicrosPerCreate} µs)`,
       );
     }
     let burst: BurstResult | undefined;

@@ -12,6 +12,8 @@ export interface CreateResult {
   firstError?: string;
   /** Pending approvals already held (and polled) when this batch started. */
   pendingBefore: number;
+  /** CPU the service processes used during the batch ÷ approvals created: polls of pending approvals included. */
+  cpuMicrosPerCreate: number;
 }
 
 let sequence = 0;
@@ -46,6 +48,8 @@ export async function createApprovals(ctx: BenchContext, count: number): Promise
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
+  const processes = [ctx.service, ...ctx.workers];
+  const cpuBefore = processes.reduce((sum, p) => sum + p.cpuSeconds(), 0);
   const started = performance.now();
   await runPool(count, concurrency, async () => {
     const n = sequence++;
@@ -66,6 +70,7 @@ export async function createApprovals(ctx: BenchContext, count: number): Promise
     }
   });
   const seconds = (performance.now() - started) / 1000;
+  const cpu = processes.reduce((sum, p) => sum + p.cpuSeconds(), 0) - cpuBefore;
   // A service that refuses creations cannot be loaded to the step asked: stop rather than measure less.
   if (errors > count / 100) throw new Error(`${errors} of ${count} creations failed; first: ${firstError}`);
   return {
@@ -77,5 +82,6 @@ export async function createApprovals(ctx: BenchContext, count: number): Promise
     errors,
     ...(firstError && { firstError }),
     pendingBefore,
+    cpuMicrosPerCreate: Math.round((1e6 * cpu) / Math.max(1, latencies.length)),
   };
 }
