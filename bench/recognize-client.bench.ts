@@ -1,9 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as http from 'node:http';
+import * as http2 from 'node:http2';
 import * as https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import axios, { AxiosInstance, AxiosResponse, isAxiosError } from 'axios';
-import { Pool } from 'undici';
+import { Client, Pool } from 'undici';
 import { RecognizeCircuitBreaker } from '../src/recognize/circuit-breaker';
 import { RecognizeClient, RecognizeObservation } from '../src/recognize/recognize.client';
 import { errorForStatus, RecognizeError, RecognizeUnavailableError } from '../src/recognize/recognize.errors';
@@ -14,7 +15,9 @@ import { RecognizeOperation } from '../src/recognize/recognize.types';
  * Client CPU per Recognize GET: the poll request (GET /operations/{id}, X-Api-Key, JSON parsed and
  * read) against a local JSON server in a child process, so only the client's work is counted.
  * Each variant makes N GETs at concurrency C after a warm-up; CPU is process.cpuUsage() (user +
- * system) around the N GETs, divided by N. Variants run in turn, `--rounds` times.
+ * system) around the N GETs, divided by N. Variants run in turn, `--rounds` times. The last one asks
+ * the same server over HTTP/2 without TLS (h2c, one connection, many streams): whether multiplexing,
+ * where Recognize offers it, would be cheaper than a pool of HTTP/1.1 connections.
  *
  *   npx tsc -p tsconfig.bench.json && node dist-bench/bench/recognize-client.bench.js
  *   node dist-bench/bench/recognize-client.bench.js --requests=30000 --concurrency=100 --rounds=2
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
   const concurrency = Number(args.get('concurrency') ?? 100);
   const rounds = Number(args.get('rounds') ?? 2);
 
-  const { child, baseUrl } = await startServer();
+  const { child, baseUrl, h2cBaseUrl } = await startServer();
   const options = { baseUrl: `${baseUrl}/v2`, apiKey: API_KEY, timeoutMs: 10_000 };
   // As the application builds it: a circuit breaker around every call and an observer.
   const production = () => ({
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     () => undiciClient(production()),
     () => bareUndici(options.baseUrl),
     () => bareNodeHttp(options.baseUrl),
+    () => bareUndiciH2c(`${h2cBaseUrl}/v2`),
   ];
   const ids = Array.from({ length: OPERATIONS }, (_, i) => `bench-op-${i}`);
   const rows: Array<{ variant: string; round: number; cpuUsPerGet: number; getsPerS: number; errors: number }> = [];
@@ -124,6 +128,24 @@ function bareUndici(baseUrl: string): Variant {
       return body;
     },
     close: () => pool.destroy(),
+  };
+}
+
+/** undici over HTTP/2 with prior knowledge (h2c): every GET a stream of one connection. */
+function bareUndiciH2c(baseUrl: string): Variant {
+  const url = new URL(baseUrl);
+  // useH2c (HTTP/2 without TLS) is in undici 7's Client, not yet in its type declarations.
+  const client = new Client(url.origin, { allowH2: true, useH2c: true, maxConcurrentStreams: 1000 } as Client.Options);
+  const headers = { 'x-api-key': API_KEY, accept: 'application/json' };
+  return {
+    name: 'bare undici, HTTP/2 (h2c, one connection)',
+    get: async (id) => {
+      const response = await client.request({ method: 'GET', path: `${url.pathname}/operations/${id}`, headers });
+      const body = await response.body.json();
+      if (response.statusCode !== 200) throw new Error(`answered ${response.statusCode}`);
+      return body;
+    },
+    close: () => client.destroy(),
   };
 }
 
@@ -218,9 +240,9 @@ function axiosClient(options: ConstructorParameters<typeof RecognizeClient>[0]):
   };
 }
 
-/** The child process: a keep-alive JSON server answering every GET with an operation like Recognize's. */
+/** The child process: keep-alive JSON servers (HTTP/1.1 and h2c) answering every GET with an operation like Recognize's. */
 function serve(): void {
-  const server = http.createServer((req, res) => {
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const operationId = decodeURIComponent((req.url ?? '').slice('/v2/operations/'.length));
     const text = JSON.stringify({
       id: 1234,
@@ -238,21 +260,27 @@ function serve(): void {
       'Content-Length': Buffer.byteLength(text),
     });
     res.end(text);
-  });
+  };
+  const server = http.createServer(answer);
   server.keepAliveTimeout = 30_000;
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address() as { port: number };
-    process.stdout.write(`${address.port}\n`);
-  });
+  // The HTTP/2 compatibility API reads and writes as node:http does.
+  type H2Handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void;
+  const h2c = http2.createServer({ settings: { maxConcurrentStreams: 1000 } }, answer as unknown as H2Handler);
+  server.listen(0, '127.0.0.1', () =>
+    h2c.listen(0, '127.0.0.1', () => {
+      const ports = [server, h2c].map((s) => (s.address() as { port: number }).port);
+      process.stdout.write(`${ports.join(' ')}\n`);
+    }),
+  );
 }
 
-async function startServer(): Promise<{ child: ChildProcess; baseUrl: string }> {
+async function startServer(): Promise<{ child: ChildProcess; baseUrl: string; h2cBaseUrl: string }> {
   const child = spawn(process.execPath, [__filename, '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve, reject) => {
+  const [port, h2cPort] = await new Promise<string[]>((resolve, reject) => {
     child.once('error', reject);
-    child.stdout!.once('data', (data: Buffer) => resolve(data.toString().trim()));
+    child.stdout!.once('data', (data: Buffer) => resolve(data.toString().trim().split(' ')));
   });
-  return { child, baseUrl: `http://127.0.0.1:${port}` };
+  return { child, baseUrl: `http://127.0.0.1:${port}`, h2cBaseUrl: `http://127.0.0.1:${h2cPort}` };
 }
 
 function noop(): void {}
