@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { Readable } from 'node:stream';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import axios, { AxiosError } from 'axios';
 import { Webhook } from 'standardwebhooks';
@@ -37,6 +38,12 @@ export interface AttemptReport {
 
 /** Statuses whose Retry-After we honour: throttling and a declared temporary outage. */
 const RETRY_AFTER_STATUSES = new Set([429, 503]);
+
+/**
+ * Most of an answer's body read off (and thrown away) so that its connection can carry the next
+ * delivery; a longer body closes the connection instead. Receivers answer a few bytes, if any.
+ */
+export const MAX_DISCARDED_BODY_BYTES = 16 * 1024;
 
 /**
  * The only code that sends webhooks. Each attempt is signed afresh (Standard Webhooks: same
@@ -98,14 +105,14 @@ export class WebhookClient implements OnApplicationShutdown {
         signal: AbortSignal.timeout(timeoutMs),
         maxRedirects: 0,
         validateStatus: () => true,
-        // The answer's body is never read: a receiver cannot make us buffer anything.
+        // The answer's body is never kept: a receiver cannot make us buffer anything (see discardBody).
         responseType: 'stream',
         httpAgent: this.httpAgent,
         httpsAgent: this.httpsAgent,
         // An HTTP(S)_PROXY from the environment would be the only address our lookup ever checks.
         proxy: false,
       });
-      (response.data as NodeJS.ReadableStream & { destroy(): void }).destroy();
+      await discardBody(response.data as Readable, timeoutMs);
       const statusCode = response.status;
       if (statusCode >= 200 && statusCode < 300) return { kind: 'delivered', statusCode };
       if (statusCode === 410) return { kind: 'gone', statusCode };
@@ -120,6 +127,33 @@ export class WebhookClient implements OnApplicationShutdown {
       return { kind: 'failed', error: describe(err, timeoutMs) };
     }
   }
+}
+
+/**
+ * Reads the answer's body off and drops it, so that the keep-alive connection goes back to the agent
+ * for the next delivery (destroying the body closes it, and every webhook would pay a new TCP and TLS
+ * handshake). Receivers answer a few bytes if any, so this ends at once; a body over
+ * MAX_DISCARDED_BODY_BYTES, or one still arriving after the timeout, closes the connection instead:
+ * a receiver can neither hold the attempt longer than the timeout nor make us read on.
+ */
+function discardBody(body: Readable, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    let bytes = 0;
+    const drop = () => body.destroy();
+    const timer = setTimeout(drop, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    body
+      .on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > MAX_DISCARDED_BODY_BYTES) drop();
+      })
+      .once('end', done)
+      .once('close', done)
+      .once('error', () => undefined);
+  });
 }
 
 /** Our own refusal from the agents' lookup, however the HTTP library wrapped it. */
