@@ -6,6 +6,8 @@ import { performance } from 'node:perf_hooks';
 export class WebhookReceiver {
   readonly arrivals = new Map<string, number>();
   received = 0;
+  /** TCP connections the service opened to this receiver: kept-alive connections are reused. */
+  connections = 0;
   private server?: Server;
 
   async listen(): Promise<string> {
@@ -25,6 +27,7 @@ export class WebhookReceiver {
         res.writeHead(204).end();
       });
     });
+    server.on('connection', () => (this.connections += 1));
     server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     this.server = server;

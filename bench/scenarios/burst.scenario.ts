@@ -24,6 +24,9 @@ export interface BurstResult {
   /** Per approval followed by both: webhook arrival − SSE arrival. */
   pairedGap?: LatencySummary;
   serviceCpuPercent: number;
+  /** Webhooks the receiver got during the burst, and the connections the service opened for them. */
+  webhooksReceived: number;
+  webhookConnections: number;
 }
 
 /**
@@ -47,6 +50,8 @@ export async function runBurst(ctx: BenchContext, sseAvailable: boolean): Promis
 
   const processes = [ctx.service, ...ctx.workers];
   const cpu0 = processes.reduce((sum, p) => sum + p.cpuSeconds(), 0);
+  const received0 = ctx.receiver.received;
+  const connections0 = ctx.receiver.connections;
   const t0 = performance.now();
   const moments = await decideAtRate(ctx, burst, rate);
   const elapsed = (performance.now() - t0) / 1000;
@@ -57,6 +62,8 @@ export async function runBurst(ctx: BenchContext, sseAvailable: boolean): Promis
   const all = await collectLatencies(ctx, ids, ['detection', 'webhook'], waitMs);
   const sseIds = followed.map((a) => a.id);
   const sse = sseIds.length ? (await collectLatencies({ ...ctx, sse: clients }, sseIds, ['sse'], waitMs)).sse : undefined;
+  const webhooksReceived = ctx.receiver.received - received0;
+  const webhookConnections = ctx.receiver.connections - connections0;
   clients.closeAll();
 
   const webhook = all.webhook;
@@ -89,6 +96,8 @@ export async function runBurst(ctx: BenchContext, sseAvailable: boolean): Promis
     ...(webhookOfFollowed && { webhookOfFollowed }),
     ...(pairedGap && { pairedGap }),
     serviceCpuPercent: Math.round((100 * cpu) / elapsed),
+    webhooksReceived,
+    webhookConnections,
   };
 }
 
