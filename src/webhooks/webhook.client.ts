@@ -112,7 +112,7 @@ export class WebhookClient implements OnApplicationShutdown {
         // An HTTP(S)_PROXY from the environment would be the only address our lookup ever checks.
         proxy: false,
       });
-      await discardBody(response.data as Readable, timeoutMs);
+      await discardBody(response.data as Readable);
       const statusCode = response.status;
       if (statusCode >= 200 && statusCode < 300) return { kind: 'delivered', statusCode };
       if (statusCode === 410) return { kind: 'gone', statusCode };
@@ -133,25 +133,21 @@ export class WebhookClient implements OnApplicationShutdown {
  * Reads the answer's body off and drops it, so that the keep-alive connection goes back to the agent
  * for the next delivery (destroying the body closes it, and every webhook would pay a new TCP and TLS
  * handshake). Receivers answer a few bytes if any, so this ends at once; a body over
- * MAX_DISCARDED_BODY_BYTES, or one still arriving after the timeout, closes the connection instead:
- * a receiver can neither hold the attempt longer than the timeout nor make us read on.
+ * MAX_DISCARDED_BODY_BYTES closes the connection instead, and one still arriving when the attempt's
+ * signal times out is destroyed by axios: a receiver can neither hold the attempt longer than the
+ * timeout nor make us read on.
  */
-function discardBody(body: Readable, timeoutMs: number): Promise<void> {
+function discardBody(body: Readable): Promise<void> {
   return new Promise((resolve) => {
     let bytes = 0;
-    const drop = () => body.destroy();
-    const timer = setTimeout(drop, timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      resolve();
-    };
     body
       .on('data', (chunk: Buffer) => {
         bytes += chunk.length;
-        if (bytes > MAX_DISCARDED_BODY_BYTES) drop();
+        if (bytes > MAX_DISCARDED_BODY_BYTES) body.destroy();
       })
-      .once('end', done)
-      .once('close', done)
+      .once('end', resolve)
+      .once('close', resolve)
+      // The attempt's abort reaches the body as an error before it closes it: the outcome is already known.
       .once('error', () => undefined);
   });
 }
