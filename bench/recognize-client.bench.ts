@@ -117,18 +117,7 @@ function undiciClient(options: ConstructorParameters<typeof RecognizeClient>[0])
 /** A bare undici Pool.request loop: the floor for any client built on it. */
 function bareUndici(baseUrl: string): Variant {
   const url = new URL(baseUrl);
-  const pool = new Pool(url.origin, { connections: 256, pipelining: 1 });
-  const headers = { 'x-api-key': API_KEY, accept: 'application/json' };
-  return {
-    name: 'bare undici Pool.request',
-    get: async (id) => {
-      const response = await pool.request({ method: 'GET', path: `${url.pathname}/operations/${id}`, headers });
-      const body = await response.body.json();
-      if (response.statusCode !== 200) throw new Error(`answered ${response.statusCode}`);
-      return body;
-    },
-    close: () => pool.destroy(),
-  };
+  return bareUndiciOn('bare undici Pool.request', url, new Pool(url.origin, { connections: 256, pipelining: 1 }));
 }
 
 /** undici over HTTP/2 with prior knowledge (h2c): every GET a stream of one connection. */
@@ -136,16 +125,21 @@ function bareUndiciH2c(baseUrl: string): Variant {
   const url = new URL(baseUrl);
   // useH2c (HTTP/2 without TLS) is in undici 7's Client, not yet in its type declarations.
   const client = new Client(url.origin, { allowH2: true, useH2c: true, maxConcurrentStreams: 1000 } as Client.Options);
+  return bareUndiciOn('bare undici, HTTP/2 (h2c, one connection)', url, client);
+}
+
+/** The poll request with nothing around it, on `dispatcher`. */
+function bareUndiciOn(name: string, url: URL, dispatcher: Pool | Client): Variant {
   const headers = { 'x-api-key': API_KEY, accept: 'application/json' };
   return {
-    name: 'bare undici, HTTP/2 (h2c, one connection)',
+    name,
     get: async (id) => {
-      const response = await client.request({ method: 'GET', path: `${url.pathname}/operations/${id}`, headers });
+      const response = await dispatcher.request({ method: 'GET', path: `${url.pathname}/operations/${id}`, headers });
       const body = await response.body.json();
       if (response.statusCode !== 200) throw new Error(`answered ${response.statusCode}`);
       return body;
     },
-    close: () => client.destroy(),
+    close: () => dispatcher.destroy(),
   };
 }
 
