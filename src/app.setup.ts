@@ -23,6 +23,7 @@ export function configureApp(app: INestApplication): INestApplication {
   const express = app as NestExpressApplication;
   express.use(requestLog(app.get(ROOT_LOGGER)));
   express.disable('x-powered-by');
+  express.use(noSniff);
   // req.ip (the key of per-address limits) is the socket's address unless TRUST_PROXY names the proxies.
   express.set('trust proxy', app.get(AppConfig).http.trustProxy);
   hardenServer(app);
@@ -68,6 +69,15 @@ function enableCors(app: INestApplication): void {
     credentials: false,
     maxAge: 600,
   });
+}
+
+/**
+ * Every answer, errors and the dashboard's included: a browser never guesses a type other than the one
+ * sent (a JSON body read as HTML or script would run what a caller put in it).
+ */
+function noSniff(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  next();
 }
 
 /** Answers on /v1 carry PII and eventsUrl tokens: no browser, proxy or CDN may keep a copy. */

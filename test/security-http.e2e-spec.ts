@@ -86,7 +86,7 @@ describe('HTTP hardening', () => {
     expect(log).toContain('%74oken=[redacted]');
   });
 
-  it('answers 429 after 10 failed admin logins from one address, even to the right password', async () => {
+  it('answers 429 to an address after 10 failed admin logins, and a new browser there waits too', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++)
       statuses.push((await status(`${t.url}/admin/queues/api/queues`, basic('operator', `guess-${i}-xxxxxxxx`))).status);
@@ -95,6 +95,41 @@ describe('HTTP hardening', () => {
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(JSON.parse(locked.text)).toMatchObject({ status: 429, code: 'too_many_requests' });
+  });
+
+  it('never locks out the admin whose browser has signed in before: ten wrong guesses from the same address change nothing for it', async () => {
+    const admin = await startTestApp({ ...ADMIN });
+    try {
+      const url = `${admin.url}/admin/queues/api/queues`;
+      const signedIn = await status(url, basic(ADMIN.ADMIN_USERNAME, ADMIN.ADMIN_PASSWORD));
+      expect(signedIn.status).toBe(200);
+      const setCookie = signedIn.headers.get('set-cookie') ?? '';
+      expect(setCookie).toMatch(/^stepup_admin_device=[^;]+; Max-Age=\d+; Path=\/admin; HttpOnly; SameSite=Strict$/);
+      const device = { cookie: setCookie.split(';')[0] };
+
+      const guesses: number[] = [];
+      for (let i = 0; i < 11; i++) guesses.push((await status(url, basic('operator', `guess-${i}-xxxxxxxx`))).status);
+      expect(guesses).toEqual([...Array(10).fill(401), 429]);
+
+      expect((await status(url, { ...basic(ADMIN.ADMIN_USERNAME, ADMIN.ADMIN_PASSWORD), ...device })).status).toBe(200);
+      // The cookie grants nothing by itself, and a forged or altered one is an unknown browser.
+      expect((await status(url, { ...basic('operator', 'wrong-password-xx'), ...device })).status).toBe(401);
+      const forged = { cookie: device.cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) };
+      expect((await status(url, { ...basic(ADMIN.ADMIN_USERNAME, ADMIN.ADMIN_PASSWORD), ...forged })).status).toBe(429);
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it.each([
+    ['an approval', (u: string) => `${u}/v1/approvals/missing`, BANK_APP.apiKey],
+    ['an unknown path', (u: string) => `${u}/no/such/path`, undefined],
+    ['a refused operator route', (u: string) => `${u}/metrics`, undefined],
+    ['the liveness probe', (u: string) => `${u}/health/live`, undefined],
+    ['the key set', (u: string) => `${u}/.well-known/jwks.json`, undefined],
+  ])('sends X-Content-Type-Options: nosniff on %s', async (_what, path, apiKey) => {
+    const answer = await status(path(t.url), apiKey ? { authorization: `Bearer ${apiKey}` } : {});
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
 

@@ -46,4 +46,16 @@ describe('start-up refuses unsafe configurations', () => {
     expect(stderr).toMatch(/DEMO_CLIENT_ID must name a demo-only client/);
     expect(stderr).not.toContain(bank.apiKey);
   });
+
+  it('stops in production without OPS_TOKEN, so that /metrics and /docs are never served open', async () => {
+    const { code, stderr } = await runService({
+      NODE_ENV: 'production',
+      PORT: String(await freePort()),
+      RECOGNIZE_BASE_URL: 'https://recognize.example/v2',
+      RECOGNIZE_API_KEY: randomBytes(32).toString('base64url'),
+      CLIENTS: JSON.stringify([{ id: 'bank-app', apiKey: randomBytes(32).toString('base64url') }]),
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/OPS_TOKEN is required when NODE_ENV=production/);
+  });
 });

@@ -29,6 +29,7 @@ describe('demo configuration', () => {
       RECOGNIZE_API_KEY: 'k',
       DEMO_CLIENT_ID: 'demo-app',
       RECEIPT_SIGNING_KEY: generateReceiptKeyPem(),
+      OPS_TOKEN: randomBytes(32).toString('base64url'),
     };
 
     it('is off unless DEMO_ENABLED=true', () => {

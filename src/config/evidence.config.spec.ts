@@ -10,6 +10,7 @@ const production = (overrides: Record<string, string> = {}): Record<string, stri
   RECOGNIZE_API_KEY: randomBytes(32).toString('base64url'),
   CLIENTS: JSON.stringify([{ id: 'bank-app', apiKey: randomBytes(32).toString('base64url') }]),
   RECEIPT_SIGNING_KEY: generateReceiptKeyPem(),
+  OPS_TOKEN: randomBytes(32).toString('base64url'),
   ...overrides,
 });
 

@@ -39,11 +39,17 @@ export function resolveObservability(env: ObservabilityEnv, problems: string[]):
   if (env.ADMIN_PASSWORD && env.ADMIN_PASSWORD.length < ADMIN_PASSWORD_MIN_LENGTH) {
     problems.push(`ADMIN_PASSWORD must be at least ${ADMIN_PASSWORD_MIN_LENGTH} characters`);
   }
-  if (production && env.ADMIN_PASSWORD && isKnownExample(env.ADMIN_PASSWORD))
-    problems.push('ADMIN_PASSWORD is a published example value (NODE_ENV=production)');
+  // The dashboard can retry and delete jobs: in production its password is a generated secret, like an
+  // API key, so that online guessing is hopeless whatever the lock-out allows.
+  const adminPasswordWeakness =
+    env.ADMIN_PASSWORD && (isKnownExample(env.ADMIN_PASSWORD) ? 'is a published example value' : apiKeyWeakness(env.ADMIN_PASSWORD));
+  if (production && adminPasswordWeakness) problems.push(`ADMIN_PASSWORD ${adminPasswordWeakness} (NODE_ENV=production)`);
   const opsTokenWeakness =
     env.OPS_TOKEN && (isKnownExample(env.OPS_TOKEN) ? 'is a published example value' : apiKeyWeakness(env.OPS_TOKEN));
   if (production && opsTokenWeakness) problems.push(`OPS_TOKEN ${opsTokenWeakness} (NODE_ENV=production)`);
+  // Without it /metrics (per-client volumes) and /docs (the whole surface) would be open to anyone who
+  // reaches the port: production names its operators.
+  if (production && !env.OPS_TOKEN) problems.push('OPS_TOKEN is required when NODE_ENV=production (it guards /metrics and /docs)');
   return {
     logging: {
       // Tests keep their output readable unless they ask for more.

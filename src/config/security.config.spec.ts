@@ -25,6 +25,7 @@ function production(overrides: Record<string, string> = {}, client: Record<strin
     RECOGNIZE_API_KEY: strongKey(),
     CLIENTS: JSON.stringify([bank]),
     RECEIPT_SIGNING_KEY: RECEIPT_KEY,
+    OPS_TOKEN: strongKey(),
     ...overrides,
   };
 }
@@ -128,6 +129,19 @@ describe('security of the configuration', () => {
       expect(configProblemsOf(production({ OPS_TOKEN: strongKey() }))).toEqual([]);
     });
 
+    it('requires OPS_TOKEN in production, so that /metrics and /docs are never open there', () => {
+      const { OPS_TOKEN: _token, ...withoutToken } = production();
+      expect(configProblemsOf(withoutToken)).toEqual(['OPS_TOKEN is required when NODE_ENV=production (it guards /metrics and /docs)']);
+      expect(configProblemsOf({ NODE_ENV: 'test' })).toEqual([]);
+    });
+
+    it('refuses a guessable admin password in production, such as twelve times the same letter', () => {
+      const problems = configProblemsOf(production({ ADMIN_USERNAME: 'ops', ADMIN_PASSWORD: 'aaaaaaaaaaaa' }));
+      expect(problems).toEqual([expect.stringMatching(/^ADMIN_PASSWORD must carry at least 256 random bits/)]);
+      expect(configProblemsOf(production({ ADMIN_USERNAME: 'ops', ADMIN_PASSWORD: strongKey() }))).toEqual([]);
+      expect(configProblemsOf({ ADMIN_USERNAME: 'ops', ADMIN_PASSWORD: 'aaaaaaaaaaaa' })).toEqual([]);
+    });
+
     it('keeps accepting the documented examples in development and test', () => {
       expect(configProblemsOf({ NODE_ENV: 'test', CLIENTS: JSON.stringify([BANK_APP, OTHER_APP]) })).toEqual([]);
     });
@@ -180,6 +194,20 @@ describe('security of the configuration', () => {
       ]);
       expect(configProblemsOf({ WEBHOOK_ALLOWED_HOSTS: '10.0.0.0/33' }).join('\n')).toMatch(/WEBHOOK_ALLOWED_HOSTS/);
       expect(configProblemsOf({ WEBHOOK_ALLOWED_HOSTS: 'http://x' }).join('\n')).toMatch(/WEBHOOK_ALLOWED_HOSTS/);
+    });
+
+    it.each(['0.0.0.0/0', '::/0', '0.0.0.0/1', '128.0.0.0/7', '::/6', 'hooks.example, 0.0.0.0/0'])(
+      'refuses %j in production: a range that wide turns the address filter off wholesale',
+      (value) => {
+        expect(configProblemsOf(production({ WEBHOOK_ALLOWED_HOSTS: value }))).toEqual([
+          expect.stringMatching(/^WEBHOOK_ALLOWED_HOSTS must not hold a range wider than \/8 \(IPv4\) or \/7 \(IPv6\)/),
+        ]);
+      },
+    );
+
+    it('accepts the widest private ranges in production, and any range outside it', () => {
+      expect(configProblemsOf(production({ WEBHOOK_ALLOWED_HOSTS: '10.0.0.0/8, fc00::/7' }))).toEqual([]);
+      expect(loadConfig({ WEBHOOK_ALLOWED_HOSTS: '0.0.0.0/0' }).webhooks.targets.allowedCidrs).toHaveLength(1);
     });
   });
 

@@ -15,6 +15,13 @@ export interface WebhookTargetsEnv {
   WEBHOOK_ALLOW_LOOPBACK?: 'true' | 'false';
 }
 
+/**
+ * The widest ranges production may allow: the widest private ranges (10.0.0.0/8, fc00::/7). Anything
+ * wider (0.0.0.0/0, ::/0 …) would span public, private, loopback and metadata addresses at once,
+ * which is the address filter switched off, not an exception to it.
+ */
+const WIDEST_PRODUCTION_PREFIX = { ipv4: 8, ipv6: 7 } as const;
+
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?)*$/;
 
 export function resolveWebhookTargets(env: WebhookTargetsEnv, production: boolean, problems: string[]): WebhookTargetsConfig {
@@ -45,6 +52,11 @@ export function resolveWebhookTargets(env: WebhookTargetsEnv, production: boolea
     }
     problems.push('WEBHOOK_ALLOWED_HOSTS must be a comma-separated list of host names, IP addresses and CIDR ranges');
     break;
+  }
+  if (production && config.allowedCidrs.some((c) => c.prefix < WIDEST_PRODUCTION_PREFIX[c.family])) {
+    problems.push(
+      'WEBHOOK_ALLOWED_HOSTS must not hold a range wider than /8 (IPv4) or /7 (IPv6) when NODE_ENV=production (it would turn the address filter off)',
+    );
   }
   return config;
 }
