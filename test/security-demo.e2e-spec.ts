@@ -1,4 +1,5 @@
 import { ApiClient } from './helpers/api-client';
+import { BANK_APP, OTHER_APP } from './helpers/clients';
 import { TestApp, newUserId, startTestApp } from './helpers/test-app';
 
 /** The demo acts without a key: only its own page may drive it, and not too often (issue 11, item 11). */
@@ -84,5 +85,42 @@ describe('Demo routes against cross-site requests and floods', () => {
     expect((await demo.request('POST', '/demo/approvals', { userId: newUserId(), message: 'Wire' })).status).toBe(429);
     // Only the demo's posts are counted: the page itself and the API stay available.
     expect((await fetch(`${t.url}/demo`)).status).toBe(200);
+  });
+});
+
+/** The phone routes need no key: they must act on the demo client's own approvals and nobody else's. */
+describe("Demo phone routes and other clients' approvals", () => {
+  let t: TestApp;
+  let demo: ApiClient;
+  const sameOrigin = () => ({ origin: t.url, 'sec-fetch-site': 'same-origin' });
+
+  beforeAll(async () => {
+    t = await startTestApp({ DEMO_CLIENT_ID: OTHER_APP.id });
+    demo = new ApiClient(t.url);
+  });
+  afterAll(() => t.close());
+
+  it.each(['approve', 'reject'])("answers 404 to a same-origin %s of another client's approval, which stays pending", async (decision) => {
+    const userId = newUserId();
+    const bank = t.api(BANK_APP.apiKey);
+    const approval = (await bank.create({ userId, message: 'Wire EUR 9,999 to DE02…' })).body;
+    const res = await demo.request<{ code: string }>('POST', `/demo/phone/operations/${approval.id}/${decision}`, {}, sameOrigin());
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('approval_not_found');
+    expect((await demo.request<unknown[]>('GET', `/demo/phone/${userId}/pending`)).body).toEqual([]);
+    // The phone was never told: the poll that follows still finds the operation pending.
+    expect((await t.sim.getOperation(approval.id)).state).toBe('pending');
+    expect((await bank.get(approval.id)).body.status).toBe('pending');
+  });
+
+  it("lists and decides the demo client's own approvals", async () => {
+    const userId = newUserId();
+    const own = (await demo.request<{ id: string }>('POST', '/demo/approvals', { userId, message: 'Wire $5 to account 9' }, sameOrigin()))
+      .body;
+    expect((await demo.request<{ operationId: string }[]>('GET', `/demo/phone/${userId}/pending`)).body.map((o) => o.operationId)).toEqual([
+      own.id,
+    ]);
+    expect((await demo.request('POST', `/demo/phone/operations/${own.id}/approve`, {}, sameOrigin())).status).toBe(200);
+    expect((await t.events.waitFor(own.id, 'terminal')).event.type).toBe('approval.approved');
   });
 });

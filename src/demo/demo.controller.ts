@@ -46,12 +46,12 @@ export class DemoController {
   @Post('phone/operations/:operationId/approve')
   @HttpCode(HttpStatus.OK)
   approve(@Param() params: DemoOperationParams): Promise<PhoneOperation> {
-    return this.demo.simulatedPhone().approve(params.operationId);
+    return this.demo.decideOnPhone(params.operationId, 'approve');
   }
 
   @Post('phone/operations/:operationId/reject')
   @HttpCode(HttpStatus.OK)
   reject(@Param() params: DemoOperationParams): Promise<PhoneOperation> {
-    return this.demo.simulatedPhone().reject(params.operationId);
+    return this.demo.decideOnPhone(params.operationId, 'reject');
   }
 }

@@ -81,21 +81,31 @@ export class DemoService {
   }
 
   /**
-   * The phone's inbox: Recognize keeps a cancelled or expired operation pending (it has no cancel),
-   * so the demo leaves out operations whose approval has ended, and shows the payment of its own.
+   * The phone's inbox: the demo client's approvals that still wait for a decision, with their payment.
+   * Recognize keeps a cancelled or expired operation pending (it has no cancel), so those are left out;
+   * so are operations of other clients, which the demo has no business showing or deciding.
    */
   async inbox(userId: string): Promise<PhoneOperation[]> {
     const operations = await this.simulatedPhone().pending(userId);
     const shown = await Promise.all(
       operations.map(async (operation): Promise<PhoneOperation | undefined> => {
         const record = await this.approvals.get(operation.operationId);
-        if (!record) return operation;
-        if (isTerminal(record.status)) return undefined;
-        if (record.clientId !== this.client.id) return operation;
+        if (!record || record.clientId !== this.client.id || isTerminal(record.status)) return undefined;
         return { ...operation, ...(record.transaction !== undefined && { transaction: record.transaction }), expiresAt: record.expiresAt };
       }),
     );
     return shown.filter((o): o is PhoneOperation => o !== undefined);
+  }
+
+  /**
+   * The user's answer on the simulated phone, for the demo client's own approvals only: the route needs
+   * no key, so without this check any page could decide any client's approval (another client's is
+   * answered 404, as the owner rule answers everywhere).
+   */
+  async decideOnPhone(operationId: string, decision: 'approve' | 'reject'): Promise<PhoneOperation> {
+    const phone = this.simulatedPhone();
+    await this.approvals.assertOwned(this.client.id, operationId);
+    return decision === 'approve' ? phone.approve(operationId) : phone.reject(operationId);
   }
 
   simulatedPhone(): DemoPhoneService {
