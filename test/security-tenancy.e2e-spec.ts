@@ -95,6 +95,26 @@ describe('Limits and answers never leak across clients (issue 11, items 5 and 15
       expect(here.text).toBe(upstream.text);
     });
 
+    it("answers another client's id no sooner than Recognize answers a create, so its timing does not tell it apart", async () => {
+      // A process of its own, so that every create it has seen took Recognize at least SLOW_MS.
+      const SLOW_MS = 400;
+      const slow = await startTestApp();
+      try {
+        await slow.sim.fault({ route: 'create', delayMs: SLOW_MS, times: 3 });
+        const ids = [0, 1, 2].map(() => `slow-${randomUUID()}`);
+        for (const operationId of ids)
+          expect((await slow.api(OTHER_APP.apiKey).create({ userId: newUserId(), operationId })).status).toBe(201);
+
+        const startedAt = performance.now();
+        const here = await slow.api(BANK_APP.apiKey).create({ userId: newUserId(), operationId: ids[0] });
+        expect(here.status).toBe(409);
+        // A lower bound on a deliberate wait, not a speed: unpadded, this answer comes back in a few ms.
+        expect(performance.now() - startedAt).toBeGreaterThanOrEqual(SLOW_MS - 5);
+      } finally {
+        await slow.close();
+      }
+    });
+
     it('keeps its own wording for the same client reusing its id with other fields', async () => {
       const id = `mine-${randomUUID()}`;
       expect((await bank.create({ userId: newUserId(), operationId: id })).status).toBe(201);

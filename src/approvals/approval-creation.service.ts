@@ -26,6 +26,7 @@ import { ApprovalsStore } from './approvals.store';
 import { CreateApprovalDto } from './dto/create-approval.dto';
 import { phoneMessageFor, plainTransaction, transactionDataFor, transactionHashOf } from '../transactions/transaction';
 import { EventsTokenService } from './events-token.service';
+import { UpstreamCreateTimings } from './upstream-create-timings';
 
 /**
  * A reservation outlives a creation whose outcome upstream is unknown (timeout, crash), so that the
@@ -41,6 +42,7 @@ export interface CreationResult {
 @Injectable()
 export class ApprovalCreationService {
   private readonly logger = new Logger(ApprovalCreationService.name);
+  private readonly upstreamTimings = new UpstreamCreateTimings();
 
   constructor(
     private readonly store: ApprovalsStore,
@@ -69,9 +71,10 @@ export class ApprovalCreationService {
     const admission = await this.admit(client.id, id, userId, owner, dto);
     if (admission.kind === 'existing') {
       const existing = ApprovalsStore.recordOf(admission.doc, admission.consumedAt, admission.consumedReference);
-      return { record: this.sameRequestOrConflict(existing, client, fingerprint), created: false };
+      return { record: await this.sameRequestOrConflict(existing, client, fingerprint), created: false };
     }
-    if (admission.kind === 'held') throw admission.owner.startsWith(`${client.id}|`) ? conflict(id) : usedElsewhere(id);
+    if (admission.kind === 'held')
+      throw admission.owner.startsWith(`${client.id}|`) ? conflict(id) : await this.usedElsewhereInUpstreamTime(id);
 
     await this.createUpstream(id, userId, dto.externalUserId, message, admission.retryOfOurs).catch(async (err: unknown) => {
       await this.userLimits.release(client.id, userId, id).catch(() => undefined);
@@ -101,8 +104,8 @@ export class ApprovalCreationService {
     if (!created) {
       // A concurrent identical request stored it first.
       const winner = await this.store.get(id);
-      if (!winner) throw usedElsewhere(id);
-      return { record: this.sameRequestOrConflict(winner, client, fingerprint), created: false };
+      if (!winner) throw await this.usedElsewhereInUpstreamTime(id);
+      return { record: await this.sameRequestOrConflict(winner, client, fingerprint), created: false };
     }
     return { record, created: true };
   }
@@ -126,6 +129,7 @@ export class ApprovalCreationService {
     message: string | undefined,
     retryOfOurs: boolean,
   ): Promise<void> {
+    const startedAt = performance.now();
     try {
       await this.recognize.createOperation({
         userId,
@@ -133,7 +137,9 @@ export class ApprovalCreationService {
         ...(externalUserId !== undefined && { externalUserId }),
         ...(message !== undefined && { operationPayload: message }),
       });
+      this.upstreamTimings.record(performance.now() - startedAt);
     } catch (err) {
+      if (err instanceof RecognizeConflictError) this.upstreamTimings.record(performance.now() - startedAt);
       if (err instanceof RecognizeConflictError && retryOfOurs && (await this.isOurOperation(id, userId, externalUserId, message))) return;
       throw await this.translate(err, id, userId);
     }
@@ -184,10 +190,16 @@ export class ApprovalCreationService {
       : new UpstreamUnavailableError('Recognize is unreachable; nothing was created, try again');
   }
 
-  private sameRequestOrConflict(existing: ApprovalRecord, client: ClientConfig, fingerprint: string): ApprovalRecord {
-    if (existing.clientId !== client.id) throw usedElsewhere(existing.id);
+  private async sameRequestOrConflict(existing: ApprovalRecord, client: ClientConfig, fingerprint: string): Promise<ApprovalRecord> {
+    if (existing.clientId !== client.id) throw await this.usedElsewhereInUpstreamTime(existing.id);
     if (existing.fingerprint === fingerprint) return existing;
     throw conflict(existing.id);
+  }
+
+  /** Recognize's own conflict, answered after as long as Recognize takes to answer (see UpstreamCreateTimings). */
+  private async usedElsewhereInUpstreamTime(id: string): Promise<ApprovalConflictError> {
+    await this.upstreamTimings.pad();
+    return usedElsewhere(id);
   }
 }
 
@@ -200,9 +212,9 @@ function conflict(id: string): ApprovalConflictError {
  * Recognize's operationIds are one namespace for every client, so an id another client holds here
  * cannot be created again. The answer is the very one Recognize's own conflict gets (an id used
  * upstream by anyone, through this service or not): the caller learns only what Recognize would
- * tell it, and nothing that singles out another client of this service or its approvals. (It is
- * answered without asking Recognize, so only its timing differs: Recognize is not asked again for an
- * id whose operation may still be live, lest it push to a phone once more.)
+ * tell it, and nothing that singles out another client of this service or its approvals. It is
+ * answered without asking Recognize (asking again for an id whose operation may still be live could
+ * push to a phone once more), and delayed as long as Recognize's answer would take.
  */
 function usedElsewhere(id: string): ApprovalConflictError {
   return new ApprovalConflictError(`operationId ${JSON.stringify(id)} is already used at Recognize`);
