@@ -1,5 +1,5 @@
 import { ChannelLatency } from './bench.context';
-import type { BenchResults } from './run';
+import type { BenchResults } from './bench.results';
 import type { StepResult } from './scenarios/ladder.scenario';
 import { round } from './stats';
 

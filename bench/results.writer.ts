@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { GOALS } from './bench.options';
 import { histogramSvg } from './histogram.svg';
 import { markdownTable, notes, rows, textTable } from './report';
-import type { BenchResults } from './run';
+import type { BenchResults } from './bench.results';
 
 /**
  * Prints the goals table (and the profile's top functions), and writes it as markdown to

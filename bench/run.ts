@@ -8,13 +8,14 @@ import { RecognizeSimulator } from '../simulator/recognize.simulator';
 import { BenchContext } from './bench.context';
 import { BenchOptions, Goal, parseOptions } from './bench.options';
 import { EventStreamWatcher } from './event-stream.watcher';
-import { ProfileEntry, topSelfTime } from './profile.summary';
+import { topSelfTime } from './profile.summary';
 import { deletePrefix } from './redis.memory';
+import type { BenchResults } from './bench.results';
 import { writeResults } from './results.writer';
 import { bareGetLoop, BareGetResult, rawBullmqAdd, RawBullmqResult } from './scenarios/baselines.scenario';
 import { BurstResult, runBurst } from './scenarios/burst.scenario';
 import { CreatesGoalResult, measureCreates } from './scenarios/create.scenario';
-import { DeliveryAvailability, probeDelivery } from './scenarios/delivery.probe';
+import { probeDelivery } from './scenarios/delivery.probe';
 import { runStep, StepResult } from './scenarios/ladder.scenario';
 import { runSseScale, SseScaleResult } from './scenarios/sse-scale.scenario';
 import { ServiceClient } from './service.client';
@@ -22,41 +23,6 @@ import { ServiceProcess } from './service.process';
 import { SseClients } from './sse.clients';
 import { round } from './stats';
 import { WebhookReceiver } from './webhook.receiver';
-
-export interface BenchResults {
-  startedAt: string;
-  machine: { cpus: number; cpuModel: string; node: string; redis: string; loadAverage: number[] };
-  command: string;
-  options: BenchOptions;
-  bareGet?: BareGetResult;
-  rawBullmq?: RawBullmqResult;
-  delivery: { webhook: DeliveryAvailability; sse: DeliveryAvailability };
-  create?: CreatesGoalResult;
-  burst?: BurstResult;
-  /** The one-process steps; the last is the poll10k goal. */
-  steps: StepResult[];
-  /** The poll20k goal: the ROLE=all process and `workers` ROLE=worker ones. */
-  scaled?: StepResult;
-  sseScale?: SseScaleResult;
-  economy: {
-    approvals: number;
-    getsPerApproval: number;
-    idealPerApproval: number;
-    ratio: number;
-    maxConcurrentGetsPerOperation: number;
-    maxInFlightGets: number;
-  };
-  resources: {
-    wallSeconds: number;
-    /** Summed over every service process. */
-    serviceCpuSeconds: number;
-    /** The sum of each service process's own peak. */
-    servicePeakRss: number;
-    /** Per service process, the ROLE=all one first. */
-    processes: { role: string; cpuSeconds: number; peakRss: number }[];
-  };
-  profile?: { file: string; top: ProfileEntry[] };
-}
 
 const ROOT = resolve(__dirname, '../..');
 const SIM_API_KEY = 'bench-recognize-key';

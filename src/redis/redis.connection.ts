@@ -1,6 +1,5 @@
 import Redis, { Cluster, RedisOptions } from 'ioredis';
 import { AppConfig } from '../config/app.config';
-import { redisOptions } from './redis.module';
 
 /** One BullMQ Cluster connection per configuration (per application). */
 const sharedClusters = new WeakMap<AppConfig, Cluster>();
@@ -46,4 +45,19 @@ export async function closeBullConnection(config: AppConfig): Promise<void> {
   const cluster = sharedClusters.get(config);
   sharedClusters.delete(config);
   await cluster?.quit().catch(() => cluster.disconnect());
+}
+
+/** Connection options shared by our own client and BullMQ's (which duplicates them per worker). */
+export function redisOptions(config: AppConfig): RedisOptions {
+  const url = new URL(config.redis.url);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : undefined,
+    tls: url.protocol === 'rediss:' ? {} : undefined,
+    // Reconnect forever with a capped delay: an outage must not end the process.
+    retryStrategy: (times) => Math.min(200 * times, 2000),
+  };
 }

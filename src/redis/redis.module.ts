@@ -1,25 +1,10 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import Redis, { RedisOptions } from 'ioredis';
+import Redis from 'ioredis';
 import { AppConfig } from '../config/app.config';
 import { closeBullConnection, createRedisConnection } from './redis.connection';
 import { RedisKeys } from './redis.keys';
 
 export const REDIS = Symbol('REDIS');
-
-/** Connection options shared by our own client and BullMQ's (which duplicates them per worker). */
-export function redisOptions(config: AppConfig): RedisOptions {
-  const url = new URL(config.redis.url);
-  return {
-    host: url.hostname,
-    port: Number(url.port || 6379),
-    username: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : undefined,
-    tls: url.protocol === 'rediss:' ? {} : undefined,
-    // Reconnect forever with a capped delay: an outage must not end the process.
-    retryStrategy: (times) => Math.min(200 * times, 2000),
-  };
-}
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
