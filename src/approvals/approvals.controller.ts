@@ -112,6 +112,7 @@ export class ApprovalsController {
   })
   @ApiProblems([400, 404, 409], {
     404: 'Unknown approval, or another client’s',
+    400: 'reference missing, empty, longer than 128 characters or not a string',
     409: 'approval_already_consumed: consumed with another reference; approval_not_approved: the approval is not approved',
   })
   consume(@CurrentClient() client: ClientConfig, @Param('id') id: string, @Body() dto: ConsumeApprovalDto): Promise<ApprovalResponse> {
