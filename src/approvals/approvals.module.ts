@@ -19,9 +19,9 @@ const receipts = ReceiptsModule.register({
   useFactory: (config: AppConfig) => ({
     keys: {
       signingKeyPem: config.receipts.signingKeyPem,
+      publicKeys: config.receipts.publicKeys,
       production: config.nodeEnv === 'production',
       prefix: config.redis.prefix,
-      approvalRetentionS: config.approvals.retentionS,
     },
     signer: { issuer: config.receipts.issuer },
   }),
