@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RedisKeys } from '../src/redis/redis.keys';
 import { Approval, ApiClient } from './helpers/api-client';
 import { BANK_APP, OTHER_APP } from './helpers/clients';
 import { TestApp, newUserId, startTestApp } from './helpers/test-app';
@@ -69,19 +70,36 @@ describe('Consume once: POST /v1/approvals/{id}/consume', () => {
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ consumedAt: first.body.consumedAt, consumedReference: 'payment-7731' });
     expect((await consume(bankA, id, { reference: 'payment-7732' })).body).toMatchObject({ code: 'approval_already_consumed' });
-    expect((await consume(bankA, id)).status).toBe(409);
   });
 
-  it('treats two calls without a reference as the same, and one with a reference afterwards as another', async () => {
+  it('answers 400 naming reference to three concurrent consumes without one, and leaves the approval unconsumed', async () => {
+    // The review's replay: three payment systems consume at once without a reference; each got 200 before.
     const { id } = await createApproved();
-    const first = await consume(bankA, id);
-    expect(first.status).toBe(200);
-    expect(first.body.consumedAt).toEqual(expect.any(String));
-    expect(first.body).not.toHaveProperty('consumedReference');
-    const again = await consume(bankB, id, {});
-    expect(again.status).toBe(200);
-    expect(again.body.consumedAt).toBe(first.body.consumedAt);
-    expect((await consume(bankA, id, { reference: 'payment-1' })).status).toBe(409);
+    const answers = await Promise.all([consume(bankA, id), consume(bankB, id, {}), consume(bankA, id, { reference: null })]);
+    expect(answers.map((r) => r.status)).toEqual([400, 400, 400]);
+    for (const r of answers) {
+      expect(r.body).toMatchObject({ status: 400 });
+      expect(JSON.stringify(r.body)).toContain('reference');
+    }
+    expect((await bankB.get(id)).body).not.toHaveProperty('consumedAt');
+  });
+
+  it('lets exactly one of three concurrent consumes with different references win', async () => {
+    const { id } = await createApproved();
+    const answers = await Promise.all(
+      ['payment-a', 'payment-b', 'payment-c'].map((reference, i) => consume(i % 2 ? bankB : bankA, id, { reference })),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    const winner = answers.find((r) => r.status === 200)!.body;
+    expect((await bankA.get(id)).body).toMatchObject({ consumedAt: winner.consumedAt, consumedReference: winner.consumedReference });
+  });
+
+  it('matches no reference to an approval consumed before the reference was required', async () => {
+    const { id } = await createApproved();
+    // What a v2 consume without a reference left behind: consumedAt and no consumedReference.
+    await a.redis.hset(new RedisKeys(a.prefix).approval(id), 'consumedAt', new Date().toISOString());
+    const res = await consume(bankA, id, { reference: 'payment-5' });
+    expect(res.body).toMatchObject({ status: 409, code: 'approval_already_consumed' });
   });
 
   it('emits no event: consuming changes the approval after its terminal event', async () => {
@@ -100,7 +118,10 @@ describe('Consume once: POST /v1/approvals/{id}/consume', () => {
     });
     await a.sim.reject(pending.id);
     await a.events.waitFor(pending.id, 'terminal');
-    expect((await consume(bankB, pending.id)).body).toMatchObject({ status: 409, code: 'approval_not_approved' });
+    expect((await consume(bankB, pending.id, { reference: 'payment-3' })).body).toMatchObject({
+      status: 409,
+      code: 'approval_not_approved',
+    });
     expect((await bankA.get(pending.id)).body).not.toHaveProperty('consumedAt');
   });
 
@@ -109,14 +130,15 @@ describe('Consume once: POST /v1/approvals/{id}/consume', () => {
     const other = a.api(OTHER_APP.apiKey);
     expect((await consume(other, id, { reference: 'payment-4' })).body).toMatchObject({ status: 404, code: 'approval_not_found' });
     expect((await bankA.get(id)).body).not.toHaveProperty('consumedAt');
-    expect((await consume(bankA, `unknown-${randomUUID()}`)).status).toBe(404);
+    expect((await consume(bankA, `unknown-${randomUUID()}`, { reference: 'payment-4' })).status).toBe(404);
   });
 
   it.each([
     ['an empty reference', { reference: '' }],
     ['a reference over 128 chars', { reference: 'r'.repeat(129) }],
     ['a reference as a number', { reference: 7 }],
-    ['an unknown field', { amount: '1.00' }],
+    ['an unknown field', { amount: '1.00', reference: 'payment-6' }],
+    ['a missing reference', { reference: undefined }],
   ])('refuses %s with 400 naming the field', async (_name, body) => {
     const { id } = await createApproved();
     const res = await consume(bankA, id, body);

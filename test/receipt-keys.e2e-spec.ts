@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { JWTVerifyResult, createLocalJWKSet, jwtVerify } from 'jose';
+import { ConfigError, loadConfig } from '../src/config/config.loader';
 import { ReceiptKeys, ReceiptKeysOptions, receiptKeysKey } from '../src/receipts/receipt.keys';
 import { ReceiptSigner } from '../src/receipts/receipt.signer';
-import { generateReceiptKeyPem } from '../src/receipts/receipt-key';
-import { REDIS_URL, deleteKeys } from './helpers/test-app';
+import { ReceiptPublicJwk, generateReceiptKeyPem, receiptKeyFromPem } from '../src/receipts/receipt-key';
+import { REDIS_URL, TestApp, deleteKeys, startTestApp } from './helpers/test-app';
 
-const RETENTION_S = 7 * 86_400;
 const facts = {
   approvalId: 'op-1',
   userId: 'A1B2',
@@ -16,18 +16,28 @@ const facts = {
   transactionHash: 'h',
 };
 
-/** Receipt keys on real Redis: one generated key per prefix, and retired keys published as long as their receipts live. */
+/** A receipt key as an attacker (or an old deployment) made it: its PEM, public JWK, and a receipt signed with it. */
+async function foreignKey(): Promise<{ pem: string; jwk: ReceiptPublicJwk; receipt: string }> {
+  const pem = generateReceiptKeyPem();
+  const key = await receiptKeyFromPem(pem);
+  const receipt = await new ReceiptSigner({ signingKey: async () => key }, { issuer: 'stepup-orchestrator' }).sign(facts);
+  return { pem, jwk: key.publicJwk, receipt };
+}
+
+const jwks = (...keys: object[]) => JSON.stringify({ keys });
+
+/** Receipt keys on real Redis: the published set comes from configuration alone, plus the one generated development key. */
 describe('receipt keys', () => {
   const prefixes: string[] = [];
   let redis: Redis;
-  let clockMs = Date.parse('2026-05-21T10:30:00.000Z');
 
   const options = (overrides: Partial<ReceiptKeysOptions> = {}): ReceiptKeysOptions => {
     const prefix = overrides.prefix ?? `t-receipts-${randomUUID().slice(0, 8)}`;
     if (!prefixes.includes(prefix)) prefixes.push(prefix);
-    return { production: false, prefix, approvalRetentionS: RETENTION_S, now: () => clockMs, ...overrides };
+    return { production: false, prefix, ...overrides };
   };
-  const verifyWith = async (keys: ReceiptKeys, receipt: string) => jwtVerify(receipt, createLocalJWKSet(await keys.publicJwks()));
+  const verifyWith = (keys: ReceiptKeys, receipt: string): Promise<JWTVerifyResult> =>
+    jwtVerify(receipt, createLocalJWKSet(keys.publicJwks()));
 
   beforeAll(() => {
     redis = new Redis(REDIS_URL);
@@ -46,7 +56,7 @@ describe('receipt keys', () => {
     expect(new Set(kids).size).toBe(1);
     const receipt = await new ReceiptSigner(instances[0], { issuer: 'stepup' }).sign(facts);
     for (const instance of instances) await expect(verifyWith(instance, receipt)).resolves.toBeDefined();
-    expect((await instances[1].publicJwks()).keys.map((k) => k.kid)).toEqual([kids[0]]);
+    expect(instances[1].publicJwks().keys.map((k) => k.kid)).toEqual([kids[0]]);
     const other = await ReceiptKeys.load(redis, options());
     expect((await other.signingKey()).kid).not.toBe(kids[0]);
     await Promise.all(connections.map((c) => c.quit()));
@@ -58,43 +68,123 @@ describe('receipt keys', () => {
     expect(await redis.exists(receiptKeysKey(o.prefix))).toBe(0);
   });
 
-  it('signs with the configured key when there is one, in production too', async () => {
-    const keys = await ReceiptKeys.load(redis, options({ production: true, signingKeyPem: generateReceiptKeyPem() }));
-    const receipt = await new ReceiptSigner(keys, { issuer: 'stepup' }).sign(facts);
-    await expect(verifyWith(keys, receipt)).resolves.toMatchObject({ protectedHeader: { kid: (await keys.signingKey()).kid } });
+  it('publishes a key written into Redis by no means: neither the old key:<kid> fields nor a generated key in production', async () => {
+    // The review's replay: HSET a key of one's own into the receipt-keys hash, then sign a receipt with it.
+    const o = options({ production: true, signingKeyPem: generateReceiptKeyPem() });
+    const attacker = await foreignKey();
+    const planted = await foreignKey();
+    await redis.hset(receiptKeysKey(o.prefix), {
+      [`key:${attacker.jwk.kid}`]: JSON.stringify({ jwk: attacker.jwk, retireAfter: Date.now() + 86_400_000 }),
+      generated: planted.pem,
+    });
+    const keys = await ReceiptKeys.load(redis, o);
+    const kids = keys.publicJwks().keys.map((k) => k.kid);
+    expect(kids).toEqual([(await keys.signingKey()).kid]);
+    await expect(verifyWith(keys, attacker.receipt)).rejects.toThrow();
+    await expect(verifyWith(keys, planted.receipt)).rejects.toThrow();
   });
 
-  it('keeps a rotated-out key published until every receipt it signed has expired with its approval', async () => {
-    const prefix = options().prefix;
-    const before = await ReceiptKeys.load(redis, options({ prefix, signingKeyPem: generateReceiptKeyPem() }));
-    const oldKid = (await before.publicJwks()).keys[0].kid;
-    const oldReceipt = await new ReceiptSigner(before, { issuer: 'stepup' }).sign(facts);
-    const lastSignedAt = clockMs;
-
-    // The configuration changes; the new instance publishes both keys, its own first.
-    clockMs += 3_600_000;
-    const after = await ReceiptKeys.load(redis, options({ prefix, signingKeyPem: generateReceiptKeyPem() }));
-    const newKid = (await after.publicJwks()).keys[0].kid;
-    expect((await after.publicJwks()).keys.map((k) => k.kid)).toEqual([newKid, oldKid]);
-    await expect(verifyWith(after, oldReceipt)).resolves.toBeDefined();
-
-    // Still there when the last receipt's approval is just about to expire…
-    clockMs = lastSignedAt + RETENTION_S * 1000;
-    await expect(verifyWith(after, oldReceipt)).resolves.toBeDefined();
-    // …and gone (also from Redis) once it has.
-    clockMs = lastSignedAt + RETENTION_S * 1000 + 60_001;
-    expect((await after.publicJwks()).keys.map((k) => k.kid)).toEqual([newKid]);
-    expect(await redis.hexists(receiptKeysKey(prefix), `key:${oldKid}`)).toBe(0);
+  it('outside production publishes the generated key and nothing else from Redis', async () => {
+    const o = options();
+    const attacker = await foreignKey();
+    await redis.hset(
+      receiptKeysKey(o.prefix),
+      `key:${attacker.jwk.kid}`,
+      JSON.stringify({ jwk: attacker.jwk, retireAfter: Date.now() + 86_400_000 }),
+    );
+    const keys = await ReceiptKeys.load(redis, o);
+    expect(keys.publicJwks().keys.map((k) => k.kid)).toEqual([(await keys.signingKey()).kid]);
+    await expect(verifyWith(keys, attacker.receipt)).rejects.toThrow();
   });
 
-  it('keeps a key that is still signing somewhere published, however long ago it was first replaced', async () => {
-    const prefix = options().prefix;
-    const old = await ReceiptKeys.load(redis, options({ prefix, signingKeyPem: generateReceiptKeyPem() }));
-    const current = await ReceiptKeys.load(redis, options({ prefix, signingKeyPem: generateReceiptKeyPem() }));
-    // An instance on the old configuration keeps signing during a long rolling deploy.
-    clockMs += RETENTION_S * 1000;
-    const receipt = await new ReceiptSigner(old, { issuer: 'stepup' }).sign(facts);
-    clockMs += RETENTION_S * 1000 - 1;
-    await expect(verifyWith(current, receipt)).resolves.toBeDefined();
+  it('publishes RECEIPT_PUBLIC_KEYS after the signing key, and their receipts verify', async () => {
+    const [retired, upcoming] = [await foreignKey(), await foreignKey()];
+    const keys = await ReceiptKeys.load(
+      redis,
+      options({ signingKeyPem: generateReceiptKeyPem(), publicKeys: [retired.jwk, upcoming.jwk] }),
+    );
+    const signingKid = (await keys.signingKey()).kid;
+    expect(keys.publicJwks().keys.map((k) => k.kid)).toEqual([signingKid, retired.jwk.kid, upcoming.jwk.kid]);
+    await expect(verifyWith(keys, retired.receipt)).resolves.toMatchObject({ protectedHeader: { kid: retired.jwk.kid } });
+  });
+
+  it("publishes the signing key once when RECEIPT_PUBLIC_KEYS lists it too, and refuses another key under the signing key's kid", async () => {
+    const pem = generateReceiptKeyPem();
+    const own = (await receiptKeyFromPem(pem)).publicJwk;
+    const listed = await ReceiptKeys.load(redis, options({ signingKeyPem: pem, publicKeys: [own] }));
+    expect(listed.publicJwks().keys).toEqual([own]);
+    const impostor = { ...(await foreignKey()).jwk, kid: own.kid };
+    await expect(ReceiptKeys.load(redis, options({ signingKeyPem: pem, publicKeys: [impostor] }))).rejects.toThrow(
+      "RECEIPT_PUBLIC_KEYS holds another key under the signing key's kid",
+    );
+  });
+
+  it('stops the start on invalid RECEIPT_PUBLIC_KEYS, naming the variable and never echoing a private part', () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const withD = privateKey.export({ format: 'jwk' });
+    const attempt = () => loadConfig({ RECEIPT_PUBLIC_KEYS: jwks({ kid: 'leaked', ...withD }) });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (err) {
+      const message = (err as ConfigError).problems.join('\n');
+      expect(message).toMatch(/^RECEIPT_PUBLIC_KEYS keys\[0\] has a private part \(d\)/);
+      expect(message).not.toContain(withD.d as string);
+    }
+  });
+});
+
+/** The same rules through the running app: what /.well-known/jwks.json publishes across restarts. */
+describe('receipt keys of the running app', () => {
+  const started: TestApp[] = [];
+  const start = async (env: Record<string, string>, prefix?: string) => {
+    const t = await startTestApp(env, prefix);
+    started.push(t);
+    return t;
+  };
+  const publishedKids = async (t: TestApp) => {
+    const res = await fetch(new URL('/.well-known/jwks.json', t.url));
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { keys: ReceiptPublicJwk[] }).keys.map((k) => k.kid);
+  };
+  const verifiesAgainst = async (t: TestApp, receipt: string) => {
+    const set = (await (await fetch(new URL('/.well-known/jwks.json', t.url))).json()) as { keys: ReceiptPublicJwk[] };
+    return jwtVerify(receipt, createLocalJWKSet(set)).then(
+      () => true,
+      () => false,
+    );
+  };
+
+  afterAll(async () => {
+    for (const t of started.reverse()) await t.close();
+  });
+
+  it('never publishes a key HSET into the receipt-keys hash, and a receipt signed with it does not verify', async () => {
+    const signingPem = generateReceiptKeyPem();
+    const signingKid = (await receiptKeyFromPem(signingPem)).kid;
+    const t = await start({ RECEIPT_SIGNING_KEY: signingPem });
+    const attacker = await foreignKey();
+    await t.redis.hset(
+      receiptKeysKey(t.prefix),
+      `key:${attacker.jwk.kid}`,
+      JSON.stringify({ jwk: attacker.jwk, retireAfter: Date.now() + 86_400_000 }),
+    );
+    expect(await publishedKids(t)).toEqual([signingKid]);
+    expect(await verifiesAgainst(t, attacker.receipt)).toBe(false);
+  });
+
+  it('drops a key taken out of RECEIPT_PUBLIC_KEYS at the next start', async () => {
+    const signingPem = generateReceiptKeyPem();
+    const signingKid = (await receiptKeyFromPem(signingPem)).kid;
+    const [kept, leaked] = [await foreignKey(), await foreignKey()];
+    const first = await start({ RECEIPT_SIGNING_KEY: signingPem, RECEIPT_PUBLIC_KEYS: jwks(kept.jwk, leaked.jwk) });
+    expect(await publishedKids(first)).toEqual([signingKid, kept.jwk.kid, leaked.jwk.kid]);
+    expect(await verifiesAgainst(first, leaked.receipt)).toBe(true);
+
+    // The leaked key is taken out of the configuration; the next process on the same Redis starts without it.
+    const restarted = await start({ RECEIPT_SIGNING_KEY: signingPem, RECEIPT_PUBLIC_KEYS: jwks(kept.jwk) }, first.prefix);
+    expect(await publishedKids(restarted)).toEqual([signingKid, kept.jwk.kid]);
+    expect(await verifiesAgainst(restarted, leaked.receipt)).toBe(false);
+    expect(await verifiesAgainst(restarted, kept.receipt)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { generateReceiptKeyPem } from '../src/receipts/receipt-key';
 import { ensureBuilt, freePort } from './helpers/service-process';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
@@ -57,5 +58,22 @@ describe('start-up refuses unsafe configurations', () => {
     });
     expect(code).toBe(1);
     expect(stderr).toMatch(/OPS_TOKEN is required when NODE_ENV=production/);
+  });
+
+  it('stops at a private key in RECEIPT_PUBLIC_KEYS, naming the variable and never echoing the key', async () => {
+    const leaked = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ format: 'jwk' });
+    const { code, stderr } = await runService({
+      NODE_ENV: 'production',
+      PORT: String(await freePort()),
+      RECOGNIZE_BASE_URL: 'https://recognize.example/v2',
+      RECOGNIZE_API_KEY: randomBytes(32).toString('base64url'),
+      CLIENTS: JSON.stringify([{ id: 'bank-app', apiKey: randomBytes(32).toString('base64url') }]),
+      OPS_TOKEN: randomBytes(32).toString('base64url'),
+      RECEIPT_SIGNING_KEY: generateReceiptKeyPem(),
+      RECEIPT_PUBLIC_KEYS: JSON.stringify({ keys: [{ kid: 'retired-1', ...leaked }] }),
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/Invalid configuration:[\s\S]*RECEIPT_PUBLIC_KEYS keys\[0\] has a private part \(d\)/);
+    expect(stderr).not.toContain(leaked.d as string);
   });
 });

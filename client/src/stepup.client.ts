@@ -98,11 +98,18 @@ export class StepupClient {
     return this.http.json({ method: 'POST', path: `${approvalPath(id)}/signature`, body: { jwt }, idempotent: true, ...options });
   }
 
-  /** Marks an approved approval as used, once: a second consume with another reference is a 409. */
-  consumeApproval(id: string, body: { reference?: string } = {}, options: RequestOptions = {}): Promise<Approval> {
+  /**
+   * Marks an approved approval as used, once, for `reference` (your payment's id): a second consume with
+   * another reference is a 409. The reference is required: without one, two payment systems could not be told apart.
+   */
+  consumeApproval(id: string, body: { reference: string }, options: RequestOptions = {}): Promise<Approval> {
+    const reference: unknown = body?.reference;
+    // The service checks the rest (at most 128 characters) and answers 400.
+    if (typeof reference !== 'string' || reference === '') {
+      return Promise.reject(new TypeError('consumeApproval needs a reference (your payment id), a non-empty string'));
+    }
     // Idempotent by contract: the same reference again answers 200, unchanged.
-    const payload = body.reference !== undefined ? { reference: body.reference } : {};
-    return this.http.json({ method: 'POST', path: `${approvalPath(id)}/consume`, body: payload, idempotent: true, ...options });
+    return this.http.json({ method: 'POST', path: `${approvalPath(id)}/consume`, body: { reference }, idempotent: true, ...options });
   }
 
   /**

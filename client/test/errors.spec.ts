@@ -29,7 +29,6 @@ describe('StepupClient requests and error mapping', () => {
     await sut.cancelApproval('op-1');
     await sut.submitSignature('op-1', 'a.b.c');
     await sut.consumeApproval('op-1', { reference: 'payment-7' });
-    await sut.consumeApproval('op-1');
 
     expect(server.requests.map((r) => `${r.method} ${r.path}${r.query.size ? '?' + r.query.toString() : ''}`)).toEqual([
       'POST /v1/approvals',
@@ -37,14 +36,24 @@ describe('StepupClient requests and error mapping', () => {
       'POST /v1/approvals/op-1/cancel',
       'POST /v1/approvals/op-1/signature',
       'POST /v1/approvals/op-1/consume',
-      'POST /v1/approvals/op-1/consume',
     ]);
     expect(server.requests.every((r) => r.headers.authorization === 'Bearer key-0123456789abcdef')).toBe(true);
     expect(JSON.parse(server.requests[0].body)).toEqual({ userId: 'a1b2', message: 'Wire 5 EUR' });
     expect(server.requests[0].headers['content-type']).toBe('application/json');
     expect(JSON.parse(server.requests[3].body)).toEqual({ jwt: 'a.b.c' });
     expect(JSON.parse(server.requests[4].body)).toEqual({ reference: 'payment-7' });
-    expect(JSON.parse(server.requests[5].body)).toEqual({});
+  });
+
+  it.each([
+    ['without a body', undefined],
+    ['without a reference', {}],
+    ['with an empty reference', { reference: '' }],
+    ['with a reference that is not a string', { reference: 7 }],
+  ])('refuses consumeApproval %s with a TypeError, sending nothing', async (_name, body) => {
+    server.handle((_req, res) => json(res, 200, makeApproval()));
+    const sent = server.requests.length;
+    await expect(sut.consumeApproval('op-1', body as unknown as { reference: string })).rejects.toThrow(TypeError);
+    expect(server.requests).toHaveLength(sent);
   });
 
   it.each([

@@ -81,7 +81,11 @@ export class ApprovalsController {
     type: ApprovalWithDeliveriesDto,
     example: APPROVED_APPROVAL_EXAMPLE,
   })
-  @ApiProblems([400, 404], { 400: 'wait is not an integer from 0 to 60', 404: 'Unknown approval, or another client’s' })
+  @ApiProblems([400, 404, 429], {
+    400: 'wait is not an integer from 0 to 60',
+    404: 'Unknown approval, or another client’s',
+    429: 'Too many requests; or, with wait, this client already holds CLIENT_MAX_HELD_REQUESTS held requests (event streams and long-polls) on this instance. Retry after Retry-After seconds',
+  })
   find(
     @CurrentClient() client: ClientConfig,
     @Param('id') id: string,
@@ -112,6 +116,7 @@ export class ApprovalsController {
   })
   @ApiProblems([400, 404, 409], {
     404: 'Unknown approval, or another client’s',
+    400: 'reference missing, empty, longer than 128 characters or not a string',
     409: 'approval_already_consumed: consumed with another reference; approval_not_approved: the approval is not approved',
   })
   consume(@CurrentClient() client: ClientConfig, @Param('id') id: string, @Body() dto: ConsumeApprovalDto): Promise<ApprovalResponse> {

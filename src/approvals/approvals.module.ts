@@ -12,6 +12,7 @@ import { ApprovalsService } from './approvals.service';
 import { ApprovalsStore } from './approvals.store';
 import { AuthenticationDetailsService } from './authentication-details.service';
 import { EventsTokenService } from './events-token.service';
+import { HeldRequestsService } from './held-requests.service';
 
 /** Approved approvals carry a receipt: the state machine signs it in the transition itself. */
 const receipts = ReceiptsModule.register({
@@ -19,9 +20,9 @@ const receipts = ReceiptsModule.register({
   useFactory: (config: AppConfig) => ({
     keys: {
       signingKeyPem: config.receipts.signingKeyPem,
+      publicKeys: config.receipts.publicKeys,
       production: config.nodeEnv === 'production',
       prefix: config.redis.prefix,
-      approvalRetentionS: config.approvals.retentionS,
     },
     signer: { issuer: config.receipts.issuer },
   }),
@@ -45,8 +46,10 @@ const receipts = ReceiptsModule.register({
     ApprovalsListService,
     ApprovalWaiters,
     ApprovalLongPollService,
+    HeldRequestsService,
   ],
   // ApprovalWaiters: long-poll requests wait here; the events capability (above) wakes them.
+  // HeldRequestsService: long-polls and event streams count against one per-client share.
   // ReceiptsModule is re-exported for the API's GET /.well-known/jwks.json.
   exports: [
     ApprovalsService,
@@ -56,6 +59,7 @@ const receipts = ReceiptsModule.register({
     ApprovalsListService,
     ApprovalWaiters,
     ApprovalLongPollService,
+    HeldRequestsService,
     receipts,
   ],
 })

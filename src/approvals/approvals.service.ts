@@ -74,7 +74,7 @@ export class ApprovalsService {
    * Consume once (contract v2). Consuming changes an approval after its terminal event, so no event
    * follows: the store's script is the only arbiter, whichever instance the calls reach.
    */
-  async consume(client: ClientConfig, id: string, reference: string | undefined): Promise<ApprovalResponse> {
+  async consume(client: ClientConfig, id: string, reference: string): Promise<ApprovalResponse> {
     await this.assertOwned(client.id, id);
     const result = await this.store.consume(id, reference, new Date().toISOString());
     const record = await this.store.get(id);

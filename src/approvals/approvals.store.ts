@@ -94,10 +94,11 @@ export class ApprovalsStore {
 
   /**
    * Marks an approved approval consumed, once: one compare-and-set in Redis, so of any number of
-   * concurrent calls on any instance exactly one consumes it. `reference` undefined and undefined match.
+   * concurrent calls on any instance exactly one consumes it. An approval consumed before `reference`
+   * was required has none stored, so no reference matches it.
    */
-  async consume(id: string, reference: string | undefined, consumedAt: string): Promise<ConsumeResult> {
-    return CONSUME_RESULTS[await this.consumeApproval([this.keys.approval(id)], reference ?? '', consumedAt)];
+  async consume(id: string, reference: string, consumedAt: string): Promise<ConsumeResult> {
+    return CONSUME_RESULTS[await this.consumeApproval([this.keys.approval(id)], reference, consumedAt)];
   }
 
   /** Moves a pending approval to `next.status`, appending `event`, unless another change won first. */

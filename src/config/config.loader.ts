@@ -78,8 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const demo = resolveDemo(schema, production, clients, DEVELOPMENT_CLIENT, problems);
   const runtime = resolveRuntime(schema, problems);
   const observability = resolveObservability(schema, problems);
-  const sse = resolveSse(schema, problems);
   const http = resolveHttp(schema, problems);
+  const sse = resolveSse(schema, problems, http);
   const evidence = resolveEvidence(schema, production, problems);
   const targets = resolveWebhookTargets(schema, production, problems);
   // Sending would refuse them anyway; in production say so at start rather than at the first webhook.

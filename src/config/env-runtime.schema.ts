@@ -72,12 +72,13 @@ export class RuntimeEnvSchema {
   @Max(1_000_000)
   SSE_MAX_STREAMS_PER_CLIENT = 10_000;
 
+  // Unset: the process's cap on held requests (HTTP_MAX_CONNECTIONS minus a reserve).
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(1_000_000)
-  SSE_MAX_STREAMS_PER_PROCESS = 10_000;
+  SSE_MAX_STREAMS_PER_PROCESS?: number;
 
   // eventsUrl tokens: lifetime from issue, and how long after the terminal event one still opens a stream.
   @IsOptional()
@@ -95,12 +96,21 @@ export class RuntimeEnvSchema {
   EVENTS_TOKEN_GRACE_S = 300;
 
   // HTTP server hardening (see http.config.ts); SSE streams are not bound by the request timeout.
+  // Every process needs a cap: the held-requests caps below are shares of it (http.config.ts).
   @IsOptional()
   @Type(() => Number)
   @IsInt()
-  @Min(0)
+  @Min(64)
   @Max(1_000_000)
   HTTP_MAX_CONNECTIONS = 20_000;
+
+  // Held requests (event streams and ?wait= long-polls) per client and process; unset: a quarter of HTTP_MAX_CONNECTIONS.
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  CLIENT_MAX_HELD_REQUESTS?: number;
 
   @IsOptional()
   @Type(() => Number)

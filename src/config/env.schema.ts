@@ -92,6 +92,11 @@ export class EnvSchema extends RuntimeEnvSchema {
   @IsString()
   RECEIPT_SIGNING_KEY?: string;
 
+  // A JWK Set of public keys only (evidence.config.ts reads it; messages never echo it).
+  @IsOptional()
+  @IsString()
+  RECEIPT_PUBLIC_KEYS?: string;
+
   @IsOptional()
   @IsString()
   @MinLength(1)

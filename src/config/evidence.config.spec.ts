@@ -28,6 +28,7 @@ describe('signature and receipt configuration', () => {
     });
     expect(config.receipts).toEqual({
       signingKeyPem: undefined,
+      publicKeys: [],
       issuer: 'stepup-orchestrator',
     });
   });
@@ -65,6 +66,16 @@ describe('signature and receipt configuration', () => {
     const problems = configProblemsOf({ RECEIPT_SIGNING_KEY: pem });
     expect(problems).toEqual([expect.stringMatching(/^RECEIPT_SIGNING_KEY /)]);
     expect(problems.join('\n')).not.toContain(pem.split('\n')[1] ?? pem);
+  });
+
+  it('reads RECEIPT_PUBLIC_KEYS into the published public keys, and stops at an invalid set naming it without its value', () => {
+    const { d, ...publicPart } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ format: 'jwk' });
+    const config = loadConfig({ RECEIPT_PUBLIC_KEYS: JSON.stringify({ keys: [{ kid: 'retired-1', ...publicPart }] }) });
+    expect(config.receipts.publicKeys).toEqual([{ kid: 'retired-1', ...publicPart, alg: 'ES256', use: 'sig' }]);
+    const withPrivate = JSON.stringify({ keys: [{ kid: 'retired-1', ...publicPart, d }] });
+    const problems = configProblemsOf(production({ RECEIPT_PUBLIC_KEYS: withPrivate }));
+    expect(problems).toEqual([expect.stringMatching(/^RECEIPT_PUBLIC_KEYS keys\[0\] has a private part \(d\)/)]);
+    expect(problems.join('\n')).not.toContain(d as string);
   });
 
   it('accepts a PEM whose line breaks travel as literal \\n', () => {

@@ -1,4 +1,4 @@
-import { ReceiptKeyError, receiptPrivateKeyFromPem } from '../receipts/receipt-key';
+import { ReceiptKeyError, ReceiptPublicJwk, receiptPrivateKeyFromPem, receiptPublicKeysFromJwks } from '../receipts/receipt-key';
 import { SIGNATURE_VERIFIER_DEFAULTS } from '../signatures/transaction-signature.verifier';
 
 /** How transaction JWTs of the Recognize SDK are checked (POST /v1/approvals/{id}/signature). */
@@ -19,6 +19,8 @@ export interface SignaturesConfig {
 export interface ReceiptsConfig {
   /** PEM PKCS#8 EC P-256; unset outside production: a key generated once per REDIS_PREFIX. */
   signingKeyPem?: string;
+  /** RECEIPT_PUBLIC_KEYS: retired (or upcoming) public keys whose receipts verify, published after the signing key. */
+  publicKeys: ReceiptPublicJwk[];
   /** `iss` of every receipt. */
   issuer: string;
 }
@@ -29,6 +31,7 @@ export interface EvidenceEnv {
   RECOGNIZE_VERIFY_JWT_PATH?: string;
   RECOGNIZE_JWKS_COOLDOWN_MS: number;
   RECEIPT_SIGNING_KEY?: string;
+  RECEIPT_PUBLIC_KEYS?: string;
   RECEIPT_ISSUER: string;
 }
 
@@ -50,6 +53,15 @@ export function resolveEvidence(
       'RECEIPT_SIGNING_KEY is required when NODE_ENV=production (receipts must verify with the same key on every instance and after a restart)',
     );
   }
+  let publicKeys: ReceiptPublicJwk[] = [];
+  if (env.RECEIPT_PUBLIC_KEYS?.trim()) {
+    try {
+      publicKeys = receiptPublicKeysFromJwks(env.RECEIPT_PUBLIC_KEYS);
+    } catch (err) {
+      if (!(err instanceof ReceiptKeyError)) throw err;
+      problems.push(err.message);
+    }
+  }
   // The key set gets no API key, but a receipt-less MITM could still swap Recognize's keys: https in production.
   if (production && env.RECOGNIZE_JWKS_URL && !/^https:/i.test(env.RECOGNIZE_JWKS_URL)) {
     problems.push('RECOGNIZE_JWKS_URL must be https when NODE_ENV=production');
@@ -63,6 +75,7 @@ export function resolveEvidence(
     },
     receipts: {
       signingKeyPem: env.RECEIPT_SIGNING_KEY,
+      publicKeys,
       issuer: env.RECEIPT_ISSUER,
     },
   };

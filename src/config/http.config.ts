@@ -7,8 +7,16 @@ export interface HttpConfig {
    * or the proxies' addresses and ranges. It decides `req.ip`, which keys the per-address limits.
    */
   trustProxy: false | number | string[];
-  /** Sockets the server holds at once (0: no cap); beyond it new connections are dropped. */
+  /** Sockets the server holds at once; beyond it new connections are dropped (HTTP_MAX_CONNECTIONS). */
   maxConnections: number;
+  /**
+   * Held requests (event streams and `?wait=` long-polls together) one client may have open in this
+   * process (CLIENT_MAX_HELD_REQUESTS): below maxHeldPerProcess, so one client's held requests never
+   * take the connections other clients need.
+   */
+  maxHeldPerClient: number;
+  /** Held requests of all clients in this process: maxConnections minus a reserve kept for short requests and health checks. */
+  maxHeldPerProcess: number;
   /** Time allowed to receive a request's headers (slowloris). */
   headersTimeoutMs: number;
   /** Time allowed to receive a whole request; Node applies it to receiving only, so an SSE response outlives it. */
@@ -20,9 +28,18 @@ export interface HttpConfig {
 export interface HttpEnv {
   TRUST_PROXY?: string;
   HTTP_MAX_CONNECTIONS?: number;
+  CLIENT_MAX_HELD_REQUESTS?: number;
   HTTP_HEADERS_TIMEOUT_MS?: number;
   HTTP_REQUEST_TIMEOUT_MS?: number;
   DEMO_RATE_LIMIT_PER_MINUTE?: number;
+}
+
+/**
+ * Connections never taken by held requests: a tenth of HTTP_MAX_CONNECTIONS, at least 16. They keep
+ * other clients' short requests and /health/* answering while held requests fill the rest.
+ */
+export function heldRequestsReserve(maxConnections: number): number {
+  return Math.max(16, Math.ceil(maxConnections / 10));
 }
 
 /** Names Express (proxy-addr) knows for whole ranges. */
@@ -37,7 +54,16 @@ export function resolveHttp(env: HttpEnv, problems: string[]): HttpConfig {
   };
   // Node refuses a headers timeout above the request timeout.
   if (server.headersTimeoutMs > server.requestTimeoutMs) problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
-  return { trustProxy: resolveTrustProxy(env, problems), ...server };
+  const maxHeldPerProcess = server.maxConnections - heldRequestsReserve(server.maxConnections);
+  const maxHeldPerClient = env.CLIENT_MAX_HELD_REQUESTS ?? Math.floor(server.maxConnections / 4);
+  // Under 64 connections the schema has already named HTTP_MAX_CONNECTIONS.
+  if (server.maxConnections >= 64 && maxHeldPerClient >= maxHeldPerProcess) {
+    problems.push(
+      `CLIENT_MAX_HELD_REQUESTS must be below HTTP_MAX_CONNECTIONS minus a reserve for other clients and health checks ` +
+        `(below ${maxHeldPerProcess} with HTTP_MAX_CONNECTIONS=${server.maxConnections})`,
+    );
+  }
+  return { trustProxy: resolveTrustProxy(env, problems), ...server, maxHeldPerClient, maxHeldPerProcess };
 }
 
 function resolveTrustProxy(env: HttpEnv, problems: string[]): HttpConfig['trustProxy'] {

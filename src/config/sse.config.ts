@@ -10,7 +10,7 @@ export interface SseConfig {
   maxStreamsPerApproval: number;
   /** Open streams per client (its API-key streams and its approvals' token streams), across instances. */
   maxStreamsPerClient: number;
-  /** Open streams in this process. */
+  /** Open streams in this process: SSE_MAX_STREAMS_PER_PROCESS, by default the process's cap on held requests. */
   maxStreamsPerProcess: number;
   /** eventsUrl tokens: lifetime from issue (the owner renews by reading the approval again). */
   tokenTtlS: number;
@@ -29,14 +29,19 @@ export interface SseEnv {
   EVENTS_TOKEN_GRACE_S?: number;
 }
 
-export function resolveSse(env: SseEnv, problems: string[]): SseConfig {
+/** `held`: the HTTP server's caps on held requests (http.config.ts), which bound streams too. */
+export function resolveSse(env: SseEnv, problems: string[], held: { maxHeldPerClient: number; maxHeldPerProcess: number }): SseConfig {
+  // Streams are held requests: one client must not be able to fill this cap on its own either.
+  if (env.SSE_MAX_STREAMS_PER_PROCESS !== undefined && held.maxHeldPerClient >= env.SSE_MAX_STREAMS_PER_PROCESS) {
+    problems.push('CLIENT_MAX_HELD_REQUESTS must be below SSE_MAX_STREAMS_PER_PROCESS (one client could hold every stream of a process)');
+  }
   return {
     heartbeatMs: env.SSE_HEARTBEAT_MS,
     retryMs: env.SSE_RETRY_MS,
     corsOrigins: parseOrigins(env.CORS_ORIGINS, problems),
     maxStreamsPerApproval: env.SSE_MAX_STREAMS_PER_APPROVAL ?? 3,
     maxStreamsPerClient: env.SSE_MAX_STREAMS_PER_CLIENT ?? 10_000,
-    maxStreamsPerProcess: env.SSE_MAX_STREAMS_PER_PROCESS ?? 10_000,
+    maxStreamsPerProcess: env.SSE_MAX_STREAMS_PER_PROCESS ?? held.maxHeldPerProcess,
     tokenTtlS: env.EVENTS_TOKEN_TTL_S ?? 900,
     tokenGraceS: env.EVENTS_TOKEN_GRACE_S ?? 300,
   };

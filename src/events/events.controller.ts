@@ -48,7 +48,7 @@ export class EventsController {
     400: 'Last-Event-ID or lastEventId is not an event id',
     401: 'Missing or invalid API key, or an invalid, expired, revoked or other approval’s token (read the approval again for a fresh eventsUrl)',
     404: 'Unknown approval, or another client’s',
-    429: 'Too many open streams for this eventsUrl, this client or this instance (Retry-After)',
+    429: 'Too many open streams for this eventsUrl, this client or this instance, or this client (the approval’s, for an eventsUrl token) already holds CLIENT_MAX_HELD_REQUESTS held requests (streams and ?wait= long-polls) on this instance (Retry-After)',
   })
   follow(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     return this.events.follow(request, response, id);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
+import { HeldRequest, HeldRequestsService } from '../approvals/held-requests.service';
 import { TooManyRequestsError } from '../common/app.errors';
 import { AppConfig } from '../config/app.config';
 import { REDIS } from '../redis/redis.module';
@@ -23,13 +24,17 @@ interface Held {
   id: string;
   clientKey: string;
   approvalKey?: string;
+  /** The stream's place among its client's held requests in this process. */
+  slot: HeldRequest;
 }
 
 /**
  * Caps on open SSE streams: per approval for eventsUrl-token streams (a token is a bearer credential
  * that may leak, and many browsers behind one proxy are many users, so the count is never per
  * address), per client for all its streams, and per process. The first two are counted in Redis,
- * across instances, as ZSETs of stream ids scored by a lease that this instance refreshes.
+ * across instances, as ZSETs of stream ids scored by a lease that this instance refreshes. A stream
+ * is also one of its client's held requests in this process (HeldRequestsService, shared with
+ * long-polls): a token stream counts against the approval's client.
  */
 @Injectable()
 export class SseLimits implements OnModuleInit, OnApplicationShutdown {
@@ -42,6 +47,7 @@ export class SseLimits implements OnModuleInit, OnApplicationShutdown {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly config: AppConfig,
+    private readonly heldRequests: HeldRequestsService,
   ) {
     this.admitStream = defineScript(redis, __dirname, 'admit-stream-2.lua');
   }
@@ -76,6 +82,7 @@ export class SseLimits implements OnModuleInit, OnApplicationShutdown {
       id: randomUUID(),
       clientKey: this.key('client', clientId),
       approvalKey: byToken ? this.key('approval', approvalId) : undefined,
+      slot: this.heldRequests.hold(clientId),
     };
     // Reserved locally first, so concurrent admissions in this process cannot overshoot its cap.
     this.held.add(held);
@@ -92,10 +99,12 @@ export class SseLimits implements OnModuleInit, OnApplicationShutdown {
       );
     } catch (err) {
       this.held.delete(held);
+      held.slot.release();
       throw err;
     }
     if (verdict !== 0) {
       this.held.delete(held);
+      held.slot.release();
       if (verdict === 1) {
         throw new TooManyRequestsError(
           `At most ${limits.maxStreamsPerApproval} event streams may be open with this approval's eventsUrl`,
@@ -110,6 +119,7 @@ export class SseLimits implements OnModuleInit, OnApplicationShutdown {
         if (released) return;
         released = true;
         this.held.delete(held);
+        held.slot.release();
         void this.forget(held);
       },
     };

@@ -15,7 +15,7 @@ describe(JwksController.name, () => {
     const moduleRef = await Test.createTestingModule({
       controllers: [JwksController],
       // A plain object rather than a strict mock: Nest probes providers for lifecycle hooks.
-      providers: [{ provide: ReceiptKeys, useValue: { publicJwks: async () => KEYS } }],
+      providers: [{ provide: ReceiptKeys, useValue: { publicJwks: () => KEYS } }],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.enableVersioning({ type: VersioningType.URI });

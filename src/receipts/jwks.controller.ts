@@ -5,8 +5,9 @@ import { ReceiptPublicJwk } from './receipt-key';
 
 /**
  * The public keys of approval receipts, for integrators verifying receipts offline. No
- * authentication: they are public keys. Cached a few minutes; a new key is published before it signs
- * anything, and a verifier that meets an unknown kid fetches the set again.
+ * authentication: they are public keys. The set comes from configuration alone (see ReceiptKeys).
+ * Cached a few minutes: publish a new key (RECEIPT_PUBLIC_KEYS) before it signs anything; a verifier
+ * that meets an unknown kid fetches the set again.
  */
 @ApiTags('receipts')
 @Controller({ path: '.well-known', version: VERSION_NEUTRAL })
@@ -17,7 +18,7 @@ export class JwksController {
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: 'Public keys that verify approval receipts (JWK Set, ES256)' })
   @ApiOkResponse({ description: '{ "keys": [ { kid, kty, crv, x, y, alg, use } ] }' })
-  jwks(): Promise<{ keys: ReceiptPublicJwk[] }> {
+  jwks(): { keys: ReceiptPublicJwk[] } {
     return this.keys.publicJwks();
   }
 }

@@ -1,22 +1,17 @@
 import Redis from 'ioredis';
-import { RedisScript, defineScript } from '../redis/redis-script';
 import { RedisKeys } from '../redis/redis.keys';
 import { ReceiptKeyError, ReceiptPublicJwk, ReceiptSigningKey, generateReceiptKeyPem, receiptKeyFromPem } from './receipt-key';
 
 export interface ReceiptKeysOptions {
   /** RECEIPT_SIGNING_KEY: PEM PKCS#8 EC P-256. Required in production. */
   signingKeyPem?: string;
+  /** RECEIPT_PUBLIC_KEYS, read: public keys whose receipts are still honoured, published after the signing key. */
+  publicKeys?: ReceiptPublicJwk[];
   /** NODE_ENV === 'production'. */
   production: boolean;
-  /** REDIS_PREFIX: the generated key and the published keys are shared by every instance on it. */
+  /** REDIS_PREFIX: outside production, the generated key is shared by every instance on it. */
   prefix: string;
-  /** APPROVAL_RETENTION_S: a decided approval, and the receipt on it, is kept this long after its decision. */
-  approvalRetentionS: number;
-  now?: () => number;
 }
-
-/** How often a key in use renews its place in the published set; it stays published this much longer too. */
-const MARK_INTERVAL_MS = 60_000;
 
 /** The HASH of receipt keys under this prefix (see RedisKeys.receiptKeys). */
 export function receiptKeysKey(prefix: string): string {
@@ -24,72 +19,54 @@ export function receiptKeysKey(prefix: string): string {
 }
 
 /**
- * The key receipts are signed with, and the public keys integrators verify them with. Every key that
- * signed a receipt stays published until every receipt it signed has expired with its approval: each
- * use pushes the key's `retireAfter` to now + approval retention (+ one mark interval, since uses are
- * recorded at most once per interval). So a rotated-out key, or the key of an instance still running
- * the old configuration during a rolling deploy, leaves the set only when its last receipt is gone.
+ * The key receipts are signed with, and the public keys integrators verify them with. The published set
+ * is fixed at start from configuration alone: the signing key, then RECEIPT_PUBLIC_KEYS. Nothing read
+ * from Redis adds a key (whoever can write Redis could otherwise publish a key of their own and mint
+ * receipts that verify), and a key taken out of the configuration is gone at the next start: that is
+ * how a leaked key is withdrawn. Rotating: publish the new key in RECEIPT_PUBLIC_KEYS on every instance,
+ * then make it RECEIPT_SIGNING_KEY and move the old one's public part to RECEIPT_PUBLIC_KEYS for as long
+ * as its receipts must verify (APPROVAL_RETENTION_S).
+ *
+ * Outside production, without RECEIPT_SIGNING_KEY, a development key is generated once per prefix and
+ * kept in Redis, so every instance on the prefix signs with the same key: that one key is the only thing
+ * Redis contributes to the set.
  */
 export class ReceiptKeys {
-  private lastMarkMs = Number.NEGATIVE_INFINITY;
-  private readonly now: () => number;
-  private readonly hash: string;
-  private readonly mark: RedisScript<[string, string, string], number>;
-  private readonly prune: RedisScript<string[], number>;
+  private readonly published: { keys: ReceiptPublicJwk[] };
 
   private constructor(
-    private readonly redis: Redis,
-    private readonly options: ReceiptKeysOptions,
     private readonly key: ReceiptSigningKey,
+    publicKeys: ReceiptPublicJwk[],
   ) {
-    this.now = options.now ?? Date.now;
-    this.hash = receiptKeysKey(options.prefix);
-    this.mark = defineScript(redis, __dirname, 'mark-receipt-key-1.lua');
-    this.prune = defineScript(redis, __dirname, 'prune-receipt-keys-1.lua');
+    const retired = publicKeys.filter((jwk) => jwk.kid !== key.kid || jwk.x !== key.publicJwk.x || jwk.y !== key.publicJwk.y);
+    if (retired.some((jwk) => jwk.kid === key.kid)) {
+      throw new ReceiptKeyError(`RECEIPT_PUBLIC_KEYS holds another key under the signing key's kid (${key.kid})`);
+    }
+    // The signing key's own public part listed again (ahead of a rotation, say) is published once.
+    this.published = { keys: [key.publicJwk, ...retired] };
   }
 
   static async load(redis: Redis, options: ReceiptKeysOptions): Promise<ReceiptKeys> {
-    const pem = options.signingKeyPem?.trim() ? options.signingKeyPem : await ReceiptKeys.sharedGeneratedPem(redis, options);
+    const configured = options.signingKeyPem?.trim() ? options.signingKeyPem : undefined;
+    const pem = configured ?? (await ReceiptKeys.sharedGeneratedPem(redis, options));
     const key = await receiptKeyFromPem(
       pem,
-      options.signingKeyPem?.trim() ? 'RECEIPT_SIGNING_KEY' : `the generated receipt key in ${receiptKeysKey(options.prefix)}`,
+      configured ? 'RECEIPT_SIGNING_KEY' : `the generated receipt key in ${receiptKeysKey(options.prefix)}`,
     );
-    const keys = new ReceiptKeys(redis, options, key);
-    await keys.markInUse();
-    return keys;
+    return new ReceiptKeys(key, options.publicKeys ?? []);
   }
 
-  /** The key to sign a receipt with, recorded as in use so that it stays published long enough. */
+  /** The key to sign a receipt with. */
   async signingKey(): Promise<ReceiptSigningKey> {
-    await this.markInUse();
     return this.key;
   }
 
-  /** This instance's key first, then every other key whose receipts may still exist. */
-  async publicJwks(): Promise<{ keys: ReceiptPublicJwk[] }> {
-    const fields = await this.redis.hgetall(this.hash);
-    const nowMs = this.now();
-    const keys = [this.key.publicJwk];
-    const gone: string[] = [];
-    for (const [field, value] of Object.entries(fields)) {
-      if (!field.startsWith('key:') || field === `key:${this.key.kid}`) continue;
-      const entry = JSON.parse(value) as { jwk: ReceiptPublicJwk; retireAfter: number };
-      if (entry.retireAfter > nowMs) keys.push(entry.jwk);
-      else gone.push(field);
-    }
-    if (gone.length) await this.prune([this.hash], String(nowMs), ...gone);
-    return { keys };
+  /** This instance's signing key first, then RECEIPT_PUBLIC_KEYS in their configured order. */
+  publicJwks(): { keys: ReceiptPublicJwk[] } {
+    return this.published;
   }
 
-  private async markInUse(): Promise<void> {
-    const nowMs = this.now();
-    if (nowMs - this.lastMarkMs < MARK_INTERVAL_MS) return;
-    const retireAfter = nowMs + this.options.approvalRetentionS * 1000 + MARK_INTERVAL_MS;
-    const entry = JSON.stringify({ jwk: this.key.publicJwk, retireAfter });
-    await this.mark([this.hash], `key:${this.key.kid}`, entry, String(retireAfter));
-    this.lastMarkMs = nowMs;
-  }
-
+  /** Development only: one key per prefix, HSETNX so that racing instances agree on it. */
   private static async sharedGeneratedPem(redis: Redis, options: ReceiptKeysOptions): Promise<string> {
     if (options.production) throw new ReceiptKeyError('RECEIPT_SIGNING_KEY is required when NODE_ENV=production');
     const key = receiptKeysKey(options.prefix);

@@ -113,8 +113,8 @@ export class RedisKeys {
 
   /**
    * HASH of the receipt keys. Field `generated`: the PEM of the key generated outside production
-   * (HSETNX, so racing instances agree on one). Fields `key:<kid>`: `{jwk, retireAfter}` of every key
-   * that signed receipts, published until the last of them has expired.
+   * (HSETNX, so racing instances agree on one). Nothing else in it is read: the published keys come
+   * from configuration (older versions kept `key:<kid>` fields here; they are ignored).
    */
   receiptKeys(): string {
     return `${this.prefix}:receipt-keys`;
