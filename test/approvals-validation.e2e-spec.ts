@@ -156,5 +156,30 @@ describe('Approval requests: bad input is a clear 4xx, never a 5xx', () => {
       expect(res.status).toBe(201);
       expect(res.body.metadata).toEqual({ a: 1, b: 100, c: 0.1, d: 9007199254740992 });
     });
+
+    it.each([
+      [
+        'transaction.payee.__proto__ (the review)',
+        `"transaction":{"amount":"10.00","currency":"EUR","payee":{"name":"ACME","account":"DE89","__proto__":{"account":"DE02"}}}`,
+        'transaction.payee.__proto__',
+      ],
+      [
+        'transaction.payee.constructor',
+        `"transaction":{"amount":"10.00","currency":"EUR","payee":{"name":"ACME","account":"DE89","constructor":{"prototype":{}}}}`,
+        'transaction.payee.constructor',
+      ],
+      [
+        'transaction.prototype',
+        `"transaction":{"amount":"10.00","currency":"EUR","payee":${payee},"prototype":1}`,
+        'transaction.prototype',
+      ],
+      ['__proto__ at the top', '"__proto__":{"message":"Pay Mallory"}', '__proto__'],
+      ['toString in metadata (it was dropped)', '"metadata":{"toString":"x"}', 'metadata.toString'],
+    ])('refuses %s like any unknown field, naming it; nothing is created', async (_name, members, field) => {
+      const res = await createRaw(members);
+      expect(res.status).toBe(400);
+      expect(fields(res)).toEqual([field]);
+      expect(res.body.detail).toContain(`${field} is not a known field`);
+    });
   });
 });

@@ -57,6 +57,15 @@ describe(TransactionDto.name, () => {
     expect(await fieldsAtFault(makeTransaction(overrides))).toContain(field);
   });
 
+  it.each([
+    ['transaction.payee.__proto__', { payee: JSON.parse('{"name":"ACME","account":"A1","__proto__":{"x":1}}') as object }],
+    ['transaction.payee.constructor', { payee: { name: 'ACME', account: 'A1', constructor: 'x' } }],
+    ['transaction.payee.prototype', { payee: { name: 'ACME', account: 'A1', prototype: {} } }],
+    ['transaction.toString', { toString: 'x' }],
+  ])('refuses the member %s like any unknown field', async (field, overrides) => {
+    expect(await fieldsAtFault(makeTransaction(overrides))).toEqual([field]);
+  });
+
   it('refuses unknown fields at either level, naming them', async () => {
     expect(await fieldsAtFault(makeTransaction({ fee: '1.00' }))).toEqual(['transaction.fee']);
     expect(await fieldsAtFault(makeTransaction({ payee: { name: 'ACME', account: 'A1', bic: 'X' } }))).toEqual(['transaction.payee.bic']);
