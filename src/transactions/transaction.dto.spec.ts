@@ -58,6 +58,21 @@ describe(TransactionDto.name, () => {
   });
 
   it.each([
+    [
+      'transaction.payee.name',
+      { payee: { name: 'Mom\naccount DE02120300000000202051\n' + '\n'.repeat(20), account: 'DE89370400440532013000' } },
+    ],
+    ['transaction.payee.name', { payee: { name: 'ACME\u200bLtd', account: 'DE89370400440532013000' } }],
+    ['transaction.payee.name', { payee: { name: 'Cafe\u0301', account: 'DE89370400440532013000' } }],
+    ['transaction.payee.account', { payee: { name: 'ACME Ltd', account: 'DE89\u202e3704' } }],
+    ['transaction.payee.account', { payee: { name: 'ACME Ltd', account: 'DE89\t3704' } }],
+    ['transaction.reference', { reference: 'Invoice 42\u2028account DE02' }],
+    ['transaction.reference', { reference: '\ue000' }],
+  ])('names %s when it holds text a phone may not show (%j)', async (field, overrides) => {
+    expect(await fieldsAtFault(makeTransaction(overrides))).toEqual([field]);
+  });
+
+  it.each([
     ['transaction.payee.__proto__', { payee: JSON.parse('{"name":"ACME","account":"A1","__proto__":{"x":1}}') as object }],
     ['transaction.payee.constructor', { payee: { name: 'ACME', account: 'A1', constructor: 'x' } }],
     ['transaction.payee.prototype', { payee: { name: 'ACME', account: 'A1', prototype: {} } }],

@@ -14,6 +14,7 @@ import {
 import { amountProblem } from './amount';
 import { isIso4217Code } from './iso4217';
 import { OptionalField } from '../common/optional.validator';
+import { IsVisibleText } from '../common/visible-text.validator';
 
 /** The amount is a valid decimal for the currency of the same object (see amount.ts). */
 function IsAmountForCurrency(options?: ValidationOptions): PropertyDecorator {
@@ -44,19 +45,27 @@ function IsIso4217Currency(options?: ValidationOptions): PropertyDecorator {
 }
 
 export class PayeeDto {
-  @ApiProperty({ description: 'Name of the payee, shown to the user as given', minLength: 1, maxLength: 140, example: 'ACME Ltd' })
+  @ApiProperty({
+    description:
+      'Name of the payee, shown to the user as given: Unicode NFC, without control, format, separator, private-use or unassigned characters',
+    minLength: 1,
+    maxLength: 140,
+    example: 'ACME Ltd',
+  })
   @IsString()
   @Length(1, 140)
+  @IsVisibleText()
   name: string;
 
   @ApiProperty({
-    description: "Payee's account (IBAN or any account identifier), shown to the user as given",
+    description: "Payee's account (IBAN or any account identifier), shown to the user as given; the same character rules as name",
     minLength: 1,
     maxLength: 64,
     example: 'DE89370400440532013000',
   })
   @IsString()
   @Length(1, 64)
+  @IsVisibleText()
   account: string;
 }
 
@@ -81,9 +90,14 @@ export class TransactionDto {
   @Type(() => PayeeDto)
   payee: PayeeDto;
 
-  @ApiPropertyOptional({ description: "The payer's reference for the payment", maxLength: 140, example: 'Invoice 42' })
+  @ApiPropertyOptional({
+    description: "The payer's reference for the payment, shown to the user as given; the same character rules as payee.name",
+    maxLength: 140,
+    example: 'Invoice 42',
+  })
   @OptionalField()
   @IsString()
   @MaxLength(140)
+  @IsVisibleText()
   reference?: string;
 }

@@ -4,6 +4,7 @@ import { IsInt, IsObject, IsString, IsUrl, Length, Matches, Max, MaxLength, Min,
 import { MaxJsonSize } from '../../common/max-json-size.validator';
 import { TransactionDto } from '../../transactions/transaction.dto';
 import { OptionalField } from '../../common/optional.validator';
+import { IsVisibleText } from '../../common/visible-text.validator';
 
 export const METADATA_MAX_BYTES = 4096;
 
@@ -40,13 +41,16 @@ export class CreateApprovalDto {
   externalUserId?: string;
 
   @ApiPropertyOptional({
-    description: 'What the user is asked to approve; sent upstream as operationPayload',
+    description:
+      'What the user is asked to approve; sent upstream as operationPayload. Unicode NFC, without control (line breaks included), ' +
+      'format, separator, private-use or unassigned characters.',
     maxLength: 4096,
-    example: 'Approve wire transfer of $500 to account 1234',
+    example: 'Log in from a new device?',
   })
   @OptionalField()
   @IsString()
   @Length(0, 4096)
+  @IsVisibleText()
   message?: string;
 
   @ApiPropertyOptional({

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsObject, IsString, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
 import { TransactionDto } from '../../transactions/transaction.dto';
+import { IsVisibleText } from '../../common/visible-text.validator';
 
 /**
  * What the demo page sends: who approves, and the payment (the service writes the phone message from
@@ -15,6 +16,7 @@ export class DemoApprovalDto {
   @ValidateIf((o: DemoApprovalDto) => o.transaction === undefined || o.message !== undefined)
   @IsString()
   @Length(1, 4096, { message: 'message must be 1-4096 characters' })
+  @IsVisibleText()
   message?: string;
 
   // Not @IsOptional: that would let null through, and null is not a transaction.
