@@ -77,10 +77,12 @@ describe('Transaction binding (contract v2): transaction on create, transactionD
     expect(res.body.transaction).toEqual(transaction);
   });
 
-  it("sends the caller's own message upstream when one is given with the transaction", async () => {
+  it('refuses a message of its own beside the transaction (contract v3): 400 naming message, nothing sent upstream', async () => {
+    const creates = (await t.sim.stats()).requests.create;
     const res = await bank.create({ userId: newUserId(), message: 'Pay your rent', transaction: makeTransaction() });
-    expect(res.status).toBe(201);
-    expect((await t.sim.getOperation(res.body.id)).operationPayload).toBe('Pay your rent');
+    expect(res.status).toBe(400);
+    expect((res.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['message']);
+    expect((await t.sim.stats()).requests.create).toBe(creates);
   });
 
   it('gives transactionData as the JCS of {approvalId, transaction} and transactionHash as its base64url SHA-256, on GET and in events', async () => {

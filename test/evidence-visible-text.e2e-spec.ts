@@ -109,4 +109,29 @@ describe('What the user sees is what is bound: the text a phone shows (contract 
       );
     });
   });
+
+  describe('item 2: with a transaction, the phone shows only the text the service writes from it', () => {
+    it("refuses the review's login message beside a EUR 9,999 transfer with 400 naming message; nothing is created", async () => {
+      const res = await refusedWithNothingCreated({
+        message: 'Log in to online banking',
+        transaction: makeTransaction({ amount: '9999.00', payee: { name: 'Mallory', account: 'DE02120300000000202051' } }),
+      });
+      expect(res.status).toBe(400);
+      expect(fields(res)).toEqual(['message']);
+    });
+
+    it('refuses an empty message beside a transaction too', async () => {
+      const res = await refusedWithNothingCreated({ message: '', transaction: makeTransaction() });
+      expect(res.status).toBe(400);
+      expect(fields(res)).toEqual(['message']);
+    });
+
+    it('shows the payment itself on the phone when the transaction comes alone', async () => {
+      const res = await bank.create({ userId: newUserId(), transaction: makeTransaction({ amount: '9999.00' }) });
+      expect(res.status).toBe(201);
+      expect((await t.sim.getOperation(res.body.id)).operationPayload).toBe(
+        'Approve payment of 9999.00 EUR\nto ACME Ltd\naccount DE89370400440532013000\nreference Invoice 42',
+      );
+    });
+  });
 });

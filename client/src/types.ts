@@ -87,7 +87,11 @@ export interface CreateApprovalRequest {
   /** 1–128 chars of `[A-Za-z0-9._:-]`. With it, creation is idempotent (and retried on 429/503). */
   operationId?: string;
   externalUserId?: string;
-  /** What the user is asked to approve; written by the service from `transaction` when absent. */
+  /**
+   * What the user is asked to approve, without a `transaction` only (both together: 400): with one,
+   * the phone shows the text the service writes from it. Unicode NFC, no line breaks or other
+   * control, format or unassigned characters.
+   */
   message?: string;
   /** 1–86400; the service's default lifetime when absent. */
   timeoutSeconds?: number;

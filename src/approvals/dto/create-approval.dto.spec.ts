@@ -45,6 +45,14 @@ describe(CreateApprovalDto.name, () => {
     ['unknown', { userId: 'AB', unknown: true }],
     ['message', { userId: 'AB', message: 'Pay\nto account DE02' }],
     ['message', { userId: 'AB', message: 'Pay \u202eACME' }],
+    [
+      'message',
+      {
+        userId: 'AB',
+        message: 'Log in to online banking',
+        transaction: { amount: '9999.00', currency: 'EUR', payee: { name: 'ACME Ltd', account: 'DE89370400440532013000' } },
+      },
+    ],
   ])('names %s when it is wrong', (field, body) => {
     expect(fieldsAtFault(body)).toContain(field);
   });
