@@ -8,8 +8,9 @@ export type ApprovedBy = 'push' | 'signature';
 
 /** The payment an approval is bound to. `amount` is a decimal string ("1250.00"), never a number. */
 export interface Transaction {
+  /** Exactly the currency's decimal places: "10.00" EUR, "1000" JPY, "1.500" KWD ("10" EUR is refused). */
   amount: string;
-  /** ISO 4217 alphabetic code, upper case. */
+  /** ISO 4217 alphabetic code of a currency, upper case (XXX, XTS, metals and funds codes are refused). */
   currency: string;
   payee: { name: string; account: string };
   reference?: string;

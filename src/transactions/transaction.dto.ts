@@ -12,7 +12,7 @@ import {
   registerDecorator,
 } from 'class-validator';
 import { amountProblem } from './amount';
-import { isIso4217Code } from './iso4217';
+import { isCurrencyCode } from './iso4217';
 import { OptionalField } from '../common/optional.validator';
 import { IsVisibleText } from '../common/visible-text.validator';
 
@@ -39,8 +39,11 @@ function IsIso4217Currency(options?: ValidationOptions): PropertyDecorator {
       name: 'isIso4217Currency',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: '$property must be an upper-case ISO 4217 alphabetic code such as EUR', ...options },
-      validator: { validate: (value: unknown) => typeof value === 'string' && /^[A-Z]{3}$/.test(value) && isIso4217Code(value) },
+      options: {
+        message: '$property must be the upper-case ISO 4217 code of a currency, such as EUR (not XXX, XTS, a metal or a funds code)',
+        ...options,
+      },
+      validator: { validate: (value: unknown) => typeof value === 'string' && /^[A-Z]{3}$/.test(value) && isCurrencyCode(value) },
     });
 }
 
@@ -73,13 +76,18 @@ export class PayeeDto {
 export class TransactionDto {
   @ApiProperty({
     description:
-      "Decimal string > 0, no exponent, at most 15 integer digits and the currency's decimal places (EUR/USD/GBP/CHF 2, JPY 0, KWD/BHD 3, others 2)",
+      'Decimal string > 0, no exponent, at most 15 integer digits and exactly the currency\'s decimal places (EUR/USD/GBP/CHF 2, JPY 0, KWD/BHD 3, others 2): "10.00" EUR, "1000" JPY, "1.500" KWD',
     example: '1250.00',
   })
   @IsAmountForCurrency()
   amount: string;
 
-  @ApiProperty({ description: 'ISO 4217 alphabetic code, upper case', example: 'EUR', pattern: '^[A-Z]{3}$' })
+  @ApiProperty({
+    description:
+      'ISO 4217 alphabetic code of a currency, upper case; codes that name no currency (XXX, XTS, metals, units of account, funds codes) are refused',
+    example: 'EUR',
+    pattern: '^[A-Z]{3}$',
+  })
   @IsIso4217Currency()
   currency: string;
 
