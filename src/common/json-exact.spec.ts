@@ -82,11 +82,12 @@ describe(rejectInexactJson.name, () => {
 });
 
 describe(numberProblem.name, () => {
-  it('accepts every number a double writes back, and refuses every integer past 2^53 that is no double', () => {
+  it('accepts every number a double writes back, and refuses every integer past 2^53 that would come back as another', () => {
     fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (n) => numberProblem(JSON.stringify(n)) === undefined));
     fc.assert(
       fc.property(fc.bigInt({ min: 2n ** 53n + 1n, max: 2n ** 60n }), (n) => {
-        fc.pre(BigInt(Number(n)) !== n);
+        // Below 1e21 a double is written as plain digits, so comparing the texts compares the values.
+        fc.pre(JSON.stringify(Number(n)) !== n.toString());
         return numberProblem(n.toString()) !== undefined;
       }),
     );
