@@ -136,6 +136,17 @@ describe('Approval requests: bad input is a clear 4xx, never a 5xx', () => {
       expect((await bank.get(created.body.id)).body).toMatchObject({ status: 'pending' });
     });
 
+    it('reads a UTF-16 body as the parser will: a repeated member there is refused too', async () => {
+      const text = `{"userId":"${newUserId()}","message":"Log in","message":"Pay Mallory"}`;
+      const res = await fetch(`${t.url}/v1/approvals`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${BANK_APP.apiKey}`, 'content-type': 'application/json; charset=utf-16le' },
+        body: Buffer.from(text, 'utf16le'),
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['message']);
+    });
+
     it.each([
       ['{"a":1e999} in metadata (the review: it came back as null)', '"metadata":{"a":1e999}', 'metadata.a'],
       ['a number that underflows to 0', '"metadata":{"a":1e-400}', 'metadata.a'],
