@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { opsAccess } from './admin/ops-access';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { rejectDeepJson } from './common/json-depth';
+import { rejectInexactJson } from './common/json-exact';
 import { ProblemFilter } from './common/problem.filter';
 import { UnsupportedMediaTypeError } from './common/app.errors';
 import { validationPipe } from './common/validation.pipe';
@@ -31,7 +32,7 @@ export function configureApp(app: INestApplication): INestApplication {
   express.use(opsAccess(app.get(AppConfig).opsToken));
   enableCors(app);
   express.use(requireJsonBody);
-  express.use(json({ limit: BODY_LIMIT, verify: rejectDeepJson }));
+  express.use(json({ limit: BODY_LIMIT, verify: checkJsonBody }));
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemFilter());
@@ -84,6 +85,12 @@ function noSniff(_req: Request, res: Response, next: NextFunction): void {
 function noStoreOnApi(req: Request, res: Response, next: NextFunction): void {
   if (/^\/v1(\/|$)/i.test(req.path)) res.setHeader('Cache-Control', 'no-store');
   next();
+}
+
+/** The depth bound first: it keeps the scan for repeated names and inexact numbers shallow. */
+function checkJsonBody(req: Request, res: Response, body: Buffer, encoding: string): void {
+  rejectDeepJson(req, res, body);
+  rejectInexactJson(req, res, body, encoding);
 }
 
 /** A request that carries a body must say it is JSON: anything else is a 415, before any parsing. */

@@ -84,7 +84,7 @@ describe('Demo page in a real browser (chromium, development client, bundled sim
   }
 
   it('shows the payment on the phone and approved after the user approves it there', async () => {
-    const id = await sendWire(newUserId(), { ...PAYMENT, amount: '500', currency: 'USD' });
+    const id = await sendWire(newUserId(), { ...PAYMENT, amount: '500.00', currency: 'USD' });
     const request = phoneRequest(id);
     await request.waitFor();
     const text = (await request.textContent()) ?? '';

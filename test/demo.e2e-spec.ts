@@ -109,6 +109,10 @@ describe('Demo page backend (development client, bundled simulator)', () => {
     [{ userId: 'A1B2', transaction: { ...PAYMENT, amount: '12.345' } }, 'transaction.amount'],
     [{ userId: 'A1B2', transaction: { ...PAYMENT, currency: 'XXY' } }, 'transaction.currency'],
     [{ userId: 'A1B2', transaction: { ...PAYMENT, payee: { name: '', account: '1' } } }, 'transaction.payee.name'],
+    [{ userId: 'A1B2', transaction: { ...PAYMENT, amount: '1250' } }, 'transaction.amount'],
+    [{ userId: 'A1B2', transaction: { ...PAYMENT, payee: { name: 'ACME\nLtd', account: '1' } } }, 'transaction.payee.name'],
+    [{ userId: 'A1B2', message: 'Log in to online banking', transaction: PAYMENT }, 'message'],
+    [{ userId: 'A1B2', message: 'Log in\u202e' }, 'message'],
   ])('refuses the payment %j with a 400 naming %s', async (body, field) => {
     const res = await demo.request<{ errors: { field: string }[] }>('POST', '/demo/approvals', body);
     expect(res.status).toBe(400);

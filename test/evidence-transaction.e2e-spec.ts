@@ -48,11 +48,44 @@ describe('Transaction binding (contract v2): transaction on create, transactionD
     ['a reference over 140 chars', { reference: 'r'.repeat(141) }, 'transaction.reference'],
     ['a reference as a number', { reference: 42 }, 'transaction.reference'],
     ['an unknown transaction field', { iban: 'DE89' }, 'transaction.iban'],
-  ])('refuses %s with 400 naming the field', async (_name, overrides, field) => {
-    const res = await bank.create({ userId: newUserId(), transaction: makeTransaction(overrides) });
+    // Contract v3: one sum, one spelling; codes that name no currency are no currency.
+    ['"10" EUR (the review), without its two decimals', { amount: '10' }, 'transaction.amount'],
+    ['"10.0" EUR (the review), with one decimal', { amount: '10.0' }, 'transaction.amount'],
+    ['"1000.00" JPY, decimals JPY does not have', { amount: '1000.00', currency: 'JPY' }, 'transaction.amount'],
+    ['"1.50" KWD, one decimal short', { amount: '1.50', currency: 'KWD' }, 'transaction.amount'],
+    ['XXX (the review), "no currency"', { currency: 'XXX' }, 'transaction.currency'],
+    ['XTS (the review), the testing code', { currency: 'XTS' }, 'transaction.currency'],
+    ['XAU, gold', { currency: 'XAU' }, 'transaction.currency'],
+    ['XDR, the IMF special drawing right', { currency: 'XDR' }, 'transaction.currency'],
+    ['CLF, a funds code', { currency: 'CLF' }, 'transaction.currency'],
+  ])('refuses %s with 400 naming the field; nothing is created', async (_name, overrides, field) => {
+    const operationId = `tx-${randomUUID()}`;
+    const creates = (await t.sim.stats()).requests.create;
+    const res = await bank.create({ userId: newUserId(), operationId, transaction: makeTransaction(overrides) });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ status: 400, code: 'invalid_request' });
     expect((res.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
+    expect((await t.sim.stats()).requests.create).toBe(creates);
+    expect((await bank.get(operationId)).status).toBe(404);
+  });
+
+  it('binds one sum one way: of "10", "10.0" and "10.00" EUR only "10.00" creates an approval', async () => {
+    const answers = [];
+    for (const amount of ['10', '10.0', '10.00']) {
+      answers.push((await bank.create({ userId: newUserId(), transaction: makeTransaction({ amount }) })).status);
+    }
+    expect(answers).toEqual([400, 400, 201]);
+  });
+
+  it.each([
+    ['1000', 'JPY'],
+    ['1.500', 'KWD'],
+    ['0.125', 'BHD'],
+    ['10.00', 'USD'],
+  ])('accepts %s %s, its exact form', async (amount, currency) => {
+    const res = await bank.create({ userId: newUserId(), transaction: makeTransaction({ amount, currency }) });
+    expect(res.status).toBe(201);
+    expect(res.body.transaction).toMatchObject({ amount, currency });
   });
 
   it.each([
@@ -77,10 +110,12 @@ describe('Transaction binding (contract v2): transaction on create, transactionD
     expect(res.body.transaction).toEqual(transaction);
   });
 
-  it("sends the caller's own message upstream when one is given with the transaction", async () => {
+  it('refuses a message of its own beside the transaction (contract v3): 400 naming message, nothing sent upstream', async () => {
+    const creates = (await t.sim.stats()).requests.create;
     const res = await bank.create({ userId: newUserId(), message: 'Pay your rent', transaction: makeTransaction() });
-    expect(res.status).toBe(201);
-    expect((await t.sim.getOperation(res.body.id)).operationPayload).toBe('Pay your rent');
+    expect(res.status).toBe(400);
+    expect((res.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['message']);
+    expect((await t.sim.stats()).requests.create).toBe(creates);
   });
 
   it('gives transactionData as the JCS of {approvalId, transaction} and transactionHash as its base64url SHA-256, on GET and in events', async () => {

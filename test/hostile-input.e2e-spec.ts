@@ -100,7 +100,8 @@ describe('Hostile input: random bodies, types, sizes, unicode, depth, content ty
       '{"constructor": {"prototype": {"polluted": true}}, "userId": "A1"}',
       '{"userId": "A1", "metadata": {"__proto__": {"polluted": true}}}',
     ]) {
-      expect((await send('POST', '/v1/approvals', body)).status).toBeLessThan(500);
+      // Refused like any unknown field (issue 18): Nest's pipe used to delete these members unseen.
+      expect((await send('POST', '/v1/approvals', body)).status).toBe(400);
     }
     // The app runs in this process: a polluted Object.prototype would show here.
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -8,8 +8,9 @@ export type ApprovedBy = 'push' | 'signature';
 
 /** The payment an approval is bound to. `amount` is a decimal string ("1250.00"), never a number. */
 export interface Transaction {
+  /** Exactly the currency's decimal places: "10.00" EUR, "1000" JPY, "1.500" KWD ("10" EUR is refused). */
   amount: string;
-  /** ISO 4217 alphabetic code, upper case. */
+  /** ISO 4217 alphabetic code of a currency, upper case (XXX, XTS, metals and funds codes are refused). */
   currency: string;
   payee: { name: string; account: string };
   reference?: string;
@@ -87,7 +88,11 @@ export interface CreateApprovalRequest {
   /** 1–128 chars of `[A-Za-z0-9._:-]`. With it, creation is idempotent (and retried on 429/503). */
   operationId?: string;
   externalUserId?: string;
-  /** What the user is asked to approve; written by the service from `transaction` when absent. */
+  /**
+   * What the user is asked to approve, without a `transaction` only (both together: 400): with one,
+   * the phone shows the text the service writes from it. Unicode NFC, no line breaks or other
+   * control, format or unassigned characters.
+   */
   message?: string;
   /** 1–86400; the service's default lifetime when absent. */
   timeoutSeconds?: number;

@@ -56,8 +56,9 @@ export class ApprovalCreationService {
     const id = dto.operationId ?? `op_${randomUUID()}`;
     const userId = dto.userId.toUpperCase();
     const transaction = dto.transaction && plainTransaction(dto.transaction);
-    // What the phone shows: the caller's words, else the payment's, so the user reads what is bound.
-    const message = dto.message ?? (transaction && phoneMessageFor(transaction));
+    // What the phone shows: with a payment only the service's own text written from it (the DTO refuses
+    // a message beside a transaction), so the user reads what is bound.
+    const message = transaction ? phoneMessageFor(transaction) : dto.message;
     const fingerprint = fingerprintOf({
       userId,
       externalUserId: dto.externalUserId,

@@ -46,6 +46,10 @@ export class ApprovalsController {
     example: PENDING_APPROVAL_EXAMPLE,
   })
   @ApiProblems([400, 404, 409, 413, 415, 502, 503], {
+    400:
+      'Invalid request; `errors` names the fields. Besides unknown fields, wrong types and lengths: a member named twice, a number ' +
+      'that would not come back as given, a message or payee text that is not NFC or holds control, format or unassigned ' +
+      "characters, a message beside a transaction, an amount without exactly its currency's decimals, a code that names no currency",
     404: 'Recognize has no such user',
     409: 'Same operationId with other fields, or already used upstream',
   })
@@ -100,7 +104,7 @@ export class ApprovalsController {
   @ApiOperation({ operationId: 'cancelApproval', summary: 'Cancel a pending approval' })
   @ApiParam({ name: 'id', description: 'The approval id (its operationId)', example: 'txn-20250521-001' })
   @ApiResponse({ status: 200, description: 'The approval, now cancelled', type: ApprovalResponseDto, example: CANCELLED_APPROVAL_EXAMPLE })
-  @ApiProblems([404, 409], { 404: 'Unknown approval, or another client’s', 409: 'The approval is already terminal' })
+  @ApiProblems([400, 404, 409], { 404: 'Unknown approval, or another client’s', 409: 'The approval is already terminal' })
   cancel(@CurrentClient() client: ClientConfig, @Param('id') id: string): Promise<ApprovalRepresentation> {
     return this.approvals.cancel(client, id);
   }

@@ -4,7 +4,7 @@ import { exampleCode, problem } from '../common/problem';
 import { ProblemDto } from './problem.dto';
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid request: unknown field, wrong type, bad length or malformed JSON; `errors` names the fields',
+  400: 'Invalid request: unknown field, wrong type, bad length, malformed JSON, a member named twice in one object, or a number that would not come back as given (1e999); `errors` names the fields',
   401: 'Missing or invalid API key',
   404: 'Not found: unknown approval, another client’s approval, or unknown Recognize user',
   409: 'Conflict with the current state',

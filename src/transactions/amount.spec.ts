@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { amountProblem } from './amount';
-import { ISO_4217_CODES, minorUnitsOf } from './iso4217';
+import { ISO_4217_CODES, isCurrencyCode, minorUnitsOf } from './iso4217';
+
+const CURRENCIES = [...ISO_4217_CODES].filter(isCurrencyCode);
 
 const digits = (min: number, max: number) => fc.stringMatching(new RegExp(`^[0-9]{${min},${max}}$`));
 const integerPart = fc.oneof(
@@ -12,10 +14,12 @@ describe(amountProblem.name, () => {
   it.each([
     ['1250.00', 'EUR'],
     ['0.01', 'USD'],
-    ['1', 'GBP'],
-    ['1.5', 'CHF'],
+    ['1.00', 'GBP'],
+    ['1.50', 'CHF'],
     ['1250', 'JPY'],
+    ['1000', 'JPY'],
     ['1.125', 'KWD'],
+    ['1.500', 'KWD'],
     ['0.001', 'BHD'],
     ['999999999999999.99', 'EUR'],
     ['10.25', 'SEK'],
@@ -43,8 +47,20 @@ describe(amountProblem.name, () => {
     ['1.0', 'JPY', 'whole number for JPY'],
     ['1.0001', 'KWD', '3 decimal places for KWD'],
     ['1.001', 'JOD', '2 decimal places for JOD'],
+    // One sum, one spelling (contract v3): the review's "10" and "10.0" EUR beside "10.00".
+    ['10', 'EUR', 'exactly 2 decimal places for EUR (such as "10.00")'],
+    ['10.0', 'EUR', 'exactly 2 decimal places for EUR (such as "10.00")'],
+    ['1', 'GBP', 'exactly 2 decimal places for GBP'],
+    ['1.5', 'KWD', 'exactly 3 decimal places for KWD (such as "1.500")'],
+    ['1.50', 'BHD', 'exactly 3 decimal places for BHD'],
+    ['1000.0', 'JPY', 'whole number for JPY'],
+    ['10.2', 'SEK', 'exactly 2 decimal places for SEK'],
   ])('refuses %j %s: %s', (amount, currency, problem) => {
     expect(amountProblem(amount, currency)).toContain(problem);
+  });
+
+  it('leaves the decimals to the currency rule when the currency is no currency', () => {
+    for (const currency of ['XXX', 'ABC', 'eur', 42]) expect(amountProblem('10', currency)).toBeUndefined();
   });
 
   it.each([[1250], [null], [undefined], [{}]])('refuses the non-string %j', (amount) => {
@@ -56,23 +72,30 @@ describe(amountProblem.name, () => {
     for (const code of ISO_4217_CODES) if (!['JPY', 'KWD', 'BHD'].includes(code)) expect(minorUnitsOf(code)).toBe(2);
   });
 
-  it("accepts every positive amount of at most 15 integer digits and the currency's decimal places", () => {
+  it("accepts every positive amount of at most 15 integer digits and exactly the currency's decimal places", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...ISO_4217_CODES), integerPart, digits(0, 3), (currency, integer, fraction) => {
+      fc.property(fc.constantFrom(...CURRENCIES), integerPart, digits(0, 3), (currency, integer, fraction) => {
         const amount = fraction ? `${integer}.${fraction}` : integer;
-        fc.pre(/[1-9]/.test(amount) && fraction.length <= minorUnitsOf(currency));
+        fc.pre(/[1-9]/.test(amount) && fraction.length === minorUnitsOf(currency));
         return amountProblem(amount, currency) === undefined;
       }),
     );
   });
 
-  it('refuses every amount with more decimal places than its currency allows', () => {
+  it('refuses every amount with other decimal places than its currency has, more or fewer', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...ISO_4217_CODES), integerPart, digits(1, 6), (currency, integer, fraction) => {
-        fc.pre(fraction.length > minorUnitsOf(currency));
-        return amountProblem(`${integer}.${fraction}`, currency) !== undefined;
+      fc.property(fc.constantFrom(...CURRENCIES), integerPart, fc.option(digits(1, 6)), (currency, integer, fraction) => {
+        fc.pre((fraction ?? '').length !== minorUnitsOf(currency));
+        return amountProblem(fraction === null ? integer : `${integer}.${fraction}`, currency) !== undefined;
       }),
     );
+  });
+
+  it('gives one sum one accepted spelling: of "10", "10.0", "10.00", "10.000" exactly one passes per currency', () => {
+    for (const currency of CURRENCIES) {
+      const accepted = ['10', '10.0', '10.00', '10.000'].filter((a) => amountProblem(a, currency) === undefined);
+      expect(accepted).toEqual([minorUnitsOf(currency) === 0 ? '10' : `10.${'0'.repeat(minorUnitsOf(currency))}`]);
+    }
   });
 
   it('refuses every amount with more than 15 integer digits', () => {

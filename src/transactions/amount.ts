@@ -1,4 +1,4 @@
-import { minorUnitsOf } from './iso4217';
+import { isCurrencyCode, minorUnitsOf } from './iso4217';
 
 export const MAX_INTEGER_DIGITS = 15;
 
@@ -9,7 +9,7 @@ export const MAX_INTEGER_DIGITS = 15;
  */
 const DECIMAL = /^(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
 
-/** Why `amount` is not a valid amount in `currency`, or undefined when it is. */
+/** Why `amount` is not a valid amount in `currency`, or undefined when it is (or when the currency itself is invalid). */
 export function amountProblem(amount: unknown, currency: unknown): string | undefined {
   if (typeof amount !== 'string') return 'must be a decimal string such as "1250.00"';
   const match = DECIMAL.exec(amount);
@@ -17,13 +17,13 @@ export function amountProblem(amount: unknown, currency: unknown): string | unde
   const [, integer, fraction = ''] = match;
   if (integer.length > MAX_INTEGER_DIGITS) return `must have at most ${MAX_INTEGER_DIGITS} integer digits`;
   if (!/[1-9]/.test(integer + fraction)) return 'must be greater than 0';
-  // The currency is judged by its own rule; an invalid currency still bounds the decimals by the default.
-  const code = typeof currency === 'string' ? currency : '';
-  const digits = minorUnitsOf(code);
-  if (fraction.length > digits) {
-    return digits === 0
-      ? `must be a whole number for ${code}`
-      : `must have at most ${digits} decimal places for ${code || 'this currency'}`;
-  }
-  return undefined;
+  // Exactly the currency's digits, so that one sum has one spelling and one transactionData ("10",
+  // "10.0" and "10.00" EUR would bind differently). An invalid currency is reported on its own field.
+  if (typeof currency !== 'string' || !isCurrencyCode(currency)) return undefined;
+  const digits = minorUnitsOf(currency);
+  if (fraction.length === digits) return undefined;
+  if (digits === 0) return `must be a whole number for ${currency}, without a decimal point`;
+  // The same sum in its one spelling, when padding finds it (never a rounded one).
+  const same = fraction.length < digits ? ` (such as "${integer}.${fraction.padEnd(digits, '0')}")` : '';
+  return `must have exactly ${digits} decimal places for ${currency}${same}`;
 }

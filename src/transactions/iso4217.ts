@@ -22,17 +22,36 @@ export const ISO_4217_CODES: ReadonlySet<string> = new Set(
 );
 
 /**
- * Decimal places an amount may have, per contract v2 ("ISO 4217: EUR/USD/GBP/CHF 2, JPY 0, KWD/BHD 3;
- * other codes: 2"). Followed literally although ISO 4217 gives other codes other minor units (JOD,
- * OMR, TND, LYD, IQD 3; CLP, KRW, ISK, VND and others 0; XAU and other non-currencies none): the
- * contract is what integrators and the black-box checks rely on, and moving a code to its ISO value
- * would turn amounts accepted today into 400s. Changing that is a contract change, not a fix here.
+ * List One codes that name no currency a payer could be shown a payment in, refused as currencies
+ * (contract v3: "XXX, XTS and other codes that name no currency → 400"). ISO 4217 gives the first
+ * group no minor unit at all ("N.A."): XXX (no currency), XTS (testing), the precious metals XAU,
+ * XAG, XPD, XPT, the European bond-market units XBA-XBD, and the units of account XDR (IMF SDR),
+ * XSU (SUCRE) and XUA (ADB unit). The second group are funds codes, each beside a real currency of
+ * the same country: BOV, CHE, CHW, CLF, COU, MXV, USN, UYI and UYW are indexed units, next-day funds
+ * or WIR units, not what a bank's customer pays in, and several have minor units (CLF and UYW 4,
+ * UYI 0) that the contract's table would misstate. A user shown "100.00 CLF" cannot tell the sum.
+ */
+export const NON_CURRENCY_CODES: ReadonlySet<string> = new Set(
+  'XXX XTS XAU XAG XPD XPT XBA XBB XBC XBD XDR XSU XUA BOV CHE CHW CLF COU MXV USN UYI UYW'.split(' '),
+);
+
+/**
+ * Decimal places an amount has, exactly (contract v3), per the table of contract v2 ("ISO 4217:
+ * EUR/USD/GBP/CHF 2, JPY 0, KWD/BHD 3; other codes: 2"). Followed literally although ISO 4217 gives
+ * some other codes other minor units (JOD, OMR, TND, LYD, IQD 3; CLP, KRW, ISK, VND and others 0):
+ * the contract's table is what integrators format amounts by, and moving a code to its ISO value
+ * would turn "10.50" CLP, exact under the table, into a 400. That is a contract change, not a fix here.
  */
 const MINOR_UNITS: Readonly<Record<string, number>> = { EUR: 2, USD: 2, GBP: 2, CHF: 2, JPY: 0, KWD: 3, BHD: 3 };
 const DEFAULT_MINOR_UNITS = 2;
 
 export function isIso4217Code(code: string): boolean {
   return ISO_4217_CODES.has(code);
+}
+
+/** A List One code that names a currency a payment can be made and shown in. */
+export function isCurrencyCode(code: string): boolean {
+  return ISO_4217_CODES.has(code) && !NON_CURRENCY_CODES.has(code);
 }
 
 export function minorUnitsOf(currency: string): number {

@@ -43,6 +43,13 @@ describe(TransactionDto.name, () => {
     ['transaction.amount', { amount: '1250.5', currency: 'JPY' }],
     ['transaction.currency', { currency: 'eur' }],
     ['transaction.currency', { currency: 'ABC' }],
+    ['transaction.currency', { currency: 'XXX' }],
+    ['transaction.currency', { currency: 'XTS' }],
+    ['transaction.currency', { currency: 'XAU' }],
+    ['transaction.amount', { amount: '10' }],
+    ['transaction.amount', { amount: '10.0' }],
+    ['transaction.amount', { amount: '1000.00', currency: 'JPY' }],
+    ['transaction.amount', { amount: '1.50', currency: 'KWD' }],
     ['transaction.currency', { currency: undefined }],
     ['transaction.reference', { reference: 'x'.repeat(141) }],
     ['transaction.reference', { reference: 42 }],
@@ -55,6 +62,30 @@ describe(TransactionDto.name, () => {
     ['transaction.payee.account', { payee: { name: 'ACME' } }],
   ])('names %s when it is invalid (%j)', async (field, overrides) => {
     expect(await fieldsAtFault(makeTransaction(overrides))).toContain(field);
+  });
+
+  it.each([
+    [
+      'transaction.payee.name',
+      { payee: { name: 'Mom\naccount DE02120300000000202051\n' + '\n'.repeat(20), account: 'DE89370400440532013000' } },
+    ],
+    ['transaction.payee.name', { payee: { name: 'ACME\u200bLtd', account: 'DE89370400440532013000' } }],
+    ['transaction.payee.name', { payee: { name: 'Cafe\u0301', account: 'DE89370400440532013000' } }],
+    ['transaction.payee.account', { payee: { name: 'ACME Ltd', account: 'DE89\u202e3704' } }],
+    ['transaction.payee.account', { payee: { name: 'ACME Ltd', account: 'DE89\t3704' } }],
+    ['transaction.reference', { reference: 'Invoice 42\u2028account DE02' }],
+    ['transaction.reference', { reference: '\ue000' }],
+  ])('names %s when it holds text a phone may not show (%j)', async (field, overrides) => {
+    expect(await fieldsAtFault(makeTransaction(overrides))).toEqual([field]);
+  });
+
+  it.each([
+    ['transaction.payee.__proto__', { payee: JSON.parse('{"name":"ACME","account":"A1","__proto__":{"x":1}}') as object }],
+    ['transaction.payee.constructor', { payee: { name: 'ACME', account: 'A1', constructor: 'x' } }],
+    ['transaction.payee.prototype', { payee: { name: 'ACME', account: 'A1', prototype: {} } }],
+    ['transaction.toString', { toString: 'x' }],
+  ])('refuses the member %s like any unknown field', async (field, overrides) => {
+    expect(await fieldsAtFault(makeTransaction(overrides))).toEqual([field]);
   });
 
   it('refuses unknown fields at either level, naming them', async () => {

@@ -16,7 +16,7 @@ describe(CreateApprovalDto.name, () => {
         userId: 'A1B2C3D4E5F6',
         operationId: 'txn-2025.05:21_001',
         externalUserId: 'ann@example.com',
-        message: 'Approve wire transfer of $500 to account 1234',
+        message: 'Log in from a new device?',
         timeoutSeconds: 86400,
         callbackUrl: 'https://bank.example/hook',
         metadata: { transferId: 'tr_1' },
@@ -43,6 +43,16 @@ describe(CreateApprovalDto.name, () => {
     ['metadata', { userId: 'AB', metadata: { big: 'x'.repeat(4096) } }],
     ['callbackUrl', { userId: 'AB', callbackUrl: 'javascript:alert(1)' }],
     ['unknown', { userId: 'AB', unknown: true }],
+    ['message', { userId: 'AB', message: 'Pay\nto account DE02' }],
+    ['message', { userId: 'AB', message: 'Pay \u202eACME' }],
+    [
+      'message',
+      {
+        userId: 'AB',
+        message: 'Log in to online banking',
+        transaction: { amount: '9999.00', currency: 'EUR', payee: { name: 'ACME Ltd', account: 'DE89370400440532013000' } },
+      },
+    ],
   ])('names %s when it is wrong', (field, body) => {
     expect(fieldsAtFault(body)).toContain(field);
   });

@@ -4,6 +4,8 @@ import { IsInt, IsObject, IsString, IsUrl, Length, Matches, Max, MaxLength, Min,
 import { MaxJsonSize } from '../../common/max-json-size.validator';
 import { TransactionDto } from '../../transactions/transaction.dto';
 import { OptionalField } from '../../common/optional.validator';
+import { AbsentWith } from '../../common/absent-with.validator';
+import { IsVisibleText } from '../../common/visible-text.validator';
 
 export const METADATA_MAX_BYTES = 4096;
 
@@ -40,13 +42,17 @@ export class CreateApprovalDto {
   externalUserId?: string;
 
   @ApiPropertyOptional({
-    description: 'What the user is asked to approve; sent upstream as operationPayload',
+    description:
+      'What the user is asked to approve; sent upstream as operationPayload. Unicode NFC, without control (line breaks included), ' +
+      'format, separator, private-use or unassigned characters. Never with a transaction: the phone then shows the text the service writes from it',
     maxLength: 4096,
-    example: 'Approve wire transfer of $500 to account 1234',
+    example: 'Log in from a new device?',
   })
   @OptionalField()
   @IsString()
   @Length(0, 4096)
+  @IsVisibleText()
+  @AbsentWith('transaction', 'the phone shows the text the service writes from the transaction')
   message?: string;
 
   @ApiPropertyOptional({
@@ -87,7 +93,7 @@ export class CreateApprovalDto {
 
   @ApiPropertyOptional({
     type: TransactionDto,
-    description: 'The payment being approved; without a message, the phone shows one written from it',
+    description: 'The payment being approved; the phone shows the text the service writes from it (no message may be given with it)',
   })
   // Not @IsOptional: that would let null through, and null is not a transaction.
   @ValidateIf((o: CreateApprovalDto) => o.transaction !== undefined)
