@@ -45,7 +45,8 @@ export class NotFoundError extends StepupError {}
  * 409: the approval is not in a state that allows the call. `code` says which rule:
  * `approval_conflict`, `approval_already_terminal`, `approval_already_consumed`,
  * `approval_not_approved`, `approval_not_pending` (a valid signature on a rejected, expired,
- * cancelled or failed approval), `nothing_to_redeliver`.
+ * cancelled or failed approval), `approval_expired` (a signature received at or after the
+ * approval's `expiresAt`: it never approves), `nothing_to_redeliver`.
  */
 export class ConflictError extends StepupError {}
 /** 422: the signed transaction JWT was refused; `detail` says which check failed. */

@@ -171,6 +171,7 @@ export type ProblemCode =
   | 'approval_already_consumed'
   | 'approval_not_approved'
   | 'approval_not_pending'
+  | 'approval_expired'
   | 'nothing_to_redeliver'
   | 'event_not_found'
   | 'no_webhook_url'

@@ -36,6 +36,7 @@ export const PROBLEM_CODES = {
   approval_already_consumed: { status: 409 },
   approval_not_approved: { status: 409 },
   approval_not_pending: { status: 409 },
+  approval_expired: { status: 409 },
   nothing_to_redeliver: { status: 409 },
   no_webhook_url: { status: 409 },
   payload_too_large: { status: 413, generic: true },

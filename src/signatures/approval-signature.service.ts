@@ -12,7 +12,7 @@ import { TransactionSignatureVerifier } from './transaction-signature.verifier';
  * POST /v1/approvals/{id}/signature. The checks run in this order, each answering before the next
  * is made: the owner rule (404, as for GET), the body (400), the JWT against the approval's
  * transactionData (422 naming the failed check; 503 when Recognize's keys cannot be had), then the
- * status (409 unless pending or approved). So nothing is said about the body of a request for an
+ * status (409 unless pending or approved; 409 `approval_expired` when received at or after expiresAt). So nothing is said about the body of a request for an
  * approval the caller cannot see, and an invalid JWT is a 422 whatever the approval's status.
  */
 @Injectable()
@@ -25,6 +25,8 @@ export class ApprovalSignatureService {
   ) {}
 
   async submit(client: ClientConfig, id: string, body: unknown): Promise<ApprovalResponse> {
+    // Contract v3 judges the deadline by when the signature reached us, not by when checking it ended.
+    const receivedAtMs = Date.now();
     const record = await this.approvals.assertOwned(client.id, id);
     const { jwt } = await this.parse(body);
     const verified = await this.verifier.verify(jwt, transactionDataOf(record));
@@ -34,7 +36,7 @@ export class ApprovalSignatureService {
       ...(verified.issuedAt !== undefined && { issuedAt: verified.issuedAt }),
       verifiedAt: verified.verifiedAt,
     };
-    return this.approvals.acceptSignature(id, signature);
+    return this.approvals.acceptSignature(id, signature, receivedAtMs);
   }
 
   /** The body is checked after the owner rule, with the same pipe (and 400 body) as every other DTO. */
