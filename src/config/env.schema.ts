@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MaxLength, MinLength } from 'class-validator';
 import { NODE_ENVS, NodeEnv } from './node-env';
 import { RuntimeEnvSchema } from './env-runtime.schema';
 
@@ -87,6 +87,13 @@ export class EnvSchema extends RuntimeEnvSchema {
   @Min(0)
   @Max(3_600_000)
   RECOGNIZE_JWKS_COOLDOWN_MS = 30_000;
+
+  // Contract v3: when set, the `iss` of every transaction JWT; Recognize's docs do not say what it holds.
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048, { message: 'RECOGNIZE_JWT_ISSUER must be at most 2048 characters' })
+  @Matches(/^\S(.*\S)?$/, { message: 'RECOGNIZE_JWT_ISSUER must not start or end with white space' })
+  RECOGNIZE_JWT_ISSUER?: string;
 
   @IsOptional()
   @IsString()

@@ -48,6 +48,18 @@ describe('signature and receipt configuration', () => {
     expect(config.receipts.issuer).toBe('https://stepup.bank.example');
   });
 
+  it('reads RECOGNIZE_JWT_ISSUER; unset (or empty) leaves iss unchecked', () => {
+    expect(loadConfig({ RECOGNIZE_JWT_ISSUER: 'https://api.keyless.io/customers/bank' }).signatures.jwtIssuer).toBe(
+      'https://api.keyless.io/customers/bank',
+    );
+    expect(loadConfig({}).signatures.jwtIssuer).toBeUndefined();
+    expect(loadConfig({ RECOGNIZE_JWT_ISSUER: '' }).signatures.jwtIssuer).toBeUndefined();
+  });
+
+  it.each([' https://api.keyless.io', 'https://api.keyless.io\n', 'x'.repeat(2049)])('refuses RECOGNIZE_JWT_ISSUER %j', (value) => {
+    expect(configProblemsOf({ RECOGNIZE_JWT_ISSUER: value })).toEqual([expect.stringMatching(/^RECOGNIZE_JWT_ISSUER must /)]);
+  });
+
   it('requires RECEIPT_SIGNING_KEY in production only', () => {
     expect(configProblemsOf(production())).toEqual([]);
     const { RECEIPT_SIGNING_KEY: _key, ...withoutKey } = production();

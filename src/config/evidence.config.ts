@@ -14,6 +14,8 @@ export interface SignaturesConfig {
   verifyJwtPath: string;
   /** Least time between two fetches of Recognize's keys caused by an unknown kid (30 s in the contract). */
   refetchCooldownMs: number;
+  /** RECOGNIZE_JWT_ISSUER (contract v3): the `iss` every transaction JWT must carry; undefined: not checked. */
+  jwtIssuer?: string;
 }
 
 export interface ReceiptsConfig {
@@ -28,6 +30,7 @@ export interface EvidenceEnv {
   RECOGNIZE_PUBLIC_KEY_PATH?: string;
   RECOGNIZE_VERIFY_JWT_PATH?: string;
   RECOGNIZE_JWKS_COOLDOWN_MS: number;
+  RECOGNIZE_JWT_ISSUER?: string;
   RECEIPT_SIGNING_KEY?: string;
   RECEIPT_ISSUER: string;
 }
@@ -60,6 +63,7 @@ export function resolveEvidence(
       publicKeyPath: env.RECOGNIZE_PUBLIC_KEY_PATH ?? SIGNATURE_VERIFIER_DEFAULTS.publicKeyPath,
       verifyJwtPath: env.RECOGNIZE_VERIFY_JWT_PATH ?? SIGNATURE_VERIFIER_DEFAULTS.verifyJwtPath,
       refetchCooldownMs: env.RECOGNIZE_JWKS_COOLDOWN_MS,
+      jwtIssuer: env.RECOGNIZE_JWT_ISSUER,
     },
     receipts: {
       signingKeyPem: env.RECEIPT_SIGNING_KEY,

@@ -29,11 +29,14 @@ export class ApprovalSignatureService {
     const receivedAtMs = Date.now();
     const record = await this.approvals.assertOwned(client.id, id);
     const { jwt } = await this.parse(body);
-    const verified = await this.verifier.verify(jwt, transactionDataOf(record));
+    const verified = await this.verifier.verify(jwt, {
+      transactionData: transactionDataOf(record),
+      createdAtMs: Date.parse(record.createdAt),
+    });
     const signature: ApprovalSignature = {
       ...(verified.kid !== undefined && { kid: verified.kid }),
       alg: verified.alg,
-      ...(verified.issuedAt !== undefined && { issuedAt: verified.issuedAt }),
+      issuedAt: verified.issuedAt,
       verifiedAt: verified.verifiedAt,
     };
     return this.approvals.acceptSignature(id, signature, receivedAtMs);

@@ -1,8 +1,8 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError, InvalidRequestError } from '../common/app.errors';
 
-/** The checks of contract v2 "Signed transactions", in the order they are made. */
-export type SignatureCheck = 'malformed' | 'alg' | 'kid' | 'signature' | 'td' | 'exp' | 'iat';
+/** The checks of contract v2 and v3 "Signed transactions", in the order they are made. */
+export type SignatureCheck = 'malformed' | 'alg' | 'kid' | 'signature' | 'td' | 'iss' | 'exp' | 'nbf' | 'iat';
 
 /** A well-formed JWT that fails one check: 422 `invalid_signature`, the detail naming the check. */
 export class InvalidSignatureError extends AppError {

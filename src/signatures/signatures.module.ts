@@ -24,6 +24,7 @@ import { TransactionSignatureVerifier } from './transaction-signature.verifier';
           verifyJwtPath: config.signatures.verifyJwtPath,
           timeoutMs: config.recognize.requestTimeoutMs,
           refetchCooldownMs: config.signatures.refetchCooldownMs,
+          issuer: config.signatures.jwtIssuer,
         }),
     },
     ApprovalSignatureService,

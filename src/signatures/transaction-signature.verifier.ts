@@ -12,7 +12,7 @@ import {
 import { UpstreamUnavailableError } from '../common/app.errors';
 import { PublicKeyCache } from './public-key.cache';
 import { RecognizeKeysClient } from './recognize-keys.client';
-import { checkClaims } from './signature-claims';
+import { ClaimExpectations, checkClaims } from './signature-claims';
 import { InvalidSignatureError, MalformedSignatureError } from './signature.errors';
 
 export const SIGNATURE_ALGORITHMS = ['RS256', 'ES256'] as const;
@@ -35,8 +35,10 @@ export interface TransactionSignatureVerifierOptions {
   timeoutMs?: number;
   /** Least time between two fetches of Recognize's keys caused by an unknown kid or a failed verification. */
   refetchCooldownMs?: number;
-  /** How far ahead of our clock an `iat` may be (clock skew between Recognize and us). */
+  /** How far ahead of our clock an `iat` or `nbf` may be, and how far before the approval's createdAt an `iat` (clock skew between Recognize and us). */
   maxIatFutureS?: number;
+  /** RECOGNIZE_JWT_ISSUER: when set, the `iss` every transaction JWT must carry. */
+  issuer?: string;
 }
 
 export const SIGNATURE_VERIFIER_DEFAULTS = {
@@ -52,7 +54,7 @@ export interface VerifiedSignature {
   alg: SignatureAlgorithm;
   /** Absent only when the key came from the PEM or verify endpoint and the JWT named none. */
   kid?: string;
-  issuedAt?: string;
+  issuedAt: string;
   verifiedAt: string;
   keySource: 'jwks' | 'public-key' | 'verify-endpoint';
 }
@@ -70,6 +72,7 @@ export class TransactionSignatureVerifier {
   private readonly recognize: RecognizeKeysClient;
   private readonly publicKey: PublicKeyCache;
   private readonly maxIatFutureS: number;
+  private readonly issuer?: string;
 
   constructor(options: TransactionSignatureVerifierOptions) {
     const d = SIGNATURE_VERIFIER_DEFAULTS;
@@ -88,6 +91,7 @@ export class TransactionSignatureVerifier {
     });
     this.publicKey = new PublicKeyCache(() => this.recognize.getPublicKeyPem(), cooldownMs);
     this.maxIatFutureS = options.maxIatFutureS ?? d.maxIatFutureS;
+    this.issuer = options.issuer;
   }
 
   /**
@@ -95,7 +99,7 @@ export class TransactionSignatureVerifier {
    * a compact JWS, InvalidSignatureError (422) naming the failed check, or UpstreamUnavailableError
    * when no key source of Recognize can be reached (which says nothing about the JWT).
    */
-  async verify(jwt: string, transactionData: string): Promise<VerifiedSignature> {
+  async verify(jwt: string, approval: Omit<ClaimExpectations, 'issuer'>): Promise<VerifiedSignature> {
     const { header, payload } = parse(jwt);
     const alg = acceptedAlg(header.alg);
     const kid = typeof header.kid === 'string' && header.kid !== '' ? header.kid : undefined;
@@ -107,11 +111,11 @@ export class TransactionSignatureVerifier {
       keySource = await this.verifyWithRecognize(jwt, alg);
     }
     const now = Date.now();
-    const { issuedAt } = checkClaims(payload, transactionData, now, this.maxIatFutureS);
+    const { issuedAt } = checkClaims(payload, { ...approval, issuer: this.issuer }, now, this.maxIatFutureS);
     return {
       alg,
       ...(kid !== undefined && { kid }),
-      ...(issuedAt !== undefined && { issuedAt: new Date(issuedAt * 1000).toISOString() }),
+      issuedAt: new Date(issuedAt * 1000).toISOString(),
       verifiedAt: new Date(now).toISOString(),
       keySource,
     };
