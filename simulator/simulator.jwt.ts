@@ -27,6 +27,7 @@ export async function serveKeys(
   fullPath: string,
 ): Promise<boolean> {
   if (fullPath === where.jwksPath && req.method === 'GET') {
+    signer.keySetFetches += 1;
     sendJson(res, 200, signer.jwks(), {
       'Cache-Control': 'public, max-age=300',
     });

@@ -36,6 +36,8 @@ interface SignerKey {
  */
 export class TransactionSigner {
   private keys: Record<TransactionAlg, SignerKey>;
+  /** GETs of the published key set, for tests that check how often verifiers fetch it. */
+  keySetFetches = 0;
 
   constructor(private readonly options: { issuer?: string } = {}) {
     this.keys = generateKeys();

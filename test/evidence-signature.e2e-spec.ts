@@ -28,8 +28,8 @@ describe('signed transactions (POST /v1/approvals/{id}/signature)', () => {
   let bank: ApiClient;
 
   beforeAll(async () => {
-    // No refetch cooldown, so that the rotation test needs no 30 s wait.
-    t = await startTestApp({ RECOGNIZE_JWKS_COOLDOWN_MS: '0' });
+    // Default settings: a rotated key is fetched for at once, whatever the 30 s cooldown.
+    t = await startTestApp();
     bank = t.api(BANK_APP.apiKey);
   });
   afterAll(() => t.close());

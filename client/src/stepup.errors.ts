@@ -53,7 +53,11 @@ export class ConflictError extends StepupError {}
 export class InvalidSignatureError extends StepupError {}
 /** 429: throttled (`too_many_requests`) or over a storage quota (`storage_quota_exceeded`); `retryAfter` says when to come back. */
 export class RateLimitedError extends StepupError {}
-/** 502/503: Recognize failed or could not be reached; nothing was created. */
+/**
+ * 502/503: Recognize failed or could not be reached; nothing was created. `recognize_keys_refreshing`
+ * (503): a signature names a key Recognize has just published and the service may not read its key
+ * set again yet; `submitSignature` retries it after `Retry-After`, like any 503.
+ */
 export class UpstreamError extends StepupError {}
 
 const FAMILIES: Record<number, typeof StepupError> = {

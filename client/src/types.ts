@@ -182,4 +182,5 @@ export type ProblemCode =
   | 'storage_quota_exceeded'
   | 'recognize_bad_gateway'
   | 'recognize_unavailable'
+  | 'recognize_keys_refreshing'
   | 'internal_error';

@@ -47,6 +47,7 @@ export const PROBLEM_CODES = {
   internal_error: { status: 500 },
   recognize_bad_gateway: { status: 502 },
   recognize_unavailable: { status: 503 },
+  recognize_keys_refreshing: { status: 503 },
 } as const satisfies Record<string, { status: number; generic?: true }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

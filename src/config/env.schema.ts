@@ -88,6 +88,15 @@ export class EnvSchema extends RuntimeEnvSchema {
   @Max(3_600_000)
   RECOGNIZE_JWKS_COOLDOWN_MS = 30_000;
 
+  // Key rotation: a kid new to us is fetched for at once, but all instances together fetch the key
+  // set at most once per this gap; 0 only in tests.
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  RECOGNIZE_JWKS_REFETCH_GAP_MS = 1000;
+
   // Contract v3: when set, the `iss` of every transaction JWT; Recognize's docs do not say what it holds.
   @IsOptional()
   @IsString()

@@ -24,6 +24,7 @@ describe('signature and receipt configuration', () => {
       publicKeyPath: SIGNATURE_VERIFIER_DEFAULTS.publicKeyPath,
       verifyJwtPath: SIGNATURE_VERIFIER_DEFAULTS.verifyJwtPath,
       refetchCooldownMs: 30_000,
+      refetchGapMs: 1000,
     });
     expect(config.receipts).toEqual({
       signingKeyPem: undefined,
@@ -37,6 +38,7 @@ describe('signature and receipt configuration', () => {
       RECOGNIZE_PUBLIC_KEY_PATH: '/keys/pem',
       RECOGNIZE_VERIFY_JWT_PATH: '/keys/verify',
       RECOGNIZE_JWKS_COOLDOWN_MS: '0',
+      RECOGNIZE_JWKS_REFETCH_GAP_MS: '250',
       RECEIPT_ISSUER: 'https://stepup.bank.example',
     });
     expect(config.signatures).toEqual({
@@ -44,6 +46,7 @@ describe('signature and receipt configuration', () => {
       publicKeyPath: '/keys/pem',
       verifyJwtPath: '/keys/verify',
       refetchCooldownMs: 0,
+      refetchGapMs: 250,
     });
     expect(config.receipts.issuer).toBe('https://stepup.bank.example');
   });
@@ -87,6 +90,7 @@ describe('signature and receipt configuration', () => {
   });
 
   it.each([
+    ['RECOGNIZE_JWKS_REFETCH_GAP_MS', '60001', /^RECOGNIZE_JWKS_REFETCH_GAP_MS /],
     ['RECOGNIZE_JWKS_URL', 'not a url', /^RECOGNIZE_JWKS_URL must be an http\(s\) URL/],
     ['RECOGNIZE_PUBLIC_KEY_PATH', 'jwt/public-key', /^RECOGNIZE_PUBLIC_KEY_PATH must be a path/],
     ['RECOGNIZE_VERIFY_JWT_PATH', '/jwt/verify?x=1', /^RECOGNIZE_VERIFY_JWT_PATH must be a path/],

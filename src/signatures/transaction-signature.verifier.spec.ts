@@ -1,7 +1,8 @@
 import { SignJWT, UnsecuredJWT, base64url } from 'jose';
 import { RecognizeKeysServer, TestKey, makeTestKey, signTransaction } from '../../test/unit/recognize-keys.server';
 import { UpstreamUnavailableError } from '../common/app.errors';
-import { InvalidSignatureError, MalformedSignatureError, SignatureCheck } from './signature.errors';
+import { MemoryKeySetStore } from './recognize-key-set';
+import { InvalidSignatureError, KeySetRefreshingError, MalformedSignatureError, SignatureCheck } from './signature.errors';
 import { TransactionSignatureVerifier } from './transaction-signature.verifier';
 
 const TD =
@@ -202,25 +203,79 @@ describe(`${TransactionSignatureVerifier.name} with Recognize's key set`, () => 
     expect(await failedCheck(sut.verify(jwt, APPROVAL))).toBe('malformed');
   });
 
-  it('reads an unknown kid as a key rotation: fetches the set again, at most once per 30 s', async () => {
+  it('reads an unknown kid as a key rotation: fetches the set again at once, then accepts the new key and refuses the retired one', async () => {
     await sut.verify(await signTransaction(rsa, { td: TD }), APPROVAL);
     expect(server.hits.jwks).toBe(1);
 
+    // Recognize rotates right after our fetch: the new kid is fetched for at once, no 30 s cooldown.
     const rotated = await makeTestKey('ES256');
     server.keys = [rotated];
-    const jwt = await signTransaction(rotated, { td: TD });
-    // Within 30 s of the last fetch, unknown kids are refused without asking again.
-    for (let i = 0; i < 5; i++) expect(await failedCheck(sut.verify(jwt, APPROVAL))).toBe('kid');
-    jest.setSystemTime(T0 + 29_999);
-    expect(await failedCheck(sut.verify(jwt, APPROVAL))).toBe('kid');
-    expect(server.hits.jwks).toBe(1);
-
-    jest.setSystemTime(T0 + 30_000);
-    await expect(sut.verify(jwt, APPROVAL)).resolves.toMatchObject({ kid: rotated.kid, alg: 'ES256' });
+    jest.setSystemTime(T0 + 1);
+    await expect(sut.verify(await signTransaction(rotated, { td: TD }), APPROVAL)).resolves.toMatchObject({
+      kid: rotated.kid,
+      alg: 'ES256',
+    });
     expect(server.hits.jwks).toBe(2);
-    // The retired key left the set with the rotation.
+    // The retired key left the set with the rotation; the set was fetched after this JWT arrived, so that is final.
     expect(await failedCheck(sut.verify(await signTransaction(rsa, { td: TD }), APPROVAL))).toBe('kid');
     expect(server.hits.jwks).toBe(2);
+  });
+
+  it('refuses a kid still unknown after a fetch made since the JWT arrived, fetching once for any number of them', async () => {
+    await sut.verify(await signTransaction(rsa, { td: TD }), APPROVAL);
+    jest.setSystemTime(T0 + 5_000);
+    const strangers = await Promise.all([1, 2, 3, 4, 5].map(() => makeTestKey('RS256')));
+    const checks = await Promise.all(strangers.map(async (k) => failedCheck(sut.verify(await signTransaction(k, { td: TD }), APPROVAL))));
+    expect(checks.every((c) => c === 'kid')).toBe(true);
+    expect(server.hits.jwks).toBe(2);
+  });
+
+  describe('with instances sharing the key set (one store)', () => {
+    const store = () => new MemoryKeySetStore();
+    const verifier = (shared: MemoryKeySetStore) =>
+      new TransactionSignatureVerifier({
+        recognizeBaseUrl: `${server.baseUrl}/v2`,
+        apiKey: 'recognize-key',
+        jwksUrl: `${server.baseUrl}${RecognizeKeysServer.JWKS_PATH}`,
+        refetchGapMs: 5_000,
+        keySetStore: shared,
+      });
+
+    it('takes the set another instance fetched for a new kid instead of asking Recognize again', async () => {
+      const shared = store();
+      const [a, b] = [verifier(shared), verifier(shared)];
+      await a.verify(await signTransaction(rsa, { td: TD }), APPROVAL);
+      const rotated = await makeTestKey('RS256');
+      server.keys = [rotated];
+      jest.setSystemTime(T0 + 10);
+      const jwt = await signTransaction(rotated, { td: TD });
+      await expect(b.verify(jwt, APPROVAL)).resolves.toMatchObject({ kid: rotated.kid });
+      await expect(a.verify(jwt, APPROVAL)).resolves.toMatchObject({ kid: rotated.kid });
+      expect(server.hits.jwks).toBe(2);
+    });
+
+    it('answers a new kid met inside the gap with 503 recognize_keys_refreshing and Retry-After, never 422, then accepts it once the gap has passed', async () => {
+      const shared = store();
+      const [a, b] = [verifier(shared), verifier(shared)];
+      await a.verify(await signTransaction(rsa, { td: TD }), APPROVAL);
+      const first = await makeTestKey('RS256');
+      server.keys = [first];
+      jest.setSystemTime(T0 + 10);
+      await b.verify(await signTransaction(first, { td: TD }), APPROVAL); // b fetches: the gap runs to T0 + 5010
+      const second = await makeTestKey('RS256');
+      server.keys = [second];
+      jest.setSystemTime(T0 + 20);
+      const jwt = await signTransaction(second, { td: TD });
+
+      const refused = await a.verify(jwt, APPROVAL).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(KeySetRefreshingError);
+      expect(refused).toMatchObject({ status: 503, code: 'recognize_keys_refreshing', retryAfterS: 5 });
+      expect(server.hits.jwks).toBe(2);
+
+      jest.setSystemTime(T0 + 5_010);
+      await expect(a.verify(jwt, APPROVAL)).resolves.toMatchObject({ kid: second.kid });
+      expect(server.hits.jwks).toBe(3);
+    });
   });
 
   it('reports an unreachable key set as Recognize being unavailable, not as a bad signature', async () => {
