@@ -135,7 +135,9 @@ export class ApprovalsService {
     let record = await this.finish(id, 'approved', { approvedBy: 'signature', signature }, { receivedAt });
     if (!record) throw new ApprovalNotFoundError(id);
     if (record.status === 'pending') {
-      // Only the deadline keeps a pending approval from being approved by a valid signature.
+      // Refused by the deadline (the record read back is the one the script judged), unless the id
+      // was re-created in between: that approval is not this request's to end.
+      if (receivedAt < record.expiresAt) throw new ApprovalNotPendingError(id, 'replaced');
       const ended = await this.finish(id, 'expired');
       throw new ApprovalExpiredError(id, record.expiresAt, ended?.status ?? 'gone');
     }
