@@ -34,6 +34,8 @@ export interface SimulatorStats {
   maxConcurrentGets: number;
   /** Highest number of GETs in flight at once over all operations. */
   maxInFlightGets: number;
+  /** GETs of the transaction-JWT key set (jwks.json) since the simulator started. */
+  keySetFetches: number;
 }
 
 export interface RecognizeSimulatorEvents {
@@ -172,6 +174,7 @@ export class RecognizeSimulator extends EventEmitter<RecognizeSimulatorEvents> {
       maxConcurrentGetsByOperation: Object.fromEntries(this.maxConcurrentGetsByOperation),
       maxConcurrentGets: Math.max(0, ...this.maxConcurrentGetsByOperation.values()),
       maxInFlightGets: this.maxInFlightTotal,
+      keySetFetches: this.signer.keySetFetches,
     };
   }
 

@@ -27,6 +27,7 @@ export async function serveKeys(
   fullPath: string,
 ): Promise<boolean> {
   if (fullPath === where.jwksPath && req.method === 'GET') {
+    signer.keySetFetches += 1;
     sendJson(res, 200, signer.jwks(), {
       'Cache-Control': 'public, max-age=300',
     });
@@ -53,24 +54,28 @@ async function serveJwtApi(signer: TransactionSigner, req: IncomingMessage, res:
 
 /** Checks the body of POST /_sim/transactions/sign. */
 export function signRequestOf(body: Record<string, unknown>): SignTransactionRequest {
-  const { td, alg, exp, iat, kid } = body;
+  const { td, alg, exp, nbf, iat, kid, iss } = body;
   const problems: string[] = [];
   if (typeof td !== 'string') problems.push('td must be a string');
   if (alg !== undefined && alg !== 'RS256' && alg !== 'ES256') problems.push('alg must be RS256 or ES256');
   for (const [name, value] of [
     ['exp', exp],
-    ['iat', iat],
+    ['nbf', nbf],
+    ['iat', iat === null ? undefined : iat],
   ] as const) {
     if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value >= 0))
       problems.push(`${name} must be a NumericDate (integer seconds)`);
   }
   if (kid !== undefined && (typeof kid !== 'string' || kid === '')) problems.push('kid must be a non-empty string');
+  if (iss !== undefined && iss !== null && typeof iss !== 'string') problems.push('iss must be a string or null');
   if (problems.length) throw new SimulatorError(400, problems.join('; '));
   return {
     td: td as string,
     ...(alg !== undefined && { alg: alg as TransactionAlg }),
     ...(exp !== undefined && { exp: exp as number }),
-    ...(iat !== undefined && { iat: iat as number }),
+    ...(nbf !== undefined && { nbf: nbf as number }),
+    ...(iat !== undefined && { iat: iat as number | null }),
+    ...(iss !== undefined && { iss: iss as string | null }),
     ...(kid !== undefined && { kid: kid as string }),
   };
 }

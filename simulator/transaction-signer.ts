@@ -9,8 +9,12 @@ export interface SignTransactionRequest {
   alg?: TransactionAlg;
   /** NumericDate (seconds); absent: no `exp` claim. */
   exp?: number;
-  /** NumericDate (seconds); absent: now. */
-  iat?: number;
+  /** NumericDate (seconds); absent: no `nbf` claim. */
+  nbf?: number;
+  /** NumericDate (seconds); absent: now; null: no `iat` claim. */
+  iat?: number | null;
+  /** Overrides the signer's issuer (`iss`); null: no `iss` claim. */
+  iss?: string | null;
   /** Overrides the header's kid, to test a verifier against a kid the key set does not have. */
   kid?: string;
 }
@@ -32,6 +36,8 @@ interface SignerKey {
  */
 export class TransactionSigner {
   private keys: Record<TransactionAlg, SignerKey>;
+  /** GETs of the published key set, for tests that check how often verifiers fetch it. */
+  keySetFetches = 0;
 
   constructor(private readonly options: { issuer?: string } = {}) {
     this.keys = generateKeys();
@@ -39,11 +45,12 @@ export class TransactionSigner {
 
   sign(request: SignTransactionRequest): Promise<string> {
     const key = this.keys[request.alg ?? 'RS256'];
-    const jwt = new SignJWT({ td: request.td })
-      .setProtectedHeader({ alg: key.alg, kid: request.kid ?? key.kid, typ: 'JWT' })
-      .setIssuedAt(request.iat ?? Math.floor(Date.now() / 1000));
+    const jwt = new SignJWT({ td: request.td }).setProtectedHeader({ alg: key.alg, kid: request.kid ?? key.kid, typ: 'JWT' });
+    if (request.iat !== null) jwt.setIssuedAt(request.iat ?? Math.floor(Date.now() / 1000));
     if (request.exp !== undefined) jwt.setExpirationTime(request.exp);
-    if (this.options.issuer !== undefined) jwt.setIssuer(this.options.issuer);
+    if (request.nbf !== undefined) jwt.setNotBefore(request.nbf);
+    const issuer = request.iss === undefined ? this.options.issuer : request.iss;
+    if (issuer !== undefined && issuer !== null) jwt.setIssuer(issuer);
     return jwt.sign(key.privateKey);
   }
 

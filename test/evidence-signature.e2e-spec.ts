@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { UnsecuredJWT, decodeProtectedHeader } from 'jose';
 import { Approval, ApiClient, ApiResponse } from './helpers/api-client';
 import { BANK_APP, OTHER_APP } from './helpers/clients';
+import { eventually } from './helpers/eventually';
 import { TestApp, newUserId, startTestApp } from './helpers/test-app';
 import { transactionDataFor } from '../src/transactions/transaction';
 import { RedisKeys } from '../src/redis/redis.keys';
@@ -26,8 +28,8 @@ describe('signed transactions (POST /v1/approvals/{id}/signature)', () => {
   let bank: ApiClient;
 
   beforeAll(async () => {
-    // No refetch cooldown, so that the rotation test needs no 30 s wait.
-    t = await startTestApp({ RECOGNIZE_JWKS_COOLDOWN_MS: '0' });
+    // Default settings: a rotated key is fetched for at once, whatever the 30 s cooldown.
+    t = await startTestApp();
     bank = t.api(BANK_APP.apiKey);
   });
   afterAll(() => t.close());
@@ -93,6 +95,13 @@ describe('signed transactions (POST /v1/approvals/{id}/signature)', () => {
       ['alg none', /"alg"/, async (a) => new UnsecuredJWT({ td: tdOf(a) }).encode()],
       ['an expired JWT', /"exp"/, async (a) => t.sim.signTransaction({ td: tdOf(a), exp: nowS() - 10 })],
       ['an iat more than 60 s ahead', /"iat"/, async (a) => t.sim.signTransaction({ td: tdOf(a), iat: nowS() + 120 })],
+      ['no iat (contract v3: required)', /"iat"/, async (a) => t.sim.signTransaction({ td: tdOf(a), iat: null })],
+      [
+        'an iat from 2001',
+        /"iat".*2001-01-01/,
+        async (a) => t.sim.signTransaction({ td: tdOf(a), iat: Date.parse('2001-01-01T00:00:00Z') / 1000 }),
+      ],
+      ['an nbf more than 60 s ahead', /"nbf"/, async (a) => t.sim.signTransaction({ td: tdOf(a), nbf: nowS() + 120 })],
       ['a kid not in the key set', /"kid"/, async (a) => t.sim.signTransaction({ td: tdOf(a), kid: 'no-such-kid' })],
     ];
 
@@ -220,6 +229,44 @@ describe('signed transactions (POST /v1/approvals/{id}/signature)', () => {
     }
   });
 
+  it('never approves an approval re-created with the same id and payment with a JWT minted for the cancelled one before it', async () => {
+    const body = {
+      userId: newUserId(),
+      operationId: `replay-${randomUUID()}`,
+      transaction: {
+        reference: 'Invoice 42',
+        payee: { account: 'DE89370400440532013000', name: 'ACME Ltd' },
+        currency: 'EUR',
+        amount: '1250.00',
+      },
+    };
+    const first = (await bank.create(body)).body;
+    // The user authenticated for the first approval: iat within its 60 s of clock skew.
+    const iat = Math.floor(Date.parse(first.createdAt) / 1000) - 59;
+    const jwt = await t.sim.signTransaction({ td: tdOf(first), iat });
+    expect((await bank.cancel(first.id)).status).toBe(200);
+    // Every check of the JWT passes for the first approval: only its status refuses it.
+    expect((await submit<Problem>(first.id, { jwt })).body.code).toBe('approval_not_pending');
+
+    // Later (more than 60 s after iat), the first approval has left our retention and Recognize's
+    // memory, and the same payment is asked for again under the same id.
+    await eventually(() => Date.now() >= (iat + 61) * 1000, 'the clock passed iat + 61 s');
+    const keys = new RedisKeys(t.prefix);
+    await t.redis.del(keys.approval(first.id), keys.approvalEvents(first.id));
+    await t.sim.vanish(first.id);
+    const second = await bank.create(body);
+    expect(second.status).toBe(201);
+    expect(tdOf(second.body)).toBe(tdOf(first));
+
+    const replay = await submit<Problem>(first.id, { jwt });
+
+    expect(replay.status).toBe(422);
+    expect(replay.body).toMatchObject({ code: 'invalid_signature' });
+    expect(replay.body.detail).toMatch(/"iat".*before the approval was created/);
+    expect((await bank.get(first.id)).body).toMatchObject({ status: 'pending' });
+    expect(await eventCount(first.id)).toBe(1);
+  });
+
   it("accepts JWTs of Recognize's new keys after a rotation, without a restart, and refuses the retired ones", async () => {
     const before = await create();
     const oldJwt = await t.sim.signTransaction({
@@ -250,6 +297,39 @@ describe('signed transactions (POST /v1/approvals/{id}/signature)', () => {
     const refused = await submit<Problem>(stale.id, { jwt: staleJwt });
     expect(refused.status).toBe(422);
     expect(refused.body.detail).toMatch(/"kid"/);
+  });
+});
+
+describe('signed transactions with RECOGNIZE_JWT_ISSUER set (contract v3)', () => {
+  const issuer = 'https://recognize.test/customers/bank';
+  let t: TestApp;
+  let bank: ApiClient;
+
+  beforeAll(async () => {
+    t = await startTestApp({ RECOGNIZE_JWT_ISSUER: issuer });
+    bank = t.api(BANK_APP.apiKey);
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    ['another iss', `${issuer}-other`],
+    ['no iss', null],
+  ])('refuses a JWT with %s: 422 invalid_signature naming iss, the approval unchanged', async (_name, iss) => {
+    const approval = (await bank.create({ userId: newUserId(), message: 'Pay 5 EUR' })).body;
+    const jwt = await t.sim.signTransaction({ td: tdOf(approval), iss });
+    const res = await bank.request<Problem>('POST', `/v1/approvals/${approval.id}/signature`, { jwt });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'invalid_signature' });
+    expect(res.body.detail).toMatch(/"iss"/);
+    expect((await bank.get(approval.id)).body.status).toBe('pending');
+  });
+
+  it('approves with a JWT whose iss is the configured issuer', async () => {
+    const approval = (await bank.create({ userId: newUserId(), message: 'Pay 5 EUR' })).body;
+    const jwt = await t.sim.signTransaction({ td: tdOf(approval), iss: issuer });
+    const res = await bank.request('POST', `/v1/approvals/${approval.id}/signature`, { jwt });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'approved', approvedBy: 'signature' });
   });
 });
 

@@ -45,14 +45,19 @@ export class NotFoundError extends StepupError {}
  * 409: the approval is not in a state that allows the call. `code` says which rule:
  * `approval_conflict`, `approval_already_terminal`, `approval_already_consumed`,
  * `approval_not_approved`, `approval_not_pending` (a valid signature on a rejected, expired,
- * cancelled or failed approval), `nothing_to_redeliver`.
+ * cancelled or failed approval), `approval_expired` (a signature received at or after the
+ * approval's `expiresAt`: it never approves), `nothing_to_redeliver`.
  */
 export class ConflictError extends StepupError {}
 /** 422: the signed transaction JWT was refused; `detail` says which check failed. */
 export class InvalidSignatureError extends StepupError {}
 /** 429: throttled (`too_many_requests`) or over a storage quota (`storage_quota_exceeded`); `retryAfter` says when to come back. */
 export class RateLimitedError extends StepupError {}
-/** 502/503: Recognize failed or could not be reached; nothing was created. */
+/**
+ * 502/503: Recognize failed or could not be reached; nothing was created. `recognize_keys_refreshing`
+ * (503): a signature names a key Recognize has just published and the service may not read its key
+ * set again yet; `submitSignature` retries it after `Retry-After`, like any 503.
+ */
 export class UpstreamError extends StepupError {}
 
 const FAMILIES: Record<number, typeof StepupError> = {

@@ -176,6 +176,7 @@ export type ProblemCode =
   | 'approval_already_consumed'
   | 'approval_not_approved'
   | 'approval_not_pending'
+  | 'approval_expired'
   | 'nothing_to_redeliver'
   | 'event_not_found'
   | 'no_webhook_url'
@@ -186,4 +187,5 @@ export type ProblemCode =
   | 'storage_quota_exceeded'
   | 'recognize_bad_gateway'
   | 'recognize_unavailable'
+  | 'recognize_keys_refreshing'
   | 'internal_error';

@@ -77,6 +77,30 @@ describe('StepupClient retries on 429 and 503', () => {
     expect(server.requests.map((r) => r.body)).toEqual(['{"reference":"pay-1"}', '{"reference":"pay-1"}']);
   });
 
+  it("retries a signature answered 503 recognize_keys_refreshing (Recognize's new key not fetched yet) after its Retry-After, and resolves", async () => {
+    const arrivals: number[] = [];
+    server.handle((_req, res) => {
+      arrivals.push(Date.now());
+      if (arrivals.length === 1) return problem(res, 503, 'recognize_keys_refreshing', {}, { 'retry-after': '1' });
+      return json(res, 200, makeApproval({ status: 'approved' }));
+    });
+
+    await expect(sut.submitSignature('op-1', 'h.p.s')).resolves.toMatchObject({ id: 'op-1', status: 'approved' });
+    expect(server.to('/v1/approvals/op-1/signature')).toHaveLength(2);
+    // Retry-After was waited out before the second attempt (a lower bound: the retry did not come early).
+    expect(arrivals[1] - arrivals[0]).toBeGreaterThanOrEqual(950);
+  });
+
+  it('gives up on recognize_keys_refreshing after the configured retries, with the 503 and its code', async () => {
+    server.handle((_req, res) => problem(res, 503, 'recognize_keys_refreshing', {}, { 'retry-after': '0' }));
+
+    const error = await sut.submitSignature('op-1', 'h.p.s').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({ status: 503, code: 'recognize_keys_refreshing' });
+    expect(server.requests).toHaveLength(3);
+  });
+
   it('does not wait out a Retry-After longer than a minute', async () => {
     failing(server, 1, 429, '3600');
 

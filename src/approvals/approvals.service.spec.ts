@@ -1,4 +1,10 @@
-import { ApprovalAlreadyTerminalError, ApprovalNotFoundError, ApprovalNotPendingError, InvalidRequestError } from '../common/app.errors';
+import {
+  ApprovalAlreadyTerminalError,
+  ApprovalExpiredError,
+  ApprovalNotFoundError,
+  ApprovalNotPendingError,
+  InvalidRequestError,
+} from '../common/app.errors';
 import { ReceiptFacts, ReceiptSigner } from '../receipts/receipt.signer';
 import { transactionDataFor, transactionHashOf } from '../transactions/transaction';
 import { ClientConfig } from '../clients/client.config';
@@ -146,7 +152,7 @@ describe(ApprovalsService.name, () => {
 
     it('approves a pending approval by signature', async () => {
       await pending();
-      const approved = await sut.acceptSignature('op-1', signature);
+      const approved = await sut.acceptSignature('op-1', signature, Date.now());
       expect(approved).toMatchObject({ status: 'approved', approvedBy: 'signature', signature, receipt: 'receipt-of-op-1-signature' });
       expect(store.events.get('op-1')).toHaveLength(2);
     });
@@ -154,9 +160,9 @@ describe(ApprovalsService.name, () => {
     it('records a signature on an approval a push approved, with no new event, and keeps the first one recorded', async () => {
       await pending();
       await sut.finish('op-1', 'approved', { approvedBy: 'push' });
-      const recorded = await sut.acceptSignature('op-1', signature);
+      const recorded = await sut.acceptSignature('op-1', signature, Date.now());
       expect(recorded).toMatchObject({ status: 'approved', approvedBy: 'push', signature, receipt: 'receipt-of-op-1-push' });
-      await sut.acceptSignature('op-1', { ...signature, kid: 'other' });
+      await sut.acceptSignature('op-1', { ...signature, kid: 'other' }, Date.now());
       expect((await store.get('op-1'))!.signature).toEqual(signature);
       expect(store.events.get('op-1')).toHaveLength(2);
     });
@@ -164,7 +170,24 @@ describe(ApprovalsService.name, () => {
     it.each(['rejected', 'expired', 'cancelled', 'failed'] as const)('refuses a signature on a %s approval', async (status) => {
       await pending();
       await sut.finish('op-1', status);
-      await expect(sut.acceptSignature('op-1', signature)).rejects.toBeInstanceOf(ApprovalNotPendingError);
+      await expect(sut.acceptSignature('op-1', signature, Date.now())).rejects.toBeInstanceOf(ApprovalNotPendingError);
+      expect(await store.get('op-1')).not.toHaveProperty('signature');
+    });
+
+    it('refuses a signature received at expiresAt with approval_expired, and expires the pending approval with one terminal event', async () => {
+      await pending();
+      const { expiresAt } = (await store.get('op-1'))!;
+      await expect(sut.acceptSignature('op-1', signature, Date.parse(expiresAt))).rejects.toBeInstanceOf(ApprovalExpiredError);
+      expect(await store.get('op-1')).toMatchObject({ status: 'expired' });
+      expect(await store.get('op-1')).not.toHaveProperty('signature');
+      expect(store.events.get('op-1')!.map((e) => e.type)).toEqual(['approval.pending', 'approval.expired']);
+    });
+
+    it('records no signature received after expiresAt on an approval a push approved in time', async () => {
+      await pending();
+      await sut.finish('op-1', 'approved', { approvedBy: 'push' });
+      const { expiresAt } = (await store.get('op-1'))!;
+      await expect(sut.acceptSignature('op-1', signature, Date.parse(expiresAt) + 1600)).rejects.toBeInstanceOf(ApprovalExpiredError);
       expect(await store.get('op-1')).not.toHaveProperty('signature');
     });
   });

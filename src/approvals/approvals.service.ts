@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   ApprovalAlreadyConsumedError,
   ApprovalAlreadyTerminalError,
+  ApprovalExpiredError,
   ApprovalNotApprovedError,
   ApprovalNotFoundError,
   ApprovalNotPendingError,
@@ -89,7 +90,12 @@ export class ApprovalsService {
    * The one way out of `pending`. Returns the record as it ends up: with `status` when this call
    * won, or with whatever terminal status another change (a poll, an expiry, a cancel) set first.
    */
-  async finish(id: string, status: TerminalStatus, details: DecisionDetails = {}): Promise<ApprovalRecord | undefined> {
+  async finish(
+    id: string,
+    status: TerminalStatus,
+    details: DecisionDetails = {},
+    options: { receivedAt?: string } = {},
+  ): Promise<ApprovalRecord | undefined> {
     const current = await this.store.get(id);
     if (!current || isTerminal(current.status)) return current;
     const now = new Date();
@@ -105,7 +111,7 @@ export class ApprovalsService {
       delete next.signature;
     }
     const event = eventFor(next, now, this.tokens.eventsUrl(next));
-    const result = await this.store.transition(next, event);
+    const result = await this.store.transition(next, event, options.receivedAt);
     if (!result.applied) return this.store.get(id);
     this.logger.log({ approvalId: id, eventId: event.id, status }, `Approval ${id} is ${status}`);
     this.metrics.approvalFinished(next);
@@ -118,13 +124,30 @@ export class ApprovalsService {
    * poll uses, so a racing push decision still yields one terminal event. On an approved approval (a
    * push won, or an earlier signature) it is recorded when none was, without a new event; on any other
    * status it is refused.
+   *
+   * Contract v3: a signature received (`receivedAtMs`) at or after expiresAt never approves. The
+   * transition itself compares the two, so a signature that arrives while the final poll is still
+   * out cannot slip in before the poll's "expired"; a still pending approval is then expired here
+   * (one terminal event, whichever of this, the poll and the expiry sweep gets there first).
    */
-  async acceptSignature(id: string, signature: ApprovalSignature): Promise<ApprovalResponse> {
-    let record = await this.finish(id, 'approved', { approvedBy: 'signature', signature });
+  async acceptSignature(id: string, signature: ApprovalSignature, receivedAtMs: number): Promise<ApprovalResponse> {
+    const receivedAt = new Date(receivedAtMs).toISOString();
+    let record = await this.finish(id, 'approved', { approvedBy: 'signature', signature }, { receivedAt });
     if (!record) throw new ApprovalNotFoundError(id);
+    if (record.status === 'pending') {
+      // Refused by the deadline (the record read back is the one the script judged), unless the id
+      // was re-created in between: that approval is not this request's to end.
+      if (receivedAt < record.expiresAt) throw new ApprovalNotPendingError(id, 'replaced');
+      const ended = await this.finish(id, 'expired');
+      throw new ApprovalExpiredError(id, record.expiresAt, ended?.status ?? 'gone');
+    }
+    if (receivedAt >= record.expiresAt) throw new ApprovalExpiredError(id, record.expiresAt, record.status);
     if (record.status !== 'approved') throw new ApprovalNotPendingError(id, record.status);
     if (!record.signature) {
-      record = (await this.store.update(id, (r) => (r.status === 'approved' && !r.signature ? { ...r, signature } : undefined))) ?? record;
+      record =
+        (await this.store.update(id, (r) =>
+          r.status === 'approved' && !r.signature && receivedAt < r.expiresAt ? { ...r, signature } : undefined,
+        )) ?? record;
     }
     return this.respond(record);
   }

@@ -24,7 +24,8 @@ const CONSUME_RESULTS: Record<number, ConsumeResult> = {
   [-2]: 'not_approved',
 };
 
-export type TransitionResult = { applied: true; seq: number } | { applied: false; reason: 'not_pending' | 'missing' };
+export type TransitionResult = { applied: true; seq: number } | { applied: false; reason: 'not_pending' | 'missing' | 'too_late' };
+const NOT_APPLIED: Record<number, 'not_pending' | 'missing' | 'too_late'> = { 0: 'not_pending', [-1]: 'missing', [-2]: 'too_late' };
 
 /**
  * Approvals and their event logs in Redis. Every status change goes through one atomic script
@@ -34,7 +35,7 @@ export type TransitionResult = { applied: true; seq: number } | { applied: false
 @Injectable()
 export class ApprovalsStore {
   private readonly createApproval: RedisScript<[string, string, number, number, string, number, number, number, number], number>;
-  private readonly transitionApproval: RedisScript<[string, string, string, string, number, string, number, number], number>;
+  private readonly transitionApproval: RedisScript<[string, string, string, string, number, string, number, number, string], number>;
   private readonly updateApprovalDoc: RedisScript<[string, string], number>;
   private readonly consumeApproval: RedisScript<[string, string], number>;
   private readonly replaceApprovalDoc: RedisScript<[string, string], number>;
@@ -101,8 +102,12 @@ export class ApprovalsStore {
     return CONSUME_RESULTS[await this.consumeApproval([this.keys.approval(id)], reference, consumedAt)];
   }
 
-  /** Moves a pending approval to `next.status`, appending `event`, unless another change won first. */
-  async transition(next: ApprovalRecord, event: ApprovalEvent): Promise<TransitionResult> {
+  /**
+   * Moves a pending approval to `next.status`, appending `event`, unless another change won first.
+   * With `receivedAt`, the change is refused (`too_late`) when that time is at or after the stored
+   * record's expiresAt: the deadline is judged in the same script as the change.
+   */
+  async transition(next: ApprovalRecord, event: ApprovalEvent, receivedAt?: string): Promise<TransitionResult> {
     const seq = await this.transitionApproval(
       [...this.recordKeys(next.id), this.keys.pollsDue(), this.keys.pollFailures(), this.keys.decisionsAwaitingDelivery()],
       'pending',
@@ -113,9 +118,10 @@ export class ApprovalsStore {
       next.id,
       EVENT_STREAM_MAX_LEN,
       Date.now(),
+      receivedAt ?? '',
     );
     if (seq > 0) return { applied: true, seq };
-    return { applied: false, reason: seq === 0 ? 'not_pending' : 'missing' };
+    return { applied: false, reason: NOT_APPLIED[seq] ?? 'missing' };
   }
 
   /** The terminal event of this approval has been handed to webhook delivery (or there is nothing to hand). */

@@ -95,6 +95,15 @@ export class ApprovalNotPendingError extends AppError {
   }
 }
 
+/** Contract v3: a signature received at or after the approval's expiresAt never approves it. */
+export class ApprovalExpiredError extends AppError {
+  readonly status = HttpStatus.CONFLICT;
+  readonly code = 'approval_expired';
+  constructor(id: string, expiresAt: string, status: string) {
+    super(`Approval ${JSON.stringify(id)} expired at ${expiresAt} before the signature was received; it is ${status}`);
+  }
+}
+
 /** Recognize answered 5xx or refused our key: a bad gateway, not the caller's fault. */
 export class UpstreamBadGatewayError extends AppError {
   readonly status = HttpStatus.BAD_GATEWAY;

@@ -36,6 +36,7 @@ export const PROBLEM_CODES = {
   approval_already_consumed: { status: 409 },
   approval_not_approved: { status: 409 },
   approval_not_pending: { status: 409 },
+  approval_expired: { status: 409 },
   nothing_to_redeliver: { status: 409 },
   no_webhook_url: { status: 409 },
   payload_too_large: { status: 413, generic: true },
@@ -46,6 +47,7 @@ export const PROBLEM_CODES = {
   internal_error: { status: 500 },
   recognize_bad_gateway: { status: 502 },
   recognize_unavailable: { status: 503 },
+  recognize_keys_refreshing: { status: 503 },
 } as const satisfies Record<string, { status: number; generic?: true }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MaxLength, MinLength } from 'class-validator';
 import { NODE_ENVS, NodeEnv } from './node-env';
 import { RuntimeEnvSchema } from './env-runtime.schema';
 
@@ -87,6 +87,22 @@ export class EnvSchema extends RuntimeEnvSchema {
   @Min(0)
   @Max(3_600_000)
   RECOGNIZE_JWKS_COOLDOWN_MS = 30_000;
+
+  // Key rotation: a kid new to us is fetched for at once, but all instances together fetch the key
+  // set at most once per this gap; 0 only in tests.
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  RECOGNIZE_JWKS_REFETCH_GAP_MS = 1000;
+
+  // Contract v3: when set, the `iss` of every transaction JWT; Recognize's docs do not say what it holds.
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048, { message: 'RECOGNIZE_JWT_ISSUER must be at most 2048 characters' })
+  @Matches(/^\S(.*\S)?$/, { message: 'RECOGNIZE_JWT_ISSUER must not start or end with white space' })
+  RECOGNIZE_JWT_ISSUER?: string;
 
   @IsOptional()
   @IsString()

@@ -25,6 +25,7 @@ describe('signature and receipt configuration', () => {
       publicKeyPath: SIGNATURE_VERIFIER_DEFAULTS.publicKeyPath,
       verifyJwtPath: SIGNATURE_VERIFIER_DEFAULTS.verifyJwtPath,
       refetchCooldownMs: 30_000,
+      refetchGapMs: 1000,
     });
     expect(config.receipts).toEqual({
       signingKeyPem: undefined,
@@ -39,6 +40,7 @@ describe('signature and receipt configuration', () => {
       RECOGNIZE_PUBLIC_KEY_PATH: '/keys/pem',
       RECOGNIZE_VERIFY_JWT_PATH: '/keys/verify',
       RECOGNIZE_JWKS_COOLDOWN_MS: '0',
+      RECOGNIZE_JWKS_REFETCH_GAP_MS: '250',
       RECEIPT_ISSUER: 'https://stepup.bank.example',
     });
     expect(config.signatures).toEqual({
@@ -46,8 +48,21 @@ describe('signature and receipt configuration', () => {
       publicKeyPath: '/keys/pem',
       verifyJwtPath: '/keys/verify',
       refetchCooldownMs: 0,
+      refetchGapMs: 250,
     });
     expect(config.receipts.issuer).toBe('https://stepup.bank.example');
+  });
+
+  it('reads RECOGNIZE_JWT_ISSUER; unset (or empty) leaves iss unchecked', () => {
+    expect(loadConfig({ RECOGNIZE_JWT_ISSUER: 'https://api.keyless.io/customers/bank' }).signatures.jwtIssuer).toBe(
+      'https://api.keyless.io/customers/bank',
+    );
+    expect(loadConfig({}).signatures.jwtIssuer).toBeUndefined();
+    expect(loadConfig({ RECOGNIZE_JWT_ISSUER: '' }).signatures.jwtIssuer).toBeUndefined();
+  });
+
+  it.each([' https://api.keyless.io', 'https://api.keyless.io\n', 'x'.repeat(2049)])('refuses RECOGNIZE_JWT_ISSUER %j', (value) => {
+    expect(configProblemsOf({ RECOGNIZE_JWT_ISSUER: value })).toEqual([expect.stringMatching(/^RECOGNIZE_JWT_ISSUER must /)]);
   });
 
   it('requires RECEIPT_SIGNING_KEY in production only', () => {
@@ -87,6 +102,7 @@ describe('signature and receipt configuration', () => {
   });
 
   it.each([
+    ['RECOGNIZE_JWKS_REFETCH_GAP_MS', '60001', /^RECOGNIZE_JWKS_REFETCH_GAP_MS /],
     ['RECOGNIZE_JWKS_URL', 'not a url', /^RECOGNIZE_JWKS_URL must be an http\(s\) URL/],
     ['RECOGNIZE_PUBLIC_KEY_PATH', 'jwt/public-key', /^RECOGNIZE_PUBLIC_KEY_PATH must be a path/],
     ['RECOGNIZE_VERIFY_JWT_PATH', '/jwt/verify?x=1', /^RECOGNIZE_VERIFY_JWT_PATH must be a path/],

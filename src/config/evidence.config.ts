@@ -12,8 +12,15 @@ export interface SignaturesConfig {
   /** Relative to RECOGNIZE_BASE_URL: Recognize's reference names these endpoints but gives no paths. */
   publicKeyPath: string;
   verifyJwtPath: string;
-  /** Least time between two fetches of Recognize's keys caused by an unknown kid (30 s in the contract). */
+  /** Least time between two fetches of Recognize's PEM public key caused by a signature it does not verify. */
   refetchCooldownMs: number;
+  /**
+   * Least time between two fetches of Recognize's key set by all instances together: a kid new to
+   * us is fetched for at once (issue 18: a rotated key must not be refused for the 30 s cooldown).
+   */
+  refetchGapMs: number;
+  /** RECOGNIZE_JWT_ISSUER (contract v3): the `iss` every transaction JWT must carry; undefined: not checked. */
+  jwtIssuer?: string;
 }
 
 export interface ReceiptsConfig {
@@ -30,6 +37,8 @@ export interface EvidenceEnv {
   RECOGNIZE_PUBLIC_KEY_PATH?: string;
   RECOGNIZE_VERIFY_JWT_PATH?: string;
   RECOGNIZE_JWKS_COOLDOWN_MS: number;
+  RECOGNIZE_JWKS_REFETCH_GAP_MS: number;
+  RECOGNIZE_JWT_ISSUER?: string;
   RECEIPT_SIGNING_KEY?: string;
   RECEIPT_PUBLIC_KEYS?: string;
   RECEIPT_ISSUER: string;
@@ -72,6 +81,8 @@ export function resolveEvidence(
       publicKeyPath: env.RECOGNIZE_PUBLIC_KEY_PATH ?? SIGNATURE_VERIFIER_DEFAULTS.publicKeyPath,
       verifyJwtPath: env.RECOGNIZE_VERIFY_JWT_PATH ?? SIGNATURE_VERIFIER_DEFAULTS.verifyJwtPath,
       refetchCooldownMs: env.RECOGNIZE_JWKS_COOLDOWN_MS,
+      refetchGapMs: env.RECOGNIZE_JWKS_REFETCH_GAP_MS,
+      jwtIssuer: env.RECOGNIZE_JWT_ISSUER,
     },
     receipts: {
       signingKeyPem: env.RECEIPT_SIGNING_KEY,

@@ -120,6 +120,16 @@ export class RedisKeys {
     return `${this.prefix}:receipt-keys`;
   }
 
+  /** STRING: Recognize's key set as an instance last fetched it, `{jwks, fetchedAtMs}` (signatures/key-set.store.ts). */
+  recognizeKeySet(): string {
+    return `${this.prefix}:recognize-key-set`;
+  }
+
+  /** STRING with a TTL: held by the instance that may fetch Recognize's key set now; the others wait out its TTL. */
+  recognizeKeySetFetch(): string {
+    return `${this.prefix}:recognize-key-set:fetch`;
+  }
+
   secret(name: string): string {
     return this.ofKind('secret', name);
   }

@@ -11,8 +11,9 @@ import { TransactionSignatureVerifier } from './transaction-signature.verifier';
 /**
  * POST /v1/approvals/{id}/signature. The checks run in this order, each answering before the next
  * is made: the owner rule (404, as for GET), the body (400), the JWT against the approval's
- * transactionData (422 naming the failed check; 503 when Recognize's keys cannot be had), then the
- * status (409 unless pending or approved). So nothing is said about the body of a request for an
+ * transactionData (422 naming the failed check; 503 when Recognize's keys cannot be had, or cannot
+ * be fetched again yet for a kid new to us), then the status (409 unless pending or approved; 409
+ * `approval_expired` when received at or after expiresAt). So nothing is said about the body of a request for an
  * approval the caller cannot see, and an invalid JWT is a 422 whatever the approval's status.
  */
 @Injectable()
@@ -25,16 +26,23 @@ export class ApprovalSignatureService {
   ) {}
 
   async submit(client: ClientConfig, id: string, body: unknown): Promise<ApprovalResponse> {
+    // Contract v3 judges the deadline by when the signature reached us, not by when checking it ended;
+    // an unknown kid is final only for a key set fetched since then.
+    const receivedAtMs = Date.now();
     const record = await this.approvals.assertOwned(client.id, id);
     const { jwt } = await this.parse(body);
-    const verified = await this.verifier.verify(jwt, transactionDataOf(record));
+    const verified = await this.verifier.verify(
+      jwt,
+      { transactionData: transactionDataOf(record), createdAtMs: Date.parse(record.createdAt) },
+      receivedAtMs,
+    );
     const signature: ApprovalSignature = {
       ...(verified.kid !== undefined && { kid: verified.kid }),
       alg: verified.alg,
-      ...(verified.issuedAt !== undefined && { issuedAt: verified.issuedAt }),
+      issuedAt: verified.issuedAt,
       verifiedAt: verified.verifiedAt,
     };
-    return this.approvals.acceptSignature(id, signature);
+    return this.approvals.acceptSignature(id, signature, receivedAtMs);
   }
 
   /** The body is checked after the owner rule, with the same pipe (and 400 body) as every other DTO. */

@@ -77,7 +77,7 @@ function unavailable(reason: string): UpstreamUnavailableError {
   return new UpstreamUnavailableError(`Recognize could not check the signature: ${reason}`);
 }
 
-async function readBounded(response: Response, maxBytes: number): Promise<string> {
+export async function readBounded(response: Response, maxBytes: number): Promise<string> {
   if (!response.body) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;

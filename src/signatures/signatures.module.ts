@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ApprovalsModule } from '../approvals/approvals.module';
+import Redis from 'ioredis';
 import { AppConfig } from '../config/app.config';
+import { REDIS } from '../redis/redis.module';
+import { RedisKeys } from '../redis/redis.keys';
+import { RedisKeySetStore } from './key-set.store';
 import { ApprovalSignatureService } from './approval-signature.service';
-import { TransactionSignatureVerifier } from './transaction-signature.verifier';
+import { SIGNATURE_VERIFIER_DEFAULTS, TransactionSignatureVerifier } from './transaction-signature.verifier';
 
 /**
  * Transaction JWTs of the Recognize SDK: the verifier (Recognize's key set, else its PEM key and
@@ -13,9 +17,9 @@ import { TransactionSignatureVerifier } from './transaction-signature.verifier';
   providers: [
     {
       provide: TransactionSignatureVerifier,
-      inject: [AppConfig],
+      inject: [AppConfig, REDIS, RedisKeys],
       // Built when the app is: after the launcher has pointed the config at the bundled simulator.
-      useFactory: (config: AppConfig) =>
+      useFactory: (config: AppConfig, redis: Redis, keys: RedisKeys) =>
         new TransactionSignatureVerifier({
           recognizeBaseUrl: config.recognize.baseUrl ?? '',
           apiKey: config.recognize.apiKey,
@@ -24,6 +28,9 @@ import { TransactionSignatureVerifier } from './transaction-signature.verifier';
           verifyJwtPath: config.signatures.verifyJwtPath,
           timeoutMs: config.recognize.requestTimeoutMs,
           refetchCooldownMs: config.signatures.refetchCooldownMs,
+          refetchGapMs: config.signatures.refetchGapMs,
+          keySetStore: new RedisKeySetStore(redis, keys, SIGNATURE_VERIFIER_DEFAULTS.keySetMaxAgeMs),
+          issuer: config.signatures.jwtIssuer,
         }),
     },
     ApprovalSignatureService,

@@ -1,18 +1,9 @@
 import { KeyObject } from 'node:crypto';
-import {
-  CryptoKey,
-  JWTPayload,
-  ProtectedHeaderParameters,
-  compactVerify,
-  createRemoteJWKSet,
-  decodeJwt,
-  decodeProtectedHeader,
-  errors,
-} from 'jose';
-import { UpstreamUnavailableError } from '../common/app.errors';
+import { CryptoKey, JWTPayload, ProtectedHeaderParameters, compactVerify, decodeJwt, decodeProtectedHeader, errors } from 'jose';
 import { PublicKeyCache } from './public-key.cache';
+import { KeySetStore, MemoryKeySetStore, RecognizeKeySet } from './recognize-key-set';
 import { RecognizeKeysClient } from './recognize-keys.client';
-import { checkClaims } from './signature-claims';
+import { ClaimExpectations, checkClaims } from './signature-claims';
 import { InvalidSignatureError, MalformedSignatureError } from './signature.errors';
 
 export const SIGNATURE_ALGORITHMS = ['RS256', 'ES256'] as const;
@@ -33,10 +24,16 @@ export interface TransactionSignatureVerifierOptions {
   verifyJwtPath?: string;
   /** Per HTTP call to Recognize. */
   timeoutMs?: number;
-  /** Least time between two fetches of Recognize's keys caused by an unknown kid or a failed verification. */
+  /** Least time between two fetches of Recognize's PEM key caused by a failed verification. */
   refetchCooldownMs?: number;
-  /** How far ahead of our clock an `iat` may be (clock skew between Recognize and us). */
+  /** Least time between two fetches of Recognize's key set by all instances together (RECOGNIZE_JWKS_REFETCH_GAP_MS). */
+  refetchGapMs?: number;
+  /** Where instances share the key set and take turns fetching it; default: this process alone. */
+  keySetStore?: KeySetStore;
+  /** How far ahead of our clock an `iat` or `nbf` may be, and how far before the approval's createdAt an `iat` (clock skew between Recognize and us). */
   maxIatFutureS?: number;
+  /** RECOGNIZE_JWT_ISSUER: when set, the `iss` every transaction JWT must carry. */
+  issuer?: string;
 }
 
 export const SIGNATURE_VERIFIER_DEFAULTS = {
@@ -44,6 +41,9 @@ export const SIGNATURE_VERIFIER_DEFAULTS = {
   verifyJwtPath: '/jwt/verify',
   timeoutMs: 5000,
   refetchCooldownMs: 30_000,
+  refetchGapMs: 1000,
+  /** As jose's remote key sets: a set older than 10 minutes is fetched again before use. */
+  keySetMaxAgeMs: 600_000,
   maxIatFutureS: 60,
 };
 
@@ -52,7 +52,7 @@ export interface VerifiedSignature {
   alg: SignatureAlgorithm;
   /** Absent only when the key came from the PEM or verify endpoint and the JWT named none. */
   kid?: string;
-  issuedAt?: string;
+  issuedAt: string;
   verifiedAt: string;
   keySource: 'jwks' | 'public-key' | 'verify-endpoint';
 }
@@ -66,19 +66,22 @@ export const MAX_JWT_LENGTH = 16 * 1024;
  * jose's; nothing cryptographic is done by hand.
  */
 export class TransactionSignatureVerifier {
-  private readonly jwks?: ReturnType<typeof createRemoteJWKSet>;
+  private readonly jwks?: RecognizeKeySet;
   private readonly recognize: RecognizeKeysClient;
   private readonly publicKey: PublicKeyCache;
   private readonly maxIatFutureS: number;
+  private readonly issuer?: string;
 
   constructor(options: TransactionSignatureVerifierOptions) {
     const d = SIGNATURE_VERIFIER_DEFAULTS;
     const timeoutMs = options.timeoutMs ?? d.timeoutMs;
     const cooldownMs = options.refetchCooldownMs ?? d.refetchCooldownMs;
     // The key set is public: it gets no API key, so a key-set URL pointing elsewhere cannot leak it.
-    // jose refetches it when a kid is unknown, at most once per cooldownDuration after a successful fetch.
     if (options.jwksUrl)
-      this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: cooldownMs, timeoutDuration: timeoutMs });
+      this.jwks = new RecognizeKeySet(
+        { url: options.jwksUrl, timeoutMs, refetchGapMs: options.refetchGapMs ?? d.refetchGapMs, maxAgeMs: d.keySetMaxAgeMs },
+        options.keySetStore ?? new MemoryKeySetStore(),
+      );
     this.recognize = new RecognizeKeysClient({
       baseUrl: options.recognizeBaseUrl,
       apiKey: options.apiKey,
@@ -88,47 +91,41 @@ export class TransactionSignatureVerifier {
     });
     this.publicKey = new PublicKeyCache(() => this.recognize.getPublicKeyPem(), cooldownMs);
     this.maxIatFutureS = options.maxIatFutureS ?? d.maxIatFutureS;
+    this.issuer = options.issuer;
   }
 
   /**
    * Resolves when every check passes. Throws MalformedSignatureError (400) for something that is not
-   * a compact JWS, InvalidSignatureError (422) naming the failed check, or UpstreamUnavailableError
-   * when no key source of Recognize can be reached (which says nothing about the JWT).
+   * a compact JWS, InvalidSignatureError (422) naming the failed check, UpstreamUnavailableError
+   * when no key source of Recognize can be reached, or KeySetRefreshingError (503) when the kid is
+   * new to us and the key set may not be fetched again yet (neither says anything about the JWT).
+   * `receivedAtMs`: when the JWT reached us; an unknown kid is final only for a key set fetched since.
    */
-  async verify(jwt: string, transactionData: string): Promise<VerifiedSignature> {
+  async verify(jwt: string, approval: Omit<ClaimExpectations, 'issuer'>, receivedAtMs = Date.now()): Promise<VerifiedSignature> {
     const { header, payload } = parse(jwt);
     const alg = acceptedAlg(header.alg);
     const kid = typeof header.kid === 'string' && header.kid !== '' ? header.kid : undefined;
     let keySource: VerifiedSignature['keySource'];
     if (this.jwks) {
-      await this.verifyWithKeySet(jwt, alg, kid);
+      await this.verifyWithKeySet(jwt, alg, kid, receivedAtMs);
       keySource = 'jwks';
     } else {
       keySource = await this.verifyWithRecognize(jwt, alg);
     }
     const now = Date.now();
-    const { issuedAt } = checkClaims(payload, transactionData, now, this.maxIatFutureS);
+    const { issuedAt } = checkClaims(payload, { ...approval, issuer: this.issuer }, now, this.maxIatFutureS);
     return {
       alg,
       ...(kid !== undefined && { kid }),
-      ...(issuedAt !== undefined && { issuedAt: new Date(issuedAt * 1000).toISOString() }),
+      issuedAt: new Date(issuedAt * 1000).toISOString(),
       verifiedAt: new Date(now).toISOString(),
       keySource,
     };
   }
 
-  private async verifyWithKeySet(jwt: string, alg: SignatureAlgorithm, kid: string | undefined): Promise<void> {
+  private async verifyWithKeySet(jwt: string, alg: SignatureAlgorithm, kid: string | undefined, receivedAtMs: number): Promise<void> {
     if (kid === undefined) throw new InvalidSignatureError('kid', 'the JWT header names no kid');
-    let key: CryptoKey;
-    try {
-      key = await this.jwks!({ alg, kid });
-    } catch (err) {
-      if (err instanceof errors.JWKSNoMatchingKey)
-        throw new InvalidSignatureError('kid', `Recognize's key set has no ${alg} key with kid ${JSON.stringify(kid)}`);
-      if (err instanceof errors.JWKSMultipleMatchingKeys)
-        throw new InvalidSignatureError('kid', `Recognize's key set has several ${alg} keys with kid ${JSON.stringify(kid)}`);
-      throw new UpstreamUnavailableError("Recognize's key set could not be read");
-    }
+    const key: CryptoKey = await this.jwks!.key(alg, kid, receivedAtMs);
     await verifySignature(jwt, key, alg);
   }
 

@@ -22,10 +22,11 @@ export class FakeApprovalsStore {
     return record && structuredClone(record);
   }
 
-  async transition(next: ApprovalRecord, event: ApprovalEvent): Promise<TransitionResult> {
+  async transition(next: ApprovalRecord, event: ApprovalEvent, receivedAt?: string): Promise<TransitionResult> {
     const current = this.records.get(next.id);
     if (!current) return { applied: false, reason: 'missing' };
     if (isTerminal(current.status)) return { applied: false, reason: 'not_pending' };
+    if (receivedAt !== undefined && receivedAt >= current.expiresAt) return { applied: false, reason: 'too_late' };
     this.records.set(next.id, structuredClone(next));
     const log = this.events.get(next.id) ?? [];
     log.push(event);

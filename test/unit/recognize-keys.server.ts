@@ -30,9 +30,15 @@ export async function makeTestKey(alg: TestAlg): Promise<TestKey> {
   return { alg, kid, privateKey, publicKey, jwk: { ...exported, kid, alg, use: 'sig' }, pem: await exportSPKI(publicKey) };
 }
 
-/** A transaction JWT as the Recognize SDK returns it: `td`, `iat`, optional `exp`, header `kid`. */
+/**
+ * A transaction JWT as the Recognize SDK returns it: `td`, `iat`, optional `exp`, header `kid`.
+ * `iat` is now unless `claims` names it (`iat: undefined` leaves it out).
+ */
 export function signTransaction(key: TestKey, claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...header }).sign(key.privateKey);
+  const withIat = 'iat' in claims ? claims : { ...claims, iat: Math.floor(Date.now() / 1000) };
+  return new SignJWT(JSON.parse(JSON.stringify(withIat)) as Record<string, unknown>)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', ...header })
+    .sign(key.privateKey);
 }
 
 /**
