@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
-import { ReceiptKeyError, generateReceiptKeyPem, receiptKeyFromPem, receiptPublicKeysFromJwks } from './receipt-key';
+import { ReceiptKeyError, receiptPublicKeysFromJwks } from '../config/receipt-key-format';
+import { generateReceiptKeyPem, receiptKeyFromPem } from './receipt-key';
 
 const pkcs8 = (type: 'ec' | 'rsa', namedCurve = 'prime256v1') =>
   (type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve })).privateKey
