@@ -1,4 +1,5 @@
-import { WebhookTargetPolicy, embeddedIpv4 } from './webhook-target';
+import { WebhookTargetPolicy, embeddedIpv4 } from '../config/webhook-target.policy';
+import { refusingLookup } from './webhook-target';
 import { ClientConfig } from '../clients/client.config';
 
 const strict = () => new WebhookTargetPolicy({ allowLoopback: false, allowedHosts: [], allowedCidrs: [] });
@@ -84,7 +85,7 @@ describe(WebhookTargetPolicy.name, () => {
   });
 
   it('refuses at connect time a name that resolves to loopback', (done) => {
-    strict().lookup('localhost', {}, (err) => {
+    refusingLookup(strict())('localhost', {}, (err) => {
       expect(err?.message).toMatch(/^localhost resolves to a loopback address/);
       done();
     });
