@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { OptionalFlag, OptionalHttpUrl, OptionalInt } from './env.decorators';
 import { NODE_ENVS, NodeEnv } from './node-env';
 import { LOG_LEVELS, LogLevel } from './observability.config';
 import { PROCESS_ROLES, ProcessRole } from './runtime.config';
@@ -40,11 +40,7 @@ export class EnvSchema {
   REDIS_CLUSTER_NODES?: string;
 
   // ——— Recognize and the bundled simulator (recognize.config.ts) ———
-  @IsOptional()
-  @IsUrl(
-    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
-    { message: 'RECOGNIZE_BASE_URL must be an http(s) URL' },
-  )
+  @OptionalHttpUrl()
   RECOGNIZE_BASE_URL?: string;
 
   @IsOptional()
@@ -65,11 +61,7 @@ export class EnvSchema {
   SIMULATOR_PORT = 0;
 
   // The Recognize simulator's control API (/_sim) for the demo's phone panel; development only.
-  @IsOptional()
-  @IsUrl(
-    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
-    { message: 'SIMULATOR_CONTROL_URL must be an http(s) URL' },
-  )
+  @OptionalHttpUrl()
   SIMULATOR_CONTROL_URL?: string;
 
   @IsOptional()
@@ -78,11 +70,7 @@ export class EnvSchema {
   SIMULATOR_CONTROL_TOKEN?: string;
 
   // ——— Signed transactions and receipts (evidence.config.ts) ———
-  @IsOptional()
-  @IsUrl(
-    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
-    { message: 'RECOGNIZE_JWKS_URL must be an http(s) URL' },
-  )
+  @OptionalHttpUrl()
   RECOGNIZE_JWKS_URL?: string;
 
   @IsOptional()
@@ -175,8 +163,7 @@ export class EnvSchema {
   @IsString()
   WEBHOOK_ALLOWED_HOSTS?: string;
 
-  @IsOptional()
-  @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_LOOPBACK must be true or false' })
+  @OptionalFlag()
   WEBHOOK_ALLOW_LOOPBACK?: 'true' | 'false';
 
   // ——— Rate limits (runtime.config.ts) ———
@@ -259,8 +246,7 @@ export class EnvSchema {
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: LogLevel;
 
-  @IsOptional()
-  @IsIn(['true', 'false'], { message: 'LOG_PRETTY must be true or false' })
+  @OptionalFlag()
   LOG_PRETTY?: 'true' | 'false';
 
   @IsOptional()
@@ -285,8 +271,7 @@ export class EnvSchema {
 
   // ——— Demo (demo.config.ts) ———
   // Default: on outside production, off in production (see demo.config.ts).
-  @IsOptional()
-  @IsIn(['true', 'false'], { message: 'DEMO_ENABLED must be true or false' })
+  @OptionalFlag()
   DEMO_ENABLED?: 'true' | 'false';
 
   @IsOptional()
@@ -297,11 +282,4 @@ export class EnvSchema {
   // Demo POSTs per caller address and minute.
   @OptionalInt(1, 100_000)
   DEMO_RATE_LIMIT_PER_MINUTE = 30;
-}
-
-/** An optional integer variable within [min, max]: the five checks every numeric variable takes. */
-function OptionalInt(min: number, max: number): PropertyDecorator {
-  // Applied in the order the five decorators stacked above a field would be (bottom first).
-  const decorators = [Max(max), Min(min), IsInt(), Type(() => Number), IsOptional()];
-  return (target, key) => decorators.forEach((d) => d(target, key as string));
 }
