@@ -1,8 +1,41 @@
 // Lint gate run by .ci/run (npm run lint): type-aware rules that catch what review alone misses.
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import jest from 'eslint-plugin-jest';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import floors from './scripts/floors.js';
+
+/**
+ * The floors of src/ (scripts/floors.js, docs/STYLE.md) as one no-restricted-imports block per folder
+ * and depth: a file of src/<folder>/ or src/<folder>/<sub>/ may not import a folder on its own floor or
+ * above, nor the root files. Specs are free to reach up (a test may load the config). Another
+ * no-restricted-imports block matching files of src/ would replace these options for those files:
+ * add its patterns here instead.
+ */
+function floorBlocks() {
+  const rootFiles = readdirSync(new URL('./src', import.meta.url), { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => e.name.replace(/\.ts$/, '').replace(/\./g, '\\.'));
+  return floors.FLOORS.flat().flatMap((folder) =>
+    ['../', '../../'].map((up) => {
+      const back = up.replace(/\./g, '\\.');
+      const patterns = floors.forbiddenFor(folder).map((other) => ({
+        regex: `^${back}${other}(/|$)`,
+        message: `${folder}/ (floor ${floors.floorOf(folder)}) may not import ${other}/ (floor ${floors.floorOf(other)}): a folder imports only from lower floors (scripts/floors.js, docs/STYLE.md)`,
+      }));
+      patterns.push({
+        regex: `^${back}(${rootFiles.join('|')})$`,
+        message: 'Nothing in a folder of src/ imports the root files (main, the role modules): they are the top floor',
+      });
+      return {
+        files: [`src/${folder}/${up === '../' ? '' : '*/'}*.ts`],
+        ignores: ['**/*.spec.ts'],
+        rules: { 'no-restricted-imports': ['error', { patterns }] },
+      };
+    }),
+  );
+}
 
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-bench/**', 'client/dist/**', 'node_modules/**', '.tools/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -20,6 +53,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'off',
     },
   },
+  ...floorBlocks(),
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'client/test/**/*.ts'],
     ...jest.configs['flat/recommended'],

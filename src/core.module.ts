@@ -31,7 +31,7 @@ export class CoreModule {
           connection: bullConnection(config),
           prefix: config.redis.prefix,
         }),
-        ClientsModule,
+        ClientsModule.forRoot(config.clients),
         RateLimitModule,
         LifecycleModule,
         HealthModule,

@@ -4,7 +4,8 @@ import { JWTVerifyResult, createLocalJWKSet, jwtVerify } from 'jose';
 import { ConfigError, loadConfig } from '../src/config/config.loader';
 import { ReceiptKeys, ReceiptKeysOptions, receiptKeysKey } from '../src/receipts/receipt.keys';
 import { ReceiptSigner } from '../src/receipts/receipt.signer';
-import { ReceiptPublicJwk, generateReceiptKeyPem, receiptKeyFromPem } from '../src/receipts/receipt-key';
+import { ReceiptPublicJwk } from '../src/config/receipt-key-format';
+import { generateReceiptKeyPem, receiptKeyFromPem } from '../src/receipts/receipt-key';
 import { REDIS_URL, TestApp, deleteKeys, startTestApp } from './helpers/test-app';
 
 const facts = {

@@ -3,13 +3,13 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@ne
 import type { Response } from 'express';
 import { ApiKeyGuard, CurrentClient } from '../clients/api-key.guard';
 import { ClientConfig } from '../clients/client.config';
-import { ApiProblems } from '../docs/api-problems.decorator';
+import { ApiProblems } from '../common/api-problems.decorator';
 import {
   APPROVAL_PAGE_EXAMPLE,
   APPROVED_APPROVAL_EXAMPLE,
   CANCELLED_APPROVAL_EXAMPLE,
   PENDING_APPROVAL_EXAMPLE,
-} from '../docs/approval.examples';
+} from './approval.examples';
 import { ApprovalRepresentation, ApprovalResponse } from './approval';
 import { ApprovalLongPollService } from './approval-long-poll.service';
 import { ApprovalPage, ApprovalsListService } from './approvals-list.service';

@@ -1,7 +1,17 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ApiKeyGuard } from './api-key.guard';
+import { ClientConfig } from './client.config';
 import { ClientsRegistry } from './clients.registry';
 
+/** The calling apps, handed in by the root from the loaded configuration: clients/ sits below config/. */
 @Global()
-@Module({ providers: [ClientsRegistry, ApiKeyGuard], exports: [ClientsRegistry, ApiKeyGuard] })
-export class ClientsModule {}
+@Module({})
+export class ClientsModule {
+  static forRoot(clients: readonly ClientConfig[]): DynamicModule {
+    return {
+      module: ClientsModule,
+      providers: [{ provide: ClientsRegistry, useValue: new ClientsRegistry({ clients }) }, ApiKeyGuard],
+      exports: [ClientsRegistry, ApiKeyGuard],
+    };
+  }
+}

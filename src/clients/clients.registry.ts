@@ -1,19 +1,17 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app.config';
 import { ClientConfig, apiKeysOf } from './client.config';
 
 /** `Authorization: Bearer <key>`: the one accepted way to present an API key. */
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** The calling apps of CLIENTS, looked up by API key in constant time. */
-@Injectable()
 export class ClientsRegistry {
   /** One entry per key: a client being rotated has two. */
   private readonly entries: { client: ClientConfig; keyDigest: Buffer }[];
   private readonly byId: Map<string, ClientConfig>;
 
-  constructor(config: AppConfig) {
+  /** `config` is AppConfig or any object holding its clients (ClientsModule.forRoot hands them in). */
+  constructor(config: { readonly clients: readonly ClientConfig[] }) {
     this.entries = config.clients.flatMap((client) => apiKeysOf(client).map((key) => ({ client, keyDigest: digest(key) })));
     this.byId = new Map(config.clients.map((c) => [c.id, c]));
   }

@@ -1,4 +1,5 @@
 import { ClientConfig } from '../clients/client.config';
+import { ApprovalsConfig, PollingConfig } from './approvals.config';
 import { DemoConfig } from './demo.config';
 import { ReceiptsConfig, SignaturesConfig } from './evidence.config';
 import { RuntimeConfig } from './runtime.config';
@@ -6,9 +7,10 @@ import { SseConfig } from './sse.config';
 import { ObservabilityConfig } from './observability.config';
 import { HttpConfig } from './http.config';
 import { NodeEnv } from './node-env';
-import { WebhookTargetsConfig } from './webhook-targets.config';
+import { RecognizeConfig, SimulatorConfig } from './recognize.config';
+import { WebhooksConfig } from './webhooks.config';
 
-/** The service's configuration, validated once at boot (see config.loader.ts). */
+/** The service's configuration, validated once at boot (see config.loader.ts); each section's type sits beside its resolver. */
 export class AppConfig {
   nodeEnv: NodeEnv;
   port: number;
@@ -17,22 +19,8 @@ export class AppConfig {
     /** Prefix of every key and BullMQ queue this service owns. */
     prefix: string;
   };
-  recognize: {
-    /** Unset: the bundled simulator is started in-process. */
-    baseUrl?: string;
-    apiKey: string;
-    requestTimeoutMs: number;
-    /** Per-instance circuit breaker: consecutive outage answers that open it, and its open time. */
-    breaker: { threshold: number; halfOpenAfterMs: number };
-  };
-  simulator: {
-    /** Port of the in-process simulator; 0 picks a free one. */
-    port: number;
-    /** The simulator's control API (…/_sim), which the demo's phone panel drives; unset: no phone panel. */
-    controlUrl?: string;
-    /** Bearer token of the control API; also the in-process simulator's token when set. */
-    controlToken?: string;
-  };
+  recognize: RecognizeConfig;
+  simulator: SimulatorConfig;
   /** Checks of the Recognize SDK's transaction JWTs. */
   signatures: SignaturesConfig;
   /** Signing of approval receipts. */
@@ -40,30 +28,9 @@ export class AppConfig {
   clients: ClientConfig[];
   /** True when CLIENTS was unset and the development client is in use. */
   usesDevelopmentClient: boolean;
-  polling: {
-    intervalMs: number;
-    /** Polls in flight at once in this process. */
-    concurrency: number;
-    /** Period of the tick that claims due polls. */
-    tickMs: number;
-    /** How long a claimed poll stays claimed: after a crash, the approval is polled again once it has passed. */
-    leaseMs: number;
-  };
-  approvals: {
-    defaultTimeoutS: number;
-    /** How long a terminal approval and its events stay readable. */
-    retentionS: number;
-  };
-  webhooks: {
-    timeoutMs: number;
-    retryHorizonS: number;
-    retryBaseMs: number;
-    concurrency: number;
-    /** Attempts in flight at once for one client in one process: a slow receiver keeps the other slots for other clients. */
-    clientConcurrency: number;
-    /** Which addresses a webhook may connect to. */
-    targets: WebhookTargetsConfig;
-  };
+  polling: PollingConfig;
+  approvals: ApprovalsConfig;
+  webhooks: WebhooksConfig;
   demo: DemoConfig;
   runtime: RuntimeConfig;
   logging: ObservabilityConfig['logging'];

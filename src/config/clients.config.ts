@@ -5,6 +5,26 @@ import { ClientEntry, ClientList } from '../clients/clients.schema';
 import { apiKeyWeakness, isKnownExample, webhookSecretWeakness } from '../clients/secret-strength';
 import { flattenValidationErrors } from './validation-errors';
 
+/** The development client used when CLIENTS is unset (refused in production). */
+export const DEVELOPMENT_CLIENT: ClientConfig = {
+  id: 'dev-client',
+  apiKey: 'dev-client-key-change-me',
+  apiKeys: ['dev-client-key-change-me'],
+  webhookSecrets: [],
+  callbackOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
+};
+
+export interface ClientsEnv {
+  CLIENTS?: string;
+}
+
+/** The clients CLIENTS configures, or undefined when it is unset (the development client then stands in) or invalid. */
+export function resolveClients(env: ClientsEnv, production: boolean, problems: string[]): ClientConfig[] | undefined {
+  const clients = parseClients(env.CLIENTS, production, problems);
+  if (!env.CLIENTS && production) problems.push('CLIENTS is required when NODE_ENV=production');
+  return clients;
+}
+
 /**
  * CLIENTS, validated: the shape, then the rules that span fields and clients, then (in production)
  * https only and keys and secrets strong enough and never one of the documented examples. Messages

@@ -1,5 +1,10 @@
-import { ReceiptKeyError, ReceiptPublicJwk, receiptPrivateKeyFromPem, receiptPublicKeysFromJwks } from '../receipts/receipt-key';
-import { SIGNATURE_VERIFIER_DEFAULTS } from '../signatures/transaction-signature.verifier';
+import { ReceiptKeyError, ReceiptPublicJwk, receiptPrivateKeyFromPem, receiptPublicKeysFromJwks } from './receipt-key-format';
+
+/**
+ * Recognize's key endpoints, relative to RECOGNIZE_BASE_URL, when RECOGNIZE_PUBLIC_KEY_PATH and
+ * RECOGNIZE_VERIFY_JWT_PATH are unset; the signature verifier's defaults start from them.
+ */
+export const RECOGNIZE_KEY_PATHS = { publicKeyPath: '/jwt/public-key', verifyJwtPath: '/jwt/verify' } as const;
 
 /** How transaction JWTs of the Recognize SDK are checked (POST /v1/approvals/{id}/signature). */
 export interface SignaturesConfig {
@@ -78,8 +83,8 @@ export function resolveEvidence(
   return {
     signatures: {
       jwksUrl: env.RECOGNIZE_JWKS_URL,
-      publicKeyPath: env.RECOGNIZE_PUBLIC_KEY_PATH ?? SIGNATURE_VERIFIER_DEFAULTS.publicKeyPath,
-      verifyJwtPath: env.RECOGNIZE_VERIFY_JWT_PATH ?? SIGNATURE_VERIFIER_DEFAULTS.verifyJwtPath,
+      publicKeyPath: env.RECOGNIZE_PUBLIC_KEY_PATH ?? RECOGNIZE_KEY_PATHS.publicKeyPath,
+      verifyJwtPath: env.RECOGNIZE_VERIFY_JWT_PATH ?? RECOGNIZE_KEY_PATHS.verifyJwtPath,
       refetchCooldownMs: env.RECOGNIZE_JWKS_COOLDOWN_MS,
       refetchGapMs: env.RECOGNIZE_JWKS_REFETCH_GAP_MS,
       jwtIssuer: env.RECOGNIZE_JWT_ISSUER,

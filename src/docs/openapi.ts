@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { toOpenApi31 } from './openapi-31';
 import { eventSchemas, webhookDocs } from './openapi-events';
-import { ProblemDto } from './problem.dto';
+import { ProblemDto } from '../common/problem.dto';
 
 /** The OpenAPI document, built from the controllers' decorators, so it follows the code. */
 export function openApiDocument(app: INestApplication): OpenAPIObject {

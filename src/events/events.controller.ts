@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiProblems } from '../docs/api-problems.decorator';
+import { ApiProblems } from '../common/api-problems.decorator';
 import { EventsService } from './events.service';
 
 /** The SSE stream is written by hand on the response (@Res): headers only after every check has passed. */

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { withTimeout } from '../common/with-timeout';
-import type { RecognizeObservation } from '../recognize/recognize.client';
 import { QueuesService } from './queues.service';
 
 /** Where a decision reached the calling app. */
@@ -21,6 +20,18 @@ const QUEUE_READ_TIMEOUT_MS = 2000;
  * are path templates. Never an approval id, user id, URL or secret. A leaf: the capabilities push
  * what they observe here, and this depends on none of them.
  */
+/**
+ * One finished request to Recognize, as the RecognizeClient reports it to its observer: `route` is
+ * the path template, `outcome` 'ok' or the failure kind. Defined here, where it is recorded, so that
+ * metrics/ sits below recognize/.
+ */
+export interface RecognizeObservation {
+  route: string;
+  status?: number;
+  outcome: string;
+  durationMs: number;
+}
+
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ReceiptKeys } from './receipt.keys';
-import { ReceiptPublicJwk } from './receipt-key';
+import { ReceiptPublicJwk } from '../config/receipt-key-format';
 
 /**
  * The public keys of approval receipts, for integrators verifying receipts offline. No

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { RedisKeys } from '../redis/redis.keys';
-import { ReceiptKeyError, ReceiptPublicJwk, ReceiptSigningKey, generateReceiptKeyPem, receiptKeyFromPem } from './receipt-key';
+import { ReceiptKeyError, ReceiptPublicJwk } from '../config/receipt-key-format';
+import { ReceiptSigningKey, generateReceiptKeyPem, receiptKeyFromPem } from './receipt-key';
 
 export interface ReceiptKeysOptions {
   /** RECEIPT_SIGNING_KEY: PEM PKCS#8 EC P-256. Required in production. */

@@ -1,5 +1,6 @@
 import { RecognizeSimulator } from '../../simulator/recognize.simulator';
-import { RecognizeClient, RecognizeObservation } from './recognize.client';
+import type { RecognizeObservation } from '../metrics/metrics.service';
+import { RecognizeClient } from './recognize.client';
 import {
   RecognizeBadRequestError,
   RecognizeConflictError,

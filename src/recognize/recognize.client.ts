@@ -5,14 +5,7 @@ import { readAuthentications, readCreated, readOperation, readPendingOperations 
 import { CreateOperationRequest, PendingOperation, RecognizeAuthentication, RecognizeOperation } from './recognize.types';
 import { RequestDeadlines } from './request-deadlines';
 import { RecognizeCircuitBreaker } from './circuit-breaker';
-
-/** One finished request, for metrics: `route` is the path template, `outcome` 'ok' or the failure kind. */
-export interface RecognizeObservation {
-  route: string;
-  status?: number;
-  outcome: string;
-  durationMs: number;
-}
+import type { RecognizeObservation } from '../metrics/metrics.service';
 
 export interface RecognizeClientOptions {
   /** Version path included, e.g. https://host/v2. */

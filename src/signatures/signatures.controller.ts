@@ -4,7 +4,7 @@ import { ApprovalResponse } from '../approvals/approval';
 import { ApprovalResponseDto } from '../approvals/dto/approval-response.dto';
 import { ApiKeyGuard, CurrentClient } from '../clients/api-key.guard';
 import { ClientConfig } from '../clients/client.config';
-import { ApiProblems } from '../docs/api-problems.decorator';
+import { ApiProblems } from '../common/api-problems.decorator';
 import { ApprovalSignatureService } from './approval-signature.service';
 import { SubmitSignatureDto } from './submit-signature.dto';
 

@@ -1,4 +1,5 @@
 import { KeyObject } from 'node:crypto';
+import { RECOGNIZE_KEY_PATHS } from '../config/evidence.config';
 import { CryptoKey, JWTPayload, ProtectedHeaderParameters, compactVerify, decodeJwt, decodeProtectedHeader, errors } from 'jose';
 import { PublicKeyCache } from './public-key.cache';
 import { KeySetStore, MemoryKeySetStore, RecognizeKeySet } from './recognize-key-set';
@@ -37,8 +38,7 @@ export interface TransactionSignatureVerifierOptions {
 }
 
 export const SIGNATURE_VERIFIER_DEFAULTS = {
-  publicKeyPath: '/jwt/public-key',
-  verifyJwtPath: '/jwt/verify',
+  ...RECOGNIZE_KEY_PATHS,
   timeoutMs: 5000,
   refetchCooldownMs: 30_000,
   refetchGapMs: 1000,

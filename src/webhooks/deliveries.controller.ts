@@ -1,7 +1,7 @@
 import { Controller, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApprovalWithDeliveriesDto } from '../approvals/dto/approval-response.dto';
-import { ApiProblems } from '../docs/api-problems.decorator';
+import { ApiProblems } from '../common/api-problems.decorator';
 import { ApiKeyGuard, CurrentClient } from '../clients/api-key.guard';
 import { ClientConfig } from '../clients/client.config';
 import { ApprovalResponse } from '../approvals/approval';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query, UseGuards } f
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard, CurrentClient } from '../clients/api-key.guard';
 import { ClientConfig } from '../clients/client.config';
-import { ApiProblems } from '../docs/api-problems.decorator';
+import { ApiProblems } from '../common/api-problems.decorator';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryPage } from './delivery.index';
 import { DeliveryPageDto, ListDeliveriesQueryDto, RecoverDeliveriesDto, RecoveredDto, TestEventSentDto } from './dto/deliveries.dto';

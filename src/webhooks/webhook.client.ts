@@ -7,7 +7,8 @@ import { Webhook } from 'standardwebhooks';
 import { ClientConfig, webhookSecretsOf } from '../clients/client.config';
 import { AppConfig } from '../config/app.config';
 import { parseRetryAfter } from '../common/retry-after';
-import { WebhookTargetPolicy, WebhookTargetRefusedError } from './webhook-target';
+import { WebhookTargetPolicy } from '../config/webhook-target.policy';
+import { WebhookTargetRefusedError, refusingLookup } from './webhook-target';
 
 /** What a webhook carries: an approval's event, or a `webhook.test` event. */
 export interface WebhookEvent {
@@ -60,8 +61,9 @@ export class WebhookClient implements OnApplicationShutdown {
 
   constructor(private readonly config: AppConfig) {
     this.targets = new WebhookTargetPolicy(config.webhooks.targets);
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64, lookup: this.targets.lookup });
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64, lookup: this.targets.lookup });
+    const lookup = refusingLookup(this.targets);
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64, lookup });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64, lookup });
   }
 
   /**

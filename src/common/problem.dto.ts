@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { PROBLEM_CODE_NAMES } from '../common/problem';
+import { PROBLEM_CODE_NAMES } from './problem';
 
 @ApiSchema({ name: 'FieldError' })
 export class FieldErrorDto {
@@ -35,6 +35,9 @@ export class ProblemDto {
   @ApiPropertyOptional({ description: 'The fields at fault (400 only)', type: [FieldErrorDto] })
   errors?: FieldErrorDto[];
 
-  @ApiPropertyOptional({ description: 'Quote this id to the operators (500 only); the log line carries the same id', example: '0b6f1c8e-2f4a-4f7e-9a51-4d6f6b7a9c10' })
+  @ApiPropertyOptional({
+    description: 'Quote this id to the operators (500 only); the log line carries the same id',
+    example: '0b6f1c8e-2f4a-4f7e-9a51-4d6f6b7a9c10',
+  })
   errorId?: string;
 }

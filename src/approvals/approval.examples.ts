@@ -1,4 +1,4 @@
-import { ApprovalRepresentation, ApprovalResponse } from '../approvals/approval';
+import { ApprovalRepresentation, ApprovalResponse } from './approval';
 import { Transaction, phoneMessageFor, transactionDataFor, transactionHashOf } from '../transactions/transaction';
 
 /*
@@ -60,6 +60,16 @@ export const CANCELLED_APPROVAL_EXAMPLE: ApprovalRepresentation = {
 };
 
 export const APPROVAL_PAGE_EXAMPLE = {
-  data: [CANCELLED_APPROVAL_EXAMPLE, { ...PENDING_APPROVAL_EXAMPLE, id: 'txn-20250521-000', operationId: 'txn-20250521-000', ...bound('txn-20250521-000'), createdAt: '2025-05-21T10:14:00.000Z', expiresAt: '2025-05-21T10:19:00.000Z' }],
+  data: [
+    CANCELLED_APPROVAL_EXAMPLE,
+    {
+      ...PENDING_APPROVAL_EXAMPLE,
+      id: 'txn-20250521-000',
+      operationId: 'txn-20250521-000',
+      ...bound('txn-20250521-000'),
+      createdAt: '2025-05-21T10:14:00.000Z',
+      expiresAt: '2025-05-21T10:19:00.000Z',
+    },
+  ],
   nextCursor: 'MTc0NzgyMjQ0MDAwMDp0eG4tMjAyNTA1MjEtMDAw',
 };

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import { exampleCode, problem } from '../common/problem';
+import { exampleCode, problem } from './problem';
 import { ProblemDto } from './problem.dto';
 
 const DESCRIPTIONS: Record<number, string> = {
