@@ -104,6 +104,8 @@ describe('OpenAPI document against a generated client and real traffic', () => {
         'cancelApproval',
         'streamApprovalEvents',
         'redeliverDeliveries',
+        'consumeApproval',
+        'submitSignature',
       ]),
     );
     expect(ids.every((id) => id && !/Controller|_v1/.test(id))).toBe(true);
