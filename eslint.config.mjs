@@ -37,8 +37,37 @@ function floorBlocks() {
   );
 }
 
+/** What the demo page's script may use of the browser. */
+const BROWSER_GLOBALS = [
+  'window',
+  'document',
+  'fetch',
+  'EventSource',
+  'crypto',
+  'TextEncoder',
+  'atob',
+  'btoa',
+  'setTimeout',
+  'clearTimeout',
+  'setInterval',
+  'clearInterval',
+  'TextDecoder',
+];
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'client/dist/**', 'node_modules/**', '.tools/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-bench/**',
+      'client/dist/**',
+      'node_modules/**',
+      '.tools/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+      '!src/demo/assets/*.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -74,6 +103,17 @@ export default tseslint.config(
     // The SDK is its own package: its sources and tests are typed by its own tsconfig.
     files: ['client/**/*.ts'],
     languageOptions: { parserOptions: { projectService: false, project: ['./client/tsconfig.spec.json'] } },
+  },
+  {
+    // The demo page's browser code (inlined by src/demo/demo.page.ts): one classic script, run by browsers, without types.
+    files: ['src/demo/assets/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      ecmaVersion: 2019,
+      sourceType: 'script',
+      globals: Object.fromEntries(BROWSER_GLOBALS.map((name) => [name, 'readonly'])),
+    },
   },
   prettier,
 );

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import ts from 'typescript';
 import { ApiClient } from './helpers/api-client';
 import { BANK_APP } from './helpers/clients';
-import { generateTypes } from './helpers/openapi-tools';
+import { generateTypes, renderSdkTypes } from './helpers/openapi-tools';
 import { SseClient } from './helpers/sse-client';
 import { TestApp, newUserId, startTestApp } from './helpers/test-app';
 
@@ -104,6 +104,8 @@ describe('OpenAPI document against a generated client and real traffic', () => {
         'cancelApproval',
         'streamApprovalEvents',
         'redeliverDeliveries',
+        'consumeApproval',
+        'submitSignature',
       ]),
     );
     expect(ids.every((id) => id && !/Controller|_v1/.test(id))).toBe(true);
@@ -125,6 +127,12 @@ describe('OpenAPI document against a generated client and real traffic', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }, 60_000);
+
+  it('gives the SDK the types it generates: client/src/openapi.generated.ts is what `npm run sdk:types` writes', async () => {
+    const committed = readFileSync(resolve(__dirname, '../client/src/openapi.generated.ts'), 'utf8');
+    // On a difference, run `npm run sdk:types` and commit the file with the change to the document.
+    expect(committed).toBe(await renderSdkTypes(document));
   }, 60_000);
 
   it('refuses what the document does not describe, such as a time without a zone', () => {

@@ -111,7 +111,7 @@ export class ApprovalsController {
 
   @Post(':id/consume')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Consume an approved approval, once (before moving the money it approves)' })
+  @ApiOperation({ operationId: 'consumeApproval', summary: 'Consume an approved approval, once (before moving the money it approves)' })
   @ApiParam({ name: 'id', description: 'The approval id (its operationId)', example: 'txn-20250521-001' })
   @ApiResponse({
     status: 200,

@@ -19,18 +19,18 @@ const DESCRIPTIONS: Record<number, string> = {
 
 /** Documents RFC 9457 problem responses for the given statuses; `descriptions` override the defaults per status. */
 export function ApiProblems(statuses: number[], descriptions: Record<number, string> = {}): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        description: descriptions[status] ?? DESCRIPTIONS[status] ?? 'Problem',
-        content: {
-          'application/problem+json': {
-            schema: { $ref: getSchemaPath(ProblemDto) },
-            example: problem(status, exampleCode(status), descriptions[status] ?? DESCRIPTIONS[status] ?? 'Problem'),
-          },
-        },
-      }),
-    ),
-  );
+  return applyDecorators(...statuses.map((status) => ApiResponse({ status, ...problemResponse(status, descriptions[status]) })));
+}
+
+/** One RFC 9457 problem response as OpenAPI writes it, for the routes no decorator describes (see openapi.ts). */
+export function problemResponse(status: number, description = DESCRIPTIONS[status] ?? 'Problem') {
+  return {
+    description,
+    content: {
+      'application/problem+json': {
+        schema: { $ref: getSchemaPath(ProblemDto) },
+        example: problem(status, exampleCode(status), description),
+      },
+    },
+  };
 }

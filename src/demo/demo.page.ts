@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DEMO_PAGE_SCRIPT } from './demo-page.script';
-import { DEMO_PAGE_STYLES } from './demo-page.styles';
+import { demoAssets } from './demo-assets';
 
 export const DEMO_DEFAULT_USER_ID = 'A1B2C3D4E5F6';
 
@@ -49,6 +48,7 @@ export function renderDemoPage(options: DemoPageOptions): RenderedPage {
 }
 
 function page(nonce: string, { clientId, phone }: DemoPageOptions): string {
+  const { script, styles } = demoAssets();
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -56,7 +56,7 @@ function page(nonce: string, { clientId, phone }: DemoPageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Step-up approval demo · Northwind Bank</title>
 <link rel="icon" href="data:,">
-<style nonce="${nonce}">${DEMO_PAGE_STYLES}</style>
+<style nonce="${nonce}">${styles}</style>
 </head>
 <body data-phone="${phone}">
 <header class="topbar">
@@ -118,7 +118,7 @@ function page(nonce: string, { clientId, phone }: DemoPageOptions): string {
     <p class="caption">${phone ? "The user's phone, played through the simulator." : 'Recognize is the real service: use the enrolled phone.'}</p>
   </section>
 </main>
-<script nonce="${nonce}">${DEMO_PAGE_SCRIPT}</script>
+<script nonce="${nonce}">${script}</script>
 </body>
 </html>
 `;

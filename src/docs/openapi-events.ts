@@ -49,8 +49,10 @@ export function webhookDocs(): Record<string, unknown> {
   return {
     approvalDecided: {
       post: {
-        operationId: 'approvalDecidedWebhook',
+        operationId: 'receiveDecisionWebhook',
         summary: 'An approval reached its terminal status',
+        // The receiver authenticates the sender by the signature headers below, which no OpenAPI scheme expresses.
+        security: [],
         description:
           'Signed per Standard Webhooks with the client’s webhookSecret. Verify the signature over ' +
           '`{webhook-id}.{webhook-timestamp}.{body}` before trusting the body. Any answer other than 2xx, a timeout or a refused ' +

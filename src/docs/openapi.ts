@@ -1,8 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { problemResponse } from './api-problems.decorator';
 import { toOpenApi31 } from './openapi-31';
 import { eventSchemas, webhookDocs } from './openapi-events';
 import { ProblemDto } from '../common/problem.dto';
+
+/** The security scheme of the operations routes that admin/ops-access.ts guards. */
+const OPS_TOKEN = 'opsToken';
 
 /** The OpenAPI document, built from the controllers' decorators, so it follows the code. */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
@@ -14,10 +18,18 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
         'see `webhooks`. Every approval has one representation (schema `Approval`), the same in answers, list items and event `data`.',
     )
     .setVersion('1')
+    .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+    // Relative: the API is served by whatever host serves this document.
+    .addServer('/', 'The host that serves this document')
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
       description: "The calling app's API key from CLIENTS, an opaque string (not a JWT), sent as `Authorization: Bearer <apiKey>`",
+    })
+    .addSecurity(OPS_TOKEN, {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'OPS_TOKEN, sent as `Authorization: Bearer <OPS_TOKEN>`: required on /metrics and /docs when the operator sets OPS_TOKEN; unset, those routes are open',
     })
     .addTag('approvals', 'Create, list, read and cancel approvals')
     .addTag('events', "Follow an approval's events")
@@ -34,12 +46,12 @@ export function mountOpenApi(app: INestApplication): void {
 
 /**
  * Operation ids name generated clients' methods, so they must not change with a handler's class or
- * version: the public routes set theirs explicitly (createApproval, …); the rest get `<controller><Method>`.
+ * version: every route sets its own, verb then noun as the SDK names its methods (createApproval,
+ * consumeApproval, getMetrics …). A route that forgets gets its bare handler name (`submit`), which
+ * test/openapi-lint.e2e-spec.ts refuses.
  */
-function operationIdFactory(controllerKey: string, methodKey: string): string {
-  const base = controllerKey.replace(/Controller$/, '');
-  const owner = base.charAt(0).toLowerCase() + base.slice(1);
-  return methodKey.toLowerCase() === owner.toLowerCase() ? methodKey : `${owner}${methodKey.charAt(0).toUpperCase()}${methodKey.slice(1)}`;
+function operationIdFactory(_controllerKey: string, methodKey: string): string {
+  return methodKey;
 }
 
 /** The parts decorators cannot express: event schemas, webhooks (3.1), and the API key scheme as what it is. */
@@ -50,6 +62,12 @@ function finish(document: OpenAPIObject): OpenAPIObject {
   // The stream also opens with eventsUrl's token and no Authorization header: the empty requirement says so.
   const stream = document.paths['/v1/approvals/{id}/events']?.get;
   if (stream) stream.security = [{ bearer: [] }, {}];
+  // /metrics is guarded by a middleware (opsAccess), not a guard a decorator could name.
+  const metrics = document.paths['/metrics']?.get;
+  if (metrics) {
+    metrics.security = [{ [OPS_TOKEN]: [] }];
+    metrics.responses['401'] = problemResponse(401, 'OPS_TOKEN is set and the request does not carry it as `Authorization: Bearer <OPS_TOKEN>`');
+  }
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...eventSchemas() } };
   return toOpenApi31({ ...document, webhooks: webhookDocs() } as OpenAPIObject);
 }

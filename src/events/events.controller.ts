@@ -41,7 +41,16 @@ export class EventsController {
       "A text/event-stream. Each event is three lines: `id` (the event's position in the approval's log: 1, 2, 3 …), " +
       '`event` (its type, such as `approval.approved`) and `data` (the event object as JSON, schema `Event`). ' +
       'Comment lines keep an idle stream open; the stream ends after the terminal event.',
-    content: { 'text/event-stream': { schema: { type: 'string', description: 'Server-Sent Events whose data is an Event' } } },
+    content: {
+      'text/event-stream': {
+        schema: {
+          type: 'string',
+          description: 'Server-Sent Events whose data is an Event',
+          // JSON Schema 2020-12 keywords, which @nestjs/swagger's types predate.
+          ...{ contentMediaType: 'text/event-stream', contentSchema: { $ref: '#/components/schemas/Event' } },
+        },
+      },
+    },
   })
   @ApiResponse({ status: 204, description: 'Reconnect after the terminal event (Last-Event-ID is the last id): nothing more will come' })
   @ApiProblems([400, 401, 404, 429, 500], {

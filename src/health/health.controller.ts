@@ -25,7 +25,7 @@ export class HealthController {
 
   @Get('live')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Liveness: the process answers HTTP' })
+  @ApiOperation({ operationId: 'checkLiveness', security: [], summary: 'Liveness: the process answers HTTP' })
   @ApiOkResponse({ description: 'Alive', schema: { type: 'object', example: { status: 'ok', info: {}, error: {}, details: {} } } })
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
@@ -33,7 +33,11 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Readiness: Redis reachable and queue workers running; Recognize reachability is reported, never fatal' })
+  @ApiOperation({
+    operationId: 'checkReadiness',
+    security: [],
+    summary: 'Readiness: Redis reachable and queue workers running; Recognize reachability is reported, never fatal',
+  })
   @ApiOkResponse({ description: 'Ready to serve', schema: { type: 'object', example: HEALTH_EXAMPLE } })
   @ApiServiceUnavailableResponse({
     description: 'Not ready: the failing checks are under `error`',

@@ -10,7 +10,7 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Prometheus metrics of this instance' })
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics of this instance' })
   @ApiProduces('text/plain')
   @ApiOkResponse({
     description: 'Prometheus text exposition format',

@@ -16,7 +16,7 @@ export class JwksController {
 
   @Get('jwks.json')
   @Header('Cache-Control', 'public, max-age=300')
-  @ApiOperation({ summary: 'Public keys that verify approval receipts (JWK Set, ES256)' })
+  @ApiOperation({ operationId: 'getReceiptKeys', security: [], summary: 'Public keys that verify approval receipts (JWK Set, ES256)' })
   @ApiOkResponse({ description: '{ "keys": [ { kid, kty, crv, x, y, alg, use } ] }' })
   jwks(): { keys: ReceiptPublicJwk[] } {
     return this.keys.publicJwks();

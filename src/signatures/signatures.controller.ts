@@ -21,6 +21,7 @@ export class SignaturesController {
   @Post(':id/signature')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
+    operationId: 'submitSignature',
     summary: 'Approve with a transaction JWT signed by Recognize',
     description:
       "Checks, in this order: the approval is the caller's (404); the body holds a compact JWS (400); the JWT is valid for this approval (alg RS256/ES256, kid in Recognize's key set (a kid new to us makes the service fetch the set again first: 503 `recognize_keys_refreshing` with Retry-After when it may not yet), signature, td equal to transactionData, iss equal to RECOGNIZE_JWT_ISSUER when set, exp and nbf when present, iat required and neither more than 60 s ahead nor more than 60 s before the approval's createdAt; 422 `invalid_signature`, the detail naming the check); the deadline (409 `approval_expired` for a signature received at or after expiresAt: it never approves, and a still pending approval ends expired); the status (409 `approval_not_pending` unless pending or approved). A pending approval becomes approved (`approvedBy: signature`) through the same transition as a poll; on an approved one the signature is recorded if none was, with no new event.",

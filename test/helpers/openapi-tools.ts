@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /**
  * Runs `script` (ES module source) in a plain Node process with `input` on stdin and resolves with its
@@ -23,6 +25,15 @@ const READ_STDIN = `let input = ''; for await (const chunk of process.stdin) inp
 export function generateTypes(document: unknown): Promise<string> {
   return runModule(
     `import openapiTS, { astToString } from 'openapi-typescript'; ${READ_STDIN} process.stdout.write(astToString(await openapiTS(document)));`,
+    JSON.stringify(document),
+  );
+}
+
+/** client/src/openapi.generated.ts as `npm run sdk:types` writes it for this document (scripts/sdk-types.mjs). */
+export function renderSdkTypes(document: unknown): Promise<string> {
+  const script = pathToFileURL(resolve(__dirname, '../../scripts/sdk-types.mjs')).href;
+  return runModule(
+    `import { renderTypes } from '${script}'; ${READ_STDIN} process.stdout.write(await renderTypes(document));`,
     JSON.stringify(document),
   );
 }
