@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { problemResponse } from './api-problems.decorator';
+import { problemResponse } from '../common/api-problems.decorator';
 import { toOpenApi31 } from './openapi-31';
 import { eventSchemas, webhookDocs } from './openapi-events';
 import { ProblemDto } from '../common/problem.dto';
