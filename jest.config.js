@@ -1,4 +1,7 @@
-/** Two projects: fast unit specs beside the code, and e2e specs against real Redis and HTTP. */
+const { readdirSync } = require('node:fs');
+const { join } = require('node:path');
+
+/** Projects: unit specs beside the code, e2e specs against real Redis and HTTP (everyday and slow), the SDK's. */
 const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
@@ -10,6 +13,29 @@ const common = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose|canonicalize)/)'],
 };
+
+/**
+ * End-to-end specs live in test/<feature>/. These folders are the slow ones; every other feature folder
+ * is the everyday tier, so a new folder is never left out of both.
+ */
+const SLOW_E2E = ['resilience', 'hostile', 'browser', 'deploy'];
+const NOT_SPECS = ['helpers', 'unit'];
+const FAST_E2E = readdirSync(join(__dirname, 'test'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !SLOW_E2E.includes(entry.name) && !NOT_SPECS.includes(entry.name))
+  .map((entry) => entry.name);
+
+/** One e2e project over the given folders of test/: real Redis, real HTTP, the app as users run it. */
+function e2e(displayName, folders) {
+  return {
+    ...common,
+    displayName,
+    rootDir: '.',
+    testMatch: folders.map((folder) => `<rootDir>/test/${folder}/**/*.e2e-spec.ts`),
+    setupFilesAfterEnv: ['<rootDir>/test/setup-e2e.ts'],
+    // test/sdk/sdk.e2e-spec.ts runs the SDK's TypeScript sources, which import each other as './x.js'.
+    moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  };
+}
 
 module.exports = {
   // A suite that leaves a client reconnecting to a Redis it stopped must not hold CI until its time runs
@@ -23,15 +49,10 @@ module.exports = {
       testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/simulator/**/*.spec.ts'],
       setupFiles: ['<rootDir>/test/unit/setup-unit.ts'],
     },
-    {
-      ...common,
-      displayName: 'e2e',
-      rootDir: '.',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      setupFilesAfterEnv: ['<rootDir>/test/setup-e2e.ts'],
-      // test/sdk.e2e-spec.ts runs the SDK's TypeScript sources, which import each other as './x.js'.
-      moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-    },
+    e2e('e2e', FAST_E2E),
+    // What takes minutes or needs more than Redis and Node: crashes and outages, property-based hostile
+    // input, a real browser, the compose file. `npm run test:fast` leaves these folders out.
+    e2e('e2e-slow', SLOW_E2E),
     {
       ...common,
       displayName: 'sdk',

@@ -67,7 +67,7 @@ function checkPath(word, at) {
   if (!matches(path)) problems.push(`${at}: names a path that does not exist: ${path}`);
 }
 
-/** A path, or a pattern with `*` in its last parts (`test/resilience-*`, `src/**\/*.spec.ts`). */
+/** A path, or a pattern with `*` in its last parts (`test/resilience/*`, `src/**\/*.spec.ts`). */
 function matches(pattern) {
   if (!pattern.includes('*')) return existsSync(join(root, pattern));
   const parts = pattern.replace(/\/$/, '').split('/');

@@ -4,7 +4,7 @@
  * the OpenAPI document the service serves at /docs-json, so that they cannot drift from it
  * (client/src/types.ts names them for the SDK's users). The document is built from the compiled app
  * module in Nest's preview mode, as /docs-json builds it: no Redis, no simulator, no port.
- * test/openapi-client.e2e-spec.ts fails when the committed file differs from what the served
+ * test/openapi/client.e2e-spec.ts fails when the committed file differs from what the served
  * document generates.
  * Usage: npm run sdk:types (builds first), or node scripts/sdk-types.mjs after npm run build.
  */

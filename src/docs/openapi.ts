@@ -48,7 +48,7 @@ export function mountOpenApi(app: INestApplication): void {
  * Operation ids name generated clients' methods, so they must not change with a handler's class or
  * version: every route sets its own, verb then noun as the SDK names its methods (createApproval,
  * consumeApproval, getMetrics …). A route that forgets gets its bare handler name (`submit`), which
- * test/openapi-lint.e2e-spec.ts refuses.
+ * test/openapi/lint.e2e-spec.ts refuses.
  */
 function operationIdFactory(_controllerKey: string, methodKey: string): string {
   return methodKey;
