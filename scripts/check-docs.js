@@ -45,7 +45,9 @@ console.log(`docs: every path and link in ${docs.length} documents resolves`);
 function checkLink(target, here, at) {
   if (/^(https?:|mailto:)/.test(target)) return;
   const [path, anchor] = target.split('#');
-  const file = path ? normalize(join(here, decodeURIComponent(path))) : join(root, at.split(':')[0]);
+  // A link that starts with `/` is relative to the repository's root, as GitHub reads it.
+  const base = path.startsWith('/') ? root : here;
+  const file = path ? normalize(join(base, decodeURIComponent(path))) : join(root, at.split(':')[0]);
   if (relative(root, file).startsWith(`..${sep}`) || relative(root, file) === '..') {
     problems.push(`${at}: link outside the repository: ${target}`);
     return;
