@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../config/app.config';
 import { ReceiptsModule } from '../receipts/receipts.module';
 import { RecognizeModule } from '../recognize/recognize.module';
@@ -13,6 +14,7 @@ import { ApprovalsStore } from './approvals.store';
 import { AuthenticationDetailsService } from './authentication-details.service';
 import { EventsTokenService } from './events-token.service';
 import { HeldRequestsService } from './held-requests.service';
+import { ApprovalEventListeners } from './on-approval-event.decorator';
 
 /** Approved approvals carry a receipt: the state machine signs it in the transition itself. */
 const receipts = ReceiptsModule.register({
@@ -34,12 +36,13 @@ const receipts = ReceiptsModule.register({
  * emitter. The store is not exported. Its controller is mounted by ApiModule.
  */
 @Module({
-  imports: [RecognizeModule, receipts],
+  imports: [DiscoveryModule, RecognizeModule, receipts],
   providers: [
     ApprovalsStore,
     ApprovalsService,
     ApprovalCreationService,
     ApprovalEventsEmitter,
+    ApprovalEventListeners,
     EventsTokenService,
     AuthenticationDetailsService,
     ApprovalsIndexStore,

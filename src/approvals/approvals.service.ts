@@ -202,7 +202,7 @@ export class ApprovalsService {
   /**
    * The transition recorded the terminal event as owed to delivery (the outbox, in the same script);
    * it is cleared once every listener of `approval.decided` has it. A crash in between leaves the
-   * entry for the sweep (webhooks/outcome.reconciler.ts).
+   * entry for the sweep (webhooks/decision-outbox.reconciler.ts). Listeners: `grep OnApprovalEvent`.
    */
   private async announceDecision(id: string, record: ApprovalRecord | undefined, last: SequencedEvent | undefined): Promise<void> {
     if (record && last && isTerminal(last.event.data.status))

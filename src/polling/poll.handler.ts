@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app.config';
 import { RecognizeClient } from '../recognize/recognize.client';
 import { RecognizeError, RecognizeNotFoundError, RecognizeThrottledError, RecognizeUnavailableError } from '../recognize/recognize.errors';
 import { RecognizeOperation } from '../recognize/recognize.types';
-import { AnswerOutcome, expiresWithoutPolling, outcomeOfAnswer } from './late-answer';
+import { AnswerOutcome, expiresWithoutPolling, outcomeOfAnswer } from './outcome-rules';
 import { PollDelayReason, nextPollAt, nextPollDelay } from './poll-schedule';
 import { ClaimedPoll } from './polls.store';
 
