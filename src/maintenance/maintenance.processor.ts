@@ -4,7 +4,7 @@ import { Job, Queue } from 'bullmq';
 import { PollReconciler } from '../polling/poll.reconciler';
 import { DeliveryReconciler } from '../webhooks/delivery.reconciler';
 import { DecisionOutboxReconciler } from '../webhooks/decision-outbox.reconciler';
-import { ApprovalIndexReconciler } from './approval-index.reconciler';
+import { ApprovalIndexReconciler } from '../approvals/approval-index.reconciler';
 import { MAINTENANCE_JOBS, MAINTENANCE_QUEUE, MaintenanceJob, RECONCILE_EVERY_MS } from './maintenance.job';
 
 /**
