@@ -3,7 +3,6 @@ import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../config/app.config';
 import { ReceiptsModule } from '../receipts/receipts.module';
 import { RecognizeModule } from '../recognize/recognize.module';
-import { ApprovalCreationService } from './approval-creation.service';
 import { ApprovalEventsEmitter } from './approval-events.emitter';
 import { ApprovalLongPollService } from './approval-long-poll.service';
 import { ApprovalWaiters } from './approval-waiters';
@@ -14,6 +13,7 @@ import { ApprovalsStore } from './approvals.store';
 import { AuthenticationDetailsService } from './authentication-details.service';
 import { EventsTokenService } from './events-token.service';
 import { HeldRequestsService } from './held-requests.service';
+import { RecognizeOperationsService } from './recognize-operations.service';
 import { ApprovalEventListeners } from './on-approval-event.decorator';
 
 /** Approved approvals carry a receipt: the state machine signs it in the transition itself. */
@@ -40,7 +40,7 @@ const receipts = ReceiptsModule.register({
   providers: [
     ApprovalsStore,
     ApprovalsService,
-    ApprovalCreationService,
+    RecognizeOperationsService,
     ApprovalEventsEmitter,
     ApprovalEventListeners,
     EventsTokenService,

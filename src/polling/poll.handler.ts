@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ApprovalRecord, isTerminal } from '../approvals/approval';
 import { ApprovalsService, DecisionDetails } from '../approvals/approvals.service';
-import { ApprovalsStore } from '../approvals/approvals.store';
 import { AuthenticationDetailsService } from '../approvals/authentication-details.service';
 import { AppConfig } from '../config/app.config';
 import { RecognizeClient } from '../recognize/recognize.client';
@@ -34,7 +33,7 @@ export class PollHandler {
         ? await this.approvals.get(data.approvalId)
         : data.doc === null
           ? undefined
-          : ApprovalsStore.recordOf(data.doc, null, null);
+          : this.approvals.recordOfDoc(data.doc);
     if (!record) return { kind: 'done', status: 'gone' };
     if (isTerminal(record.status)) {
       // Its decision may not have reached delivery (a crash after the transition): announce it again.
