@@ -10,7 +10,6 @@ import { ApprovalsIndexStore } from './approvals-index.store';
 import { ApprovalsListService } from './approvals-list.service';
 import { ApprovalsService } from './approvals.service';
 import { ApprovalsStore } from './approvals.store';
-import { AuthenticationDetailsService } from './authentication-details.service';
 import { EventsTokenService } from './events-token.service';
 import { HeldRequestsService } from './held-requests.service';
 import { RecognizeOperationsService } from './recognize-operations.service';
@@ -44,7 +43,6 @@ const receipts = ReceiptsModule.register({
     ApprovalEventsEmitter,
     ApprovalEventListeners,
     EventsTokenService,
-    AuthenticationDetailsService,
     ApprovalsIndexStore,
     ApprovalsListService,
     ApprovalWaiters,
@@ -58,7 +56,6 @@ const receipts = ReceiptsModule.register({
     ApprovalsService,
     ApprovalEventsEmitter,
     EventsTokenService,
-    AuthenticationDetailsService,
     ApprovalsListService,
     ApprovalWaiters,
     ApprovalLongPollService,

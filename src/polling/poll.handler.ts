@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ApprovalRecord, isTerminal } from '../approvals/approval';
 import { ApprovalsService, DecisionDetails } from '../approvals/approvals.service';
-import { AuthenticationDetailsService } from '../approvals/authentication-details.service';
+import { AuthenticationDetailsService } from './authentication-details.service';
 import { AppConfig } from '../config/app.config';
 import { RecognizeClient } from '../recognize/recognize.client';
 import { RecognizeError, RecognizeNotFoundError, RecognizeThrottledError, RecognizeUnavailableError } from '../recognize/recognize.errors';
