@@ -8,7 +8,7 @@ import { DeliveryWatcher, WebhookReceiver } from './helpers/webhook-receiver';
 import { ApprovalsStore } from '../src/approvals/approvals.store';
 import { DeliveryProducer } from '../src/webhooks/delivery.producer';
 import { eventFor } from '../src/approvals/approval-event';
-import { EventsTokenService } from '../src/approvals/events-token.service';
+import { EventsTokenService } from '../src/events/events-token.service';
 import { DecisionOutboxReconciler } from '../src/webhooks/decision-outbox.reconciler';
 
 interface DeliveryBody {

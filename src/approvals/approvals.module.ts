@@ -10,7 +10,6 @@ import { ApprovalsIndexStore } from './approvals-index.store';
 import { ApprovalsListService } from './approvals-list.service';
 import { ApprovalsService } from './approvals.service';
 import { ApprovalsStore } from './approvals.store';
-import { EventsTokenService } from './events-token.service';
 import { HeldRequestsService } from './held-requests.service';
 import { RecognizeOperationsService } from './recognize-operations.service';
 import { ApprovalEventListeners } from './on-approval-event.decorator';
@@ -42,7 +41,6 @@ const receipts = ReceiptsModule.register({
     RecognizeOperationsService,
     ApprovalEventsEmitter,
     ApprovalEventListeners,
-    EventsTokenService,
     ApprovalsIndexStore,
     ApprovalsListService,
     ApprovalWaiters,
@@ -55,7 +53,6 @@ const receipts = ReceiptsModule.register({
   exports: [
     ApprovalsService,
     ApprovalEventsEmitter,
-    EventsTokenService,
     ApprovalsListService,
     ApprovalWaiters,
     ApprovalLongPollService,

@@ -19,7 +19,7 @@ import { UserLimitsService } from '../ratelimit/user-limits.service';
 import { AppConfig } from '../config/app.config';
 import { ApprovalsService } from './approvals.service';
 import { ApprovalsStore } from './approvals.store';
-import { EventsTokenService } from './events-token.service';
+import { EventsUrls } from './events-urls';
 
 const bank: ClientConfig = { id: 'bank-app', apiKey: 'k'.repeat(20), callbackOrigins: ['https://bank.example'] };
 const other: ClientConfig = { id: 'other-app', apiKey: 'o'.repeat(20), callbackOrigins: [] };
@@ -37,10 +37,7 @@ describe(ApprovalsService.name, () => {
     announcements.on('approval.decided', decided);
     const operations = strictMock<RecognizeOperationsService>({}, 'operations');
     const userLimits = strictMock<UserLimitsService>({}, 'userLimits');
-    const tokens = strictMock<EventsTokenService>(
-      { eventsUrl: (r: { id: string }) => `/v1/approvals/${r.id}/events?token=token` },
-      'tokens',
-    );
+    const tokens = strictMock<EventsUrls>({ eventsUrl: (r: { id: string }) => `/v1/approvals/${r.id}/events?token=token` }, 'tokens');
     const metrics = strictMock<MetricsService>({ approvalCreated: () => undefined, approvalFinished: () => undefined }, 'metrics');
     sign = jest.fn(async (facts: ReceiptFacts) => `receipt-of-${facts.approvalId}-${facts.approvedBy}`);
     const receipts = strictMock<ReceiptSigner>({ sign }, 'receipts');

@@ -23,7 +23,7 @@ import { ApprovalEventsEmitter } from './approval-events.emitter';
 import { fingerprintOf } from './approval-fingerprint';
 import { Admission, AdmissionRequest, ApprovalsStore } from './approvals.store';
 import { CreateApprovalDto } from './dto/create-approval.dto';
-import { EventsTokenService } from './events-token.service';
+import { EventsUrls } from './events-urls';
 import { RecognizeOperationsService } from './recognize-operations.service';
 
 /**
@@ -48,7 +48,7 @@ export class ApprovalsService {
     private readonly operations: RecognizeOperationsService,
     private readonly userLimits: UserLimitsService,
     private readonly announcements: ApprovalEventsEmitter,
-    private readonly tokens: EventsTokenService,
+    private readonly tokens: EventsUrls,
     private readonly metrics: MetricsService,
     private readonly receipts: ReceiptSigner,
     private readonly config: AppConfig,

@@ -8,7 +8,7 @@ import { SseLimits } from './sse-limits.service';
 /**
  * Server-Sent Events: the hub of this instance's connections and the one stream subscriber. Only API
  * processes import it (ApiModule, which also mounts EventsController), so a worker opens no reader.
- * The eventsUrl tokens belong to approvals, which issues them.
+ * The eventsUrl tokens are EventsTokenModule's, composed at the root for every role.
  */
 @Module({
   imports: [ApprovalsModule],
