@@ -21,7 +21,7 @@ import { receiptFactsOf } from './approval-evidence';
 import { SequencedEvent, eventFor } from './approval-event';
 import { ApprovalEventsEmitter } from './approval-events.emitter';
 import { fingerprintOf } from './approval-fingerprint';
-import { Admission, AdmissionRequest, ApprovalsStore } from './approvals.store';
+import { ApprovalsStore } from './approvals.store';
 import { CreateApprovalDto } from './dto/create-approval.dto';
 import { EventsUrls } from './events-urls';
 import { RecognizeOperationsService } from './recognize-operations.service';
@@ -92,14 +92,18 @@ export class ApprovalsService {
     const now = new Date();
     const expiresAtMs = now.getTime() + (dto.timeoutSeconds ?? this.config.approvals.defaultTimeoutS) * 1000;
 
-    const admission = await this.admit(client.id, userId, {
+    const request = {
       id,
       owner: `${client.id}|${fingerprint}`,
       expiresAtMs,
       // The record is kept until expiresAt + retention at the latest (a decision starts retention sooner).
       keepUntilMs: expiresAtMs + this.config.approvals.retentionS * 1000,
       reservationTtlMs: RESERVATION_TTL_MS,
-    });
+    };
+    const admission = await this.store.admit(request, this.userLimits.limitsFor(client.id, userId), () =>
+      this.userLimits.pendingIdsOf(client.id, userId),
+    );
+    if (admission.kind === 'limited') throw this.userLimits.refusal(admission.verdict, admission.retryAfterMs);
     if (admission.kind === 'existing')
       return { approval: this.respond(await this.sameRequestOrConflict(admission.record, client, fingerprint)), created: false };
     if (admission.kind === 'held')
@@ -299,23 +303,6 @@ export class ApprovalsService {
     if (record && last && isTerminal(last.event.data.status))
       await this.announcements.emit('approval.decided', { record, event: last.event });
     await this.store.markHandedToDelivery(id);
-  }
-
-  /**
-   * Admission, in one script; when the user's pending set is full its members are listed and the
-   * script asked again (the first call took the reservation: whether this is a retry is its answer).
-   */
-  private async admit(clientId: string, userId: string, request: AdmissionRequest): Promise<Admission> {
-    const limits = this.userLimits.limitsFor(clientId, userId);
-    let reply = await this.store.admit(request, limits);
-    if (reply.kind === 'list') {
-      const mine = reply.mine;
-      reply = await this.store.admit(request, limits, await this.userLimits.pendingIdsOf(clientId, userId));
-      if (reply.kind === 'admitted') reply = { kind: 'admitted', mine };
-    }
-    if (reply.kind === 'limited') throw this.userLimits.refusal(reply.verdict, reply.retryAfterMs);
-    if (reply.kind === 'list') throw new Error('admission asked for the pending set twice');
-    return reply;
   }
 
   private async sameRequestOrConflict(existing: ApprovalRecord, client: ClientConfig, fingerprint: string): Promise<ApprovalRecord> {

@@ -27,12 +27,14 @@ const CONSUME_RESULTS: Record<number, ConsumeResult> = {
 
 /**
  * What admission found: the approval already stored, the id held by another request, the id reserved
- * for this one, a limit that refused it (the reservation freed again), or a full pending set whose
- * members must be listed (the reservation taken; `mine`: it was this request's already).
+ * for this one (`mine`: the reservation was this request's already, a retry), or a limit that refused
+ * it (the reservation freed again).
  */
-export type AdmissionReply = Admission | { kind: 'limited'; verdict: LimitVerdict; retryAfterMs: number } | { kind: 'list'; mine: boolean };
 export type Admission =
-  { kind: 'existing'; record: ApprovalRecord } | { kind: 'held'; owner: string } | { kind: 'admitted'; mine: boolean };
+  | { kind: 'existing'; record: ApprovalRecord }
+  | { kind: 'held'; owner: string }
+  | { kind: 'admitted'; mine: boolean }
+  | { kind: 'limited'; verdict: LimitVerdict; retryAfterMs: number };
 
 /** The creation being admitted: its id, the reservation it takes, and the times its limits count it until. */
 export interface AdmissionRequest {
@@ -75,10 +77,24 @@ export class ApprovalsStore {
 
   /**
    * In one script (admit-approval.lua): looks the id up, reserves it for `owner` while its creation is
-   * in flight, and counts it against `limits` (ratelimit's keys and numbers). `listed` are the ids of
-   * the user's pending set, given when a first call answered `list`.
+   * in flight, and counts it against `limits` (ratelimit's keys and numbers). The script asks for the
+   * user's pending set only when it is full (its records are keys a script must be told): then
+   * `listPending` is called and the script run again, and the first run, which took the reservation,
+   * says whether this is a retry.
    */
-  async admit(r: AdmissionRequest, limits: AdmissionLimits, listed: string[] = []): Promise<AdmissionReply> {
+  async admit(r: AdmissionRequest, limits: AdmissionLimits, listPending: () => Promise<string[]>): Promise<Admission> {
+    const first = await this.runAdmission(r, limits, []);
+    if (first.kind !== 'list') return first;
+    const second = await this.runAdmission(r, limits, await listPending());
+    if (second.kind === 'list') throw new Error('admission asked for the pending set twice');
+    return second.kind === 'admitted' ? { kind: 'admitted', mine: first.mine } : second;
+  }
+
+  private async runAdmission(
+    r: AdmissionRequest,
+    limits: AdmissionLimits,
+    listed: string[],
+  ): Promise<Admission | { kind: 'list'; mine: boolean }> {
     const [kind, a, b, c] = await this.admitApproval(
       [this.keys.approval(r.id), this.keys.reservation(r.id), ...limits.keys, ...listed.map((l) => this.keys.approval(l))],
       Date.now(),
