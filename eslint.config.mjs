@@ -84,6 +84,24 @@ export default tseslint.config(
   },
   ...floorBlocks(),
   {
+    // A store is its folder's own: other folders go through the folder's service (the ownership table
+    // of the Redis keys is in src/redis/redis.keys.ts). Only `./x.store` imports are allowed in src/.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../**/*.store', '../**/*.store.js'],
+              message: "A *.store belongs to its folder: use that folder's service instead (see the key table in src/redis/redis.keys.ts).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'client/test/**/*.ts'],
     ...jest.configs['flat/recommended'],
     rules: {

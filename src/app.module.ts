@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ApiModule } from './api.module';
 import { AppConfig } from './config/app.config';
 import { CoreModule } from './core.module';
+import { EventsTokenModule } from './events/events-token.module';
 import { WorkerModule } from './worker.module';
 
 /**
@@ -14,7 +15,13 @@ export class AppModule {
     const { servesApi, runsWorkers } = config.runtime;
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), ...(servesApi ? [ApiModule.forRoot(config)] : []), ...(runsWorkers ? [WorkerModule] : [])],
+      imports: [
+        CoreModule.forRoot(config),
+        // eventsUrl tokens: every role issues them (answers, events); approvals reaches them as EventsUrls.
+        EventsTokenModule,
+        ...(servesApi ? [ApiModule.forRoot(config)] : []),
+        ...(runsWorkers ? [WorkerModule] : []),
+      ],
     };
   }
 }

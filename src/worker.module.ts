@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { ApprovalsModule } from './approvals/approvals.module';
-import { ApprovalIndexReconciler } from './maintenance/approval-index.reconciler';
+import { ApprovalIndexReconciler } from './approvals/approval-index.reconciler';
 import { MAINTENANCE_QUEUE } from './maintenance/maintenance.job';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { PollProcessor } from './polling/poll.processor';

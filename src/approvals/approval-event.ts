@@ -18,7 +18,7 @@ export interface SequencedEvent {
   event: ApprovalEvent;
 }
 
-/** The event for a record that has just taken its current status; `eventsUrl` is EventsTokenService.eventsUrl(record). */
+/** The event for a record that has just taken its current status; `eventsUrl` is EventsUrls.eventsUrl(record). */
 export function eventFor(record: ApprovalRecord, now: Date, eventsUrl: string): ApprovalEvent {
   // Standard Webhooks ids must not contain '.', so the id is ours rather than derived from the operationId.
   return {

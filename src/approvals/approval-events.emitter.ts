@@ -24,6 +24,7 @@ type Handler<E extends ApprovalEventName> = (payload: ApprovalEventMap[E]) => Pr
 export class ApprovalEventsEmitter {
   private readonly handlers = new Map<ApprovalEventName, Handler<never>[]>();
 
+  /** Listeners are methods marked `@OnApprovalEvent` (on-approval-event.decorator.ts), subscribed here at module init. */
   on<E extends ApprovalEventName>(name: E, handler: Handler<E>): void {
     this.handlers.set(name, [...(this.handlers.get(name) ?? []), handler as Handler<never>]);
   }

@@ -88,7 +88,7 @@ export function transactionHashOfRecord(record: ApprovalRecord): string {
   return record.transactionHash ?? transactionHashOf(transactionDataOf(record));
 }
 
-/** The one builder of the representation; `eventsUrl` comes from EventsTokenService.eventsUrl, deterministic per approval. */
+/** The one builder of the representation; `eventsUrl` comes from EventsUrls.eventsUrl, deterministic per approval. */
 export function representationOf(record: ApprovalRecord, eventsUrl: string): ApprovalRepresentation {
   return { ...toView(record), eventsUrl };
 }

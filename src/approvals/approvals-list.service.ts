@@ -4,7 +4,7 @@ import { ClientConfig } from '../clients/client.config';
 import { ApprovalRecord, ApprovalRepresentation, representationOf } from './approval';
 import { ApprovalsIndexStore, IndexPosition } from './approvals-index.store';
 import { ListApprovalsQueryDto } from './dto/list-approvals.dto';
-import { EventsTokenService } from './events-token.service';
+import { EventsUrls } from './events-urls';
 
 export const DEFAULT_PAGE_SIZE = 20;
 /** A status filter reads the index in batches of this many entries … */
@@ -26,7 +26,7 @@ export interface ApprovalPage {
 export class ApprovalsListService {
   constructor(
     private readonly index: ApprovalsIndexStore,
-    private readonly tokens: EventsTokenService,
+    private readonly tokens: EventsUrls,
   ) {}
 
   async list(client: ClientConfig, query: ListApprovalsQueryDto): Promise<ApprovalPage> {

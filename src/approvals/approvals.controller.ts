@@ -11,7 +11,7 @@ import {
   PENDING_APPROVAL_EXAMPLE,
 } from './approval.examples';
 import { ApprovalRepresentation, ApprovalResponse } from './approval';
-import { ApprovalLongPollService } from './approval-long-poll.service';
+import { ApprovalLongPoll } from './approval-long-poll';
 import { ApprovalPage, ApprovalsListService } from './approvals-list.service';
 import { ApprovalsService } from './approvals.service';
 import { ApprovalPageDto, ApprovalResponseDto, ApprovalWithDeliveriesDto } from './dto/approval-response.dto';
@@ -28,7 +28,7 @@ export class ApprovalsController {
   constructor(
     private readonly approvals: ApprovalsService,
     private readonly listing: ApprovalsListService,
-    private readonly longPoll: ApprovalLongPollService,
+    private readonly longPoll: ApprovalLongPoll,
   ) {}
 
   @Post()

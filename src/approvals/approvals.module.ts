@@ -1,18 +1,15 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../config/app.config';
 import { ReceiptsModule } from '../receipts/receipts.module';
 import { RecognizeModule } from '../recognize/recognize.module';
-import { ApprovalCreationService } from './approval-creation.service';
 import { ApprovalEventsEmitter } from './approval-events.emitter';
-import { ApprovalLongPollService } from './approval-long-poll.service';
-import { ApprovalWaiters } from './approval-waiters';
 import { ApprovalsIndexStore } from './approvals-index.store';
 import { ApprovalsListService } from './approvals-list.service';
 import { ApprovalsService } from './approvals.service';
 import { ApprovalsStore } from './approvals.store';
-import { AuthenticationDetailsService } from './authentication-details.service';
-import { EventsTokenService } from './events-token.service';
-import { HeldRequestsService } from './held-requests.service';
+import { RecognizeOperationsService } from './recognize-operations.service';
+import { ApprovalEventListeners } from './on-approval-event.decorator';
 
 /** Approved approvals carry a receipt: the state machine signs it in the transition itself. */
 const receipts = ReceiptsModule.register({
@@ -31,36 +28,22 @@ const receipts = ReceiptsModule.register({
 /**
  * The bottom of the feature graph: approvals depend on core services and Recognize only, and the
  * capabilities above (polling, webhooks, events) reach them through ApprovalsService and the
- * emitter. The store is not exported. Its controller is mounted by ApiModule.
+ * emitter. The store is not exported. Its controller is mounted by ApiModule, whose EventsModule
+ * answers the controller's `?wait=` long-polls (ApprovalLongPoll) and whose EventsTokenModule signs
+ * the eventsUrl (EventsUrls).
  */
 @Module({
-  imports: [RecognizeModule, receipts],
+  imports: [DiscoveryModule, RecognizeModule, receipts],
   providers: [
     ApprovalsStore,
     ApprovalsService,
-    ApprovalCreationService,
+    RecognizeOperationsService,
     ApprovalEventsEmitter,
-    EventsTokenService,
-    AuthenticationDetailsService,
+    ApprovalEventListeners,
     ApprovalsIndexStore,
     ApprovalsListService,
-    ApprovalWaiters,
-    ApprovalLongPollService,
-    HeldRequestsService,
   ],
-  // ApprovalWaiters: long-poll requests wait here; the events capability (above) wakes them.
-  // HeldRequestsService: long-polls and event streams count against one per-client share.
   // ReceiptsModule is re-exported for the API's GET /.well-known/jwks.json.
-  exports: [
-    ApprovalsService,
-    ApprovalEventsEmitter,
-    EventsTokenService,
-    AuthenticationDetailsService,
-    ApprovalsListService,
-    ApprovalWaiters,
-    ApprovalLongPollService,
-    HeldRequestsService,
-    receipts,
-  ],
+  exports: [ApprovalsService, ApprovalEventsEmitter, ApprovalsListService, receipts],
 })
 export class ApprovalsModule {}

@@ -14,10 +14,12 @@ import { strictMock } from '../../test/unit/strict-mock';
 import { ApprovalRecord } from './approval';
 import { ApprovalEvent } from './approval-event';
 import { ApprovalEventsEmitter } from './approval-events.emitter';
-import { ApprovalCreationService } from './approval-creation.service';
+import { RecognizeOperationsService } from './recognize-operations.service';
+import { UserLimitsService } from '../ratelimit/user-limits.service';
+import { AppConfig } from '../config/app.config';
 import { ApprovalsService } from './approvals.service';
 import { ApprovalsStore } from './approvals.store';
-import { EventsTokenService } from './events-token.service';
+import { EventsUrls } from './events-urls';
 
 const bank: ClientConfig = { id: 'bank-app', apiKey: 'k'.repeat(20), callbackOrigins: ['https://bank.example'] };
 const other: ClientConfig = { id: 'other-app', apiKey: 'o'.repeat(20), callbackOrigins: [] };
@@ -25,7 +27,6 @@ const other: ClientConfig = { id: 'other-app', apiKey: 'o'.repeat(20), callbackO
 describe(ApprovalsService.name, () => {
   let store: FakeApprovalsStore;
   let decided: jest.Mock<Promise<void>, [{ record: ApprovalRecord; event: ApprovalEvent }]>;
-  let creation: jest.Mocked<ApprovalCreationService>;
   let sign: jest.Mock<Promise<string>, [ReceiptFacts]>;
   let sut: ApprovalsService;
 
@@ -34,15 +35,22 @@ describe(ApprovalsService.name, () => {
     decided = jest.fn(async (_payload: { record: ApprovalRecord; event: ApprovalEvent }) => undefined);
     const announcements = new ApprovalEventsEmitter();
     announcements.on('approval.decided', decided);
-    creation = strictMock<ApprovalCreationService>({}, 'creation');
-    const tokens = strictMock<EventsTokenService>(
-      { eventsUrl: (r: { id: string }) => `/v1/approvals/${r.id}/events?token=token` },
-      'tokens',
-    );
+    const operations = strictMock<RecognizeOperationsService>({}, 'operations');
+    const userLimits = strictMock<UserLimitsService>({}, 'userLimits');
+    const tokens = strictMock<EventsUrls>({ eventsUrl: (r: { id: string }) => `/v1/approvals/${r.id}/events?token=token` }, 'tokens');
     const metrics = strictMock<MetricsService>({ approvalCreated: () => undefined, approvalFinished: () => undefined }, 'metrics');
     sign = jest.fn(async (facts: ReceiptFacts) => `receipt-of-${facts.approvalId}-${facts.approvedBy}`);
     const receipts = strictMock<ReceiptSigner>({ sign }, 'receipts');
-    sut = new ApprovalsService(store as unknown as ApprovalsStore, creation, announcements, tokens, metrics, receipts);
+    sut = new ApprovalsService(
+      store as unknown as ApprovalsStore,
+      operations,
+      userLimits,
+      announcements,
+      tokens,
+      metrics,
+      receipts,
+      strictMock<AppConfig>({}, 'config'),
+    );
   });
 
   it('moves a pending approval to its terminal status once, with one terminal event, and announces the decision', async () => {

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   ApprovalAlreadyConsumedError,
+  ApprovalConflictError,
   ApprovalAlreadyTerminalError,
   ApprovalExpiredError,
   ApprovalNotApprovedError,
@@ -9,16 +11,26 @@ import {
   InvalidRequestError,
 } from '../common/app.errors';
 import { ClientConfig } from '../clients/client.config';
+import { AppConfig } from '../config/app.config';
+import { UserLimitsService } from '../ratelimit/user-limits.service';
+import { phoneMessageFor, plainTransaction, transactionDataFor, transactionHashOf } from '../transactions/transaction';
 import { MetricsService } from '../metrics/metrics.service';
 import { ReceiptSigner } from '../receipts/receipt.signer';
 import { ApprovalRecord, ApprovalResponse, ApprovalSignature, TerminalStatus, isTerminal, representationOf } from './approval';
 import { receiptFactsOf } from './approval-evidence';
 import { SequencedEvent, eventFor } from './approval-event';
 import { ApprovalEventsEmitter } from './approval-events.emitter';
-import { ApprovalCreationService } from './approval-creation.service';
+import { fingerprintOf } from './approval-fingerprint';
 import { ApprovalsStore } from './approvals.store';
 import { CreateApprovalDto } from './dto/create-approval.dto';
-import { EventsTokenService } from './events-token.service';
+import { EventsUrls } from './events-urls';
+import { RecognizeOperationsService } from './recognize-operations.service';
+
+/**
+ * A reservation outlives a creation whose outcome upstream is unknown (timeout, crash), so that the
+ * caller's retry within this window can adopt the operation instead of being told it conflicts.
+ */
+const RESERVATION_TTL_MS = 10 * 60_000;
 
 /** What a decided approval gains besides its status. */
 export type DecisionDetails = Partial<Pick<ApprovalRecord, 'authType' | 'authentication' | 'approvedBy' | 'signature'>>;
@@ -33,13 +45,21 @@ export class ApprovalsService {
 
   constructor(
     private readonly store: ApprovalsStore,
-    private readonly creation: ApprovalCreationService,
+    private readonly operations: RecognizeOperationsService,
+    private readonly userLimits: UserLimitsService,
     private readonly announcements: ApprovalEventsEmitter,
-    private readonly tokens: EventsTokenService,
+    private readonly tokens: EventsUrls,
     private readonly metrics: MetricsService,
     private readonly receipts: ReceiptSigner,
+    private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Every rule of a creation, in order: the callback checks, the id and its fingerprint, one clock for
+   * createdAt and expiresAt, admission (one round trip: the id's lookup and reservation, and the per-user
+   * limits, which come first because every creation at Recognize pushes to the user's phone), the
+   * operation at Recognize, then the record, stored with its first event and first poll.
+   */
   async create(client: ClientConfig, dto: CreateApprovalDto): Promise<{ approval: ApprovalResponse; created: boolean }> {
     if (dto.callbackUrl !== undefined && !client.callbackOrigins.includes(new URL(dto.callbackUrl).origin)) {
       throw new InvalidRequestError("callbackUrl's origin is not one of this client's callbackOrigins", [
@@ -52,9 +72,76 @@ export class ApprovalsService {
         { field: 'callbackUrl', message: 'the client must have a webhookSecret configured to receive callbacks' },
       ]);
     }
-    const { record, created } = await this.creation.create(client, dto);
-    if (created) this.metrics.approvalCreated(client.id);
-    return { approval: this.respond(record), created };
+    const id = dto.operationId ?? `op_${randomUUID()}`;
+    const userId = dto.userId.toUpperCase();
+    const transaction = dto.transaction && plainTransaction(dto.transaction);
+    // What the phone shows: with a payment only the service's own text written from it (the DTO refuses
+    // a message beside a transaction), so the user reads what is bound.
+    const message = transaction ? phoneMessageFor(transaction) : dto.message;
+    const fingerprint = fingerprintOf({
+      userId,
+      externalUserId: dto.externalUserId,
+      message: dto.message,
+      timeoutSeconds: dto.timeoutSeconds,
+      callbackUrl: dto.callbackUrl,
+      metadata: dto.metadata,
+      transaction,
+    });
+    // One clock: the limits count the approval until the expiresAt its record carries. Taken before
+    // Recognize is asked, so the approval never outlives the operation's own timeout there.
+    const now = new Date();
+    const expiresAtMs = now.getTime() + (dto.timeoutSeconds ?? this.config.approvals.defaultTimeoutS) * 1000;
+
+    const request = {
+      id,
+      owner: `${client.id}|${fingerprint}`,
+      expiresAtMs,
+      // The record is kept until expiresAt + retention at the latest (a decision starts retention sooner).
+      keepUntilMs: expiresAtMs + this.config.approvals.retentionS * 1000,
+      reservationTtlMs: RESERVATION_TTL_MS,
+    };
+    const admission = await this.store.admit(request, this.userLimits.limitsFor(client.id, userId), () =>
+      this.userLimits.pendingIdsOf(client.id, userId),
+    );
+    if (admission.kind === 'limited') throw this.userLimits.refusal(admission.verdict, admission.retryAfterMs);
+    if (admission.kind === 'existing')
+      return { approval: this.respond(await this.sameRequestOrConflict(admission.record, client, fingerprint)), created: false };
+    if (admission.kind === 'held')
+      throw admission.owner.startsWith(`${client.id}|`) ? conflict(id) : await this.operations.usedElsewhereInUpstreamTime(id);
+
+    await this.operations
+      .create({ id, userId, externalUserId: dto.externalUserId, message }, admission.mine)
+      .catch(async (err: unknown) => {
+        await this.userLimits.release(client.id, userId, id).catch(() => undefined);
+        throw err;
+      });
+
+    const transactionData = transactionDataFor(id, transaction ? { transaction } : { message });
+    const record: ApprovalRecord = {
+      id,
+      clientId: client.id,
+      userId,
+      ...(dto.externalUserId !== undefined && { externalUserId: dto.externalUserId }),
+      ...(message !== undefined && { message }),
+      ...(dto.metadata !== undefined && { metadata: dto.metadata }),
+      ...(transaction !== undefined && { transaction }),
+      transactionData,
+      transactionHash: transactionHashOf(transactionData),
+      ...(dto.callbackUrl !== undefined && { callbackUrl: dto.callbackUrl }),
+      status: 'pending',
+      createdAt: now.toISOString(),
+      expiresAt: new Date(expiresAtMs).toISOString(),
+      fingerprint,
+    };
+    // The same script frees the reservation: the record now answers for the id.
+    if (!(await this.store.create(record, eventFor(record, now, this.tokens.eventsUrl(record))))) {
+      // A concurrent identical request stored it first.
+      const winner = await this.store.get(id);
+      if (!winner) throw await this.operations.usedElsewhereInUpstreamTime(id);
+      return { approval: this.respond(await this.sameRequestOrConflict(winner, client, fingerprint)), created: false };
+    }
+    this.metrics.approvalCreated(client.id);
+    return { approval: this.respond(record), created: true };
   }
 
   async find(client: ClientConfig, id: string): Promise<ApprovalResponse> {
@@ -167,6 +254,14 @@ export class ApprovalsService {
     return this.store.notHandedToDeliveryBefore(beforeMs, count);
   }
 
+  /**
+   * A record's doc as another folder's script read it (polling's claim), decoded. Without its
+   * consumption fields: a record that can be consumed is decided, and no longer polled.
+   */
+  recordOfDoc(doc: string): ApprovalRecord {
+    return ApprovalsStore.recordOf(doc, null, null);
+  }
+
   /** Any client's approval, for the capabilities that act on it; callers on behalf of a client use assertOwned. */
   get(id: string): Promise<ApprovalRecord | undefined> {
     return this.store.get(id);
@@ -202,7 +297,7 @@ export class ApprovalsService {
   /**
    * The transition recorded the terminal event as owed to delivery (the outbox, in the same script);
    * it is cleared once every listener of `approval.decided` has it. A crash in between leaves the
-   * entry for the sweep (webhooks/outcome.reconciler.ts).
+   * entry for the sweep (webhooks/decision-outbox.reconciler.ts). Listeners: `grep OnApprovalEvent`.
    */
   private async announceDecision(id: string, record: ApprovalRecord | undefined, last: SequencedEvent | undefined): Promise<void> {
     if (record && last && isTerminal(last.event.data.status))
@@ -210,7 +305,18 @@ export class ApprovalsService {
     await this.store.markHandedToDelivery(id);
   }
 
+  private async sameRequestOrConflict(existing: ApprovalRecord, client: ClientConfig, fingerprint: string): Promise<ApprovalRecord> {
+    if (existing.clientId !== client.id) throw await this.operations.usedElsewhereInUpstreamTime(existing.id);
+    if (existing.fingerprint === fingerprint) return existing;
+    throw conflict(existing.id);
+  }
+
   private respond(record: ApprovalRecord): ApprovalResponse {
     return representationOf(record, this.tokens.eventsUrl(record));
   }
+}
+
+/** The caller's own approval (or creation in flight) has this id with other fields. */
+function conflict(id: string): ApprovalConflictError {
+  return new ApprovalConflictError(`operationId ${JSON.stringify(id)} is already used by another request`);
 }

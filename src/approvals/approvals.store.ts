@@ -7,6 +7,7 @@ import { ApprovalRecord } from './approval';
 import { ApprovalEvent, SequencedEvent } from './approval-event';
 import { Delivery } from './delivery';
 import { RedisScript, defineScript } from '../redis/redis-script';
+import type { AdmissionLimits, LimitVerdict } from '../ratelimit/user-limits.service';
 
 /** The longest lifetime an approval can be given (contract: timeoutSeconds ≤ 86400). */
 const MAX_TIMEOUT_S = 86_400;
@@ -24,6 +25,26 @@ const CONSUME_RESULTS: Record<number, ConsumeResult> = {
   [-2]: 'not_approved',
 };
 
+/**
+ * What admission found: the approval already stored, the id held by another request, the id reserved
+ * for this one (`mine`: the reservation was this request's already, a retry), or a limit that refused
+ * it (the reservation freed again).
+ */
+export type Admission =
+  | { kind: 'existing'; record: ApprovalRecord }
+  | { kind: 'held'; owner: string }
+  | { kind: 'admitted'; mine: boolean }
+  | { kind: 'limited'; verdict: LimitVerdict; retryAfterMs: number };
+
+/** The creation being admitted: its id, the reservation it takes, and the times its limits count it until. */
+export interface AdmissionRequest {
+  id: string;
+  expiresAtMs: number;
+  keepUntilMs: number;
+  owner: string;
+  reservationTtlMs: number;
+}
+
 export type TransitionResult = { applied: true; seq: number } | { applied: false; reason: 'not_pending' | 'missing' | 'too_late' };
 const NOT_APPLIED: Record<number, 'not_pending' | 'missing' | 'too_late'> = { 0: 'not_pending', [-1]: 'missing', [-2]: 'too_late' };
 
@@ -39,6 +60,7 @@ export class ApprovalsStore {
   private readonly updateApprovalDoc: RedisScript<[string, string], number>;
   private readonly consumeApproval: RedisScript<[string, string], number>;
   private readonly replaceApprovalDoc: RedisScript<[string, string], number>;
+  private readonly admitApproval: RedisScript<(string | number)[], (string | number | null)[]>;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -50,6 +72,49 @@ export class ApprovalsStore {
     this.updateApprovalDoc = defineScript(redis, __dirname, 'update-approval-doc-1.lua');
     this.consumeApproval = defineScript(redis, __dirname, 'consume-approval-1.lua');
     this.replaceApprovalDoc = defineScript(redis, __dirname, 'replace-approval-doc-1.lua');
+    this.admitApproval = defineScript(redis, __dirname, 'admit-approval.lua');
+  }
+
+  /**
+   * In one script (admit-approval.lua): looks the id up, reserves it for `owner` while its creation is
+   * in flight, and counts it against `limits` (ratelimit's keys and numbers). The script asks for the
+   * user's pending set only when it is full (its records are keys a script must be told): then
+   * `listPending` is called and the script run again, and the first run, which took the reservation,
+   * says whether this is a retry.
+   */
+  async admit(r: AdmissionRequest, limits: AdmissionLimits, listPending: () => Promise<string[]>): Promise<Admission> {
+    const first = await this.runAdmission(r, limits, []);
+    if (first.kind !== 'list') return first;
+    const second = await this.runAdmission(r, limits, await listPending());
+    if (second.kind === 'list') throw new Error('admission asked for the pending set twice');
+    return second.kind === 'admitted' ? { kind: 'admitted', mine: first.mine } : second;
+  }
+
+  private async runAdmission(
+    r: AdmissionRequest,
+    limits: AdmissionLimits,
+    listed: string[],
+  ): Promise<Admission | { kind: 'list'; mine: boolean }> {
+    const [kind, a, b, c] = await this.admitApproval(
+      [this.keys.approval(r.id), this.keys.reservation(r.id), ...limits.keys, ...listed.map((l) => this.keys.approval(l))],
+      Date.now(),
+      limits.windowMs,
+      limits.maxPending,
+      limits.maxCreations,
+      r.id,
+      r.expiresAtMs,
+      listed.length,
+      limits.maxStored,
+      r.keepUntilMs,
+      r.owner,
+      r.reservationTtlMs,
+      ...listed,
+    );
+    if (kind === 'existing')
+      return { kind, record: ApprovalsStore.recordOf(a as string, (b ?? null) as string | null, (c ?? null) as string | null) };
+    if (kind === 'held') return { kind, owner: a as string };
+    if (kind === 'admitted' || kind === 'list') return { kind, mine: a === 1 };
+    return { kind: 'limited', verdict: a as LimitVerdict, retryAfterMs: b as number };
   }
 
   /**
@@ -183,7 +248,7 @@ export class ApprovalsStore {
     return this.redis.zrangebyscore(this.keys.pendingApprovals(), '-inf', `(${beforeMs}`, 'LIMIT', 0, count);
   }
 
-  /** Frees an operationId claimed at admission (UserLimitsService.admit) whose creation failed for sure. */
+  /** Frees an operationId claimed at admission (`admit`) whose creation failed for sure. */
   async releaseReservation(id: string): Promise<void> {
     await this.redis.del(this.keys.reservation(id));
   }

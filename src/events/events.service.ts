@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApprovalRecord, isTerminal } from '../approvals/approval';
 import { ApprovalsService } from '../approvals/approvals.service';
-import { EventsTokenService } from '../approvals/events-token.service';
+import { EventsTokenService } from './events-token.service';
 import { InvalidRequestError, UnauthenticatedError } from '../common/app.errors';
 import { ClientsRegistry } from '../clients/clients.registry';
 import { SseHub } from './sse.hub';

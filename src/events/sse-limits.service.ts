@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
-import { HeldRequest, HeldRequestsService } from '../approvals/held-requests.service';
+import { HeldRequest, HeldRequestsService } from './held-requests.service';
 import { TooManyRequestsError } from '../common/app.errors';
 import { AppConfig } from '../config/app.config';
 import { REDIS } from '../redis/redis.module';

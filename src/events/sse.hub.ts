@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApprovalEvent } from '../approvals/approval-event';
-import { ApprovalWaiters } from '../approvals/approval-waiters';
+import { ApprovalWaiters } from './approval-waiters';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { AppConfig } from '../config/app.config';
 import { MetricsService } from '../metrics/metrics.service';

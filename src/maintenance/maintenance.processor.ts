@@ -3,8 +3,8 @@ import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/c
 import { Job, Queue } from 'bullmq';
 import { PollReconciler } from '../polling/poll.reconciler';
 import { DeliveryReconciler } from '../webhooks/delivery.reconciler';
-import { OutcomeReconciler } from '../webhooks/outcome.reconciler';
-import { ApprovalIndexReconciler } from './approval-index.reconciler';
+import { DecisionOutboxReconciler } from '../webhooks/decision-outbox.reconciler';
+import { ApprovalIndexReconciler } from '../approvals/approval-index.reconciler';
 import { MAINTENANCE_JOBS, MAINTENANCE_QUEUE, MaintenanceJob, RECONCILE_EVERY_MS } from './maintenance.job';
 
 /**
@@ -22,7 +22,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
   constructor(
     @InjectQueue(MAINTENANCE_QUEUE) private readonly queue: Queue,
     private readonly polls: PollReconciler,
-    private readonly outcomes: OutcomeReconciler,
+    private readonly decisionOutbox: DecisionOutboxReconciler,
     private readonly deliveries: DeliveryReconciler,
     private readonly approvalIndexes: ApprovalIndexReconciler,
   ) {
@@ -46,8 +46,9 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
     switch (name) {
       case 'reconcile-polls':
         return this.polls.reconcile();
+      // The scheduler keeps its historical id: it sweeps the decision outbox.
       case 'reconcile-outcomes':
-        return this.outcomes.reconcile();
+        return this.decisionOutbox.reconcile();
       case 'reconcile-deliveries':
         return this.deliveries.reconcile();
       case 'reconcile-approval-indexes':

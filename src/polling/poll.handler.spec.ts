@@ -1,5 +1,5 @@
 import { ApprovalsService } from '../approvals/approvals.service';
-import { AuthenticationDetailsService } from '../approvals/authentication-details.service';
+import { AuthenticationDetailsService } from './authentication-details.service';
 import { AppConfig } from '../config/app.config';
 import { RecognizeClient } from '../recognize/recognize.client';
 import { RecognizeNotFoundError, RecognizeThrottledError, RecognizeUnavailableError } from '../recognize/recognize.errors';

@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ApprovalRecord, isTerminal } from '../approvals/approval';
 import { ApprovalsService, DecisionDetails } from '../approvals/approvals.service';
-import { ApprovalsStore } from '../approvals/approvals.store';
-import { AuthenticationDetailsService } from '../approvals/authentication-details.service';
+import { AuthenticationDetailsService } from './authentication-details.service';
 import { AppConfig } from '../config/app.config';
 import { RecognizeClient } from '../recognize/recognize.client';
 import { RecognizeError, RecognizeNotFoundError, RecognizeThrottledError, RecognizeUnavailableError } from '../recognize/recognize.errors';
 import { RecognizeOperation } from '../recognize/recognize.types';
-import { AnswerOutcome, expiresWithoutPolling, outcomeOfAnswer } from './late-answer';
+import { AnswerOutcome, expiresWithoutPolling, outcomeOfAnswer } from './outcome-rules';
 import { PollDelayReason, nextPollAt, nextPollDelay } from './poll-schedule';
 import { ClaimedPoll } from './polls.store';
 
@@ -34,7 +33,7 @@ export class PollHandler {
         ? await this.approvals.get(data.approvalId)
         : data.doc === null
           ? undefined
-          : ApprovalsStore.recordOf(data.doc, null, null);
+          : this.approvals.recordOfDoc(data.doc);
     if (!record) return { kind: 'done', status: 'gone' };
     if (isTerminal(record.status)) {
       // Its decision may not have reached delivery (a crash after the transition): announce it again.

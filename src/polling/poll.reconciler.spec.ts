@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { AppConfig } from '../config/app.config';
 import { strictMock } from '../../test/unit/strict-mock';
-import { TELEMETRY_WINDOW_MS } from './late-answer';
+import { TELEMETRY_WINDOW_MS } from './outcome-rules';
 import { PollReconciler } from './poll.reconciler';
 import { PollsStore } from './polls.store';
 

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { AppConfig } from '../config/app.config';
-import { TELEMETRY_WINDOW_MS } from './late-answer';
+import { TELEMETRY_WINDOW_MS } from './outcome-rules';
 import { POLL_QUEUE, POLL_TICK_JOB, POLL_TICK_SCHEDULER } from './poll.job';
 import { PollsStore } from './polls.store';
 
@@ -50,7 +50,7 @@ export class PollReconciler {
 
   /**
    * Pending approvals past their deadline by more than telemetry reaches back (after a crash or a
-   * restore) can only end expired (late-answer.ts, expiresWithoutPolling): expire them without asking Recognize.
+   * restore) can only end expired (outcome-rules.ts, expiresWithoutPolling): expire them without asking Recognize.
    */
   private async expireLongPastDeadline(): Promise<number> {
     let expired = 0;

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { ApprovalsModule } from '../approvals/approvals.module';
 import { RecognizeModule } from '../recognize/recognize.module';
+import { AuthenticationDetailsService } from './authentication-details.service';
 import { PollTickService } from './poll-tick.service';
 import { PollHandler } from './poll.handler';
 import { POLL_QUEUE } from './poll.job';
@@ -14,7 +15,7 @@ import { PollsStore } from './polls.store';
  */
 @Module({
   imports: [BullModule.registerQueue({ name: POLL_QUEUE }), RecognizeModule, ApprovalsModule],
-  providers: [PollsStore, PollHandler, PollTickService, PollReconciler],
+  providers: [PollsStore, PollHandler, PollTickService, PollReconciler, AuthenticationDetailsService],
   exports: [PollTickService, PollReconciler],
 })
 export class PollingModule {}

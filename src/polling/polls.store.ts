@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { REDIS } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis.keys';
 import { RedisScript, defineScript } from '../redis/redis-script';
+import { approvalKeysForScripts } from '../approvals/approval-keys';
 
 /** One approval claimed from the due set for one poll: its id, state is reloaded by the poll. */
 export interface ClaimedPoll {
@@ -11,6 +12,7 @@ export interface ClaimedPoll {
   failures?: number;
   /**
    * The record's doc as the claim read it (null: no record); absent when the claim did not read it.
+   * Decoded by approvals (ApprovalsService.recordOfDoc): its shape is theirs.
    * Its consumption fields are not read: a record that can be consumed is decided, and no longer polled.
    */
   doc?: string | null;
@@ -49,7 +51,7 @@ export class PollsStore {
       nowMs,
       leaseUntilMs,
       max,
-      this.keys.approval(''),
+      approvalKeysForScripts.recordPrefix(this.keys),
     );
     const claimed: ClaimedPoll[] = new Array(flat.length / 4);
     for (let i = 0; i < flat.length; i += 4) {
@@ -78,6 +80,6 @@ export class PollsStore {
    */
   async follow(ids: string[], atMs: number): Promise<number> {
     if (!ids.length) return 0;
-    return this.followPending([this.keys.pendingApprovals(), this.keys.pollsDue()], atMs, ...ids);
+    return this.followPending([approvalKeysForScripts.pendingIndex(this.keys), this.keys.pollsDue()], atMs, ...ids);
   }
 }

@@ -9,6 +9,40 @@
  * `P:<name>:<word>` with a name that is never a per-id kind, and BullMQ's keys are `P:<queue>:…`
  * with queue names (poll, delivery, maintenance) that are not kinds either. An id never ends a key
  * with a suffix, so none can name another object's key. New keys must follow the same rule.
+ *
+ * Each key family has one owner folder: only its code reads or writes the family, unless a row
+ * below names a crossing. A new family gets a row here.
+ *
+ * | key family                                               | owner       |
+ * |----------------------------------------------------------|-------------|
+ * | approval, approval-events, reservation                   | approvals/  |
+ * | client:…:approvals, client:…:user:…:approvals            | approvals/  |
+ * | approvals:pending, approvals:unnotified (the outbox)     | approvals/  |
+ * | scan-cursor:approval-index, secret:events-token(-keys)   | approvals/  |
+ * | polls:due, polls:failures                                | polling/    |
+ * | approval-deliveries, deliveries:pending, client:…:deliveries:… | webhooks/ |
+ * | user-pending, user-creations, client-stored, ratelimit:… | ratelimit/  |
+ * | events (the stream), sse-streams:…                       | events/     |
+ * | receipt-keys                                             | receipts/   |
+ * | recognize-key-set, recognize-key-set:fetch               | signatures/ |
+ *
+ * Crossings, each a script that must change or read another's keys in the same atomic step (the
+ * foreign key is always handed to it as a plain key or prefix; nothing else crosses):
+ * - approvals/create-approval-8.lua schedules the first poll (polls:due) and appends to the event
+ *   stream; transition-approval-7.lua ends polling (polls:due, polls:failures) and appends to the
+ *   stream; reindex-approval-4.lua follows a re-indexed approval again (polls:due): a status change
+ *   and its effect on polling and on SSE can never be seen apart.
+ * - approvals/admit-approval.lua counts the creation against ratelimit's keys and numbers, handed by
+ *   UserLimitsService.limitsFor: lookup, reservation and limits in one round trip before Recognize is
+ *   asked (a refused creation pushes nothing to a phone).
+ * - polling/claim-due-polls-2.lua reads (never writes) the claimed records' docs, so a poll costs no
+ *   round trip of its own; follow-pending-2.lua reads the pending index, so a decision that won
+ *   meanwhile is never followed again. Approvals hands both (approvals/approval-keys.ts) and decodes
+ *   the doc (ApprovalsService.recordOfDoc).
+ * - webhooks' delivery scripts read the approval record's PTTL only, so a delivery lives exactly as
+ *   long as its approval (approvals/approval-keys.ts).
+ * - approvals reads webhooks' approval-deliveries hash, to show it on GET /v1/approvals/{id}, and its
+ *   index reconciler moves delivery hashes of the former key scheme (migrate-legacy-key-2.lua).
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}

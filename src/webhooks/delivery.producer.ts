@@ -1,9 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { ApprovalRecord } from '../approvals/approval';
 import { ApprovalEvent } from '../approvals/approval-event';
-import { ApprovalEventsEmitter } from '../approvals/approval-events.emitter';
+import { ApprovalEventMap } from '../approvals/approval-events.emitter';
+import { OnApprovalEvent } from '../approvals/on-approval-event.decorator';
 import { ClientsRegistry } from '../clients/clients.registry';
 import { AppConfig } from '../config/app.config';
 import { randomUUID } from 'node:crypto';
@@ -20,17 +21,17 @@ import { DeliveryStore } from './delivery.store';
 
 /** Schedules webhook deliveries of terminal events. Idempotent: keyed by the event id. */
 @Injectable()
-export class DeliveryProducer implements OnModuleInit {
+export class DeliveryProducer {
   constructor(
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData | TestEventJobData>,
     private readonly store: DeliveryStore,
     private readonly clients: ClientsRegistry,
-    private readonly announcements: ApprovalEventsEmitter,
     private readonly config: AppConfig,
   ) {}
 
-  onModuleInit(): void {
-    this.announcements.on('approval.decided', ({ record, event }) => this.scheduleFor(record, event));
+  @OnApprovalEvent('approval.decided')
+  onApprovalDecided({ record, event }: ApprovalEventMap['approval.decided']): Promise<void> {
+    return this.scheduleFor(record, event);
   }
 
   /**

@@ -4,6 +4,7 @@ import { REDIS } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis.keys';
 import { Delivery } from '../approvals/delivery';
 import { RedisScript, defineScript } from '../redis/redis-script';
+import { approvalKeysForScripts } from '../approvals/approval-keys';
 
 /** A delivery named by the pending index. */
 export interface DeliveryRef {
@@ -12,10 +13,11 @@ export interface DeliveryRef {
 }
 
 /**
- * Webhook delivery state: `P:approval:<id>:deliveries`, a hash of eventId → Delivery JSON, and
- * `P:deliveries:pending`, the index of pending ones by next attempt, written in the same scripts
- * (`*.lua` beside this file). Each writes only while the approval exists and gives the hash the
- * approval's remaining lifetime, so deliveries expire with their approval; the index lets the
+ * Webhook delivery state, this folder's keys: `P:approval-deliveries:<id>`, a hash of eventId →
+ * Delivery JSON, and `P:deliveries:pending`, the index of pending ones by next attempt, written in the
+ * same scripts (`*.lua` beside this file). Each writes only while the approval exists (it reads the
+ * record's PTTL, the one approval key it names, handed by approvals/approval-keys.ts) and gives the
+ * hash the approval's remaining lifetime, so deliveries expire with their approval; the index lets the
  * reconciler find a pending delivery whose job was lost. The same scripts keep each client's index of
  * dead and of pending deliveries (DeliveryIndex reads them).
  */
@@ -115,7 +117,7 @@ export class DeliveryStore {
 
   private keysOf(clientId: string, approvalId: string): [string, string, string, string, string] {
     return [
-      this.keys.approval(approvalId),
+      approvalKeysForScripts.record(this.keys, approvalId),
       this.keys.approvalDeliveries(approvalId),
       this.keys.pendingDeliveries(),
       this.keys.clientDeliveries(clientId, 'pending'),

@@ -8,7 +8,7 @@ import { DELIVERY_QUEUE } from './delivery.job';
 import { DeliveryProducer } from './delivery.producer';
 import { DeliveryReconciler } from './delivery.reconciler';
 import { DeliveryStore } from './delivery.store';
-import { OutcomeReconciler } from './outcome.reconciler';
+import { DecisionOutboxReconciler } from './decision-outbox.reconciler';
 import { TestEventHandler } from './test-event.handler';
 import { WebhookClient } from './webhook.client';
 
@@ -27,8 +27,8 @@ import { WebhookClient } from './webhook.client';
     WebhookClient,
     DeliveriesService,
     DeliveryReconciler,
-    OutcomeReconciler,
+    DecisionOutboxReconciler,
   ],
-  exports: [DeliveriesService, DeliveryIndex, DeliveryHandler, TestEventHandler, DeliveryReconciler, OutcomeReconciler],
+  exports: [DeliveriesService, DeliveryIndex, DeliveryHandler, TestEventHandler, DeliveryReconciler, DecisionOutboxReconciler],
 })
 export class WebhooksModule {}

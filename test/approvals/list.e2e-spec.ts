@@ -2,7 +2,7 @@ import { Approval, ApiClient } from '../helpers/api-client';
 import { BANK_APP, OTHER_APP } from '../helpers/clients';
 import { until } from '../helpers/eventually';
 import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
-import { ApprovalWaiters } from '../../src/approvals/approval-waiters';
+import { ApprovalWaiters } from '../../src/events/approval-waiters';
 import { RedisKeys } from '../../src/redis/redis.keys';
 
 interface Page {

@@ -1,5 +1,5 @@
 import { EventSource } from 'eventsource';
-import { EventsTokenService } from '../../src/approvals/events-token.service';
+import { EventsTokenService } from '../../src/events/events-token.service';
 import { SseHub } from '../../src/events/sse.hub';
 import { Approval, ApiClient } from '../helpers/api-client';
 import { BANK_APP, OTHER_APP } from '../helpers/clients';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { ClientsRegistry } from '../../src/clients/clients.registry';
-import { EventsTokenService } from '../../src/approvals/events-token.service';
+import { EventsTokenService } from '../../src/events/events-token.service';
 import { ApiClient, ApiResponse } from '../helpers/api-client';
 import { BANK_APP, OTHER_APP, clientSecrets } from '../helpers/clients';
 import { CapturingReceiver } from '../helpers/service-process';

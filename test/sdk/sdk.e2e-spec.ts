@@ -18,7 +18,7 @@ import { until } from '../helpers/eventually';
 import { BANK_APP, ROTATING_APP } from '../helpers/clients';
 import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
 import { WebhookReceiver } from '../helpers/webhook-receiver';
-import { ApprovalWaiters } from '../../src/approvals/approval-waiters';
+import { ApprovalWaiters } from '../../src/events/approval-waiters';
 
 const HOOKED = {
   id: 'sdk-app',

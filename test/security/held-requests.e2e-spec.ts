@@ -1,4 +1,4 @@
-import { HeldRequestsService } from '../../src/approvals/held-requests.service';
+import { HeldRequestsService } from '../../src/events/held-requests.service';
 import { Approval } from '../helpers/api-client';
 import { BANK_APP, OTHER_APP } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';

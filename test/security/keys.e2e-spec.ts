@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ApprovalRecord } from '../../src/approvals/approval';
-import { ApprovalIndexReconciler } from '../../src/maintenance/approval-index.reconciler';
+import { ApprovalIndexReconciler } from '../../src/approvals/approval-index.reconciler';
 import { RedisKeys } from '../../src/redis/redis.keys';
 import { ApiClient } from '../helpers/api-client';
 import { BANK_APP, OTHER_APP } from '../helpers/clients';

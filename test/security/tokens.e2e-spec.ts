@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { EventsTokenService } from '../../src/approvals/events-token.service';
+import { EventsTokenService } from '../../src/events/events-token.service';
 import { Approval, ApiClient } from '../helpers/api-client';
 import { BANK_APP } from '../helpers/clients';
 import { SseClient } from '../helpers/sse-client';

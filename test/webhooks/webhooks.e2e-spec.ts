@@ -8,8 +8,8 @@ import { DeliveryWatcher, WebhookReceiver } from '../helpers/webhook-receiver';
 import { ApprovalsStore } from '../../src/approvals/approvals.store';
 import { DeliveryProducer } from '../../src/webhooks/delivery.producer';
 import { eventFor } from '../../src/approvals/approval-event';
-import { EventsTokenService } from '../../src/approvals/events-token.service';
-import { OutcomeReconciler } from '../../src/webhooks/outcome.reconciler';
+import { EventsTokenService } from '../../src/events/events-token.service';
+import { DecisionOutboxReconciler } from '../../src/webhooks/decision-outbox.reconciler';
 
 interface DeliveryBody {
   eventId: string;
@@ -214,7 +214,7 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
     expect(await queue.getJob(`delivery-${event.id}`)).toBeUndefined();
     expect(await store.notHandedToDeliveryBefore(Date.now(), 10)).toContain(approval.id);
 
-    expect(await t.app.get(OutcomeReconciler).reconcile(0)).toBeGreaterThanOrEqual(1);
+    expect(await t.app.get(DecisionOutboxReconciler).reconcile(0)).toBeGreaterThanOrEqual(1);
     await watcher.waitForEnd(event.id, 'delivered');
     expect(receiver.requests.map((r) => r.headers['webhook-id'])).toEqual([event.id]);
     expect(await store.notHandedToDeliveryBefore(Date.now(), 10)).not.toContain(approval.id);

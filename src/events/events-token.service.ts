@@ -4,7 +4,8 @@ import Redis from 'ioredis';
 import { AppConfig } from '../config/app.config';
 import { REDIS } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis.keys';
-import { ApprovalRecord, isTerminal } from './approval';
+import { ApprovalRecord, isTerminal } from '../approvals/approval';
+import { EventsUrls } from '../approvals/events-urls';
 
 /** Issue times are rounded down to this: every read of an approval within one window gives the same eventsUrl. */
 export const EVENTS_TOKEN_WINDOW_S = 60;
@@ -38,7 +39,7 @@ type Follows = Pick<ApprovalRecord, 'id' | 'clientId' | 'status' | 'expiresAt' |
  *   signed until they expire.
  */
 @Injectable()
-export class EventsTokenService implements OnModuleInit, OnApplicationShutdown {
+export class EventsTokenService implements EventsUrls, OnModuleInit, OnApplicationShutdown {
   private keySet = new Map<string, SigningKey>();
   private currentKid = FIRST_KID;
   private loadedAtMs = 0;

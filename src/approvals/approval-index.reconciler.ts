@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis, { Cluster } from 'ioredis';
-import { ApprovalRecord } from '../approvals/approval';
-import { ApprovalsService } from '../approvals/approvals.service';
+import { ApprovalRecord } from './approval';
+import { ApprovalsService } from './approvals.service';
 import { AppConfig } from '../config/app.config';
 import { REDIS } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis.keys';

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { withTimeout } from '../common/with-timeout';
 import { RecognizeClient } from '../recognize/recognize.client';
-import { ApprovalAuthentication } from './approval';
+import { ApprovalAuthentication } from '../approvals/approval';
+import { recognizeTimeToIso } from './recognize-time';
 
 /** Telemetry is looked up while a decision waits: never longer than this. */
 const LOOKUP_TIMEOUT_MS = 2000;
-import { recognizeTimeToIso } from './recognize-time';
 
 /**
  * Recognize's record of an operation's authentication (device, error code, time), read from its

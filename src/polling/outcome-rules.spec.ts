@@ -1,5 +1,5 @@
 import { RecognizeOperation } from '../recognize/recognize.types';
-import { UpstreamAnswer, expiresWithoutPolling, outcomeOfAnswer, parseRecognizeTime } from './late-answer';
+import { UpstreamAnswer, expiresWithoutPolling, outcomeOfAnswer, parseRecognizeTime } from './outcome-rules';
 
 const EXPIRES_AT = '2026-05-21T10:35:00.000Z';
 const DEADLINE = Date.parse(EXPIRES_AT);

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ApprovalsService } from '../approvals/approvals.service';
 
 /** A decision not handed to delivery within this long was most likely cut off by a crash. */
-export const OUTCOME_OVERDUE_MS = 60_000;
+export const DECISION_OVERDUE_MS = 60_000;
 const PAGE = 500;
 
 /**
@@ -14,13 +14,13 @@ const PAGE = 500;
  * repair never sends twice.
  */
 @Injectable()
-export class OutcomeReconciler {
-  private readonly logger = new Logger(OutcomeReconciler.name);
+export class DecisionOutboxReconciler {
+  private readonly logger = new Logger(DecisionOutboxReconciler.name);
 
   constructor(private readonly approvals: ApprovalsService) {}
 
   /** Returns how many decided approvals had their terminal event handed to delivery by this pass. */
-  async reconcile(overdueMs = OUTCOME_OVERDUE_MS): Promise<number> {
+  async reconcile(overdueMs = DECISION_OVERDUE_MS): Promise<number> {
     let repaired = 0;
     try {
       for (;;) {
@@ -31,7 +31,7 @@ export class OutcomeReconciler {
       }
       if (repaired) this.logger.warn(`Handed ${repaired} terminal events to delivery after an interrupted transition`);
     } catch (err) {
-      this.logger.warn(`Reconciling outcomes failed, will retry: ${(err as Error).message}`);
+      this.logger.warn(`Sweeping the decision outbox failed, will retry: ${(err as Error).message}`);
     }
     return repaired;
   }

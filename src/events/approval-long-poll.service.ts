@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ClientConfig } from '../clients/client.config';
-import { ApprovalResponse } from './approval';
+import { ApprovalResponse } from '../approvals/approval';
+import { ApprovalLongPoll } from '../approvals/approval-long-poll';
+import { ApprovalsService } from '../approvals/approvals.service';
 import { ApprovalWaiters } from './approval-waiters';
-import { ApprovalsService } from './approvals.service';
 import { HeldRequest, HeldRequestsService } from './held-requests.service';
 
 /** GET /v1/approvals/{id}?wait=N: the approval once it leaves pending, or as it is after N seconds. */
 @Injectable()
-export class ApprovalLongPollService {
+export class ApprovalLongPollService implements ApprovalLongPoll {
   constructor(
     private readonly approvals: ApprovalsService,
     private readonly waiters: ApprovalWaiters,

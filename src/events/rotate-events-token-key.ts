@@ -4,7 +4,7 @@ import { RedisKeys } from '../redis/redis.keys';
 import { EventsTokenService } from './events-token.service';
 
 /**
- * `node dist/approvals/rotate-events-token-key.js`: makes a new eventsUrl signing key current for every
+ * `node dist/events/rotate-events-token-key.js`: makes a new eventsUrl signing key current for every
  * instance on this REDIS_URL and REDIS_PREFIX (read from the environment like the service). Tokens
  * signed with the previous key keep working until they expire.
  */

@@ -5,8 +5,11 @@
 -- client, at most S stored approvals (Redis runs in noeviction, so one client filling it would stop
 -- every client).
 --
--- KEYS: record, reservation, userPending (ZSET id → expiresAt ms), userCreations (ZSET id → created
+-- KEYS: record, reservation (approvals' own), then the limit keys ratelimit/ hands over
+-- (UserLimitsService.limitsFor): userPending (ZSET id → expiresAt ms), userCreations (ZSET id → created
 -- ms), clientStored (ZSET id → kept-until ms), then the record key of each id listed in ARGV[12..].
+-- The limits are ratelimit's keys and numbers; they are counted here so that the lookup, the
+-- reservation and the limits take one round trip before Recognize is asked.
 -- ARGV: nowMs, windowMs, maxPending, maxCreations, id, expiresAtMs, listedCount, maxStored,
 -- keepUntilMs, owner, reservationTtlMs, listed ids…
 --
