@@ -7,11 +7,20 @@ import tseslint from 'typescript-eslint';
 import floors from './scripts/floors.js';
 
 /**
+ * A store is its folder's own: other folders go through the folder's service (the ownership table of the
+ * Redis keys is in src/redis/redis.keys.ts). Only `./x.store` imports are allowed in src/.
+ */
+const FOREIGN_STORE = {
+  group: ['../**/*.store', '../**/*.store.js'],
+  message: "A *.store belongs to its folder: use that folder's service instead (see the key table in src/redis/redis.keys.ts).",
+};
+
+/**
  * The floors of src/ (scripts/floors.js, docs/STYLE.md) as one no-restricted-imports block per folder
  * and depth: a file of src/<folder>/ or src/<folder>/<sub>/ may not import a folder on its own floor or
- * above, nor the root files. Specs are free to reach up (a test may load the config). Another
- * no-restricted-imports block matching files of src/ would replace these options for those files:
- * add its patterns here instead.
+ * above, nor the root files, nor another folder's store. Specs are free to reach up (a test may load the
+ * config). Another no-restricted-imports block matching files of src/ would replace these options for
+ * those files: add its patterns here instead.
  */
 function floorBlocks() {
   const rootFiles = readdirSync(new URL('./src', import.meta.url), { withFileTypes: true })
@@ -28,6 +37,7 @@ function floorBlocks() {
         regex: `^${back}(${rootFiles.join('|')})$`,
         message: 'Nothing in a folder of src/ imports the root files (main, the role modules): they are the top floor',
       });
+      patterns.push(FOREIGN_STORE);
       return {
         files: [`src/${folder}/${up === '../' ? '' : '*/'}*.ts`],
         ignores: ['**/*.spec.ts'],
@@ -84,22 +94,9 @@ export default tseslint.config(
   },
   ...floorBlocks(),
   {
-    // A store is its folder's own: other folders go through the folder's service (the ownership table
-    // of the Redis keys is in src/redis/redis.keys.ts). Only `./x.store` imports are allowed in src/.
-    files: ['src/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['../**/*.store', '../**/*.store.js'],
-              message: "A *.store belongs to its folder: use that folder's service instead (see the key table in src/redis/redis.keys.ts).",
-            },
-          ],
-        },
-      ],
-    },
+    // The root files (main, the role modules) sit on no floor, but a store is its folder's own there too.
+    files: ['src/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [FOREIGN_STORE] }] },
   },
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'client/test/**/*.ts'],
