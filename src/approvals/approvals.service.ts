@@ -8,12 +8,11 @@ import {
   ApprovalNotApprovedError,
   ApprovalNotFoundError,
   ApprovalNotPendingError,
-  InvalidRequestError,
 } from '../common/app.errors';
 import { ClientConfig } from '../clients/client.config';
 import { AppConfig } from '../config/app.config';
 import { UserLimitsService } from '../ratelimit/user-limits.service';
-import { phoneMessageFor, plainTransaction, transactionDataFor, transactionHashOf } from '../transactions/transaction';
+import { phoneMessageFor, plainTransaction } from '../transactions/transaction';
 import { MetricsService } from '../metrics/metrics.service';
 import { ReceiptSigner } from '../receipts/receipt.signer';
 import { ApprovalRecord, ApprovalResponse, ApprovalSignature, TerminalStatus, isTerminal, representationOf } from './approval';
@@ -22,6 +21,7 @@ import { SequencedEvent, eventFor } from './approval-event';
 import { ApprovalEventsEmitter } from './approval-events.emitter';
 import { fingerprintOf } from './approval-fingerprint';
 import { ApprovalsStore } from './approvals.store';
+import { assertCallbackAllowed, pendingRecord } from './creation-rules';
 import { CreateApprovalDto } from './dto/create-approval.dto';
 import { EventsUrls } from './events-urls';
 import { RecognizeOperationsService } from './recognize-operations.service';
@@ -61,17 +61,7 @@ export class ApprovalsService {
    * operation at Recognize, then the record, stored with its first event and first poll.
    */
   async create(client: ClientConfig, dto: CreateApprovalDto): Promise<{ approval: ApprovalResponse; created: boolean }> {
-    if (dto.callbackUrl !== undefined && !client.callbackOrigins.includes(new URL(dto.callbackUrl).origin)) {
-      throw new InvalidRequestError("callbackUrl's origin is not one of this client's callbackOrigins", [
-        { field: 'callbackUrl', message: 'origin must be one of the callbackOrigins configured for this client' },
-      ]);
-    }
-    // Webhooks are always signed: without a secret the receiver could not tell ours from a forgery.
-    if (dto.callbackUrl !== undefined && !client.webhookSecret) {
-      throw new InvalidRequestError('this client has no webhookSecret to sign callbacks with', [
-        { field: 'callbackUrl', message: 'the client must have a webhookSecret configured to receive callbacks' },
-      ]);
-    }
+    assertCallbackAllowed(client, dto.callbackUrl);
     const id = dto.operationId ?? `op_${randomUUID()}`;
     const userId = dto.userId.toUpperCase();
     const transaction = dto.transaction && plainTransaction(dto.transaction);
@@ -116,23 +106,7 @@ export class ApprovalsService {
         throw err;
       });
 
-    const transactionData = transactionDataFor(id, transaction ? { transaction } : { message });
-    const record: ApprovalRecord = {
-      id,
-      clientId: client.id,
-      userId,
-      ...(dto.externalUserId !== undefined && { externalUserId: dto.externalUserId }),
-      ...(message !== undefined && { message }),
-      ...(dto.metadata !== undefined && { metadata: dto.metadata }),
-      ...(transaction !== undefined && { transaction }),
-      transactionData,
-      transactionHash: transactionHashOf(transactionData),
-      ...(dto.callbackUrl !== undefined && { callbackUrl: dto.callbackUrl }),
-      status: 'pending',
-      createdAt: now.toISOString(),
-      expiresAt: new Date(expiresAtMs).toISOString(),
-      fingerprint,
-    };
+    const record = pendingRecord(dto, { id, clientId: client.id, userId, message, transaction, fingerprint, createdAt: now, expiresAtMs });
     // The same script frees the reservation: the record now answers for the id.
     if (!(await this.store.create(record, eventFor(record, now, this.tokens.eventsUrl(record))))) {
       // A concurrent identical request stored it first.
