@@ -6,6 +6,7 @@ import { SseConfig } from './sse.config';
 import { ObservabilityConfig } from './observability.config';
 import { HttpConfig } from './http.config';
 import { NodeEnv } from './node-env';
+import { OidcConfig } from './oidc.config';
 import { WebhookTargetsConfig } from './webhook-targets.config';
 
 /** The service's configuration, validated once at boot (see config.loader.ts). */
@@ -73,4 +74,6 @@ export class AppConfig {
   opsToken?: string;
   sse: SseConfig;
   http: HttpConfig;
+  /** The OpenID CIBA front door; `issuer` unset: off. */
+  oidc: OidcConfig;
 }

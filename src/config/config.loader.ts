@@ -9,6 +9,7 @@ import { parseClients } from './clients.config';
 import { resolveDemo } from './demo.config';
 import { resolveEvidence } from './evidence.config';
 import { resolveHttp } from './http.config';
+import { resolveOidc } from './oidc.config';
 import { resolveRuntime } from './runtime.config';
 import { resolveObservability } from './observability.config';
 import { EnvSchema } from './env.schema';
@@ -82,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const http = resolveHttp(schema, problems);
   const evidence = resolveEvidence(schema, production, problems);
   const targets = resolveWebhookTargets(schema, production, problems);
+  const oidc = resolveOidc(schema, production, problems);
   // Sending would refuse them anyway; in production say so at start rather than at the first webhook.
   if (production) problems.push(...refusedTargets(clients ?? [], targets));
   if (problems.length) throw new ConfigError(problems);
@@ -124,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...observability,
     sse,
     http,
+    oidc,
   };
 }
 
@@ -150,6 +153,7 @@ function refusedTargets(clients: ClientConfig[], targets: WebhookTargetsConfig):
     const urls: [string, string][] = [
       ...(c.webhookUrl ? [['webhookUrl', c.webhookUrl] as [string, string]] : []),
       ...c.callbackOrigins.map((o, k): [string, string] => [`callbackOrigins[${k}]`, o]),
+      ...(c.ciba?.notificationEndpoint ? [['ciba.notificationEndpoint', c.ciba.notificationEndpoint] as [string, string]] : []),
     ];
     return urls.flatMap(([field, url]) => {
       const refusal = policy.urlRefusal(url);

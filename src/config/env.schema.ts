@@ -215,4 +215,16 @@ export class EnvSchema extends RuntimeEnvSchema {
   @IsString()
   @MinLength(1)
   DEMO_CLIENT_ID?: string;
+
+  // The OpenID CIBA front door (see oidc.config.ts): off unless the issuer is set.
+  @IsOptional()
+  @IsString()
+  OIDC_ISSUER?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  CIBA_INTERVAL_S = 5;
 }
