@@ -19,9 +19,14 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       scheme: 'bearer',
       description: "The calling app's API key from CLIENTS, an opaque string (not a JWT), sent as `Authorization: Bearer <apiKey>`",
     })
+    .addBasicAuth(
+      { type: 'http', scheme: 'basic', description: 'CIBA client authentication (client_secret_basic); also client_secret_post and private_key_jwt in the form' },
+      'clientBasic',
+    )
     .addTag('approvals', 'Create, list, read and cancel approvals')
     .addTag('events', "Follow an approval's events")
     .addTag('operations', 'Health, metrics, keys')
+    .addTag('oauth', 'OpenID CIBA front door (when OIDC_ISSUER is set): discovery, backchannel authentication, token')
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto], operationIdFactory });
   return finish(document);

@@ -88,6 +88,18 @@ export class MetricsService {
     labelNames: ['client', 'action'],
     registers: [this.registry],
   });
+  private readonly cibaRequests = new Counter({
+    name: 'stepup_ciba_requests_total',
+    help: 'CIBA backchannel authentication requests of authenticated clients, by client and outcome (accepted or the OAuth error)',
+    labelNames: ['client', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly cibaTokenAnswers = new Counter({
+    name: 'stepup_ciba_token_answers_total',
+    help: 'Token endpoint answers to authenticated clients, by answer (tokens or the OAuth error code)',
+    labelNames: ['answer'],
+    registers: [this.registry],
+  });
   private readonly sseConnections = new Gauge({
     name: 'stepup_sse_connections_open',
     help: 'Server-Sent Events streams currently open on this instance',
@@ -170,6 +182,14 @@ export class MetricsService {
   /** An operator or integrator sent deliveries again: `count` of them (redeliver, recover) or one (resend, test). */
   deliveryAction(clientId: string, action: DeliveryAction, count = 1): void {
     if (count > 0) this.deliveryActions.inc({ client: clientId, action }, count);
+  }
+
+  cibaRequest(clientId: string, outcome: string): void {
+    this.cibaRequests.inc({ client: clientId, outcome });
+  }
+
+  cibaTokenAnswer(answer: string): void {
+    this.cibaTokenAnswers.inc({ answer });
   }
 
   /** Pushed by the SSE hub whenever a stream opens or closes; stays 0 where no API is served. */

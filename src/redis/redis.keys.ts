@@ -120,6 +120,21 @@ export class RedisKeys {
     return `${this.prefix}:receipt-keys`;
   }
 
+  /** STRING: a private_key_jwt assertion's jti (`<clientId>:<digest>`) already used, kept until the assertion expires. */
+  cibaAssertion(id: string): string {
+    return this.ofKind('ciba-assertion', id);
+  }
+
+  /** HASH of one CIBA request, by the digest of its auth_req_id (never the auth_req_id itself). */
+  cibaRequest(digest: string): string {
+    return this.ofKind('ciba-request', digest);
+  }
+
+  /** STRING: the sealed ping of a ping client's CIBA request, by its approval id. */
+  cibaPing(approvalId: string): string {
+    return this.ofKind('ciba-ping', approvalId);
+  }
+
   secret(name: string): string {
     return this.ofKind('secret', name);
   }
