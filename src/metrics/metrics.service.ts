@@ -100,6 +100,12 @@ export class MetricsService {
     labelNames: ['answer'],
     registers: [this.registry],
   });
+  private readonly cibaPings = new Counter({
+    name: 'stepup_ciba_pings_total',
+    help: 'CIBA ping attempts, by outcome (success, http_4xx, http_5xx, no_answer, refused, dead)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   private readonly sseConnections = new Gauge({
     name: 'stepup_sse_connections_open',
     help: 'Server-Sent Events streams currently open on this instance',
@@ -190,6 +196,10 @@ export class MetricsService {
 
   cibaTokenAnswer(answer: string): void {
     this.cibaTokenAnswers.inc({ answer });
+  }
+
+  cibaPing(outcome: string): void {
+    this.cibaPings.inc({ outcome });
   }
 
   /** Pushed by the SSE hub whenever a stream opens or closes; stays 0 where no API is served. */

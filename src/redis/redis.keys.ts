@@ -7,7 +7,7 @@
  * contain no `:`, so two keys of different kinds differ in their kind segment, and two keys of one
  * kind differ exactly when their ids differ. Fixed keys (indexes, the stream) are `P:<name>` or
  * `P:<name>:<word>` with a name that is never a per-id kind, and BullMQ's keys are `P:<queue>:…`
- * with queue names (poll, delivery, maintenance) that are not kinds either. An id never ends a key
+ * with queue names (poll, delivery, ping, maintenance) that are not kinds either. An id never ends a key
  * with a suffix, so none can name another object's key. New keys must follow the same rule.
  */
 export class RedisKeys {

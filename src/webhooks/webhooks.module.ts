@@ -29,6 +29,7 @@ import { WebhookClient } from './webhook.client';
     DeliveryReconciler,
     OutcomeReconciler,
   ],
-  exports: [DeliveriesService, DeliveryIndex, DeliveryHandler, TestEventHandler, DeliveryReconciler, OutcomeReconciler],
+  // WebhookClient: CIBA pings travel on the same transport and target rules (ciba/).
+  exports: [DeliveriesService, DeliveryIndex, DeliveryHandler, TestEventHandler, DeliveryReconciler, OutcomeReconciler, WebhookClient],
 })
 export class WebhooksModule {}

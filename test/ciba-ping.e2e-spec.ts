@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import * as client from 'openid-client';
+import { PingProducer } from '../src/ciba/ping.producer';
+import { CibaTestApp, openidConfig, pingClient, startCibaApp } from './helpers/ciba';
+import { eventually } from './helpers/eventually';
+import { newUserId } from './helpers/test-app';
+import { WebhookReceiver } from './helpers/webhook-receiver';
+
+/**
+ * Ping mode end to end: the ping reaches a real receiver on the webhook machinery (retries, no
+ * redirects), once per auth_req_id whatever the outcome, and openid-client then fetches the answer.
+ */
+describe('CIBA ping mode', () => {
+  let receiver: WebhookReceiver;
+  let t: CibaTestApp;
+  let config: client.Configuration;
+  let ping: ReturnType<typeof pingClient>;
+
+  beforeAll(async () => {
+    receiver = await new WebhookReceiver().start();
+    ping = pingClient(`${receiver.origin}/ciba/ping`);
+    t = await startCibaApp({}, [ping]);
+    config = await openidConfig(t.issuer, ping.id, client.ClientSecretBasic(ping.ciba.clientSecret));
+  });
+  afterAll(async () => {
+    await t?.close();
+    await receiver?.close();
+  });
+  beforeEach(() => receiver.respondWith([]));
+
+  async function start(extra: Record<string, string> = {}) {
+    const notificationToken = randomBytes(24).toString('base64url');
+    const started = await client.initiateBackchannelAuthentication(config, {
+      scope: 'openid',
+      login_hint: newUserId(),
+      binding_message: 'Sign in',
+      client_notification_token: notificationToken,
+      ...extra,
+    });
+    return { started, notificationToken, approvalId: started.approval_id as string };
+  }
+
+  /** Whatever a key holds, as text. */
+  async function readAny(key: string): Promise<string> {
+    switch (await t.redis.type(key)) {
+      case 'string':
+        return (await t.redis.get(key)) ?? '';
+      case 'hash':
+        return JSON.stringify(await t.redis.hgetall(key));
+      case 'list':
+        return JSON.stringify(await t.redis.lrange(key, 0, -1));
+      case 'set':
+        return JSON.stringify(await t.redis.smembers(key));
+      case 'zset':
+        return JSON.stringify(await t.redis.zrange(key, 0, -1));
+      case 'stream':
+        return JSON.stringify(await t.redis.xrange(key, '-', '+'));
+      default:
+        return '';
+    }
+  }
+
+  const pingsFor = (authReqId: string) => receiver.requests.filter((r) => r.rawBody.includes(authReqId));
+  const pingKey = (approvalId: string) => `${t.prefix}:ciba-ping:${approvalId}`;
+
+  it('pings once with the bearer token and exactly {"auth_req_id"}, then the token endpoint gives a verified ID token', async () => {
+    const { started, notificationToken, approvalId } = await start();
+    await t.sim.approve(approvalId, 'biom');
+    const [request] = await receiver.waitForRequests(1, '/ciba/ping');
+    expect(request.method).toBe('POST');
+    expect(request.headers.authorization).toBe(`Bearer ${notificationToken}`);
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.rawBody).toBe(JSON.stringify({ auth_req_id: started.auth_req_id }));
+    const tokens = await client.pollBackchannelAuthenticationGrant(config, started);
+    expect(tokens.claims()).toMatchObject({ approval_id: approvalId, aud: ping.id });
+    // Done: nothing is left to ping, and announcing the decision again sends nothing.
+    await eventually(async () => (await t.redis.exists(pingKey(approvalId))) === 0, 'the ping record is removed');
+    const record = (await t.api(ping.apiKey).get(approvalId)).body;
+    await t.app.get(PingProducer).scheduleFor({ ...record, clientId: ping.id } as never);
+    expect(pingsFor(started.auth_req_id)).toHaveLength(1);
+  });
+
+  it.each([
+    ['rejected on the phone', 'access_denied', async (id: string) => void (await t.sim.reject(id))],
+    ['cancelled through the REST API', 'access_denied', async (id: string) => void (await t.api(ping.apiKey).cancel(id))],
+  ])('pings once when %s, and the token endpoint says %s', async (_, error, decide) => {
+    const { started, approvalId } = await start();
+    await decide(approvalId);
+    await receiver.waitForRequests(1, '/ciba/ping');
+    const err = await client.pollBackchannelAuthenticationGrant(config, started).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(client.ResponseBodyError);
+    expect((err as client.ResponseBodyError).error).toBe(error);
+    await eventually(async () => (await t.redis.exists(pingKey(approvalId))) === 0, 'the ping record is removed');
+    expect(pingsFor(started.auth_req_id)).toHaveLength(1);
+  });
+
+  it('pings when the request expires, and the token endpoint says expired_token', async () => {
+    const { started, approvalId } = await start({ requested_expiry: '1' });
+    await receiver.waitForRequests(1, '/ciba/ping', 20_000);
+    const res = await fetch(`${t.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'urn:openid:params:grant-type:ciba',
+        auth_req_id: started.auth_req_id,
+        client_id: ping.id,
+        client_secret: ping.ciba.clientSecret,
+      }),
+    });
+    expect(await res.json()).toMatchObject({ error: 'expired_token', approval_status: 'expired' });
+    expect((await t.api(ping.apiKey).get(approvalId)).body.status).toBe('expired');
+  });
+
+  it('retries a failing receiver on the webhook schedule, and never follows a redirect', async () => {
+    receiver.respondWith([500, { status: 302, headers: { location: `${receiver.origin}/elsewhere` } }, 200]);
+    const { started, approvalId } = await start();
+    await t.sim.approve(approvalId);
+    const requests = await receiver.waitForRequests(3, '/ciba/ping');
+    expect(requests.map((r) => r.rawBody)).toEqual(Array(3).fill(JSON.stringify({ auth_req_id: started.auth_req_id })));
+    expect(receiver.requests.filter((r) => r.path === '/elsewhere')).toHaveLength(0);
+    await eventually(async () => (await t.redis.exists(pingKey(approvalId))) === 0, 'the ping is done');
+  });
+
+  it('stores neither the auth_req_id nor the notification token in clear', async () => {
+    const { started, notificationToken, approvalId } = await start();
+    // Every key of the prefix, whatever its kind: CIBA's own and BullMQ's ping jobs alike.
+    const keys = await t.redis.keys(`${t.prefix}:*`);
+    const values = await Promise.all(keys.map((k) => readAny(k)));
+    const dumped = values.join('\n');
+    expect(dumped).not.toContain(started.auth_req_id);
+    expect(dumped).not.toContain(notificationToken);
+    expect(keys.join('\n')).not.toContain(started.auth_req_id);
+    await t.api(ping.apiKey).cancel(approvalId);
+  });
+
+  it('refuses a ping request without its client_notification_token', async () => {
+    const err = await client
+      .initiateBackchannelAuthentication(config, { scope: 'openid', login_hint: newUserId(), binding_message: 'x' })
+      .catch((e: unknown) => e);
+    expect((err as client.ResponseBodyError).error).toBe('invalid_request');
+  });
+});
