@@ -352,6 +352,34 @@ describe('CIBA OAuth endpoints', () => {
     });
   });
 
+  describe('the guarantees of POST /v1/approvals', () => {
+    it("the per-user limit is the REST one: 429 access_denied with Retry-After, counted with the client's REST creations", async () => {
+      const userId = newUserId();
+      const limit = t.config.runtime.rateLimit.userMaxPending;
+      for (let i = 0; i < limit; i++) expect((await t.api(CIBA_POLL.apiKey).create({ userId, message: `REST ${i}` })).status).toBe(201);
+      const before = (await t.sim.stats()).requests.create;
+      const res = await form('/oauth/bc-authorize', { scope: 'openid', login_hint: userId, binding_message: 'x', ...post(CIBA_POLL) });
+      await expectOAuthError(res, 429, 'access_denied');
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await t.sim.stats()).requests.create).toBe(before);
+    });
+
+    it('Recognize failing is 503 temporarily_unavailable, and nothing is stored', async () => {
+      const userId = newUserId();
+      const stored = (await t.redis.keys(`${t.prefix}:ciba-request:*`)).length;
+      await t.sim.fault({ route: 'create', status: 503, times: 1 });
+      try {
+        const res = await form('/oauth/bc-authorize', { scope: 'openid', login_hint: userId, binding_message: 'x', ...post(CIBA_POLL) });
+        await expectOAuthError(res, 503, 'temporarily_unavailable');
+      } finally {
+        await t.sim.clearFaults();
+      }
+      const listed = await t.api(CIBA_POLL.apiKey).request<{ data: unknown[] }>('GET', `/v1/approvals?userId=${userId}`);
+      expect(listed.body.data).toEqual([]);
+      expect(await t.redis.keys(`${t.prefix}:ciba-request:*`)).toHaveLength(stored);
+    });
+  });
+
   describe('authorization_details (RFC 9396 payment_initiation)', () => {
     const payment = {
       type: 'payment_initiation',
@@ -590,6 +618,12 @@ describe('CIBA OAuth endpoints', () => {
       });
       await expectOAuthError(receipt, 400, 'invalid_request');
     });
+  });
+  it('counts CIBA requests and token answers by code in /metrics', async () => {
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    expect(text).toMatch(/stepup_ciba_requests_total\{client="ciba-poll",outcome="accepted"\} [1-9]/);
+    expect(text).toMatch(/stepup_ciba_token_answers_total\{answer="authorization_pending"\} [1-9]/);
+    expect(text).toMatch(/stepup_ciba_token_answers_total\{answer="tokens"\} [1-9]/);
   });
 });
 
