@@ -627,6 +627,41 @@ describe('CIBA OAuth endpoints', () => {
   });
 });
 
+describe('CIBA and the global throttle', () => {
+  let t: CibaTestApp;
+  beforeAll(async () => {
+    t = await startCibaApp({ RATE_LIMIT_CREATES: '2', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '3' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  const form = (params: Record<string, string>) =>
+    fetch(`${t.url}/oauth/bc-authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ scope: 'openid', login_hint: newUserId(), binding_message: 'x', ...params }),
+    });
+
+  it("counts a client's backchannel requests as its creations: over the limit, 429 access_denied with Retry-After", async () => {
+    const credentials = { client_id: CIBA_POLL.id, client_secret: CIBA_POLL.ciba.clientSecret };
+    expect((await form(credentials)).status).toBe(200);
+    expect((await form(credentials)).status).toBe(200);
+    const over = await form(credentials);
+    expect(over.status).toBe(429);
+    expect(over.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await over.json()).toMatchObject({ error: 'access_denied' });
+  });
+
+  it('counts failed client authentications per address: guessing secrets ends in 429', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++)
+      statuses.push((await form({ client_id: CIBA_OTHER.id, client_secret: `guess-${i}-0123456789abcdef` })).status);
+    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+    expect(statuses.slice(3)).toEqual([429, 429]);
+  });
+});
+
 /** Retries `attempt` while it fails with authorization_pending or slow_down (the decision is on its way). */
 async function until<T>(attempt: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

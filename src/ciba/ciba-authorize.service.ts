@@ -11,7 +11,7 @@ import { TransactionDto } from '../transactions/transaction.dto';
 import { phoneMessageFor, plainTransaction } from '../transactions/transaction';
 import { invalidDetails, parseAuthorizationDetails } from './authorization-details';
 import { CibaRequestsStore } from './ciba-requests.store';
-import { ClientAuthenticator } from './client-authenticator';
+import { ClientAuthenticator, OAuthCaller } from './client-authenticator';
 import { IdTokenSigner } from './id-token.signer';
 import { OAuthError, invalidRequest } from './oauth.errors';
 
@@ -52,8 +52,8 @@ export class CibaAuthorizeService {
     private readonly metrics: MetricsService,
   ) {}
 
-  async authorize(authorization: string | undefined, params: Map<string, string>): Promise<BackchannelAnswer> {
-    const client = await this.authenticator.authenticate(authorization, params, '/oauth/bc-authorize');
+  async authorize(caller: OAuthCaller, params: Map<string, string>): Promise<BackchannelAnswer> {
+    const client = await this.authenticator.authenticate(caller, params, '/oauth/bc-authorize');
     try {
       const answer = await this.create(client, params);
       this.metrics.cibaRequest(client.id, 'accepted');

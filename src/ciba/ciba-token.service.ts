@@ -4,7 +4,7 @@ import { ApprovalRecord } from '../approvals/approval';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { CibaRequestsStore } from './ciba-requests.store';
-import { ClientAuthenticator } from './client-authenticator';
+import { ClientAuthenticator, OAuthCaller } from './client-authenticator';
 import { IdTokenSigner } from './id-token.signer';
 import { OAuthError, invalidRequest } from './oauth.errors';
 
@@ -37,8 +37,8 @@ export class CibaTokenService {
     private readonly metrics: MetricsService,
   ) {}
 
-  async token(authorization: string | undefined, params: Map<string, string>): Promise<TokenAnswer> {
-    const client = await this.authenticator.authenticate(authorization, params, '/oauth/token');
+  async token(caller: OAuthCaller, params: Map<string, string>): Promise<TokenAnswer> {
+    const client = await this.authenticator.authenticate(caller, params, '/oauth/token');
     try {
       const answer = await this.answer(client.id, params);
       this.metrics.cibaTokenAnswer('tokens');

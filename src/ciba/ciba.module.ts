@@ -5,6 +5,7 @@ import { WebhooksModule } from '../webhooks/webhooks.module';
 import { CibaAuthorizeService } from './ciba-authorize.service';
 import { CibaRequestsStore } from './ciba-requests.store';
 import { CibaTokenService } from './ciba-token.service';
+import { CibaThrottle } from './ciba-throttle';
 import { ClientAuthenticator } from './client-authenticator';
 import { IdTokenSigner } from './id-token.signer';
 import { PingHandler } from './ping.handler';
@@ -19,7 +20,16 @@ import { PingProducer } from './ping.producer';
  */
 @Module({
   imports: [ApprovalsModule, WebhooksModule, BullModule.registerQueue({ name: CIBA_PING_QUEUE })],
-  providers: [ClientAuthenticator, CibaRequestsStore, CibaAuthorizeService, CibaTokenService, IdTokenSigner, PingProducer, PingHandler],
+  providers: [
+    ClientAuthenticator,
+    CibaThrottle,
+    CibaRequestsStore,
+    CibaAuthorizeService,
+    CibaTokenService,
+    IdTokenSigner,
+    PingProducer,
+    PingHandler,
+  ],
   exports: [CibaAuthorizeService, CibaTokenService, PingHandler],
 })
 export class CibaModule {}

@@ -7,7 +7,8 @@ import { ClientsRegistry } from '../clients/clients.registry';
 import { AppConfig } from '../config/app.config';
 import { REDIS } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis.keys';
-import { invalidClient } from './oauth.errors';
+import { CibaThrottle } from './ciba-throttle';
+import { OAuthError, invalidClient } from './oauth.errors';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Asymmetric algorithms accepted for private_key_jwt assertions (`none` and HS* never). */
@@ -16,6 +17,12 @@ export const ASSERTION_ALGS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS5
 const MAX_ASSERTION_LIFETIME_S = 300;
 /** Clock skew tolerated on exp, nbf and iat. */
 const SKEW_S = 5;
+
+/** What client authentication reads of the HTTP request besides the form. */
+export interface OAuthCaller {
+  authorization?: string;
+  ip?: string;
+}
 
 const BASIC = /^Basic\s+([A-Za-z0-9+/=._~-]+)\s*$/i;
 
@@ -34,12 +41,28 @@ export class ClientAuthenticator {
     config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    private readonly throttle: CibaThrottle,
   ) {
     this.issuer = config.oidc.issuer ?? '';
   }
 
-  /** The authenticated CIBA client of a request to `endpointPath` (/oauth/token or /oauth/bc-authorize). */
-  async authenticate(authorization: string | undefined, params: Map<string, string>, endpointPath: string): Promise<ClientConfig> {
+  /**
+   * The authenticated CIBA client of a request to `endpointPath` (/oauth/token or /oauth/bc-authorize),
+   * counted in its bucket of the global throttle; a failure is counted against the caller's address.
+   */
+  async authenticate(request: OAuthCaller, params: Map<string, string>, endpointPath: string): Promise<ClientConfig> {
+    let client: ClientConfig;
+    try {
+      client = await this.identify(request.authorization, params, endpointPath);
+    } catch (err) {
+      if (err instanceof OAuthError && err.error === 'invalid_client') await this.throttle.failedAuthentication(request.ip);
+      throw err;
+    }
+    await this.throttle.client(client.id, endpointPath === '/oauth/bc-authorize' ? 'creates' : 'requests');
+    return client;
+  }
+
+  private async identify(authorization: string | undefined, params: Map<string, string>, endpointPath: string): Promise<ClientConfig> {
     const basic = authorization !== undefined;
     const post = params.has('client_secret');
     const jwt = params.has('client_assertion') || params.has('client_assertion_type');

@@ -55,7 +55,7 @@ export class OAuthController {
     503: ['temporarily_unavailable'],
   })
   authorize(@Req() req: Request): Promise<BackchannelAnswer> {
-    return this.authorizer.authorize(req.headers.authorization, formOf(req));
+    return this.authorizer.authorize({ authorization: req.headers.authorization, ip: req.ip }, formOf(req));
   }
 
   @Post('token')
@@ -97,6 +97,6 @@ export class OAuthController {
     429: ['access_denied'],
   })
   token(@Req() req: Request): Promise<TokenAnswer> {
-    return this.tokens.token(req.headers.authorization, formOf(req));
+    return this.tokens.token({ authorization: req.headers.authorization, ip: req.ip }, formOf(req));
   }
 }
