@@ -53,7 +53,11 @@ export class CibaAuthorizeService {
   ) {}
 
   async authorize(caller: OAuthCaller, params: Map<string, string>): Promise<BackchannelAnswer> {
-    const client = await this.authenticator.authenticate(caller, params, '/oauth/bc-authorize');
+    return this.authorizeFor(await this.authenticator.authenticate(caller, params, '/oauth/bc-authorize'), params);
+  }
+
+  /** The request of a client already known to be `client` (the demo page's backend calls it in-process). */
+  async authorizeFor(client: ClientConfig, params: Map<string, string>): Promise<BackchannelAnswer> {
     try {
       const answer = await this.create(client, params);
       this.metrics.cibaRequest(client.id, 'accepted');

@@ -1,3 +1,4 @@
+import { DEMO_CIBA_SCRIPT } from './demo-page-ciba.script';
 import { DEMO_PHONE_SCRIPT } from './demo-page-phone.script';
 import { DEMO_RECEIPT_SCRIPT } from './demo-page-receipt.script';
 
@@ -205,5 +206,6 @@ export const DEMO_PAGE_SCRIPT = `
 ${DEMO_BANK_SCRIPT}
 ${DEMO_RECEIPT_SCRIPT}
 ${DEMO_PHONE_SCRIPT}
+${DEMO_CIBA_SCRIPT}
 })();
 `;

@@ -99,4 +99,11 @@ button:disabled { opacity: .55; cursor: default; }
 .empty { color: var(--muted); text-align: center; font-size: 13px; margin: 48px 12px; }
 .caption { color: var(--muted); font-size: 12px; text-align: center; margin: 12px 8px 0; }
 @media (max-width: 820px) { .phone-wrap { position: static; width: 100%; max-width: 340px; justify-self: center; } }
+.ciba pre { max-height: 220px; overflow: auto; font-size: 12px; background: #f6f7f9; padding: 8px; border-radius: 8px; }
+.ciba .check-row { display: block; margin: 10px 0; font-size: 14px; }
+.ciba li[data-kind="warn"] { color: #a05a00; }
+.ciba li[data-kind="error"], .ciba [data-kind="error"] { color: #b42318; }
+.ciba [data-kind="ok"] { color: #067647; }
+.ciba .claims dt { font-weight: 600; }
+.ciba .claims dd { margin: 0 0 6px; word-break: break-all; font-family: monospace; font-size: 12px; }
 `;
