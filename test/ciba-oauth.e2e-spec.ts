@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import { SignJWT, decodeJwt } from 'jose';
+import { generateReceiptKeyPem, receiptKeyFromPem } from '../src/receipts/receipt-key';
 import { BANK_APP } from './helpers/clients';
 import { CIBA_JWT, CIBA_OTHER, CIBA_POLL, CibaTestApp, JWT_KEY, startCibaApp } from './helpers/ciba';
 import { eventually } from './helpers/eventually';
@@ -278,6 +279,8 @@ describe('CIBA OAuth endpoints', () => {
       ['requested_expiry -5', { requested_expiry: '-5' }, 'invalid_request'],
       ['requested_expiry 1.5', { requested_expiry: '1.5' }, 'invalid_request'],
       ['requested_expiry 1e3', { requested_expiry: '1e3' }, 'invalid_request'],
+      ['requested_expiry 000', { requested_expiry: '000' }, 'invalid_request'],
+      ['requested_expiry +60', { requested_expiry: '+60' }, 'invalid_request'],
       ['a client_notification_token from a poll client', { client_notification_token: 'abc' }, 'invalid_request'],
     ])('refuses %s', async (_, change, error) => {
       const params: Record<string, string> = { scope: 'openid', login_hint: newUserId(), binding_message: 'Sign in', ...post(CIBA_POLL) };
@@ -582,6 +585,34 @@ describe('CIBA OAuth endpoints', () => {
   });
 
   describe('id_token_hint', () => {
+    /** An ID token as this service writes one, signed with the prefix's generated receipt key or another key under its kid. */
+    async function idToken(claims: Record<string, unknown>, foreignKey = false): Promise<string> {
+      const pem = (await t.redis.hget(`${t.prefix}:receipt-keys`, 'generated'))!;
+      const key = await receiptKeyFromPem(pem);
+      const signing = foreignKey ? (await receiptKeyFromPem(generateReceiptKeyPem())).privateKey : key.privateKey;
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({ iss: t.issuer, aud: CIBA_POLL.id, iat: now - 7200, exp: now - 3600, ...claims })
+        .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
+        .sign(signing);
+    }
+
+    it('an expired ID token of ours still names the user (its exp is not checked); one under our kid but another key does not', async () => {
+      const userId = newUserId();
+      const started = await start({ login_hint: undefined, id_token_hint: await idToken({ sub: userId }) });
+      expect((await t.api(CIBA_POLL.apiKey).get(started.approval_id)).body.userId).toBe(userId);
+      const forged = await idToken({ sub: userId }, true);
+      const res = await form('/oauth/bc-authorize', { scope: 'openid', id_token_hint: forged, binding_message: 'x', ...post(CIBA_POLL) });
+      await expectOAuthError(res, 400, 'invalid_request');
+      const otherIssuer = await idToken({ sub: userId, iss: 'https://elsewhere.example' });
+      const res2 = await form('/oauth/bc-authorize', {
+        scope: 'openid',
+        id_token_hint: otherIssuer,
+        binding_message: 'x',
+        ...post(CIBA_POLL),
+      });
+      await expectOAuthError(res2, 400, 'invalid_request');
+    });
+
     it("an ID token this service issued names the user of a new request; another client's, or a receipt, is refused", async () => {
       const started = await start();
       await t.sim.approve(started.approval_id);

@@ -97,17 +97,13 @@ describe('CIBA ping mode', () => {
   it('pings when the request expires, and the token endpoint says expired_token', async () => {
     const { started, approvalId } = await start({ requested_expiry: '1' });
     await receiver.waitForRequests(1, '/ciba/ping', 20_000);
-    const res = await fetch(`${t.url}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'urn:openid:params:grant-type:ciba',
-        auth_req_id: started.auth_req_id,
-        client_id: ping.id,
-        client_secret: ping.ciba.clientSecret,
-      }),
-    });
-    expect(await res.json()).toMatchObject({ error: 'expired_token', approval_status: 'expired' });
+    // openid-client gives up on its own after expires_in (OAUTH_TIMEOUT): its own signal keeps it asking.
+    const err = await client
+      .pollBackchannelAuthenticationGrant(config, started, undefined, { signal: AbortSignal.timeout(30_000) })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(client.ResponseBodyError);
+    expect((err as client.ResponseBodyError).error).toBe('expired_token');
+    expect((err as client.ResponseBodyError).cause).toMatchObject({ approval_status: 'expired' });
     expect((await t.api(ping.apiKey).get(approvalId)).body.status).toBe('expired');
   });
 

@@ -1,4 +1,5 @@
 import * as client from 'openid-client';
+import { createHash } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import { CIBA_POLL, CibaTestApp, jwtAuth, openidConfig, startCibaApp, CIBA_JWT } from './helpers/ciba';
 import { newUserId } from './helpers/test-app';
@@ -48,6 +49,9 @@ describe('CIBA poll mode (openid-client)', () => {
     });
     expect(claims['urn:openid:params:jwt:claim:auth_req_id']).toBe(started.auth_req_id);
     expect(claims.exp - claims.iat).toBe(600);
+    expect(claims.auth_time).toBeLessThanOrEqual(claims.iat);
+    // OIDC Core §3.1.3.6, which openid-client does not check for CIBA: the left half of SHA-256 of the access token.
+    expect(claims.at_hash).toBe(createHash('sha256').update(tokens.access_token).digest().subarray(0, 16).toString('base64url'));
     expect(decodeProtectedHeader(tokens.id_token!)).toMatchObject({ alg: 'ES256', typ: 'JWT' });
     expect(tokens.token_type).toBe('bearer');
     expect(typeof tokens.receipt).toBe('string');

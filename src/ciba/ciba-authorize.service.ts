@@ -132,8 +132,9 @@ export class CibaAuthorizeService {
 
   private expiryOf(raw: string | undefined): number {
     if (raw === undefined) return this.config.approvals.defaultTimeoutS;
-    if (!/^[1-9][0-9]*$/.test(raw)) throw invalidRequest('requested_expiry must be a positive whole number of seconds');
-    return raw.length > 6 ? MAX_EXPIRY_S : Math.min(Number(raw), MAX_EXPIRY_S);
+    const digits = /^[0-9]+$/.test(raw) ? raw.replace(/^0+/, '') : '';
+    if (!digits) throw invalidRequest('requested_expiry must be a positive whole number of seconds');
+    return digits.length > 6 ? MAX_EXPIRY_S : Math.min(Number(digits), MAX_EXPIRY_S);
   }
 
   private notificationTokenOf(client: ClientConfig, token: string | undefined): string | undefined {
