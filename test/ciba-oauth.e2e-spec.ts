@@ -446,7 +446,9 @@ describe('CIBA OAuth endpoints', () => {
           started.auth_req_id,
           insecure,
         );
-        return oauth.processBackchannelAuthenticationGrantResponse(as, client, res);
+        const processed = await oauth.processBackchannelAuthenticationGrantResponse(as, client, res);
+        await oauth.validateApplicationLevelSignature(as, res, insecure);
+        return processed;
       });
       expect(tokens.authorization_details).toEqual([payment]);
       const claims = oauth.getValidatedIdTokenClaims(tokens)!;
@@ -459,12 +461,13 @@ describe('CIBA OAuth endpoints', () => {
   describe('token endpoint', () => {
     const client = { client_id: CIBA_POLL.id };
     const auth = () => oauth.ClientSecretPost(CIBA_POLL.ciba.clientSecret);
-    const grant = async (authReqId: string, c = client, a = auth()) =>
-      oauth.processBackchannelAuthenticationGrantResponse(
-        as,
-        c,
-        await oauth.backchannelAuthenticationGrantRequest(as, c, a, authReqId, insecure),
-      );
+    /** One token request through oauth4webapi; tokens are checked by the library, their ID token's signature included. */
+    const grant = async (authReqId: string, c = client, a = auth()) => {
+      const res = await oauth.backchannelAuthenticationGrantRequest(as, c, a, authReqId, insecure);
+      const tokens = await oauth.processBackchannelAuthenticationGrantResponse(as, c, res);
+      await oauth.validateApplicationLevelSignature(as, res, insecure);
+      return tokens;
+    };
     const errorOf = async (p: Promise<unknown>) => {
       const err = await p.catch((e: unknown) => e);
       expect(err).toBeInstanceOf(oauth.ResponseBodyError);
