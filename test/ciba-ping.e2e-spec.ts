@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import { PingProducer } from '../src/ciba/ping.producer';
 import { CibaTestApp, openidConfig, pingClient, startCibaApp } from './helpers/ciba';
-import { eventually } from './helpers/eventually';
+import { eventually, until } from './helpers/eventually';
 import { newUserId } from './helpers/test-app';
 import { WebhookReceiver } from './helpers/webhook-receiver';
+
+const WEBHOOK_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
 /**
  * Ping mode end to end: the ping reaches a real receiver on the webhook machinery (retries, no
@@ -12,19 +14,24 @@ import { WebhookReceiver } from './helpers/webhook-receiver';
  */
 describe('CIBA ping mode', () => {
   let receiver: WebhookReceiver;
+  let hooks: WebhookReceiver;
   let t: CibaTestApp;
   let config: client.Configuration;
-  let ping: ReturnType<typeof pingClient>;
+  let ping: ReturnType<typeof pingClient> & { webhookUrl: string; webhookSecret: string };
 
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
-    ping = pingClient(`${receiver.origin}/ciba/ping`);
+    // The ping client also has a webhook: its CIBA approvals are ordinary approvals, webhooks included.
+    // (on a receiver of its own, so that the pings' scripted answers are the pings' alone).
+    hooks = await new WebhookReceiver().start();
+    ping = { ...pingClient(`${receiver.origin}/ciba/ping`), webhookUrl: `${hooks.origin}/hooks`, webhookSecret: WEBHOOK_SECRET };
     t = await startCibaApp({}, [ping]);
     config = await openidConfig(t.issuer, ping.id, client.ClientSecretBasic(ping.ciba.clientSecret));
   });
   afterAll(async () => {
     await t?.close();
     await receiver?.close();
+    await hooks?.close();
   });
   beforeEach(() => receiver.respondWith([]));
 
@@ -105,6 +112,16 @@ describe('CIBA ping mode', () => {
     expect((err as client.ResponseBodyError).error).toBe('expired_token');
     expect((err as client.ResponseBodyError).cause).toMatchObject({ approval_status: 'expired' });
     expect((await t.api(ping.apiKey).get(approvalId)).body.status).toBe('expired');
+  });
+
+  it("sends the approval's ordinary signed webhook beside the ping, and the webhook never carries the auth_req_id", async () => {
+    const { started, approvalId } = await start();
+    await t.sim.approve(approvalId);
+    const hook = await until('the approval webhook', () => hooks.requests.find((r) => r.rawBody.includes(approvalId)));
+    expect(JSON.parse(hook.rawBody)).toMatchObject({ type: 'approval.approved', data: { id: approvalId, status: 'approved' } });
+    expect(hook.headers['webhook-signature']).toMatch(/^v1,/);
+    expect(hook.rawBody).not.toContain(started.auth_req_id);
+    await receiver.waitForRequests(1, '/ciba/ping');
   });
 
   it('retries a failing receiver on the webhook schedule, and never follows a redirect', async () => {
