@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
@@ -17,6 +17,8 @@ import { OAuthError, invalidRequest } from './oauth.errors';
 
 /** requested_expiry above this is clamped (the longest approval POST /v1/approvals allows). */
 const MAX_EXPIRY_S = 86_400;
+/** The request record outlives its approval's record by at least this much. */
+const CLOCK_SLACK_MS = 60_000;
 const USER_ID = /^[0-9A-Fa-f]{1,128}$/;
 const BINDING_MESSAGE = /^[\p{L}\p{N}+\-_.,:#/!? ]{1,64}$/u;
 const NOTIFICATION_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
@@ -90,18 +92,26 @@ export class CibaAuthorizeService {
     const transaction = mapped && (await validTransaction(mapped.transaction));
     // The phone shows the service-written payment text, then the binding message.
     const message = transaction ? [phoneMessageFor(plainTransaction(transaction)), binding].filter(Boolean).join('\n') : binding;
-    const dto = await validDto({ userId, message, timeoutSeconds, ...(mapped && { transaction: mapped.transaction }) });
+    // A service-generated operationId, as POST /v1/approvals writes one, known before the approval exists.
+    const operationId = `op_${randomUUID()}`;
+    const dto = await validDto({ userId, operationId, message, timeoutSeconds, ...(mapped && { transaction: mapped.transaction }) });
 
-    const { approval } = await this.approvals.create(client, dto);
+    // The request is stored before the approval exists, so that a decision however quick finds its ping
+    // owed; a creation that fails removes it again (a refused request leaves nothing stored).
     const authReqId = randomBytes(32).toString('base64url');
-    const expiresAtMs = Date.parse(approval.expiresAt);
+    const keepUntilMs = Date.now() + (timeoutSeconds + this.config.approvals.retentionS) * 1000 + CLOCK_SLACK_MS;
     await this.requests.save(
       authReqId,
-      { clientId: client.id, approvalId: approval.id, ...(mapped && { authorizationDetails: JSON.stringify(mapped.details) }) },
+      { clientId: client.id, approvalId: operationId, ...(mapped && { authorizationDetails: JSON.stringify(mapped.details) }) },
       this.config.oidc.intervalS,
-      expiresAtMs + this.config.approvals.retentionS * 1000,
+      keepUntilMs,
       notificationToken === undefined ? undefined : { authReqId, notificationToken },
     );
+    const { approval } = await this.approvals.create(client, dto).catch(async (err: unknown) => {
+      await this.requests.remove(authReqId, operationId).catch(() => undefined);
+      throw err;
+    });
+    const expiresAtMs = Date.parse(approval.expiresAt);
     return {
       auth_req_id: authReqId,
       expires_in: Math.max(0, Math.floor((expiresAtMs - Date.now()) / 1000)),

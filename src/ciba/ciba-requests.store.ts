@@ -61,6 +61,11 @@ export class CibaRequestsStore {
     await multi.exec();
   }
 
+  /** Forgets a request whose approval could not be created. */
+  async remove(authReqId: string, approvalId: string): Promise<void> {
+    await this.redis.del(this.keyOf(authReqId), this.keys.cibaPing(approvalId));
+  }
+
   async find(authReqId: string): Promise<CibaRequest | undefined> {
     const fields = await this.redis.hgetall(this.keyOf(authReqId));
     if (!fields.clientId || !fields.approvalId) return undefined;
