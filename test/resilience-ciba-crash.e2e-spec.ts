@@ -44,6 +44,9 @@ describe('CIBA under kill -9', () => {
       OIDC_ISSUER: issuer,
       CIBA_INTERVAL_S: '1',
       POLL_INTERVAL_MS: '200',
+      // A poll claimed by the killed process is taken up again once its lease is over.
+      POLL_LEASE_MS: '2000',
+      RECOGNIZE_TIMEOUT_MS: '1000',
       WEBHOOK_RETRY_BASE_MS: '100',
     });
     await service.start();
@@ -60,7 +63,7 @@ describe('CIBA under kill -9', () => {
     }
   });
 
-  const statusOf = async (id: string) => (await new ApiClient(service.url, CIBA_POLL.apiKey).get(id)).body.status;
+  const statusOf = async (id: string, apiKey = CIBA_POLL.apiKey) => (await new ApiClient(service.url, apiKey).get(id)).body.status;
 
   it('a decision stored before the kill is answered with tokens by the restarted process', async () => {
     const config = await openidConfig(issuer, CIBA_POLL.id, client.ClientSecretBasic(CIBA_POLL.ciba.clientSecret));
@@ -94,6 +97,14 @@ describe('CIBA under kill -9', () => {
     await service.kill();
     sim.approve(started.approval_id as string, { authType: 'pin' });
     await service.start();
+    await eventually(
+      async () => (await statusOf(started.approval_id as string, ping.apiKey)) === 'approved',
+      'the restarted process stores the decision',
+      {
+        // The poll tick job the killed process held is BullMQ's to recover first (a stalled job).
+        timeoutMs: 90_000,
+      },
+    );
     await receiver.waitUntil(() => receiver.delivered().some((r) => r.body.includes(started.auth_req_id)), 30_000, 'the ping');
     const pinged = receiver.delivered().filter((r) => r.body === JSON.stringify({ auth_req_id: started.auth_req_id }));
     expect(pinged).toHaveLength(1);
