@@ -517,7 +517,7 @@ describe('CIBA OAuth endpoints', () => {
       expect(err.cause).toMatchObject({ error: 'access_denied', approval_status: 'failed' });
     });
 
-    it('past its deadline a request is expired_token, never pending; once stored expired it says so', async () => {
+    it('past its deadline a request is expired_token with approval_status, and a late upstream approval changes nothing', async () => {
       const started = await start({ requested_expiry: '1' });
       await eventually(async () => (await t.api(CIBA_POLL.apiKey).get(started.approval_id)).body.status === 'expired', 'expired', {
         timeoutMs: 15_000,
@@ -525,6 +525,10 @@ describe('CIBA OAuth endpoints', () => {
       const err = await errorOf(grant(started.auth_req_id));
       expect(err.error).toBe('expired_token');
       expect(err.cause).toMatchObject({ approval_status: 'expired' });
+      // Outcome rules v2: a late approval upstream changes nothing, here or in the approval.
+      await t.sim.approve(started.approval_id);
+      expect((await errorOf(grant(started.auth_req_id))).cause).toMatchObject({ error: 'expired_token', approval_status: 'expired' });
+      expect((await t.api(CIBA_POLL.apiKey).get(started.approval_id)).body.status).toBe('expired');
     });
 
     it('tokens are single use: the second request after the tokens is invalid_grant', async () => {
