@@ -8,10 +8,13 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
     '^.+\\.ts$': ['ts-jest', {}],
-    // jose and canonicalize ship ES modules only; Jest's module system needs them as CommonJS.
-    '^.+/node_modules/(jose|canonicalize)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
+    // jose, canonicalize, openid-client and oauth4webapi ship ES modules only; Jest's module system needs them as CommonJS.
+    '^.+/node_modules/(jose|canonicalize|openid-client|oauth4webapi)/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true }, diagnostics: false },
+    ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|canonicalize)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|canonicalize|openid-client|oauth4webapi)/)'],
 };
 
 /**

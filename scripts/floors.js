@@ -13,7 +13,8 @@ const FLOORS = [
   ['recognize', 'receipts', 'transactions', 'ratelimit', 'health', 'lifecycle'],
   ['approvals'],
   ['polling', 'webhooks', 'events', 'signatures', 'docs'],
-  ['ciba', 'demo', 'admin', 'maintenance'],
+  ['ciba', 'admin', 'maintenance'],
+  ['demo'],
 ];
 
 /**

@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ApprovalsController } from './approvals/approvals.controller';
 import { ApprovalsModule } from './approvals/approvals.module';
+import { CibaModule } from './ciba/ciba.module';
+import { DiscoveryController } from './ciba/discovery.controller';
+import { OAuthController } from './ciba/oauth.controller';
 import { AppConfig } from './config/app.config';
 import { DemoModule } from './demo/demo.module';
 import { RootController } from './docs/root.controller';
@@ -15,8 +18,8 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
  * What a process that serves the API adds (ROLE=api or all): the /v1 controllers, the SSE hub with
- * its stream reader, the signature route, the receipt keys (/.well-known/jwks.json) and the demo
- * when enabled. Health and metrics are served by every process.
+ * its stream reader, the signature route, the receipt keys (/.well-known/jwks.json), the demo
+ * when enabled and the CIBA endpoints when OIDC_ISSUER is set. Health and metrics are served by every process.
  */
 @Module({})
 export class ApiModule {
@@ -29,6 +32,7 @@ export class ApiModule {
         EventsModule,
         SignaturesModule,
         ...(config.demo.enabled ? [DemoModule.forRoot(config)] : []),
+        ...(config.oidc.issuer ? [CibaModule] : []),
       ],
       controllers: [
         RootController,
@@ -38,6 +42,8 @@ export class ApiModule {
         EventsController,
         SignaturesController,
         JwksController,
+        // The OpenID CIBA front door, only with OIDC_ISSUER: otherwise /oauth/* and discovery answer 404.
+        ...(config.oidc.issuer ? [DiscoveryController, OAuthController] : []),
       ],
     };
   }

@@ -12,6 +12,7 @@ import { UnsupportedMediaTypeError } from './common/app.errors';
 import { validationPipe } from './common/validation.pipe';
 import { mountOpenApi } from './docs/openapi';
 import { AppConfig } from './config/app.config';
+import { oauthBody } from './ciba/oauth-form';
 import { ROOT_LOGGER } from './logging/logging.module';
 import { requestLog } from './logging/request-log.middleware';
 
@@ -31,6 +32,8 @@ export function configureApp(app: INestApplication): INestApplication {
   express.use(noStoreOnApi);
   express.use(opsAccess(app.get(AppConfig).opsToken));
   enableCors(app);
+  // OAuth's endpoints take forms, and answer OAuth errors: their own reader, ahead of the JSON rules.
+  express.use('/oauth', oauthBody());
   express.use(requireJsonBody);
   express.use(json({ limit: BODY_LIMIT, verify: checkJsonBody }));
   app.enableVersioning({ type: VersioningType.URI });
@@ -97,7 +100,7 @@ function checkJsonBody(req: Request, res: Response, body: Buffer, encoding: stri
 function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   const writes = req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
-  const mustBeJson = writes && (hasBody || req.path === '/v1/approvals');
+  const mustBeJson = writes && (hasBody || req.path === '/v1/approvals') && !req.path.startsWith('/oauth/');
   if (mustBeJson && !req.is('application/json')) {
     next(new UnsupportedMediaTypeError('Request body must be application/json'));
     return;

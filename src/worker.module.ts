@@ -1,6 +1,8 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { ApprovalsModule } from './approvals/approvals.module';
+import { CibaModule } from './ciba/ciba.module';
+import { PingProcessor } from './ciba/ping.processor';
 import { ApprovalIndexReconciler } from './approvals/approval-index.reconciler';
 import { MAINTENANCE_QUEUE } from './maintenance/maintenance.job';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
@@ -14,7 +16,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
  * process composed with this module starts BullMQ workers, polls or sends webhooks.
  */
 @Module({
-  imports: [ApprovalsModule, PollingModule, WebhooksModule, BullModule.registerQueue({ name: MAINTENANCE_QUEUE })],
-  providers: [PollProcessor, DeliveryProcessor, MaintenanceProcessor, ApprovalIndexReconciler],
+  imports: [ApprovalsModule, PollingModule, WebhooksModule, CibaModule, BullModule.registerQueue({ name: MAINTENANCE_QUEUE })],
+  providers: [PollProcessor, DeliveryProcessor, PingProcessor, MaintenanceProcessor, ApprovalIndexReconciler],
 })
 export class WorkerModule {}

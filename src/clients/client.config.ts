@@ -13,6 +13,17 @@ export interface ClientConfig {
   callbackOrigins: string[];
   /** A client that exists only for the demo page: no webhooks, and the only kind the demo may use in production. */
   demo?: boolean;
+  /** The client's CIBA settings (contract v3); absent: the client has no CIBA. */
+  ciba?: CibaClientConfig;
+}
+
+/** What a client may do at the CIBA endpoints. Its clientSecret is never its apiKey. */
+export interface CibaClientConfig {
+  clientSecret?: string;
+  /** Public keys (JWK) of its private_key_jwt assertions. */
+  jwks?: { keys: Record<string, unknown>[] };
+  deliveryMode: 'poll' | 'ping';
+  notificationEndpoint?: string;
 }
 
 export function apiKeysOf(client: ClientConfig): readonly string[] {

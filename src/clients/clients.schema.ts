@@ -5,6 +5,8 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsIn,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -16,6 +18,29 @@ import {
 // Standard Webhooks secrets: "whsec_" + base64 of 24-64 random bytes (production asks for at least 32, see secret-strength.ts).
 const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/;
 const WEBHOOK_SECRET_MESSAGE = 'must be whsec_ followed by base64 (at least 24 bytes)';
+
+/** `CLIENTS[].ciba` (contract v3, "OpenID CIBA front door"): how the client uses the CIBA endpoints. */
+export class CibaClientEntry {
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'ciba.clientSecret must be at least 16 characters' })
+  clientSecret?: string;
+
+  /** Public keys of private_key_jwt assertions, checked in detail by clients.config.ts. */
+  @IsOptional()
+  @IsObject()
+  jwks?: { keys?: unknown };
+
+  @IsIn(['poll', 'ping'], { message: 'ciba.deliveryMode must be "poll" or "ping" (push is not offered)' })
+  deliveryMode: 'poll' | 'ping';
+
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'ciba.notificationEndpoint must be an http(s) URL' },
+  )
+  notificationEndpoint?: string;
+}
 
 /**
  * One entry of the CLIENTS JSON array. `apiKey`/`webhookSecret` and the lists `apiKeys`/`webhookSecrets`
@@ -64,6 +89,12 @@ export class ClientEntry {
   @IsOptional()
   @IsBoolean()
   demo?: boolean;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CibaClientEntry)
+  ciba?: CibaClientEntry;
 }
 
 export class ClientList {

@@ -9,6 +9,7 @@ import { HttpConfig } from './http.config';
 import { NodeEnv } from './node-env';
 import { RecognizeConfig, SimulatorConfig } from './recognize.config';
 import { WebhooksConfig } from './webhooks.config';
+import { OidcConfig } from './oidc.config';
 
 /** The service's configuration, validated once at boot (see config.loader.ts); each section's type sits beside its resolver. */
 export class AppConfig {
@@ -40,4 +41,6 @@ export class AppConfig {
   opsToken?: string;
   sse: SseConfig;
   http: HttpConfig;
+  /** The OpenID CIBA front door; `issuer` unset: off. */
+  oidc: OidcConfig;
 }

@@ -1,7 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { ClientConfig } from '../clients/client.config';
-import { ClientEntry, ClientList } from '../clients/clients.schema';
+import { createPublicKey } from 'node:crypto';
+import { CibaClientConfig, ClientConfig } from '../clients/client.config';
+import { CibaClientEntry, ClientEntry, ClientList } from '../clients/clients.schema';
 import { apiKeyWeakness, isKnownExample, webhookSecretWeakness } from '../clients/secret-strength';
 import { flattenValidationErrors } from './validation-errors';
 
@@ -71,7 +72,57 @@ function toClientConfig(entry: ClientEntry): ClientConfig {
     webhookSecrets,
     callbackOrigins: (entry.callbackOrigins ?? []).map((o) => new URL(o).origin),
     ...(entry.demo && { demo: true }),
+    ...(entry.ciba && { ciba: toCibaConfig(entry.ciba) }),
   };
+}
+
+function toCibaConfig(entry: CibaClientEntry): CibaClientConfig {
+  return {
+    deliveryMode: entry.deliveryMode,
+    ...(entry.clientSecret !== undefined && { clientSecret: entry.clientSecret }),
+    ...(entry.jwks !== undefined && { jwks: entry.jwks as CibaClientConfig['jwks'] }),
+    ...(entry.notificationEndpoint !== undefined && { notificationEndpoint: entry.notificationEndpoint }),
+  };
+}
+
+/** CLIENTS[].ciba: a way to authenticate, usable public keys, and a ping endpoint exactly when pinging. */
+function cibaProblems(entry: CibaClientEntry, client: ClientConfig, production: boolean): string[] {
+  const problems: string[] = [];
+  if (entry.clientSecret === undefined && entry.jwks === undefined) problems.push('ciba needs a clientSecret or jwks (or both)');
+  if (entry.clientSecret !== undefined && (client.apiKeys ?? [client.apiKey]).includes(entry.clientSecret))
+    problems.push('ciba.clientSecret must differ from every apiKey');
+  if (entry.jwks !== undefined) problems.push(...jwksProblems(entry.jwks));
+  if (entry.deliveryMode === 'ping' && !entry.notificationEndpoint)
+    problems.push('ciba.notificationEndpoint is required when deliveryMode is "ping"');
+  if (entry.deliveryMode === 'poll' && entry.notificationEndpoint)
+    problems.push('ciba.notificationEndpoint is only for deliveryMode "ping"');
+  if (entry.notificationEndpoint && hasCredentials(entry.notificationEndpoint))
+    problems.push('ciba.notificationEndpoint must not carry a user or password');
+  if (!production) return problems;
+  if (entry.notificationEndpoint && !entry.notificationEndpoint.startsWith('https:'))
+    problems.push('ciba.notificationEndpoint must be https when NODE_ENV=production');
+  if (entry.clientSecret !== undefined) {
+    const weakness = isKnownExample(entry.clientSecret) ? 'is a published example value' : apiKeyWeakness(entry.clientSecret);
+    if (weakness) problems.push(`ciba.clientSecret ${weakness} (NODE_ENV=production)`);
+  }
+  return problems;
+}
+
+/** Every key a public asymmetric key the assertion check can use; a private or symmetric key is refused. */
+function jwksProblems(jwks: { keys?: unknown }): string[] {
+  if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) return ['ciba.jwks must be a JWK Set with at least one key ({"keys":[…]})'];
+  return jwks.keys.flatMap((key: unknown, k) => {
+    const jwk = key as Record<string, unknown> | null;
+    if (!jwk || typeof jwk !== 'object' || !['EC', 'RSA', 'OKP'].includes(jwk.kty as string))
+      return [`ciba.jwks.keys[${k}] must be an EC, RSA or OKP public key`];
+    if ('d' in jwk) return [`ciba.jwks.keys[${k}] must be a public key (it holds a private part)`];
+    try {
+      createPublicKey({ key: jwk as never, format: 'jwk' });
+      return [];
+    } catch {
+      return [`ciba.jwks.keys[${k}] is not a usable public key`];
+    }
+  });
 }
 
 function clientProblems(entry: ClientEntry, client: ClientConfig, production: boolean): string[] {
@@ -83,6 +134,7 @@ function clientProblems(entry: ClientEntry, client: ClientConfig, production: bo
     problems.push('needs a webhookSecret when webhookUrl or callbackOrigins is set (webhooks are always signed)');
   if (entry.demo && receivesWebhooks) problems.push('is a demo client ("demo": true): it must have no webhookUrl and no callbackOrigins');
   if (entry.webhookUrl && hasCredentials(entry.webhookUrl)) problems.push('webhookUrl must not carry a user or password');
+  if (entry.ciba) problems.push(...cibaProblems(entry.ciba, client, production));
   if (!production) return problems;
 
   // Production: PII and signatures never travel in clear, and no key or secret from the docs or the tests.

@@ -9,6 +9,7 @@ import { resolveDemo } from './demo.config';
 import { EnvSchema } from './env.schema';
 import { resolveEvidence } from './evidence.config';
 import { resolveHttp } from './http.config';
+import { resolveOidc } from './oidc.config';
 import { resolveObservability } from './observability.config';
 import { resolveRecognize, resolveSimulator } from './recognize.config';
 import { resolveRuntime } from './runtime.config';
@@ -50,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const sse = resolveSse(schema, problems, http);
   const evidence = resolveEvidence(schema, production, problems);
   const webhooks = resolveWebhooks(schema, production, clients ?? [], problems);
+  const oidc = resolveOidc(schema, production, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -69,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...observability,
     sse,
     http,
+    oidc,
   };
 }
 

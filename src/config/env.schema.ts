@@ -282,4 +282,12 @@ export class EnvSchema {
   // Demo POSTs per caller address and minute.
   @OptionalInt(1, 100_000)
   DEMO_RATE_LIMIT_PER_MINUTE = 30;
+
+  // ——— OpenID CIBA front door (oidc.config.ts): off unless the issuer is set ———
+  @IsOptional()
+  @IsString()
+  OIDC_ISSUER?: string;
+
+  @OptionalInt(1, 60)
+  CIBA_INTERVAL_S = 5;
 }

@@ -42,6 +42,7 @@ function refusedTargets(clients: ClientConfig[], targets: WebhookTargetsConfig):
     const urls: [string, string][] = [
       ...(c.webhookUrl ? [['webhookUrl', c.webhookUrl] as [string, string]] : []),
       ...c.callbackOrigins.map((o, k): [string, string] => [`callbackOrigins[${k}]`, o]),
+      ...(c.ciba?.notificationEndpoint ? [['ciba.notificationEndpoint', c.ciba.notificationEndpoint] as [string, string]] : []),
     ];
     return urls.flatMap(([field, url]) => {
       const refusal = policy.urlRefusal(url);

@@ -16,7 +16,7 @@ export class DemoController {
 
   @Get()
   page(@Res() res: Response): void {
-    const { html, headers } = renderDemoPage({ clientId: this.demo.clientId, phone: this.demo.hasPhone });
+    const { html, headers } = renderDemoPage({ clientId: this.demo.clientId, phone: this.demo.hasPhone, ciba: this.demo.hasCiba });
     res.set(headers).send(html);
   }
 

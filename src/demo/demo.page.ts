@@ -10,6 +10,8 @@ export interface DemoPageOptions {
   clientId: string;
   /** The simulator is Recognize and its control API is known: the phone panel can approve and reject. */
   phone: boolean;
+  /** The CIBA front door is on (OIDC_ISSUER): the page offers "Sign in with CIBA". */
+  ciba?: boolean;
 }
 
 export interface RenderedPage {
@@ -47,7 +49,7 @@ export function renderDemoPage(options: DemoPageOptions): RenderedPage {
   };
 }
 
-function page(nonce: string, { clientId, phone }: DemoPageOptions): string {
+function page(nonce: string, { clientId, phone, ciba }: DemoPageOptions): string {
   const { script, styles } = demoAssets();
   return `<!doctype html>
 <html lang="en">
@@ -110,6 +112,7 @@ function page(nonce: string, { clientId, phone }: DemoPageOptions): string {
     </div>
     <ol id="timeline" class="timeline" aria-label="Events received"></ol>
   </section>
+  ${ciba ? cibaCard() : ''}
   <section class="phone-wrap" aria-labelledby="phone-title">
     <div class="phone"><div class="notch"></div><div class="screen">
       <div class="phone-head"><h2 id="phone-title">Recognize</h2><span>user <code id="phone-user">—</code></span></div>
@@ -122,6 +125,21 @@ function page(nonce: string, { clientId, phone }: DemoPageOptions): string {
 </body>
 </html>
 `;
+}
+
+/** The OpenID way in: the same approval, asked for by an OpenID client over CIBA (poll mode). */
+function cibaCard(): string {
+  return `<section class="card ciba" aria-labelledby="ciba-title" data-testid="ciba">
+    <h2 id="ciba-title">Or sign in with CIBA</h2>
+    <p class="lead">The standard OpenID door to the same approvals: the bank's backend asks with an auth_req_id and polls the token endpoint.</p>
+    <button id="ciba-start" class="primary" type="button">Sign in with CIBA</button>
+    <label class="check-row"><input id="ciba-fast" type="checkbox"> Poll too fast (see slow_down)</label>
+    <details><summary>Discovery document</summary><pre id="ciba-discovery" data-testid="ciba-discovery"></pre></details>
+    <div class="meta">auth_req_id <code id="ciba-auth-req-id" data-testid="ciba-auth-req-id">—</code></div>
+    <ol id="ciba-polls" class="timeline" aria-label="Token endpoint answers" data-testid="ciba-polls"></ol>
+    <div id="ciba-outcome" class="status-title" role="status" aria-live="polite" data-testid="ciba-outcome" hidden></div>
+    <dl id="ciba-claims" class="claims" data-testid="ciba-claims" hidden></dl>
+  </section>`;
 }
 
 function phoneInbox(): string {

@@ -31,6 +31,8 @@ export interface DemoApproval {
 @Injectable()
 export class DemoService {
   private readonly client: ClientConfig;
+  /** The CIBA front door is on, so the page offers "Sign in with CIBA" (demo-ciba.service.ts). */
+  readonly hasCiba: boolean;
 
   constructor(
     private readonly approvals: ApprovalsService,
@@ -44,6 +46,7 @@ export class DemoService {
     // loadConfig only enables the demo with a known client; this guards a hand-built config.
     if (!client) throw new Error('The demo is enabled without a demo client');
     this.client = client;
+    this.hasCiba = Boolean(config.oidc.issuer);
   }
 
   get clientId(): string {

@@ -31,9 +31,14 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       scheme: 'bearer',
       description: 'OPS_TOKEN, sent as `Authorization: Bearer <OPS_TOKEN>`: required on /metrics and /docs when the operator sets OPS_TOKEN; unset, those routes are open',
     })
+    .addBasicAuth(
+      { type: 'http', scheme: 'basic', description: 'CIBA client authentication (client_secret_basic); also client_secret_post and private_key_jwt in the form' },
+      'clientBasic',
+    )
     .addTag('approvals', 'Create, list, read and cancel approvals')
     .addTag('events', "Follow an approval's events")
     .addTag('operations', 'Health, metrics, keys')
+    .addTag('oauth', 'OpenID CIBA front door (when OIDC_ISSUER is set): discovery, backchannel authentication, token')
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto], operationIdFactory });
   return finish(document);

@@ -11,6 +11,11 @@ describe(redactUrl.name, () => {
     ['/x?api%5Fkey=abc&secret=s#frag', `/x?api%5Fkey=${CENSOR}&secret=${CENSOR}#frag`],
     ['/x?tokens=keep&q=%zz', '/x?tokens=keep&q=%zz'],
     ['/health/live', '/health/live'],
+    ['/oauth/token?client_secret=s&auth_req_id=r', `/oauth/token?client_secret=${CENSOR}&auth_req_id=${CENSOR}`],
+    [
+      '/oauth/bc-authorize?client_assertion=a.b.c&id_token_hint=x',
+      `/oauth/bc-authorize?client_assertion=${CENSOR}&id_token_hint=${CENSOR}`,
+    ],
   ])('%s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });

@@ -14,6 +14,14 @@ export const REDACTED_PATHS = [
   '*.secret',
   '*.token',
   '*.password',
+  // CIBA (ciba/): credentials and one-time values of the OAuth endpoints.
+  '*.clientSecret',
+  '*.client_secret',
+  '*.client_assertion',
+  '*.auth_req_id',
+  '*.client_notification_token',
+  '*.access_token',
+  '*.id_token',
   '*.headers.authorization',
   '*.headers["x-api-key"]',
   '*.headers["X-Api-Key"]',
@@ -22,7 +30,18 @@ export const REDACTED_PATHS = [
 export const CENSOR = '[redacted]';
 
 /** Query parameters that carry a credential (the eventsUrl token), by their decoded, lower-cased name. */
-const SECRET_QUERY_NAMES = new Set(['token', 'apikey', 'api_key', 'api-key', 'access_token', 'secret']);
+const SECRET_QUERY_NAMES = new Set([
+  'token',
+  'apikey',
+  'api_key',
+  'api-key',
+  'access_token',
+  'secret',
+  'client_secret',
+  'client_assertion',
+  'auth_req_id',
+  'id_token_hint',
+]);
 
 /**
  * The URL with every credential-bearing query value replaced. Names are compared as the query parser

@@ -99,6 +99,24 @@ export class MetricsService {
     labelNames: ['client', 'action'],
     registers: [this.registry],
   });
+  private readonly cibaRequests = new Counter({
+    name: 'stepup_ciba_requests_total',
+    help: 'CIBA backchannel authentication requests of authenticated clients, by client and outcome (accepted or the OAuth error)',
+    labelNames: ['client', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly cibaTokenAnswers = new Counter({
+    name: 'stepup_ciba_token_answers_total',
+    help: 'Token endpoint answers to authenticated clients, by answer (tokens or the OAuth error code)',
+    labelNames: ['answer'],
+    registers: [this.registry],
+  });
+  private readonly cibaPings = new Counter({
+    name: 'stepup_ciba_pings_total',
+    help: 'CIBA ping attempts, by outcome (success, http_4xx, http_5xx, no_answer, refused, dead)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   private readonly sseConnections = new Gauge({
     name: 'stepup_sse_connections_open',
     help: 'Server-Sent Events streams currently open on this instance',
@@ -181,6 +199,18 @@ export class MetricsService {
   /** An operator or integrator sent deliveries again: `count` of them (redeliver, recover) or one (resend, test). */
   deliveryAction(clientId: string, action: DeliveryAction, count = 1): void {
     if (count > 0) this.deliveryActions.inc({ client: clientId, action }, count);
+  }
+
+  cibaRequest(clientId: string, outcome: string): void {
+    this.cibaRequests.inc({ client: clientId, outcome });
+  }
+
+  cibaTokenAnswer(answer: string): void {
+    this.cibaTokenAnswers.inc({ answer });
+  }
+
+  cibaPing(outcome: string): void {
+    this.cibaPings.inc({ outcome });
   }
 
   /** Pushed by the SSE hub whenever a stream opens or closes; stays 0 where no API is served. */

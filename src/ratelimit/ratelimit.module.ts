@@ -26,6 +26,7 @@ import { UserLimitsService } from './user-limits.service';
     }),
   ],
   providers: [UserLimitsService, { provide: APP_GUARD, useClass: ClientThrottlerGuard }],
-  exports: [UserLimitsService],
+  // ThrottlerModule: the CIBA endpoints count in the same buckets once they know the client (ciba/ciba-throttle.ts).
+  exports: [UserLimitsService, ThrottlerModule],
 })
 export class RateLimitModule {}

@@ -7,7 +7,7 @@
  * contain no `:`, so two keys of different kinds differ in their kind segment, and two keys of one
  * kind differ exactly when their ids differ. Fixed keys (indexes, the stream) are `P:<name>` or
  * `P:<name>:<word>` with a name that is never a per-id kind, and BullMQ's keys are `P:<queue>:…`
- * with queue names (poll, delivery, maintenance) that are not kinds either. An id never ends a key
+ * with queue names (poll, delivery, ping, maintenance) that are not kinds either. An id never ends a key
  * with a suffix, so none can name another object's key. New keys must follow the same rule.
  *
  * Each key family has one owner folder: only its code reads or writes the family, unless a row
@@ -162,6 +162,21 @@ export class RedisKeys {
   /** STRING with a TTL: held by the instance that may fetch Recognize's key set now; the others wait out its TTL. */
   recognizeKeySetFetch(): string {
     return `${this.prefix}:recognize-key-set:fetch`;
+  }
+
+  /** STRING: a private_key_jwt assertion's jti (`<clientId>:<digest>`) already used, kept until the assertion expires. */
+  cibaAssertion(id: string): string {
+    return this.ofKind('ciba-assertion', id);
+  }
+
+  /** HASH of one CIBA request, by the digest of its auth_req_id (never the auth_req_id itself). */
+  cibaRequest(digest: string): string {
+    return this.ofKind('ciba-request', digest);
+  }
+
+  /** STRING: the sealed ping of a ping client's CIBA request, by its approval id. */
+  cibaPing(approvalId: string): string {
+    return this.ofKind('ciba-ping', approvalId);
   }
 
   secret(name: string): string {

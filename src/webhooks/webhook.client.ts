@@ -90,19 +90,40 @@ export class WebhookClient implements OnApplicationShutdown {
     this.httpsAgent.destroy();
   }
 
-  private async post(url: string, event: WebhookEvent, secrets: readonly string[], at: Date): Promise<AttemptOutcome> {
+  /**
+   * One CIBA ping (contract v3, "Ping"): `{"auth_req_id": …}` with the client's bearer token, to its
+   * configured notificationEndpoint, on the same agents, target policy, timeout and no-redirect rule
+   * as webhooks. The token is sent, never logged or stored in clear.
+   */
+  async ping(client: ClientConfig, authReqId: string, notificationToken: string): Promise<AttemptReport> {
+    const at = new Date();
+    const url = client.ciba?.notificationEndpoint;
+    const refusal = url === undefined ? 'the client has no ciba.notificationEndpoint' : this.targets.urlRefusal(url);
+    const outcome: AttemptOutcome = refusal
+      ? { kind: 'refused', error: `refused: ${refusal}` }
+      : await this.request(url!, JSON.stringify({ auth_req_id: authReqId }), {
+          'user-agent': USER_AGENT,
+          authorization: `Bearer ${notificationToken}`,
+        });
+    return { outcome, at, durationMs: Date.now() - at.getTime() };
+  }
+
+  private post(url: string, event: WebhookEvent, secrets: readonly string[], at: Date): Promise<AttemptOutcome> {
     const body = JSON.stringify(event);
+    return this.request(url, body, {
+      'user-agent': USER_AGENT,
+      'webhook-id': event.id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      // Standard Webhooks: several space-separated `v1,…` signatures; a receiver accepts any that verifies.
+      'webhook-signature': secrets.map((secret) => new Webhook(secret).sign(event.id, at, body)).join(' '),
+    });
+  }
+
+  private async request(url: string, body: string, headers: Record<string, string>): Promise<AttemptOutcome> {
     const timeoutMs = this.config.webhooks.timeoutMs;
     try {
       const response = await axios.post(url, Buffer.from(body, 'utf8'), {
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': USER_AGENT,
-          'webhook-id': event.id,
-          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          // Standard Webhooks: several space-separated `v1,…` signatures; a receiver accepts any that verifies.
-          'webhook-signature': secrets.map((secret) => new Webhook(secret).sign(event.id, at, body)).join(' '),
-        },
+        headers: { 'content-type': 'application/json', ...headers },
         timeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),
         maxRedirects: 0,

@@ -29,6 +29,15 @@ import { WebhookClient } from './webhook.client';
     DeliveryReconciler,
     DecisionOutboxReconciler,
   ],
-  exports: [DeliveriesService, DeliveryIndex, DeliveryHandler, TestEventHandler, DeliveryReconciler, DecisionOutboxReconciler],
+  // WebhookClient: CIBA pings travel on the same transport and target rules (ciba/).
+  exports: [
+    DeliveriesService,
+    DeliveryIndex,
+    DeliveryHandler,
+    TestEventHandler,
+    DeliveryReconciler,
+    DecisionOutboxReconciler,
+    WebhookClient,
+  ],
 })
 export class WebhooksModule {}

@@ -62,7 +62,8 @@ export async function startTestApp(env: Record<string, string> = {}, prefix = `t
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = configureApp(moduleRef.createNestApplication({ bodyParser: false, logger: ['error', 'warn'] }));
-  await app.listen(0, '127.0.0.1');
+  // A fixed PORT when the test must know its URL before the start (OIDC_ISSUER is the service's own origin).
+  await app.listen(Number(env.PORT ?? 0), '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const redis = new Redis(REDIS_URL);
   const events = new EventWatcher(REDIS_URL, `${prefix}:events`);

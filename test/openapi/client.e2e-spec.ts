@@ -7,7 +7,8 @@ import { ApiClient } from '../helpers/api-client';
 import { BANK_APP } from '../helpers/clients';
 import { generateTypes, renderSdkTypes } from '../helpers/openapi-tools';
 import { SseClient } from '../helpers/sse-client';
-import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
+import { CIBA_POLL, startCibaApp } from '../helpers/ciba';
+import { TestApp, newUserId } from '../helpers/test-app';
 
 type OpenApiDocument = {
   openapi: string;
@@ -68,7 +69,8 @@ describe('OpenAPI document against a generated client and real traffic', () => {
   let ajv: Ajv2020;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // With the CIBA front door on, so that /oauth/* and discovery are in the document too.
+    t = await startCibaApp();
     api = t.api(BANK_APP.apiKey);
     document = (await (await fetch(`${t.url}/docs-json`)).json()) as OpenApiDocument;
     ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
@@ -178,5 +180,43 @@ describe('OpenAPI document against a generated client and real traffic', () => {
     expectValid('TerminalEvent', JSON.parse(approved.data));
     const decided = await api.request('GET', `/v1/approvals/${created.body.id}?wait=10`);
     expectValid('ApprovalWithDeliveries', decided.body);
+  });
+
+  it('documents the CIBA endpoints: form bodies in, OAuth JSON out, and real answers match', async () => {
+    type Media = Record<string, { schema: { properties: { error: { enum: string[] } } } }>;
+    type Operation = {
+      operationId: string;
+      requestBody: { content: Media };
+      responses: Record<string, { content: Media }>;
+    };
+    const at = (path: string, method: string) => document.paths[path]?.[method] as unknown as Operation;
+    const authorize = at('/oauth/bc-authorize', 'post');
+    const token = at('/oauth/token', 'post');
+    expect(authorize.operationId).toBe('cibaBackchannelAuthorize');
+    expect(token.operationId).toBe('cibaToken');
+    expect(at('/.well-known/openid-configuration', 'get').operationId).toBe('openidConfiguration');
+    expect(Object.keys(authorize.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
+    expect(Object.keys(token.responses['400'].content)).toEqual(['application/json']);
+    expect(token.responses['400'].content['application/json'].schema.properties.error.enum).toEqual(
+      expect.arrayContaining(['authorization_pending', 'slow_down', 'expired_token', 'access_denied', 'invalid_grant']),
+    );
+
+    const validateAgainst = (schemaOf: object, value: unknown) => {
+      const validate = ajv.compile(schemaOf);
+      expect({ value, errors: validate(value) ? [] : validate.errors }).toEqual({ value, errors: [] });
+    };
+    const form = (path: string, params: Record<string, string>) =>
+      fetch(`${t.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: CIBA_POLL.id, client_secret: CIBA_POLL.ciba.clientSecret, ...params }),
+      });
+    const started = await form('/oauth/bc-authorize', { scope: 'openid', login_hint: newUserId(), binding_message: 'Sign in' });
+    const startedBody = (await started.json()) as { auth_req_id: string };
+    validateAgainst(authorize.responses['200'].content['application/json'].schema, startedBody);
+    const pending = await form('/oauth/token', { grant_type: 'urn:openid:params:grant-type:ciba', auth_req_id: startedBody.auth_req_id });
+    validateAgainst(token.responses['400'].content['application/json'].schema, await pending.json());
+    const refused = await form('/oauth/bc-authorize', { scope: 'profile', login_hint: newUserId(), binding_message: 'x' });
+    validateAgainst(authorize.responses['400'].content['application/json'].schema, await refused.json());
   });
 });

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { BANK_APP } from '../helpers/clients';
-import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
+import { startCibaApp } from '../helpers/ciba';
+import { TestApp, newUserId } from '../helpers/test-app';
 
 /**
  * Validates an OpenAPI document with @apidevtools/swagger-parser in a plain Node process: the
@@ -38,7 +39,8 @@ describe('operations endpoints', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // CIBA on, so that the document checked here holds /oauth/* and discovery too.
+    t = await startCibaApp();
   });
 
   afterAll(async () => {
