@@ -41,7 +41,14 @@ async function buildDocument() {
   const { loadConfig } = require(join(dist, 'config', 'config.loader'));
   const { openApiDocument } = require(join(dist, 'docs', 'openapi'));
   // The document depends on no setting but the role (every route: all) and the versioning configureApp sets.
-  const config = loadConfig({ NODE_ENV: 'test', ROLE: 'all', RECOGNIZE_BASE_URL: 'http://127.0.0.1:9', RECOGNIZE_API_KEY: 'unused' });
+  // With the CIBA front door on (OIDC_ISSUER), as the tests serve it: the whole document, /oauth/* included.
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    ROLE: 'all',
+    RECOGNIZE_BASE_URL: 'http://127.0.0.1:9',
+    RECOGNIZE_API_KEY: 'unused',
+    OIDC_ISSUER: 'http://127.0.0.1:9',
+  });
   const app = await NestFactory.create(AppModule.forRoot(config), { preview: true, logger: false });
   app.enableVersioning({ type: VersioningType.URI });
   return openApiDocument(app);

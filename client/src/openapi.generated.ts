@@ -210,6 +210,74 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/.well-known/openid-configuration': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** OpenID Connect discovery document of the CIBA front door */
+    get: operations['getOpenidConfiguration'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/.well-known/oauth-authorization-server': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** RFC 8414 metadata: the same document */
+    get: operations['getAuthorizationServerMetadata'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/oauth/bc-authorize': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** CIBA backchannel authentication request: creates an approval of the client and returns its auth_req_id */
+    post: operations['startBackchannelAuthentication'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/oauth/token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** CIBA token request: the tokens once the user approved, else why not yet */
+    post: operations['requestTokens'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/metrics': {
     parameters: {
       query?: never;
@@ -2534,6 +2602,384 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  getOpenidConfiguration: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The provider metadata */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description OIDC_ISSUER, byte for byte */
+            issuer: string;
+            /** Format: uri */
+            backchannel_authentication_endpoint: string;
+            /** Format: uri */
+            token_endpoint: string;
+            /** Format: uri */
+            jwks_uri: string;
+            backchannel_token_delivery_modes_supported?: string[];
+            grant_types_supported?: string[];
+            id_token_signing_alg_values_supported?: string[];
+            token_endpoint_auth_methods_supported?: string[];
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  getAuthorizationServerMetadata: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The provider metadata */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description OIDC_ISSUER, byte for byte */
+            issuer: string;
+            /** Format: uri */
+            backchannel_authentication_endpoint: string;
+            /** Format: uri */
+            token_endpoint: string;
+            /** Format: uri */
+            jwks_uri: string;
+            backchannel_token_delivery_modes_supported?: string[];
+            grant_types_supported?: string[];
+            id_token_signing_alg_values_supported?: string[];
+            token_endpoint_auth_methods_supported?: string[];
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  startBackchannelAuthentication: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/x-www-form-urlencoded': {
+          /**
+           * @description Space-separated; must contain openid
+           * @example openid
+           */
+          scope: string;
+          /** @description The Recognize userId (hex), or {"format":"iss_sub","iss":"<issuer>","sub":"<userId>"} */
+          login_hint?: string;
+          /** @description An ID token this service issued to the client */
+          id_token_hint?: string;
+          /**
+           * @description 1-64 letters, digits, spaces or + - _ . , : # / ! ?
+           * @example Pay ACME 42
+           */
+          binding_message?: string;
+          /** @description JSON array of one RFC 9396 payment_initiation object */
+          authorization_details?: string;
+          /**
+           * @description Lifetime in seconds (clamped to 86400)
+           * @example 300
+           */
+          requested_expiry?: string;
+          /** @description Ping clients only: the bearer token of the ping */
+          client_notification_token?: string;
+          /** @description The client's id (with client_secret_post; optional with Basic and private_key_jwt) */
+          client_id?: string;
+          /** @description client_secret_post: CLIENTS[].ciba.clientSecret */
+          client_secret?: string;
+          /** @enum {string} */
+          client_assertion_type?: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+          /** @description private_key_jwt (RFC 7523): a JWT signed by a key of CLIENTS[].ciba.jwks */
+          client_assertion?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The request is accepted: the user is being asked */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            auth_req_id: string;
+            expires_in: number;
+            interval: number;
+            approval_id: string;
+          };
+        };
+      };
+      /** @description OAuth error: `invalid_request`, `invalid_scope`, `unknown_user_id`, `invalid_binding_message`, `invalid_authorization_details` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "error_description": "What went wrong"
+           *     }
+           */
+          'application/json': {
+            /** @enum {string} */
+            error: 'invalid_request' | 'invalid_scope' | 'unknown_user_id' | 'invalid_binding_message' | 'invalid_authorization_details';
+            error_description: string;
+            /**
+             * @description Token endpoint: the status of a decided approval
+             * @enum {string}
+             */
+            approval_status?: 'rejected' | 'expired' | 'cancelled' | 'failed';
+          };
+        };
+      };
+      /** @description OAuth error: `invalid_client`; WWW-Authenticate when Authorization was sent */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_client",
+           *       "error_description": "What went wrong"
+           *     }
+           */
+          'application/json': {
+            /** @enum {string} */
+            error: 'invalid_client';
+            error_description: string;
+            /**
+             * @description Token endpoint: the status of a decided approval
+             * @enum {string}
+             */
+            approval_status?: 'rejected' | 'expired' | 'cancelled' | 'failed';
+          };
+        };
+      };
+      /** @description OAuth error: `access_denied` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "access_denied",
+           *       "error_description": "What went wrong"
+           *     }
+           */
+          'application/json': {
+            /** @enum {string} */
+            error: 'access_denied';
+            error_description: string;
+            /**
+             * @description Token endpoint: the status of a decided approval
+             * @enum {string}
+             */
+            approval_status?: 'rejected' | 'expired' | 'cancelled' | 'failed';
+          };
+        };
+      };
+      /** @description OAuth error: `access_denied` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "access_denied",
+           *       "error_description": "What went wrong"
+           *     }
+           */
+          'application/json': {
+            /** @enum {string} */
+            error: 'access_denied';
+            error_description: string;
+            /**
+             * @description Token endpoint: the status of a decided approval
+             * @enum {string}
+             */
+            approval_status?: 'rejected' | 'expired' | 'cancelled' | 'failed';
+          };
+        };
+      };
+      /** @description OAuth error: `temporarily_unavailable` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "temporarily_unavailable",
+           *       "error_description": "What went wrong"
+           *     }
+           */
+          'application/json': {
+            /** @enum {string} */
+            error: 'temporarily_unavailable';
+            error_description: string;
+            /**
+             * @description Token endpoint: the status of a decided approval
+             * @enum {string}
+             */
+            approval_status?: 'rejected' | 'expired' | 'cancelled' | 'failed';
+          };
+        };
+      };
+    };
+  };
+  requestTokens: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/x-www-form-urlencoded': {
+          /** @enum {string} */
+          grant_type: 'urn:openid:params:grant-type:ciba';
+          auth_req_id: string;
+          /** @description The client's id (with client_secret_post; optional with Basic and private_key_jwt) */
+          client_id?: string;
+          /** @description client_secret_post: CLIENTS[].ciba.clientSecret */
+          client_secret?: string;
+          /** @enum {string} */
+          client_assertion_type?: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+          /** @description private_key_jwt (RFC 7523): a JWT signed by a key of CLIENTS[].ciba.jwks */
+          client_assertion?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Approved: the tokens (once per auth_req_id) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            access_token: string;
+            /** @enum {string} */
+            token_type: 'Bearer';
+            expires_in: number;
+            /** @enum {string} */
+            scope: 'openid';
+            /** @description ES256 JWT signed with the receipt key */
+            id_token: string;
+            authorization_details?: Record<string, never>[];
+            /** @description The approval's receipt */
+            receipt?: string;
+          };
+        };
+      };
+      /** @description OAuth error: `invalid_request`, `invalid_grant`, `unsupported_grant_type`, `authorization_pending`, `slow_down`, `expired_token`, `access_denied` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_request",
+           *       "error_description": "What went wrong"
+           *     }
+           */
+          'application/json': {
+            /** @enum {string} */
+            error:
+              | 'invalid_request'
+              | 'invalid_grant'
+              | 'unsupported_grant_type'
+              | 'authorization_pending'
+              | 'slow_down'
+              | 'expired_token'
+              | 'access_denied';
+            error_description: string;
+            /**
+             * @description Token endpoint: the status of a decided approval
+             * @enum {string}
+             */
+            approval_status?: 'rejected' | 'expired' | 'cancelled' | 'failed';
+          };
+        };
+      };
+      /** @description OAuth error: `invalid_client`; WWW-Authenticate when Authorization was sent */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid_client",
+           *       "error_description": "What went wrong"
+           *     }
+           */
+          'application/json': {
+            /** @enum {string} */
+            error: 'invalid_client';
+            error_description: string;
+            /**
+             * @description Token endpoint: the status of a decided approval
+             * @enum {string}
+             */
+            approval_status?: 'rejected' | 'expired' | 'cancelled' | 'failed';
+          };
+        };
+      };
+      /** @description OAuth error: `access_denied` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "access_denied",
+           *       "error_description": "What went wrong"
+           *     }
+           */
+          'application/json': {
+            /** @enum {string} */
+            error: 'access_denied';
+            error_description: string;
+            /**
+             * @description Token endpoint: the status of a decided approval
+             * @enum {string}
+             */
+            approval_status?: 'rejected' | 'expired' | 'cancelled' | 'failed';
+          };
+        };
       };
     };
   };

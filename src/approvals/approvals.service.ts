@@ -60,18 +60,23 @@ export class ApprovalsService {
    * limits, which come first because every creation at Recognize pushes to the user's phone), the
    * operation at Recognize, then the record, stored with its first event and first poll.
    */
-  async create(client: ClientConfig, dto: CreateApprovalDto): Promise<{ approval: ApprovalResponse; created: boolean }> {
+  async create(
+    client: ClientConfig,
+    dto: CreateApprovalDto,
+    ciba: { bindingMessage?: string } = {},
+  ): Promise<{ approval: ApprovalResponse; created: boolean }> {
     assertCallbackAllowed(client, dto.callbackUrl);
     const id = dto.operationId ?? `op_${randomUUID()}`;
     const userId = dto.userId.toUpperCase();
     const transaction = dto.transaction && plainTransaction(dto.transaction);
     // What the phone shows: with a payment only the service's own text written from it (the DTO refuses
-    // a message beside a transaction), so the user reads what is bound.
-    const message = transaction ? phoneMessageFor(transaction) : dto.message;
+    // a message beside a transaction), so the user reads what is bound; after it, a CIBA request's
+    // binding message, whose few characters CIBA's own rule allows (no line break, no format character).
+    const message = transaction ? [phoneMessageFor(transaction), ciba.bindingMessage].filter(Boolean).join('\n') : dto.message;
     const fingerprint = fingerprintOf({
       userId,
       externalUserId: dto.externalUserId,
-      message: dto.message,
+      message: dto.message ?? ciba.bindingMessage,
       timeoutSeconds: dto.timeoutSeconds,
       callbackUrl: dto.callbackUrl,
       metadata: dto.metadata,

@@ -8,7 +8,6 @@ import { ClientConfig } from '../clients/client.config';
 import { AppConfig } from '../config/app.config';
 import { MetricsService } from '../metrics/metrics.service';
 import { TransactionDto } from '../transactions/transaction.dto';
-import { phoneMessageFor, plainTransaction } from '../transactions/transaction';
 import { invalidDetails, parseAuthorizationDetails } from './authorization-details';
 import { CibaRequestsStore } from './ciba-requests.store';
 import { ClientAuthenticator, OAuthCaller } from './client-authenticator';
@@ -90,8 +89,9 @@ export class CibaAuthorizeService {
 
     const mapped = rawDetails === undefined ? undefined : parseAuthorizationDetails(rawDetails);
     const transaction = mapped && (await validTransaction(mapped.transaction));
-    // The phone shows the service-written payment text, then the binding message.
-    const message = transaction ? [phoneMessageFor(plainTransaction(transaction)), binding].filter(Boolean).join('\n') : binding;
+    // Without a payment the binding message is the approval's message; with one, the phone shows the
+    // service-written payment text and then the binding message (ApprovalsService.create writes both).
+    const message = transaction ? undefined : binding;
     // A service-generated operationId, as POST /v1/approvals writes one, known before the approval exists.
     const operationId = `op_${randomUUID()}`;
     const dto = await validDto({ userId, operationId, message, timeoutSeconds, ...(mapped && { transaction: mapped.transaction }) });
@@ -107,10 +107,12 @@ export class CibaAuthorizeService {
       keepUntilMs,
       notificationToken === undefined ? undefined : { authReqId, notificationToken },
     );
-    const { approval } = await this.approvals.create(client, dto).catch(async (err: unknown) => {
-      await this.requests.remove(authReqId, operationId).catch(() => undefined);
-      throw err;
-    });
+    const { approval } = await this.approvals
+      .create(client, dto, { bindingMessage: transaction ? binding : undefined })
+      .catch(async (err: unknown) => {
+        await this.requests.remove(authReqId, operationId).catch(() => undefined);
+        throw err;
+      });
     const expiresAtMs = Date.parse(approval.expiresAt);
     return {
       auth_req_id: authReqId,

@@ -29,7 +29,24 @@ export function discoveryDocument(issuer: string): Record<string, unknown> {
   };
 }
 
-const DISCOVERY_SCHEMA = { type: 'object', required: ['issuer', 'token_endpoint', 'jwks_uri'], additionalProperties: true };
+const URL_STRING = { type: 'string', format: 'uri' };
+const STRINGS = { type: 'array', items: { type: 'string' } };
+/** The members a client library reads first; the document carries every member the contract lists. */
+const DISCOVERY_SCHEMA = {
+  type: 'object',
+  required: ['issuer', 'token_endpoint', 'jwks_uri', 'backchannel_authentication_endpoint'],
+  properties: {
+    issuer: { type: 'string', description: 'OIDC_ISSUER, byte for byte' },
+    backchannel_authentication_endpoint: URL_STRING,
+    token_endpoint: URL_STRING,
+    jwks_uri: URL_STRING,
+    backchannel_token_delivery_modes_supported: STRINGS,
+    grant_types_supported: STRINGS,
+    id_token_signing_alg_values_supported: STRINGS,
+    token_endpoint_auth_methods_supported: STRINGS,
+  },
+  additionalProperties: true,
+};
 
 /** OpenID Connect Discovery and RFC 8414 metadata: public, cacheable, no authentication. */
 @ApiTags('oauth')
@@ -43,7 +60,11 @@ export class DiscoveryController {
 
   @Get('openid-configuration')
   @Header('Cache-Control', 'public, max-age=300')
-  @ApiOperation({ operationId: 'openidConfiguration', summary: 'OpenID Connect discovery document of the CIBA front door' })
+  @ApiOperation({
+    operationId: 'getOpenidConfiguration',
+    security: [],
+    summary: 'OpenID Connect discovery document of the CIBA front door',
+  })
   @ApiOkResponse({ description: 'The provider metadata', schema: DISCOVERY_SCHEMA })
   openidConfiguration(): Record<string, unknown> {
     return this.document;
@@ -51,7 +72,7 @@ export class DiscoveryController {
 
   @Get('oauth-authorization-server')
   @Header('Cache-Control', 'public, max-age=300')
-  @ApiOperation({ operationId: 'oauthAuthorizationServer', summary: 'RFC 8414 metadata: the same document' })
+  @ApiOperation({ operationId: 'getAuthorizationServerMetadata', security: [], summary: 'RFC 8414 metadata: the same document' })
   @ApiOkResponse({ description: 'The provider metadata', schema: DISCOVERY_SCHEMA })
   authorizationServer(): Record<string, unknown> {
     return this.document;

@@ -22,7 +22,7 @@ export class OAuthController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
-    operationId: 'cibaBackchannelAuthorize',
+    operationId: 'startBackchannelAuthentication',
     summary: 'CIBA backchannel authentication request: creates an approval of the client and returns its auth_req_id',
   })
   @ApiForm(['scope'], {
@@ -62,7 +62,7 @@ export class OAuthController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  @ApiOperation({ operationId: 'cibaToken', summary: 'CIBA token request: the tokens once the user approved, else why not yet' })
+  @ApiOperation({ operationId: 'requestTokens', summary: 'CIBA token request: the tokens once the user approved, else why not yet' })
   @ApiForm(['grant_type', 'auth_req_id'], {
     grant_type: { type: 'string', enum: ['urn:openid:params:grant-type:ciba'] },
     auth_req_id: { type: 'string' },

@@ -587,7 +587,9 @@ describe('CIBA OAuth endpoints', () => {
       expect(decodeJwt(body.id_token as string)).not.toHaveProperty('status');
       expect((await t.api(body.access_token as string).get(started.approval_id)).status).toBe(401);
       // Issuing tokens does not consume the approval.
-      expect((await t.api(CIBA_POLL.apiKey).request('POST', `/v1/approvals/${started.approval_id}/consume`, {})).status).toBe(200);
+      expect(
+        (await t.api(CIBA_POLL.apiKey).request('POST', `/v1/approvals/${started.approval_id}/consume`, { reference: 'payment-1' })).status,
+      ).toBe(200);
     });
   });
 

@@ -192,9 +192,9 @@ describe('OpenAPI document against a generated client and real traffic', () => {
     const at = (path: string, method: string) => document.paths[path]?.[method] as unknown as Operation;
     const authorize = at('/oauth/bc-authorize', 'post');
     const token = at('/oauth/token', 'post');
-    expect(authorize.operationId).toBe('cibaBackchannelAuthorize');
-    expect(token.operationId).toBe('cibaToken');
-    expect(at('/.well-known/openid-configuration', 'get').operationId).toBe('openidConfiguration');
+    expect(authorize.operationId).toBe('startBackchannelAuthentication');
+    expect(token.operationId).toBe('requestTokens');
+    expect(at('/.well-known/openid-configuration', 'get').operationId).toBe('getOpenidConfiguration');
     expect(Object.keys(authorize.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
     expect(Object.keys(token.responses['400'].content)).toEqual(['application/json']);
     expect(token.responses['400'].content['application/json'].schema.properties.error.enum).toEqual(

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TestApp, startTestApp } from '../helpers/test-app';
+import { startCibaApp } from '../helpers/ciba';
+import { TestApp } from '../helpers/test-app';
 
 const ROOT = resolve(__dirname, '..', '..');
 const REDOCLY = join(ROOT, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js');
@@ -52,7 +53,8 @@ describe('OpenAPI document under Redocly lint', () => {
   let dir: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // With the CIBA front door on, so that every route the service can serve is linted.
+    t = await startCibaApp();
     document = (await (await fetch(`${t.url}/docs-json`)).json()) as OpenApiDocument;
     dir = mkdtempSync(join(tmpdir(), 'stepup-redocly-'));
   });

@@ -461,7 +461,7 @@
     return { refresh: refresh };
   }
 
-  // "Sign in with CIBA": the discovery document, the auth_req_id, every poll of the token endpoint
+  // The CIBA card: the discovery document, the auth_req_id, every poll of the token endpoint
   // (slow_down when the page polls faster than the interval) and the verified ID token's claims. The
   // bank's backend is the demo's own (/demo/ciba/*), as for the REST flow: the page holds no secret.
   // Plain ES2019 without template literals, like the rest of the page's code.
