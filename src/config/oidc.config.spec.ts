@@ -19,6 +19,7 @@ function production(overrides: Record<string, string>): Record<string, string> {
     RECOGNIZE_API_KEY: strongKey(),
     CLIENTS: JSON.stringify([{ id: 'bank-app', apiKey: strongKey(), callbackOrigins: [] }]),
     RECEIPT_SIGNING_KEY: generateReceiptKeyPem(),
+    OPS_TOKEN: strongKey(),
     ...overrides,
   };
 }
