@@ -1,21 +1,13 @@
 import { RedisKeys } from '../../src/redis/redis.keys';
 import { BANK_APP, OTHER_APP } from '../helpers/clients';
 import { ApiClient } from '../helpers/api-client';
-import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
+import { newUserId, startTestApp, useTestApp } from '../helpers/test-app';
 
 describe('Approval lifecycle (real Redis, BullMQ and the bundled simulator)', () => {
-  let t: TestApp;
-  let bank: ApiClient;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    bank = t.api(BANK_APP.apiKey);
-  });
-  afterAll(() => t.close());
-  afterEach(() => t.sim.clearFaults());
+  const app = useTestApp();
 
   async function createPending(extra: Record<string, unknown> = {}) {
-    const res = await bank.create({
+    const res = await app.bank.create({
       userId: newUserId().toLowerCase(),
       message: 'Approve wire transfer of $500 to account 1234',
       ...extra,
@@ -40,7 +32,7 @@ describe('Approval lifecycle (real Redis, BullMQ and the bundled simulator)', ()
     expect(approval.userId).toBe(approval.userId.toUpperCase());
     expect(approval.eventsUrl).toMatch(/^\/v1\/approvals\/txn-create-1\/events\?token=.+/);
     expect(Date.parse(approval.expiresAt) - Date.parse(approval.createdAt)).toBe(300_000);
-    const upstream = await t.sim.getOperation('txn-create-1');
+    const upstream = await app.t.sim.getOperation('txn-create-1');
     expect(upstream).toMatchObject({
       userId: approval.userId,
       operationPayload: 'Approve wire transfer of $500 to account 1234',
@@ -51,78 +43,80 @@ describe('Approval lifecycle (real Redis, BullMQ and the bundled simulator)', ()
 
   it('ends approved, with authType, when the user approves on the phone', async () => {
     const approval = await createPending();
-    await t.sim.approve(approval.id, 'pin');
-    const terminal = await t.events.waitFor(approval.id, 'terminal');
+    await app.t.sim.approve(approval.id, 'pin');
+    const terminal = await app.t.events.waitFor(approval.id, 'terminal');
     expect(terminal.event.type).toBe('approval.approved');
-    const res = await bank.get(approval.id);
+    const res = await app.bank.get(approval.id);
     expect(res.body).toMatchObject({ status: 'approved', authType: 'pin' });
     expect(res.body.decidedAt).toEqual(expect.any(String));
   });
 
   it('ends rejected when upstream reports a decided state with result false', async () => {
     const approval = await createPending();
-    await t.sim.reject(approval.id);
-    expect((await t.events.waitFor(approval.id, 'terminal')).event.type).toBe('approval.rejected');
-    expect((await bank.get(approval.id)).body.status).toBe('rejected');
+    await app.t.sim.reject(approval.id);
+    expect((await app.t.events.waitFor(approval.id, 'terminal')).event.type).toBe('approval.rejected');
+    expect((await app.bank.get(approval.id)).body.status).toBe('rejected');
   });
 
   it('ends expired after one last poll at the deadline when nobody decides', async () => {
     const approval = await createPending({ timeoutSeconds: 1 });
-    const terminal = await t.events.waitFor(approval.id, 'terminal');
+    const terminal = await app.t.events.waitFor(approval.id, 'terminal');
     expect(terminal.event.type).toBe('approval.expired');
     expect(Date.parse(terminal.event.createdAt)).toBeGreaterThanOrEqual(Date.parse(approval.expiresAt));
   });
 
   it('ends failed when the operation vanishes upstream', async () => {
     const approval = await createPending();
-    await t.sim.vanish(approval.id);
-    expect((await t.events.waitFor(approval.id, 'terminal')).event.type).toBe('approval.failed');
+    await app.t.sim.vanish(approval.id);
+    expect((await app.t.events.waitFor(approval.id, 'terminal')).event.type).toBe('approval.failed');
   });
 
   it('cancels a pending approval, and a later approval upstream changes nothing', async () => {
     const approval = await createPending();
-    const cancelled = await bank.cancel(approval.id);
+    const cancelled = await app.bank.cancel(approval.id);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
-    await t.sim.approve(approval.id);
-    expect((await bank.cancel(approval.id)).status).toBe(409);
-    const events = (await t.redis.lrange(new RedisKeys(t.prefix).approvalEvents(approval.id), 0, -1)).map((e) => JSON.parse(e).type);
+    await app.t.sim.approve(approval.id);
+    expect((await app.bank.cancel(approval.id)).status).toBe(409);
+    const events = (await app.t.redis.lrange(new RedisKeys(app.t.prefix).approvalEvents(approval.id), 0, -1)).map(
+      (e) => JSON.parse(e).type,
+    );
     expect(events).toEqual(['approval.pending', 'approval.cancelled']);
-    expect((await bank.get(approval.id)).body.status).toBe('cancelled');
+    expect((await app.bank.get(approval.id)).body.status).toBe('cancelled');
   });
 
   it('answers a re-POST of the same request with 200 and the same approval, creating nothing upstream', async () => {
     const body = { userId: newUserId(), operationId: 'txn-idem-1', message: 'same', metadata: { a: 1, b: 2 } };
-    expect((await bank.create(body)).status).toBe(201);
-    const creates = (await t.sim.stats()).requests.create;
-    const again = await bank.create({ ...body, metadata: { b: 2, a: 1 } });
+    expect((await app.bank.create(body)).status).toBe(201);
+    const creates = (await app.t.sim.stats()).requests.create;
+    const again = await app.bank.create({ ...body, metadata: { b: 2, a: 1 } });
     expect(again.status).toBe(200);
     expect(again.body.id).toBe('txn-idem-1');
-    expect((await t.sim.stats()).requests.create).toBe(creates);
+    expect((await app.t.sim.stats()).requests.create).toBe(creates);
   });
 
   it('answers 409 to the same operationId with other fields, or from another client', async () => {
     const body = { userId: newUserId(), operationId: 'txn-conflict-1', message: 'first' };
-    expect((await bank.create(body)).status).toBe(201);
-    expect((await bank.create({ ...body, message: 'second' })).status).toBe(409);
-    expect((await t.api(OTHER_APP.apiKey).create(body)).status).toBe(409);
+    expect((await app.bank.create(body)).status).toBe(201);
+    expect((await app.bank.create({ ...body, message: 'second' })).status).toBe(409);
+    expect((await app.t.api(OTHER_APP.apiKey).create(body)).status).toBe(409);
   });
 
   it('answers 409 when the operationId is already used upstream', async () => {
-    const other = new ApiClient(t.url, OTHER_APP.apiKey);
+    const other = new ApiClient(app.t.url, OTHER_APP.apiKey);
     const userId = newUserId();
     expect((await other.create({ userId, operationId: 'txn-upstream-1' })).status).toBe(201);
-    await t.redis.del(`${t.prefix}:approval:txn-upstream-1`);
-    const res = await bank.create({ userId, operationId: 'txn-upstream-1' });
+    await app.t.redis.del(`${app.t.prefix}:approval:txn-upstream-1`);
+    const res = await app.bank.create({ userId, operationId: 'txn-upstream-1' });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'approval_conflict' });
   });
 
   it('answers 404 for a user Recognize does not know, leaving nothing behind', async () => {
-    const res = await bank.create({ userId: 'DEAD0001', operationId: 'txn-unknown-user' });
+    const res = await app.bank.create({ userId: 'DEAD0001', operationId: 'txn-unknown-user' });
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ code: 'user_not_found', status: 404 });
-    expect((await bank.get('txn-unknown-user')).status).toBe(404);
+    expect((await app.bank.get('txn-unknown-user')).status).toBe(404);
   });
 
   it.each([
@@ -130,12 +124,12 @@ describe('Approval lifecycle (real Redis, BullMQ and the bundled simulator)', ()
     [{ status: 503 }, 502],
     [{ status: 429, retryAfter: '2' }, 503],
   ])('answers %j from Recognize on create with %i, leaving nothing behind', async (fault, expected) => {
-    await t.sim.fault({ ...fault, route: 'create' });
-    const res = await bank.create({ userId: newUserId(), operationId: `txn-down-${fault.status}` });
+    await app.t.sim.fault({ ...fault, route: 'create' });
+    const res = await app.bank.create({ userId: newUserId(), operationId: `txn-down-${fault.status}` });
     expect(res.status).toBe(expected);
     expect(res.text).not.toContain('Error:');
-    expect((await bank.get(`txn-down-${fault.status}`)).status).toBe(404);
-    expect(await t.redis.exists(`${t.prefix}:approval:txn-down-${fault.status}`)).toBe(0);
+    expect((await app.bank.get(`txn-down-${fault.status}`)).status).toBe(404);
+    expect(await app.t.redis.exists(`${app.t.prefix}:approval:txn-down-${fault.status}`)).toBe(0);
   });
 
   it('answers 503 when Recognize is unreachable', async () => {
@@ -151,29 +145,29 @@ describe('Approval lifecycle (real Redis, BullMQ and the bundled simulator)', ()
 
   it('still ends approved through 500s, 429 with Retry-After, and slow answers while polling', async () => {
     const approval = await createPending();
-    await t.sim.fault({ route: 'get', status: 500, times: 3, operationId: approval.id });
-    await t.sim.fault({ route: 'get', status: 429, retryAfter: '1', times: 1, operationId: approval.id });
-    await t.sim.fault({ route: 'get', delayMs: 300, times: 2, operationId: approval.id });
-    await t.sim.approve(approval.id, 'biom');
-    const terminal = await t.events.waitFor(approval.id, 'terminal', 30_000);
+    await app.t.sim.fault({ route: 'get', status: 500, times: 3, operationId: approval.id });
+    await app.t.sim.fault({ route: 'get', status: 429, retryAfter: '1', times: 1, operationId: approval.id });
+    await app.t.sim.fault({ route: 'get', delayMs: 300, times: 2, operationId: approval.id });
+    await app.t.sim.approve(approval.id, 'biom');
+    const terminal = await app.t.events.waitFor(approval.id, 'terminal', 30_000);
     expect(terminal.event.type).toBe('approval.approved');
-    expect((await t.sim.stats()).maxConcurrentGetsByOperation[approval.id]).toBe(1);
+    expect((await app.t.sim.stats()).maxConcurrentGetsByOperation[approval.id]).toBe(1);
   });
 
   it('hides one client’s approvals from another (404) and never returns the Recognize API key', async () => {
     const approval = await createPending();
-    const other = t.api(OTHER_APP.apiKey);
+    const other = app.t.api(OTHER_APP.apiKey);
     expect((await other.get(approval.id)).status).toBe(404);
     expect((await other.cancel(approval.id)).status).toBe(404);
-    await t.sim.approve(approval.id);
-    await t.events.waitFor(approval.id, 'terminal');
-    const res = await bank.get(approval.id);
-    expect(res.text).not.toContain(t.config.recognize.apiKey);
+    await app.t.sim.approve(approval.id);
+    await app.t.events.waitFor(approval.id, 'terminal');
+    const res = await app.bank.get(approval.id);
+    expect(res.text).not.toContain(app.t.config.recognize.apiKey);
     expect(res.text).not.toMatch(/apiKey/i);
   });
 
   it('answers 401 without a valid key', async () => {
-    expect((await new ApiClient(t.url).get('x')).status).toBe(401);
-    expect((await new ApiClient(t.url, 'wrong-key-0123456789').create({ userId: 'AB' })).status).toBe(401);
+    expect((await new ApiClient(app.t.url).get('x')).status).toBe(401);
+    expect((await new ApiClient(app.t.url, 'wrong-key-0123456789').create({ userId: 'AB' })).status).toBe(401);
   });
 });

@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { RedisKeys } from '../../src/redis/redis.keys';
 import { BANK_APP } from '../helpers/clients';
-import { ApiClient, ApiResponse } from '../helpers/api-client';
-import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
+import { ApiResponse } from '../helpers/api-client';
+import { newUserId, useTestApp } from '../helpers/test-app';
 
 describe('Approval requests: bad input is a clear 4xx, never a 5xx', () => {
-  let t: TestApp;
-  let bank: ApiClient;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    bank = t.api(BANK_APP.apiKey);
-  });
-  afterAll(() => t.close());
+  const app = useTestApp();
 
   const valid = () => ({ userId: newUserId() });
 
@@ -43,7 +36,7 @@ describe('Approval requests: bad input is a clear 4xx, never a 5xx', () => {
     ['metadata over 4 KiB', { metadata: { blob: 'x'.repeat(4100) } }, 'metadata'],
     ['an unknown field', { color: 'red' }, 'color'],
   ])('refuses %s with 400 naming the field', async (_name, fields, field) => {
-    const res = await bank.create({ ...valid(), ...fields });
+    const res = await app.bank.create({ ...valid(), ...fields });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body).toMatchObject({ status: 400, code: 'invalid_request' });
@@ -51,18 +44,18 @@ describe('Approval requests: bad input is a clear 4xx, never a 5xx', () => {
   });
 
   it('accepts a callbackUrl whose origin is configured for the client', async () => {
-    const res = await bank.create({ ...valid(), callbackUrl: 'https://bank.example/hooks/stepup' });
+    const res = await app.bank.create({ ...valid(), callbackUrl: 'https://bank.example/hooks/stepup' });
     expect(res.status).toBe(201);
   });
 
   it('refuses a body that is not application/json with 415', async () => {
-    const res = await bank.request('POST', '/v1/approvals', 'userId=AB', { 'content-type': 'application/x-www-form-urlencoded' });
+    const res = await app.bank.request('POST', '/v1/approvals', 'userId=AB', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(res.status).toBe(415);
     expect(res.body).toMatchObject({ code: 'unsupported_media_type' });
   });
 
   it('refuses malformed JSON with 400', async () => {
-    const res = await bank.request('POST', '/v1/approvals', '{"userId": "AB",');
+    const res = await app.bank.request('POST', '/v1/approvals', '{"userId": "AB",');
     expect(res.status).toBe(400);
     expect(res.text).not.toContain('at JSON.parse');
   });
@@ -73,18 +66,18 @@ describe('Approval requests: bad input is a clear 4xx, never a 5xx', () => {
     ['null', 'null'],
     ['a number', '7'],
   ])('refuses %s as the body with 400', async (_n, raw) => {
-    const res = await bank.request('POST', '/v1/approvals', raw);
+    const res = await app.bank.request('POST', '/v1/approvals', raw);
     expect(res.status).toBe(400);
   });
 
   it('refuses a body over the size limit with 413', async () => {
-    const res = await bank.create({ ...valid(), message: 'x'.repeat(100_000) });
+    const res = await app.bank.create({ ...valid(), message: 'x'.repeat(100_000) });
     expect(res.status).toBe(413);
   });
 
   it('answers an unknown approval with 404, whatever the id looks like', async () => {
     for (const id of ['nope', '..%2F..%2Fetc%2Fpasswd', 'a'.repeat(300), '%00']) {
-      const res = await bank.request('GET', `/v1/approvals/${id}`);
+      const res = await app.bank.request('GET', `/v1/approvals/${id}`);
       expect(res.status).toBe(404);
     }
   });
@@ -96,11 +89,11 @@ describe('Approval requests: bad input is a clear 4xx, never a 5xx', () => {
     /** POSTs the raw text as a create with a fresh operationId and checks that nothing reached Recognize or Redis. */
     async function createRaw(members: string): Promise<ApiResponse> {
       const operationId = `raw-${randomUUID()}`;
-      const creates = (await t.sim.stats()).requests.create;
-      const res = await bank.request('POST', '/v1/approvals', `{"userId":"${newUserId()}","operationId":"${operationId}",${members}}`);
-      expect((await t.sim.stats()).requests.create).toBe(creates);
-      expect((await bank.get(operationId)).status).toBe(404);
-      expect(await t.redis.exists(new RedisKeys(t.prefix).approval(operationId))).toBe(0);
+      const creates = (await app.t.sim.stats()).requests.create;
+      const res = await app.bank.request('POST', '/v1/approvals', `{"userId":"${newUserId()}","operationId":"${operationId}",${members}}`);
+      expect((await app.t.sim.stats()).requests.create).toBe(creates);
+      expect((await app.bank.get(operationId)).status).toBe(404);
+      expect(await app.t.redis.exists(new RedisKeys(app.t.prefix).approval(operationId))).toBe(0);
       return res;
     }
 
@@ -129,16 +122,16 @@ describe('Approval requests: bad input is a clear 4xx, never a 5xx', () => {
       ['signature', (id: string) => `/v1/approvals/${id}/signature`, '{"jwt":"a.b.c","jwt":"d.e.f"}', 'jwt'],
       ['cancel', (id: string) => `/v1/approvals/${id}/cancel`, '{"a":1,"a":2}', 'a'],
     ])('refuses a repeated member on %s too, before looking at the approval', async (_name, path, raw, field) => {
-      const created = await bank.create({ userId: newUserId() });
-      const res = await bank.request('POST', path(created.body.id), raw);
+      const created = await app.bank.create({ userId: newUserId() });
+      const res = await app.bank.request('POST', path(created.body.id), raw);
       expect(res.status).toBe(400);
       expect(fields(res)).toEqual([field]);
-      expect((await bank.get(created.body.id)).body).toMatchObject({ status: 'pending' });
+      expect((await app.bank.get(created.body.id)).body).toMatchObject({ status: 'pending' });
     });
 
     it('reads a UTF-16 body as the parser will: a repeated member there is refused too', async () => {
       const text = `{"userId":"${newUserId()}","message":"Log in","message":"Pay Mallory"}`;
-      const res = await fetch(`${t.url}/v1/approvals`, {
+      const res = await fetch(`${app.t.url}/v1/approvals`, {
         method: 'POST',
         headers: { authorization: `Bearer ${BANK_APP.apiKey}`, 'content-type': 'application/json; charset=utf-16le' },
         body: Buffer.from(text, 'utf16le'),
@@ -159,7 +152,7 @@ describe('Approval requests: bad input is a clear 4xx, never a 5xx', () => {
     });
 
     it('returns metadata numbers as given: other spellings of the same value come back as that value', async () => {
-      const res = await bank.request(
+      const res = await app.bank.request(
         'POST',
         '/v1/approvals',
         `{"userId":"${newUserId()}","metadata":{"a":1.0,"b":1e2,"c":0.1,"d":9007199254740992}}`,

@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient } from '../helpers/api-client';
-import { BANK_APP } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
-import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
+import { newUserId, useTestApp } from '../helpers/test-app';
 
 /**
  * The v2 outcome rules end to end: a decision whose answer arrives after expiresAt counts only where
  * Recognize's telemetry dates it in time; an answer about another operation never decides.
  */
 describe('Outcomes that cannot lie (contract v2, "Outcome rules")', () => {
-  let t: TestApp;
-  let bank: ApiClient;
+  const app = useTestApp();
 
-  beforeAll(async () => {
-    t = await startTestApp();
-    bank = t.api(BANK_APP.apiKey);
-  });
-  afterAll(() => t.close());
-  afterEach(() => t.sim.clearFaults());
-
-  const getsSoFar = async () => (await t.sim.stats()).requests.get;
+  const getsSoFar = async () => (await app.t.sim.stats()).requests.get;
 
   /**
    * Creates an approval of `timeoutSeconds` whose polls are held by the simulator: the first poll's
@@ -28,9 +18,9 @@ describe('Outcomes that cannot lie (contract v2, "Outcome rules")', () => {
   async function createWithHeldPoll(timeoutSeconds: number) {
     const id = `late-${randomUUID()}`;
     // Added before the approval exists, so that its very first poll is held.
-    await t.sim.fault({ route: 'get', operationId: id, delayMs: 60_000 });
+    await app.t.sim.fault({ route: 'get', operationId: id, delayMs: 60_000 });
     const gets = await getsSoFar();
-    const res = await bank.create({
+    const res = await app.bank.create({
       userId: newUserId(),
       operationId: id,
       message: 'Approve wire transfer of €500 to ACME',
@@ -47,22 +37,22 @@ describe('Outcomes that cannot lie (contract v2, "Outcome rules")', () => {
   it('ends expired when the user approved after expiresAt, even though the final answer says approved', async () => {
     const { id, expiresAtMs } = await createWithHeldPoll(2);
     await passed(expiresAtMs + 300);
-    await t.sim.approve(id, 'biom');
-    await t.sim.clearFaults(); // the held poll now answers: approved, after expiresAt
-    const terminal = await t.events.waitFor(id, 'terminal');
+    await app.t.sim.approve(id, 'biom');
+    await app.t.sim.clearFaults(); // the held poll now answers: approved, after expiresAt
+    const terminal = await app.t.events.waitFor(id, 'terminal');
     expect(terminal.event.type).toBe('approval.expired');
-    expect((await bank.get(id)).body).toMatchObject({ status: 'expired' });
-    expect((await bank.get(id)).body).not.toHaveProperty('authType');
+    expect((await app.bank.get(id)).body).toMatchObject({ status: 'expired' });
+    expect((await app.bank.get(id)).body).not.toHaveProperty('authType');
   });
 
   it('ends approved, with the authentication details, when the user approved in time and the answer came late', async () => {
     const { id, expiresAtMs } = await createWithHeldPoll(2);
-    await t.sim.approve(id, 'pin', 'device-late-1');
+    await app.t.sim.approve(id, 'pin', 'device-late-1');
     await passed(expiresAtMs + 300);
-    await t.sim.clearFaults(); // the held poll answers after expiresAt; telemetry dates the approval before it
-    const terminal = await t.events.waitFor(id, 'terminal');
+    await app.t.sim.clearFaults(); // the held poll answers after expiresAt; telemetry dates the approval before it
+    const terminal = await app.t.events.waitFor(id, 'terminal');
     expect(terminal.event.type).toBe('approval.approved');
-    const read = (await bank.get(id)).body;
+    const read = (await app.bank.get(id)).body;
     expect(read).toMatchObject({
       status: 'approved',
       authType: 'pin',
@@ -75,30 +65,30 @@ describe('Outcomes that cannot lie (contract v2, "Outcome rules")', () => {
   });
 
   it("puts Recognize's authentication details on the approval before its terminal event: the event's data equals GET", async () => {
-    const res = await bank.create({ userId: newUserId(), message: 'Approve login' });
-    await t.sim.approve(res.body.id, 'biom', 'device-7f3a');
-    const terminal = await t.events.waitFor(res.body.id, 'terminal');
+    const res = await app.bank.create({ userId: newUserId(), message: 'Approve login' });
+    await app.t.sim.approve(res.body.id, 'biom', 'device-7f3a');
+    const terminal = await app.t.events.waitFor(res.body.id, 'terminal');
     expect(terminal.event.data).toMatchObject({
       status: 'approved',
       authType: 'biom',
       authentication: { result: 'APPROVED', deviceId: 'device-7f3a', createdAt: expect.any(String) },
     });
-    const { eventsUrl: _eventsUrl, deliveries: _deliveries, ...read } = (await bank.get(res.body.id)).body;
+    const { eventsUrl: _eventsUrl, deliveries: _deliveries, ...read } = (await app.bank.get(res.body.id)).body;
     const { eventsUrl: _u, ...data } = terminal.event.data;
     expect(data).toEqual(read);
   });
 
   it('never decides on an answer about another operation: it is retried like an outage until the answer is right', async () => {
     const id = `mixup-${randomUUID()}`;
-    await t.sim.fault({ route: 'get', operationId: id, answerOperationId: `other-${randomUUID()}` });
-    const res = await bank.create({ userId: newUserId(), operationId: id, message: 'Approve wire transfer', timeoutSeconds: 60 });
+    await app.t.sim.fault({ route: 'get', operationId: id, answerOperationId: `other-${randomUUID()}` });
+    const res = await app.bank.create({ userId: newUserId(), operationId: id, message: 'Approve wire transfer', timeoutSeconds: 60 });
     expect(res.status).toBe(201);
-    await t.sim.approve(id, 'biom');
+    await app.t.sim.approve(id, 'biom');
     const gets = await getsSoFar();
     await eventually(async () => (await getsSoFar()) >= gets + 3, 'three polls answered about another operation');
-    expect((await bank.get(id)).body.status).toBe('pending');
-    expect(t.events.all(id).map((e) => e.event.type)).toEqual(['approval.pending']);
-    await t.sim.clearFaults();
-    expect((await t.events.waitFor(id, 'terminal', 45_000)).event.type).toBe('approval.approved');
+    expect((await app.bank.get(id)).body.status).toBe('pending');
+    expect(app.t.events.all(id).map((e) => e.event.type)).toEqual(['approval.pending']);
+    await app.t.sim.clearFaults();
+    expect((await app.t.events.waitFor(id, 'terminal', 45_000)).event.type).toBe('approval.approved');
   });
 });

@@ -1,8 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { BANK_APP } from '../helpers/clients';
-import { ApiClient } from '../helpers/api-client';
-import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
+import { newUserId, useTestApp } from '../helpers/test-app';
 
 const makeTransaction = (overrides: Record<string, unknown> = {}) => ({
   amount: '1250.00',
@@ -15,14 +13,7 @@ const makeTransaction = (overrides: Record<string, unknown> = {}) => ({
 const sha256url = (text: string) => createHash('sha256').update(text, 'utf8').digest('base64url');
 
 describe('Transaction binding (contract v2): transaction on create, transactionData and transactionHash on every approval', () => {
-  let t: TestApp;
-  let bank: ApiClient;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    bank = t.api(BANK_APP.apiKey);
-  });
-  afterAll(() => t.close());
+  const app = useTestApp();
 
   it.each([
     ['an amount with an exponent', { amount: '1e3' }, 'transaction.amount'],
@@ -60,19 +51,19 @@ describe('Transaction binding (contract v2): transaction on create, transactionD
     ['CLF, a funds code', { currency: 'CLF' }, 'transaction.currency'],
   ])('refuses %s with 400 naming the field; nothing is created', async (_name, overrides, field) => {
     const operationId = `tx-${randomUUID()}`;
-    const creates = (await t.sim.stats()).requests.create;
-    const res = await bank.create({ userId: newUserId(), operationId, transaction: makeTransaction(overrides) });
+    const creates = (await app.t.sim.stats()).requests.create;
+    const res = await app.bank.create({ userId: newUserId(), operationId, transaction: makeTransaction(overrides) });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ status: 400, code: 'invalid_request' });
     expect((res.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
-    expect((await t.sim.stats()).requests.create).toBe(creates);
-    expect((await bank.get(operationId)).status).toBe(404);
+    expect((await app.t.sim.stats()).requests.create).toBe(creates);
+    expect((await app.bank.get(operationId)).status).toBe(404);
   });
 
   it('binds one sum one way: of "10", "10.0" and "10.00" EUR only "10.00" creates an approval', async () => {
     const answers = [];
     for (const amount of ['10', '10.0', '10.00']) {
-      answers.push((await bank.create({ userId: newUserId(), transaction: makeTransaction({ amount }) })).status);
+      answers.push((await app.bank.create({ userId: newUserId(), transaction: makeTransaction({ amount }) })).status);
     }
     expect(answers).toEqual([400, 400, 201]);
   });
@@ -83,7 +74,7 @@ describe('Transaction binding (contract v2): transaction on create, transactionD
     ['0.125', 'BHD'],
     ['10.00', 'USD'],
   ])('accepts %s %s, its exact form', async (amount, currency) => {
-    const res = await bank.create({ userId: newUserId(), transaction: makeTransaction({ amount, currency }) });
+    const res = await app.bank.create({ userId: newUserId(), transaction: makeTransaction({ amount, currency }) });
     expect(res.status).toBe(201);
     expect(res.body.transaction).toMatchObject({ amount, currency });
   });
@@ -93,16 +84,16 @@ describe('Transaction binding (contract v2): transaction on create, transactionD
     ['a string', 'pay ACME'],
     ['an array', [makeTransaction()]],
   ])('refuses a transaction that is %s with 400 naming it', async (_name, transaction) => {
-    const res = await bank.create({ userId: newUserId(), transaction });
+    const res = await app.bank.create({ userId: newUserId(), transaction });
     expect(res.status).toBe(400);
     expect((res.body.errors as { field: string }[]).map((e) => e.field)).toContain('transaction');
   });
 
   it('writes the phone message from the transaction, with amount, currency, payee name and account exactly as given', async () => {
     const transaction = makeTransaction({ amount: '0.50', payee: { name: 'Zoë & Søn "Ltd"', account: 'GB82 WEST 1234 5698 7654 32' } });
-    const res = await bank.create({ userId: newUserId(), transaction });
+    const res = await app.bank.create({ userId: newUserId(), transaction });
     expect(res.status).toBe(201);
-    const upstream = await t.sim.getOperation(res.body.id);
+    const upstream = await app.t.sim.getOperation(res.body.id);
     for (const part of ['0.50', 'EUR', 'Zoë & Søn "Ltd"', 'GB82 WEST 1234 5698 7654 32']) {
       expect(upstream.operationPayload).toContain(part);
     }
@@ -111,39 +102,39 @@ describe('Transaction binding (contract v2): transaction on create, transactionD
   });
 
   it('refuses a message of its own beside the transaction (contract v3): 400 naming message, nothing sent upstream', async () => {
-    const creates = (await t.sim.stats()).requests.create;
-    const res = await bank.create({ userId: newUserId(), message: 'Pay your rent', transaction: makeTransaction() });
+    const creates = (await app.t.sim.stats()).requests.create;
+    const res = await app.bank.create({ userId: newUserId(), message: 'Pay your rent', transaction: makeTransaction() });
     expect(res.status).toBe(400);
     expect((res.body.errors as { field: string }[]).map((e) => e.field)).toEqual(['message']);
-    expect((await t.sim.stats()).requests.create).toBe(creates);
+    expect((await app.t.sim.stats()).requests.create).toBe(creates);
   });
 
   it('gives transactionData as the JCS of {approvalId, transaction} and transactionHash as its base64url SHA-256, on GET and in events', async () => {
     const transaction = makeTransaction();
-    const created = await bank.create({ userId: newUserId(), operationId: `tx-${randomUUID()}`, transaction });
+    const created = await app.bank.create({ userId: newUserId(), operationId: `tx-${randomUUID()}`, transaction });
     const id = created.body.id;
     const expected = canonicalize({ approvalId: id, transaction }) as string;
     expect(created.body.transactionData).toBe(expected);
     expect(created.body.transactionHash).toBe(sha256url(expected));
     expect(created.body.transactionHash).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const read = await bank.get(id);
+    const read = await app.bank.get(id);
     expect(read.body).toMatchObject({ transaction, transactionData: expected, transactionHash: sha256url(expected) });
-    const pending = await t.events.waitFor(id, 'approval.pending');
+    const pending = await app.t.events.waitFor(id, 'approval.pending');
     expect(pending.event.data).toMatchObject({ transaction, transactionData: expected, transactionHash: sha256url(expected) });
   });
 
   it('gives an approval without a transaction the JCS of {approvalId, message}, "" when there is no message', async () => {
-    const withMessage = await bank.create({ userId: newUserId(), message: 'Log in from a new device' });
+    const withMessage = await app.bank.create({ userId: newUserId(), message: 'Log in from a new device' });
     expect(withMessage.body.transactionData).toBe(canonicalize({ approvalId: withMessage.body.id, message: 'Log in from a new device' }));
-    const bare = await bank.create({ userId: newUserId() });
+    const bare = await app.bank.create({ userId: newUserId() });
     expect(bare.body.transactionData).toBe(`{"approvalId":${JSON.stringify(bare.body.id)},"message":""}`);
     expect(bare.body.transactionHash).toBe(sha256url(bare.body.transactionData as string));
   });
 
   it('answers 200 with the same approval to the same transaction again, and 409 to another transaction', async () => {
     const body = { userId: newUserId(), operationId: `tx-${randomUUID()}`, transaction: makeTransaction() };
-    expect((await bank.create(body)).status).toBe(201);
-    const again = await bank.create({
+    expect((await app.bank.create(body)).status).toBe(201);
+    const again = await app.bank.create({
       ...body,
       transaction: {
         reference: 'Invoice 42',
@@ -154,7 +145,7 @@ describe('Transaction binding (contract v2): transaction on create, transactionD
     });
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(body.operationId);
-    const other = await bank.create({ ...body, transaction: makeTransaction({ amount: '1250.01' }) });
+    const other = await app.bank.create({ ...body, transaction: makeTransaction({ amount: '1250.01' }) });
     expect(other.status).toBe(409);
   });
 });

@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/config.loader';
 import { RecognizeSimulator } from '../../simulator/recognize.simulator';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../simulator/main';
 import { ApiClient } from './api-client';
-import { TEST_CLIENTS } from './clients';
+import { BANK_APP, TEST_CLIENTS } from './clients';
 import { EventWatcher } from './event-watcher';
 import { SimulatorControl } from './simulator-control';
 
@@ -100,4 +100,20 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
 /** A user id no other test uses, enrolled in the simulator's open enrollment. */
 export function newUserId(): string {
   return randomUUID().replace(/-/g, '').toUpperCase().slice(0, 16).replace(/^DEAD/, 'BEEF');
+}
+
+/**
+ * The preamble most e2e files share: one app for the file (a fresh prefix, the bundled simulator),
+ * started before its tests and closed after them, the bank app's API client, and the simulator's
+ * faults cleared after each test. Read `app.t` and `app.bank` in hooks and tests, once beforeAll ran.
+ */
+export function useTestApp(env: Record<string, string> = {}): { t: TestApp; bank: ApiClient } {
+  const app = {} as { t: TestApp; bank: ApiClient };
+  beforeAll(async () => {
+    app.t = await startTestApp(env);
+    app.bank = app.t.api(BANK_APP.apiKey);
+  });
+  afterEach(() => app.t.sim.clearFaults());
+  afterAll(() => app.t.close());
+  return app;
 }
