@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { AppConfig } from '../config/app.config';
 import { REDIS } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis.keys';
+import { RedisReplication } from '../redis/redis.replication';
 import { ApprovalRecord } from './approval';
 import { ApprovalEvent, SequencedEvent } from './approval-event';
 import { Delivery } from './delivery';
@@ -66,6 +67,7 @@ export class ApprovalsStore {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly config: AppConfig,
+    private readonly replication: RedisReplication,
   ) {
     this.createApproval = defineScript(redis, __dirname, 'create-approval-8.lua');
     this.transitionApproval = defineScript(redis, __dirname, 'transition-approval-7.lua');
@@ -144,6 +146,8 @@ export class ApprovalsStore {
       // No record created before this can still exist: the longest lifetime plus the retention.
       createdAtMs - (MAX_TIMEOUT_S + this.config.approvals.retentionS) * 1000,
     );
+    // On a replica before the 201: a failover right after it must not lose an approval the caller holds.
+    if (created === 1) await this.replication.waitForReplica();
     return created === 1;
   }
 
@@ -185,8 +189,10 @@ export class ApprovalsStore {
       Date.now(),
       receivedAt ?? '',
     );
-    if (seq > 0) return { applied: true, seq };
-    return { applied: false, reason: NOT_APPLIED[seq] ?? 'missing' };
+    if (seq <= 0) return { applied: false, reason: NOT_APPLIED[seq] ?? 'missing' };
+    // On a replica before the caller announces it: a failover must not take back a decision receivers saw.
+    await this.replication.waitForReplica();
+    return { applied: true, seq };
   }
 
   /** The terminal event of this approval has been handed to webhook delivery (or there is nothing to hand). */

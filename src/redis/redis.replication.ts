@@ -1,0 +1,85 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import Redis, { Cluster } from 'ioredis';
+import { AppConfig } from '../config/app.config';
+import { createRedisConnection } from './redis.connection';
+import { RedisKeys } from './redis.keys';
+
+/**
+ * Narrows what a failover can lose. Replication is asynchronous: a write the master acknowledged and
+ * its replica had not received yet is gone once the replica is promoted. Before a create answers
+ * `201` and before a decision is announced, `waitForReplica` holds on until a replica has every write
+ * acknowledged so far, or REDIS_REPLICA_WAIT_MS passed (then it goes on: WAIT narrows the window, it
+ * does not make Redis consistent, and refusing an approval already stored would help nobody).
+ *
+ * WAIT counts the writes of its own connection only, so it runs on a connection of its own behind a
+ * small write of its own (`replica-wait`): that write's offset covers every write acknowledged
+ * before it on any connection. Waiters that arrive while one WAIT is out share the next one (group
+ * commit), so at most one WAIT is in flight and a missing replica costs each caller one timeout at most.
+ * A single Redis (no Sentinel, no cluster) has no replica to fail over to and never waits.
+ */
+@Injectable()
+export class RedisReplication implements OnApplicationShutdown {
+  private readonly logger = new Logger(RedisReplication.name);
+  private connection?: Redis;
+  private inFlight?: Promise<void>;
+  private next?: Promise<void>;
+  /** Slot of the replica-wait key in a cluster, asked once. */
+  private slot?: number;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.redis.replicaWaitMs > 0;
+  }
+
+  /** Resolves once a replica has every write acknowledged before this call, or the wait's bound passed. */
+  waitForReplica(): Promise<void> {
+    if (!this.enabled) return Promise.resolve();
+    if (!this.inFlight) return (this.inFlight = this.run());
+    // One WAIT is out, for writes before it: this caller's writes need the next one.
+    this.next ??= this.inFlight.then(() => {
+      this.next = undefined;
+      return (this.inFlight = this.run());
+    });
+    return this.next;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection?.quit().catch(() => this.connection?.disconnect());
+  }
+
+  private async run(): Promise<void> {
+    const timeoutMs = this.config.redis.replicaWaitMs;
+    try {
+      const node = await this.node();
+      const replies = await node
+        .pipeline()
+        .set(this.keys.replicaWait(), String(Date.now()), 'PX', 60_000)
+        .call('WAIT', 1, timeoutMs)
+        .exec();
+      const [setErr] = replies?.[0] ?? [];
+      const [waitErr, replicas] = replies?.[1] ?? [];
+      if (setErr || waitErr) throw setErr ?? waitErr;
+      if (Number(replicas) < 1)
+        this.logger.warn(`No replica acknowledged within ${timeoutMs} ms: a failover now could lose the latest writes`);
+    } catch (err) {
+      this.logger.warn(`Waiting for a replica failed: ${(err as Error).message}`);
+    } finally {
+      this.inFlight = undefined;
+    }
+  }
+
+  private async node(): Promise<Redis> {
+    this.connection ??= createRedisConnection(this.config, { maxRetriesPerRequest: 1 });
+    if (!this.config.runtime.clusterNodes) return this.connection;
+    const cluster = this.connection as unknown as Cluster;
+    this.slot ??= Number(await cluster.cluster('KEYSLOT', this.keys.replicaWait()));
+    const [address] = cluster.slots[this.slot] ?? [];
+    const node = cluster.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === address);
+    if (!node) throw new Error(`no master known for slot ${this.slot}`);
+    return node;
+  }
+}
