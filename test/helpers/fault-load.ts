@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RecognizeSimulator } from '../../simulator/recognize.simulator';
-import { ApiClient, Approval } from './api-client';
+import { ApiClient } from './api-client';
 import { BANK_APP, OTHER_APP } from './clients';
 import { eventually } from './eventually';
 import { CapturingReceiver, ServiceProcess, ensureBuilt, freePort } from './service-process';
