@@ -7,6 +7,7 @@ import { RedisReplication } from '../redis/redis.replication';
 import { ApprovalRecord } from './approval';
 import { ApprovalEvent, SequencedEvent } from './approval-event';
 import { Delivery } from './delivery';
+import { StorageNotReplicatedError } from '../common/app.errors';
 import { RedisScript, defineScript } from '../redis/redis-script';
 import type { AdmissionLimits, LimitVerdict } from '../ratelimit/user-limits.service';
 
@@ -122,6 +123,8 @@ export class ApprovalsStore {
   /**
    * Stores a new pending approval with its first event and its first poll, one interval from now, and
    * frees the id's reservation (taken at admission) in the same script; false if the id is taken.
+   * Behind Sentinel or a cluster, throws StorageNotReplicatedError when no replica confirmed the
+   * write in time: a 201 promises an approval that a failover does not take back.
    */
   async create(record: ApprovalRecord, event: ApprovalEvent): Promise<boolean> {
     const expiresAtMs = Date.parse(record.expiresAt);
@@ -147,7 +150,7 @@ export class ApprovalsStore {
       createdAtMs - (MAX_TIMEOUT_S + this.config.approvals.retentionS) * 1000,
     );
     // On a replica before the 201: a failover right after it must not lose an approval the caller holds.
-    if (created === 1) await this.replication.waitForReplica();
+    if (created === 1 && !(await this.replication.waitForReplica())) throw new StorageNotReplicatedError(record.id);
     return created === 1;
   }
 
@@ -190,7 +193,9 @@ export class ApprovalsStore {
       receivedAt ?? '',
     );
     if (seq <= 0) return { applied: false, reason: NOT_APPLIED[seq] ?? 'missing' };
-    // On a replica before the caller announces it: a failover must not take back a decision receivers saw.
+    // On a replica before the caller announces it, so that a failover rarely takes back a decision
+    // receivers saw. Announced even when none confirmed in time: if the failover does take it back, the
+    // approval is decided again, and the same outcome repeats the same event id (eventIdOf).
     await this.replication.waitForReplica();
     return { applied: true, seq };
   }

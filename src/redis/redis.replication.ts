@@ -8,8 +8,8 @@ import { RedisKeys } from './redis.keys';
  * Narrows what a failover can lose. Replication is asynchronous: a write the master acknowledged and
  * its replica had not received yet is gone once the replica is promoted. Before a create answers
  * `201` and before a decision is announced, `waitForReplica` holds on until a replica has every write
- * acknowledged so far, or REDIS_REPLICA_WAIT_MS passed (then it goes on: WAIT narrows the window, it
- * does not make Redis consistent, and refusing an approval already stored would help nobody).
+ * acknowledged so far, or REDIS_REPLICA_WAIT_MS passed. WAIT narrows the window, it does not make
+ * Redis consistent: what the callers do when no replica confirmed in time is theirs to decide.
  *
  * WAIT counts the writes of its own connection only, so it runs on a connection of its own behind a
  * small write of its own (`replica-wait`): that write's offset covers every write acknowledged
@@ -21,8 +21,8 @@ import { RedisKeys } from './redis.keys';
 export class RedisReplication implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisReplication.name);
   private connection?: Redis;
-  private inFlight?: Promise<void>;
-  private next?: Promise<void>;
+  private inFlight?: Promise<boolean>;
+  private next?: Promise<boolean>;
   /** Slot of the replica-wait key in a cluster, asked once. */
   private slot?: number;
 
@@ -35,9 +35,12 @@ export class RedisReplication implements OnApplicationShutdown {
     return this.config.redis.replicaWaitMs > 0;
   }
 
-  /** Resolves once a replica has every write acknowledged before this call, or the wait's bound passed. */
-  waitForReplica(): Promise<void> {
-    if (!this.enabled) return Promise.resolve();
+  /**
+   * Resolves once a replica has every write acknowledged before this call (true), or the wait's bound
+   * passed or Redis failed (false); true at once where there is no replica to wait for.
+   */
+  waitForReplica(): Promise<boolean> {
+    if (!this.enabled) return Promise.resolve(true);
     if (!this.inFlight) return (this.inFlight = this.run());
     // One WAIT is out, for writes before it: this caller's writes need the next one.
     this.next ??= this.inFlight.then(() => {
@@ -51,7 +54,7 @@ export class RedisReplication implements OnApplicationShutdown {
     await this.connection?.quit().catch(() => this.connection?.disconnect());
   }
 
-  private async run(): Promise<void> {
+  private async run(): Promise<boolean> {
     const timeoutMs = this.config.redis.replicaWaitMs;
     try {
       const node = await this.node();
@@ -63,10 +66,12 @@ export class RedisReplication implements OnApplicationShutdown {
       const [setErr] = replies?.[0] ?? [];
       const [waitErr, replicas] = replies?.[1] ?? [];
       if (setErr || waitErr) throw setErr ?? waitErr;
-      if (Number(replicas) < 1)
-        this.logger.warn(`No replica acknowledged within ${timeoutMs} ms: a failover now could lose the latest writes`);
+      if (Number(replicas) >= 1) return true;
+      this.logger.warn(`No replica acknowledged within ${timeoutMs} ms: a failover now could lose the latest writes`);
+      return false;
     } catch (err) {
       this.logger.warn(`Waiting for a replica failed: ${(err as Error).message}`);
+      return false;
     } finally {
       this.inFlight = undefined;
     }
