@@ -15,7 +15,10 @@ import { RedisKeys } from './redis.keys';
  * small write of its own (`replica-wait`): that write's offset covers every write acknowledged
  * before it on any connection. Waiters that arrive while one WAIT is out share the next one (group
  * commit), so at most one WAIT is in flight and a missing replica costs each caller one timeout at most.
- * A single Redis (no Sentinel, no cluster) has no replica to fail over to and never waits.
+ * A single Redis (no Sentinel, no cluster) has no replica to fail over to and never waits; nor does
+ * a deployment whose master has never had a replica connected while this process ran (a cluster of
+ * masters alone). Once one was seen, every wait needs one: a master that lost its replica (promoted
+ * away from it, or dead) then confirms nothing until a replica is back.
  */
 @Injectable()
 export class RedisReplication implements OnApplicationShutdown {
@@ -25,6 +28,8 @@ export class RedisReplication implements OnApplicationShutdown {
   private next?: Promise<boolean>;
   /** Slot of the replica-wait key in a cluster, asked once. */
   private slot?: number;
+  /** Whether the master has had a replica connected: from then on a write counts only once one has it. */
+  private replicated = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -58,6 +63,11 @@ export class RedisReplication implements OnApplicationShutdown {
     const timeoutMs = this.config.redis.replicaWaitMs;
     try {
       const node = await this.node();
+      if (!this.replicated) {
+        const replication = await node.info('replication');
+        if (!/^connected_slaves:[1-9]/m.test(replication)) return true;
+        this.replicated = true;
+      }
       const replies = await node
         .pipeline()
         .set(this.keys.replicaWait(), String(Date.now()), 'PX', 60_000)
