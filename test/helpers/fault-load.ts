@@ -102,7 +102,13 @@ export class FaultLoad {
   readonly receiver = new CapturingReceiver();
   service!: ServiceProcess;
   private api!: ApiClient;
-  readonly prefix = `t-fault-${randomUUID().slice(0, 8)}`;
+  readonly prefix: string;
+
+  /** `hashTagged`: a prefix in braces, which a Redis Cluster needs (every key in one slot). */
+  constructor(options: { hashTagged?: boolean } = {}) {
+    const name = `t-fault-${randomUUID().slice(0, 8)}`;
+    this.prefix = options.hashTagged ? `{${name}}` : name;
+  }
 
   async start(redisEnv: Record<string, string>): Promise<void> {
     ensureBuilt();
