@@ -130,6 +130,11 @@ export class FaultLoad {
     this.api = new ApiClient(this.service.url, BANK_APP.apiKey);
   }
 
+  /** An API client of the bank app on the running service. */
+  client(): ApiClient {
+    return this.api;
+  }
+
   async close(): Promise<void> {
     await this.service?.stop();
     await this.receiver.close();

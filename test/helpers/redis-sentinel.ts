@@ -143,6 +143,21 @@ export class LocalSentinel {
     );
   }
 
+  /**
+   * Freezes the replica (SIGSTOP) for the length of `during`, then lets it go on (SIGCONT): it stays
+   * connected but acknowledges nothing, as a replica stuck behind a slow disk or network would.
+   */
+  async withReplicaFrozen<T>(during: () => Promise<T>): Promise<T> {
+    const master = await this.masterPort();
+    const replica = this.servers.get(this.dataPorts.find((p) => p !== master)!)!;
+    replica.kill('SIGSTOP');
+    try {
+      return await during();
+    } finally {
+      replica.kill('SIGCONT');
+    }
+  }
+
   /** Starts a killed data node again from its AOF (the sentinels then make it a replica of the new master). */
   async restart(port: number): Promise<void> {
     await this.startData(port, this.dataArgs.get(port)!);

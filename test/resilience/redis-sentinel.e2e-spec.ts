@@ -1,5 +1,6 @@
 import { FaultLoad, describeFigures } from '../helpers/fault-load';
 import { LocalSentinel } from '../helpers/redis-sentinel';
+import { newUserId } from '../helpers/test-app';
 
 /**
  * Behind Redis Sentinel (a master, a replica, three sentinels of the test's own), under load: a
@@ -36,6 +37,21 @@ describe('Redis Sentinel failover under load', () => {
     expect(figures.readyAfterMs).toBeLessThanOrEqual(10_000);
     expect(figures.inFlight).toBeGreaterThanOrEqual(100);
   }
+
+  it('answers 503 storage_not_replicated, not 201, for an approval no replica confirmed; the same request again answers it', async () => {
+    await deployment.settled();
+    const api = load.client();
+    const operationId = `unreplicated-${Date.now()}`;
+    const body = { operationId, userId: newUserId(), message: 'Approve wire transfer of $500 to account 1234' };
+    const refused = await deployment.withReplicaFrozen(() => api.create(body));
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ status: 503, code: 'storage_not_replicated' });
+    expect(refused.headers.get('retry-after')).toBe('1');
+    await deployment.settled();
+    const again = await api.create(body);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: operationId, status: 'pending' });
+  });
 
   it('a forced failover (SENTINEL FAILOVER) loses no 201 approval and decides each once', async () => {
     await deployment.settled();
