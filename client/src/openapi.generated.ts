@@ -844,7 +844,8 @@ export interface components {
         | 'internal_error'
         | 'recognize_bad_gateway'
         | 'recognize_unavailable'
-        | 'recognize_keys_refreshing';
+        | 'recognize_keys_refreshing'
+        | 'storage_not_replicated';
       /** @description The fields at fault (400 only) */
       errors?: components['schemas']['FieldError'][];
       /**
@@ -1393,7 +1394,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Recognize unreachable, timed out or throttled us */
+      /** @description Recognize could not be reached (`recognize_unavailable`); or, behind Redis Sentinel or a cluster, the approval was stored but no replica confirmed it in time (`storage_not_replicated`, with Retry-After): send the same request again with its operationId */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1404,7 +1405,7 @@ export interface operations {
            *       "type": "https://stepup-orchestrator.dev/problems/recognize_unavailable",
            *       "title": "Service unavailable",
            *       "status": 503,
-           *       "detail": "Recognize unreachable, timed out or throttled us",
+           *       "detail": "Recognize could not be reached (`recognize_unavailable`); or, behind Redis Sentinel or a cluster, the approval was stored but no replica confirmed it in time (`storage_not_replicated`, with Retry-After): send the same request again with its operationId",
            *       "code": "recognize_unavailable"
            *     }
            */

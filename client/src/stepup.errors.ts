@@ -56,7 +56,9 @@ export class RateLimitedError extends StepupError {}
 /**
  * 502/503: Recognize failed or could not be reached; nothing was created. `recognize_keys_refreshing`
  * (503): a signature names a key Recognize has just published and the service may not read its key
- * set again yet; `submitSignature` retries it after `Retry-After`, like any 503.
+ * set again yet; `submitSignature` retries it after `Retry-After`, like any 503. `storage_not_replicated`
+ * (503, behind Redis Sentinel or a cluster): the approval was stored but no replica confirmed it in
+ * time; send the same create again with its operationId (named in `detail`).
  */
 export class UpstreamError extends StepupError {}
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { ApprovalRecord, ApprovalRepresentation, ApprovalStatus, representationOf } from './approval';
 
 export type ApprovalEventType = `approval.${ApprovalStatus}`;
@@ -20,11 +20,23 @@ export interface SequencedEvent {
 
 /** The event for a record that has just taken its current status; `eventsUrl` is EventsUrls.eventsUrl(record). */
 export function eventFor(record: ApprovalRecord, now: Date, eventsUrl: string): ApprovalEvent {
-  // Standard Webhooks ids must not contain '.', so the id is ours rather than derived from the operationId.
   return {
-    id: `evt_${randomUUID().replace(/-/g, '')}`,
+    id: eventIdOf(record),
     type: `approval.${record.status}`,
     createdAt: now.toISOString(),
     data: representationOf(record, eventsUrl),
   };
+}
+
+/**
+ * The id of the event by which `record` took its status: derived, not drawn, from the approval (its
+ * id and creation time, so a later approval reusing the operationId gets other ids) and the status,
+ * which an approval takes once. If a failover or an AOF rollback takes back a decision and the
+ * approval is decided again the same way, its terminal event repeats the same id, hence the same
+ * `webhook-id` and SSE event id, and receivers de-duplicate it. Hex, since Standard Webhooks ids must
+ * not contain '.'.
+ */
+export function eventIdOf(record: Pick<ApprovalRecord, 'id' | 'createdAt' | 'status'>): string {
+  const digest = createHash('sha256').update(`${record.id}\n${record.createdAt}\n${record.status}`).digest('hex');
+  return `evt_${digest.slice(0, 32)}`;
 }

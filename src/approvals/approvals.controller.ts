@@ -52,6 +52,9 @@ export class ApprovalsController {
       "characters, a message beside a transaction, an amount without exactly its currency's decimals, a code that names no currency",
     404: 'Recognize has no such user',
     409: 'Same operationId with other fields, or already used upstream',
+    503:
+      'Recognize could not be reached (`recognize_unavailable`); or, behind Redis Sentinel or a cluster, the approval was stored but no ' +
+      'replica confirmed it in time (`storage_not_replicated`, with Retry-After): send the same request again with its operationId',
   })
   async create(
     @CurrentClient() client: ClientConfig,

@@ -3,9 +3,11 @@ import Redis from 'ioredis';
 import { AppConfig } from '../config/app.config';
 import { REDIS } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis.keys';
+import { RedisReplication } from '../redis/redis.replication';
 import { ApprovalRecord } from './approval';
 import { ApprovalEvent, SequencedEvent } from './approval-event';
 import { Delivery } from './delivery';
+import { StorageNotReplicatedError } from '../common/app.errors';
 import { RedisScript, defineScript } from '../redis/redis-script';
 import type { AdmissionLimits, LimitVerdict } from '../ratelimit/user-limits.service';
 
@@ -66,6 +68,7 @@ export class ApprovalsStore {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly config: AppConfig,
+    private readonly replication: RedisReplication,
   ) {
     this.createApproval = defineScript(redis, __dirname, 'create-approval-8.lua');
     this.transitionApproval = defineScript(redis, __dirname, 'transition-approval-7.lua');
@@ -120,6 +123,8 @@ export class ApprovalsStore {
   /**
    * Stores a new pending approval with its first event and its first poll, one interval from now, and
    * frees the id's reservation (taken at admission) in the same script; false if the id is taken.
+   * Behind Sentinel or a cluster, throws StorageNotReplicatedError when no replica confirmed the
+   * write in time: a 201 promises an approval that a failover does not take back.
    */
   async create(record: ApprovalRecord, event: ApprovalEvent): Promise<boolean> {
     const expiresAtMs = Date.parse(record.expiresAt);
@@ -144,6 +149,8 @@ export class ApprovalsStore {
       // No record created before this can still exist: the longest lifetime plus the retention.
       createdAtMs - (MAX_TIMEOUT_S + this.config.approvals.retentionS) * 1000,
     );
+    // On a replica before the 201: a failover right after it must not lose an approval the caller holds.
+    if (created === 1 && !(await this.replication.waitForReplica())) throw new StorageNotReplicatedError(record.id);
     return created === 1;
   }
 
@@ -185,8 +192,12 @@ export class ApprovalsStore {
       Date.now(),
       receivedAt ?? '',
     );
-    if (seq > 0) return { applied: true, seq };
-    return { applied: false, reason: NOT_APPLIED[seq] ?? 'missing' };
+    if (seq <= 0) return { applied: false, reason: NOT_APPLIED[seq] ?? 'missing' };
+    // On a replica before the caller announces it, so that a failover rarely takes back a decision
+    // receivers saw. Announced even when none confirmed in time: if the failover does take it back, the
+    // approval is decided again, and the same outcome repeats the same event id (eventIdOf).
+    await this.replication.waitForReplica();
+    return { applied: true, seq };
   }
 
   /** The terminal event of this approval has been handed to webhook delivery (or there is nothing to hand). */

@@ -3,6 +3,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import {
   AppError,
+  StorageNotReplicatedError,
   StorageQuotaExceededError,
   TooManyRequestsError,
   UpstreamBadGatewayError,
@@ -49,6 +50,9 @@ export class OAuthErrorFilter implements ExceptionFilter {
         {},
         exception.retryAfterS,
       );
+    // Behind Sentinel or a cluster: stored, but no replica confirmed it, so no auth_req_id is promised.
+    if (exception instanceof StorageNotReplicatedError)
+      return new OAuthError(503, 'temporarily_unavailable', 'Storage is failing over; try again later', {}, exception.retryAfterS);
     if (exception instanceof UserNotFoundError) return new OAuthError(400, 'unknown_user_id', 'The user is not known');
     if (exception instanceof AppError && exception.status < 500) return new OAuthError(400, 'invalid_request', exception.message);
     if (exception instanceof HttpException && exception.getStatus() < 500)

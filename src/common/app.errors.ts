@@ -132,6 +132,22 @@ export class StorageQuotaExceededError extends AppError {
   readonly code = 'storage_quota_exceeded';
 }
 
+/**
+ * The approval was stored, but no Redis replica confirmed it within REDIS_REPLICA_WAIT_MS: a failover
+ * now could lose it, so it is not answered 201. The same request again (same operationId) answers
+ * the stored approval, or creates it anew if a failover did lose it.
+ */
+export class StorageNotReplicatedError extends AppError {
+  readonly status = HttpStatus.SERVICE_UNAVAILABLE;
+  readonly code = 'storage_not_replicated';
+  constructor(id: string) {
+    super(
+      `Approval ${id} was stored, but no Redis replica confirmed it in time, so a failover could still lose it; send the same request again with operationId ${id}`,
+      1,
+    );
+  }
+}
+
 export class UnsupportedMediaTypeError extends AppError {
   readonly status = HttpStatus.UNSUPPORTED_MEDIA_TYPE;
   readonly code = 'unsupported_media_type';

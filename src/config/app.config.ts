@@ -8,6 +8,7 @@ import { ObservabilityConfig } from './observability.config';
 import { HttpConfig } from './http.config';
 import { NodeEnv } from './node-env';
 import { RecognizeConfig, SimulatorConfig } from './recognize.config';
+import { RedisConfig } from './redis.config';
 import { WebhooksConfig } from './webhooks.config';
 import { OidcConfig } from './oidc.config';
 
@@ -15,11 +16,7 @@ import { OidcConfig } from './oidc.config';
 export class AppConfig {
   nodeEnv: NodeEnv;
   port: number;
-  redis: {
-    url: string;
-    /** Prefix of every key and BullMQ queue this service owns. */
-    prefix: string;
-  };
+  redis: RedisConfig;
   recognize: RecognizeConfig;
   simulator: SimulatorConfig;
   /** Checks of the Recognize SDK's transaction JWTs. */

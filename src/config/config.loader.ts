@@ -12,6 +12,7 @@ import { resolveHttp } from './http.config';
 import { resolveOidc } from './oidc.config';
 import { resolveObservability } from './observability.config';
 import { resolveRecognize, resolveSimulator } from './recognize.config';
+import { resolveRedis } from './redis.config';
 import { resolveRuntime } from './runtime.config';
 import { resolveSse } from './sse.config';
 import { flattenValidationErrors } from './validation-errors';
@@ -46,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const polling = resolvePolling(schema, problems);
   const demo = resolveDemo(schema, production, clients, DEVELOPMENT_CLIENT, problems);
   const runtime = resolveRuntime(schema, problems);
+  const redis = resolveRedis(schema, problems);
   const observability = resolveObservability(schema, problems);
   const http = resolveHttp(schema, problems);
   const sse = resolveSse(schema, problems, http);
@@ -57,7 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     nodeEnv: schema.NODE_ENV ?? 'development',
     port: schema.PORT,
-    redis: { url: schema.REDIS_URL, prefix: schema.REDIS_PREFIX },
+    redis,
     recognize,
     simulator,
     ...evidence,

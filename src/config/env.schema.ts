@@ -25,7 +25,7 @@ export class EnvSchema {
   @OptionalInt(1000, 600_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
-  // ——— Redis (runtime.config.ts for the Cluster) ———
+  // ——— Redis (runtime.config.ts for the Cluster, redis.config.ts for the rest) ———
   @IsOptional()
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
@@ -38,6 +38,18 @@ export class EnvSchema {
   @IsOptional()
   @IsString()
   REDIS_CLUSTER_NODES?: string;
+
+  // ——— Redis Sentinel and replication (redis.config.ts) ———
+  @IsOptional()
+  @IsString()
+  REDIS_SENTINELS?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'REDIS_SENTINEL_NAME must be 1-64 chars of [A-Za-z0-9_.-]' })
+  REDIS_SENTINEL_NAME?: string;
+
+  @OptionalInt(0, 10_000)
+  REDIS_REPLICA_WAIT_MS?: number;
 
   // ——— Recognize and the bundled simulator (recognize.config.ts) ———
   @OptionalHttpUrl()

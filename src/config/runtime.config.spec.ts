@@ -37,11 +37,43 @@ describe('runtime configuration', () => {
     ]);
   });
 
+  it('finds the master through REDIS_SENTINELS, and waits for a replica only where one exists', () => {
+    const sut = loadConfig({ REDIS_SENTINELS: 's1:26379,[::1]:26380', REDIS_SENTINEL_NAME: 'stepup' }).redis;
+    expect(sut).toMatchObject({
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: '::1', port: 26380 },
+      ],
+      sentinelName: 'stepup',
+      replicaWaitMs: 500,
+    });
+    expect(loadConfig({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'stepup', REDIS_REPLICA_WAIT_MS: '0' }).redis.replicaWaitMs).toBe(
+      0,
+    );
+    const single = loadConfig({ REDIS_REPLICA_WAIT_MS: '800' }).redis;
+    expect(single.sentinels).toBeUndefined();
+    expect(single.replicaWaitMs).toBe(0);
+  });
+
   it.each([
     ['ROLE', { ROLE: 'both' }],
     ['REDIS_PREFIX', { REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_PREFIX: 'stepup' }],
     ['REDIS_PREFIX', { REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_PREFIX: '{}stepup' }],
     ['REDIS_CLUSTER_NODES', { REDIS_CLUSTER_NODES: '127.0.0.1', REDIS_PREFIX: '{stepup}' }],
+    ['REDIS_SENTINELS', { REDIS_SENTINELS: '127.0.0.1', REDIS_SENTINEL_NAME: 'stepup' }],
+    ['REDIS_SENTINEL_NAME', { REDIS_SENTINELS: '127.0.0.1:26379' }],
+    ['REDIS_SENTINELS', { REDIS_SENTINEL_NAME: 'stepup' }],
+    ['REDIS_SENTINEL_NAME', { REDIS_SENTINELS: '127.0.0.1:26379', REDIS_SENTINEL_NAME: 'a b' }],
+    [
+      'REDIS_CLUSTER_NODES',
+      {
+        REDIS_SENTINELS: '127.0.0.1:26379',
+        REDIS_SENTINEL_NAME: 'stepup',
+        REDIS_CLUSTER_NODES: '127.0.0.1:7000',
+        REDIS_PREFIX: '{stepup}',
+      },
+    ],
+    ['REDIS_REPLICA_WAIT_MS', { REDIS_REPLICA_WAIT_MS: '-1' }],
     ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: '10' }],
     ['USER_MAX_PENDING', { USER_MAX_PENDING: '0' }],
     ['RATE_LIMIT_PER_CLIENT_PER_MINUTE', { RATE_LIMIT_PER_CLIENT_PER_MINUTE: '600' }],

@@ -1,3 +1,5 @@
+import { parseNodes } from './redis.config';
+
 /** What one process runs: the HTTP API, the queue workers, or both (the default). */
 export type ProcessRole = 'api' | 'worker' | 'all';
 
@@ -49,10 +51,9 @@ export interface RuntimeEnv {
  * multi-key Lua scripts and BullMQ require.
  */
 const HASH_TAGGED = /^[^{}]*\{[^{}]+\}/;
-const NODE = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/;
 
 export function resolveRuntime(env: RuntimeEnv, problems: string[]): RuntimeConfig {
-  const clusterNodes = parseClusterNodes(env.REDIS_CLUSTER_NODES, problems);
+  const clusterNodes = parseNodes('REDIS_CLUSTER_NODES', env.REDIS_CLUSTER_NODES, problems);
   if (clusterNodes && !HASH_TAGGED.test(env.REDIS_PREFIX)) {
     problems.push('REDIS_PREFIX must contain a hash tag such as {stepup} when REDIS_CLUSTER_NODES is set');
   }
@@ -72,20 +73,4 @@ export function resolveRuntime(env: RuntimeEnv, problems: string[]): RuntimeConf
     },
     clusterNodes,
   };
-}
-
-function parseClusterNodes(raw: string | undefined, problems: string[]): RuntimeConfig['clusterNodes'] {
-  if (raw === undefined) return undefined;
-  const entries = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const nodes = entries
-    .map((e) => NODE.exec(e))
-    .filter((m): m is RegExpExecArray => m !== null && Number(m[2]) > 0 && Number(m[2]) <= 65535);
-  if (entries.length === 0 || nodes.length !== entries.length) {
-    problems.push('REDIS_CLUSTER_NODES must be a comma-separated list of host:port');
-    return undefined;
-  }
-  return nodes.map((m) => ({ host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) }));
 }

@@ -37,6 +37,11 @@ export class EventStreamSubscriber implements OnApplicationShutdown {
   /** Times the reader resumed after a failed or dropped read. */
   resumes = 0;
 
+  /** The id of the last stream entry read (where the next XREAD starts). */
+  get position(): string {
+    return this.lastId;
+  }
+
   constructor(
     private readonly config: AppConfig,
     private readonly keys: RedisKeys,
@@ -75,10 +80,9 @@ export class EventStreamSubscriber implements OnApplicationShutdown {
     while (!this.closed) {
       try {
         if (checkGap) {
-          if (await this.missedEntries(reader, stream)) {
-            this.logger.warn(
-              `Event stream entries after ${this.lastId} were trimmed before being read: followers catch up from the approval logs`,
-            );
+          const missed = await this.missedEntries(reader, stream);
+          if (missed) {
+            this.logger.warn(`Event stream entries after ${missed.after} ${missed.why}: followers catch up from the approval logs`);
             listener.onGap();
           }
           checkGap = false;
@@ -103,11 +107,36 @@ export class EventStreamSubscriber implements OnApplicationShutdown {
     }
   }
 
-  /** True when entries after lastId may be gone: the oldest retained entry is newer than lastId, or the stream vanished. */
-  private async missedEntries(reader: Redis, stream: string): Promise<boolean> {
+  /**
+   * Whether entries after lastId may be gone: trimmed (the oldest retained entry is newer than lastId),
+   * or lost with the stream's tail on a master promoted after a failover or restarted from an older
+   * AOF (its last generated id is behind lastId, or the stream is gone). In the second case the reader
+   * also moves back to where the stream now ends, or it would skip every entry the new master writes
+   * with an id up to lastId (a master whose clock is behind the old one's).
+   */
+  private async missedEntries(reader: Redis, stream: string): Promise<{ after: string; why: string } | undefined> {
+    const after = this.lastId;
+    const lastGenerated = await this.lastGeneratedId(reader, stream);
+    if (compareStreamIds(lastGenerated, after) < 0) {
+      this.lastId = lastGenerated;
+      return { after, why: `were lost with the stream's tail (it now ends at ${lastGenerated})` };
+    }
     const [oldest] = await reader.xrange(stream, '-', '+', 'COUNT', 1);
-    if (!oldest) return this.lastId !== '0-0';
-    return compareStreamIds(oldest[0], this.lastId) > 0;
+    // Empty: anything written after lastId was trimmed again.
+    const firstKept = oldest?.[0] ?? lastGenerated;
+    return compareStreamIds(firstKept, after) > 0 ? { after, why: 'were trimmed before being read' } : undefined;
+  }
+
+  /** XINFO STREAM's last-generated-id: the id every later entry is above; 0-0 when the stream does not exist. */
+  private async lastGeneratedId(reader: Redis, stream: string): Promise<string> {
+    try {
+      const info = (await reader.xinfo('STREAM', stream)) as unknown[];
+      const at = info.indexOf('last-generated-id');
+      return at >= 0 ? String(info[at + 1]) : '0-0';
+    } catch (err) {
+      if (/no such key/i.test((err as Error).message)) return '0-0';
+      throw err;
+    }
   }
 }
 

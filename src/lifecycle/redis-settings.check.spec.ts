@@ -15,4 +15,12 @@ describe(redisSettingsWarnings.name, () => {
       /appendonly is off/,
     );
   });
+
+  it('warns when a Sentinel master accepts writes without a replica, and when a cluster requires full coverage', () => {
+    const base = { 'maxmemory-policy': 'noeviction', appendonly: 'yes' };
+    expect(redisSettingsWarnings({ ...base, 'min-replicas-to-write': '0' }).join()).toMatch(/min-replicas-to-write/);
+    expect(redisSettingsWarnings({ ...base, 'min-replicas-to-write': '1' })).toEqual([]);
+    expect(redisSettingsWarnings({ ...base, 'cluster-require-full-coverage': 'yes' }).join()).toMatch(/full-coverage is yes/);
+    expect(redisSettingsWarnings({ ...base, 'cluster-require-full-coverage': 'no' })).toEqual([]);
+  });
 });

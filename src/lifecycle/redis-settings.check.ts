@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import Redis from 'ioredis';
+import { AppConfig } from '../config/app.config';
 import { REDIS } from '../redis/redis.module';
 
 /**
@@ -11,7 +12,10 @@ import { REDIS } from '../redis/redis.module';
 export class RedisSettingsCheck implements OnApplicationBootstrap {
   private readonly logger = new Logger(RedisSettingsCheck.name);
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {}
 
   onApplicationBootstrap(): void {
     void this.check();
@@ -24,6 +28,8 @@ export class RedisSettingsCheck implements OnApplicationBootstrap {
         ...(await this.read('maxmemory-policy')),
         ...(await this.read('appendonly')),
         ...(await this.read('save')),
+        ...(this.config.redis.sentinels && (await this.read('min-replicas-to-write'))),
+        ...(this.config.runtime.clusterNodes && (await this.read('cluster-require-full-coverage'))),
       };
     } catch (err) {
       this.logger.warn(
@@ -60,6 +66,17 @@ export function redisSettingsWarnings(settings: Record<string, string>): string[
     );
   } else if (aof === 'no') {
     warnings.push('Redis appendonly is off: a Redis restart loses what changed since the last snapshot; enable appendonly (everysec)');
+  }
+  // Read only behind Sentinel: a master cut off from its replica goes on accepting writes that the
+  // failover will discard, unless it refuses them (NOREPLICAS) after min-replicas-max-lag.
+  if (settings['min-replicas-to-write'] === '0') {
+    warnings.push(
+      'Redis min-replicas-to-write is 0: a master cut off from its replica accepts writes a failover discards; set min-replicas-to-write 1 and min-replicas-max-lag 2',
+    );
+  }
+  // Read only with a cluster: with full coverage required, one master's failover stops every master.
+  if (settings['cluster-require-full-coverage'] === 'yes') {
+    warnings.push('Redis cluster-require-full-coverage is yes: while one master fails over, every master refuses commands; set it to no');
   }
   return warnings;
 }

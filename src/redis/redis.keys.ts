@@ -25,6 +25,7 @@
  * | events (the stream), sse-streams:…                       | events/     |
  * | receipt-keys                                             | receipts/   |
  * | recognize-key-set, recognize-key-set:fetch               | signatures/ |
+ * | replica-wait                                             | redis/      |
  *
  * Crossings, each a script that must change or read another's keys in the same atomic step (the
  * foreign key is always handed to it as a plain key or prefix; nothing else crosses):
@@ -177,6 +178,11 @@ export class RedisKeys {
   /** STRING: the sealed ping of a ping client's CIBA request, by its approval id. */
   cibaPing(approvalId: string): string {
     return this.ofKind('ciba-ping', approvalId);
+  }
+
+  /** STRING written just before a WAIT, so that the WAIT covers every write acknowledged before it (redis.replication.ts). */
+  replicaWait(): string {
+    return `${this.prefix}:replica-wait`;
   }
 
   secret(name: string): string {

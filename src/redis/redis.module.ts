@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { AppConfig } from '../config/app.config';
 import { closeBullConnection, createRedisConnection } from './redis.connection';
 import { RedisKeys } from './redis.keys';
+import { RedisReplication } from './redis.replication';
 
 export const REDIS = Symbol('REDIS');
 
@@ -35,7 +36,8 @@ class RedisCloser implements OnApplicationShutdown {
     },
     { provide: RedisKeys, inject: [AppConfig], useFactory: (config: AppConfig) => new RedisKeys(config.redis.prefix) },
     RedisCloser,
+    RedisReplication,
   ],
-  exports: [REDIS, RedisKeys],
+  exports: [REDIS, RedisKeys, RedisReplication],
 })
 export class RedisModule {}

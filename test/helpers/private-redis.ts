@@ -62,6 +62,16 @@ export class PrivateRedis {
     await exited;
   }
 
+  /** kill -9 of the server: no shutdown, the AOF holds what was written (appendfsync always). */
+  async kill(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
   /** Drops every client connection, as a network blip or a failover would. */
   async killClients(): Promise<number> {
     const admin = new Redis(this.url);

@@ -4,11 +4,12 @@ import { ApprovalsStore } from '../../src/approvals/approvals.store';
 import { AppConfig } from '../../src/config/app.config';
 import { PollsStore } from '../../src/polling/polls.store';
 import { RedisKeys } from '../../src/redis/redis.keys';
+import { RedisReplication } from '../../src/redis/redis.replication';
 import { makeApproval } from '../unit/fake-approvals-store';
 import { REDIS_URL, deleteKeys } from '../helpers/test-app';
 
 const INTERVAL_MS = 1000;
-const config = { approvals: { retentionS: 60 }, polling: { intervalMs: INTERVAL_MS } } as AppConfig;
+const config = { approvals: { retentionS: 60 }, polling: { intervalMs: INTERVAL_MS }, redis: { replicaWaitMs: 0 } } as AppConfig;
 const pendingEvent = { id: 'evt', type: 'approval.pending', createdAt: '', data: {} } as never;
 
 /** The due set's scripts against real Redis: claims, leases, write-backs and transitions together. */
@@ -21,7 +22,7 @@ describe('the due set of polls', () => {
 
   beforeAll(() => {
     redis = new Redis(REDIS_URL);
-    approvals = new ApprovalsStore(redis, keys, config);
+    approvals = new ApprovalsStore(redis, keys, config, new RedisReplication(config, keys));
     sut = new PollsStore(redis, keys);
   });
 
