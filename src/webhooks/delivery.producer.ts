@@ -68,9 +68,10 @@ export class DeliveryProducer {
   }
 
   /** Runs a job held back as the backstop now, after a first attempt that ended its delivery: it finds nothing to do and ends so. */
-  async releaseBackstop(eventId: string): Promise<void> {
-    const job = await this.queue.getJob(deliveryJobId(eventId));
-    if (job && (await job.isDelayed())) await job.promote();
+  async releaseBackstop(data: DeliveryJobData): Promise<void> {
+    // One round trip, without reading the job first: BullMQ's promote refuses a job that no longer waits,
+    // which is then running or done and reads the delivery itself.
+    await new Job(this.queue, 'deliver', data, {}, deliveryJobId(data.eventId)).promote().catch(() => undefined);
   }
 
   /**

@@ -45,7 +45,7 @@ export class FirstAttemptHandler {
     try {
       const result = await this.handler.attemptFirst(job, record, event, slot);
       if (result?.kind === 'again') await this.producer.retryAt(result.data, result.atMs);
-      else if (result?.kind === 'done') await this.producer.releaseBackstop(event.id);
+      else if (result?.kind === 'done') await this.producer.releaseBackstop(job);
     } catch (err) {
       // The job attempts it once its wait is over.
       this.logger.warn(
