@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
   ApprovalAlreadyConsumedError,
-  ApprovalConflictError,
   ApprovalAlreadyTerminalError,
   ApprovalExpiredError,
   ApprovalNotApprovedError,
@@ -21,7 +20,7 @@ import { SequencedEvent, eventFor } from './approval-event';
 import { ApprovalEventsEmitter } from './approval-events.emitter';
 import { fingerprintOf } from './approval-fingerprint';
 import { ApprovalsStore } from './approvals.store';
-import { assertCallbackAllowed, pendingRecord } from './creation-rules';
+import { assertCallbackAllowed, ownRequestConflict, pendingRecord } from './creation-rules';
 import { CreateApprovalDto } from './dto/create-approval.dto';
 import { EventsUrls } from './events-urls';
 import { RecognizeOperationsService } from './recognize-operations.service';
@@ -102,7 +101,7 @@ export class ApprovalsService {
     if (admission.kind === 'existing')
       return { approval: this.respond(await this.sameRequestOrConflict(admission.record, client, fingerprint)), created: false };
     if (admission.kind === 'held')
-      throw admission.owner.startsWith(`${client.id}|`) ? conflict(id) : await this.operations.usedElsewhereInUpstreamTime(id);
+      throw admission.owner.startsWith(`${client.id}|`) ? ownRequestConflict(id) : await this.operations.usedElsewhereInUpstreamTime(id);
 
     await this.operations
       .create({ id, userId, externalUserId: dto.externalUserId, message }, admission.mine)
@@ -287,15 +286,10 @@ export class ApprovalsService {
   private async sameRequestOrConflict(existing: ApprovalRecord, client: ClientConfig, fingerprint: string): Promise<ApprovalRecord> {
     if (existing.clientId !== client.id) throw await this.operations.usedElsewhereInUpstreamTime(existing.id);
     if (existing.fingerprint === fingerprint) return existing;
-    throw conflict(existing.id);
+    throw ownRequestConflict(existing.id);
   }
 
   private respond(record: ApprovalRecord): ApprovalResponse {
     return representationOf(record, this.tokens.eventsUrl(record));
   }
-}
-
-/** The caller's own approval (or creation in flight) has this id with other fields. */
-function conflict(id: string): ApprovalConflictError {
-  return new ApprovalConflictError(`operationId ${JSON.stringify(id)} is already used by another request`);
 }

@@ -1,4 +1,4 @@
-import { InvalidRequestError } from '../common/app.errors';
+import { ApprovalConflictError, InvalidRequestError } from '../common/app.errors';
 import { ClientConfig } from '../clients/client.config';
 import { Transaction, transactionDataFor, transactionHashOf } from '../transactions/transaction';
 import { ApprovalRecord } from './approval';
@@ -51,4 +51,9 @@ export function pendingRecord(dto: CreateApprovalDto, facts: PendingRecordFacts)
     expiresAt: new Date(facts.expiresAtMs).toISOString(),
     fingerprint: facts.fingerprint,
   };
+}
+
+/** The caller's own approval (or creation in flight) has this id with other fields. */
+export function ownRequestConflict(id: string): ApprovalConflictError {
+  return new ApprovalConflictError(`operationId ${JSON.stringify(id)} is already used by another request`);
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUrl, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 
 // The checks that most variables of EnvSchema share, each as one decorator.
 
@@ -23,6 +23,14 @@ export function OptionalHttpUrl(): PropertyDecorator {
 export function OptionalFlag(): PropertyDecorator {
   return (target, key) => {
     IsIn(['true', 'false'], { message: `${String(key)} must be true or false` })(target, key as string);
+    IsOptional()(target, key as string);
+  };
+}
+
+/** An optional string, whose own rules (a list, JSON, a PEM) its section's resolver checks. */
+export function OptionalString(): PropertyDecorator {
+  return (target, key) => {
+    IsString()(target, key as string);
     IsOptional()(target, key as string);
   };
 }

@@ -1,5 +1,5 @@
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { OptionalFlag, OptionalHttpUrl, OptionalInt } from './env.decorators';
+import { OptionalFlag, OptionalHttpUrl, OptionalInt, OptionalString } from './env.decorators';
 import { NODE_ENVS, NodeEnv } from './node-env';
 import { LOG_LEVELS, LogLevel } from './observability.config';
 import { PROCESS_ROLES, ProcessRole } from './runtime.config';
@@ -35,13 +35,11 @@ export class EnvSchema {
   @Matches(/^[A-Za-z0-9_{}.-]{1,64}$/, { message: 'REDIS_PREFIX must be 1-64 chars of [A-Za-z0-9_{}.-]' })
   REDIS_PREFIX = 'stepup';
 
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   REDIS_CLUSTER_NODES?: string;
 
   // ——— Redis Sentinel and replication (redis.config.ts) ———
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   REDIS_SENTINELS?: string;
 
   @IsOptional()
@@ -109,13 +107,11 @@ export class EnvSchema {
   @Matches(/^\S(.*\S)?$/, { message: 'RECOGNIZE_JWT_ISSUER must not start or end with white space' })
   RECOGNIZE_JWT_ISSUER?: string;
 
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   RECEIPT_SIGNING_KEY?: string;
 
   // A JWK Set of public keys only (evidence.config.ts reads it; messages never echo it).
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   RECEIPT_PUBLIC_KEYS?: string;
 
   @IsOptional()
@@ -124,8 +120,7 @@ export class EnvSchema {
   RECEIPT_ISSUER = 'stepup-orchestrator';
 
   // ——— Clients (clients.config.ts) ———
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   CLIENTS?: string;
 
   // ——— Approvals and polling (approvals.config.ts) ———
@@ -171,8 +166,7 @@ export class EnvSchema {
   WEBHOOK_CLIENT_CONCURRENCY = 10;
 
   // Webhook targets (see webhook-targets.config.ts): exceptions to the refusal of private addresses.
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   WEBHOOK_ALLOWED_HOSTS?: string;
 
   @OptionalFlag()
@@ -204,12 +198,10 @@ export class EnvSchema {
 
   // ——— HTTP server (http.config.ts) ———
   // Proxies in front of the service (see http.config.ts): decides the caller address of per-address limits.
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   TRUST_PROXY?: string;
 
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   CORS_ORIGINS?: string;
 
   // HTTP server hardening (see http.config.ts); SSE streams are not bound by the request timeout.
@@ -271,8 +263,7 @@ export class EnvSchema {
   @MinLength(1)
   ADMIN_USERNAME?: string;
 
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   ADMIN_PASSWORD?: string;
 
   // Set: /metrics, /docs, /docs-json and the readiness details need `Authorization: Bearer <OPS_TOKEN>`.
@@ -296,8 +287,7 @@ export class EnvSchema {
   DEMO_RATE_LIMIT_PER_MINUTE = 30;
 
   // ——— OpenID CIBA front door (oidc.config.ts): off unless the issuer is set ———
-  @IsOptional()
-  @IsString()
+  @OptionalString()
   OIDC_ISSUER?: string;
 
   @OptionalInt(1, 60)
