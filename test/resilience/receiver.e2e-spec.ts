@@ -260,10 +260,6 @@ describe('Receiver faults shorter than the retry horizon: everything arrives aft
       // Nothing sent since the first attempts: the jobs that would retry are gone.
       expect(receiver.requests).toHaveLength(2);
 
-      // The reconciler repairs overdue deliveries only: both retries must be due first.
-      const dueAtMs = await Promise.all([lost, failedForGood].map(async (d) => Date.parse((await s.deliveryOf(d)).nextAttemptAt ?? '')));
-      expect(dueAtMs.every(Number.isFinite)).toBe(true);
-      await eventually(() => Date.now() > Math.max(...dueAtMs), 'both retries due');
       expect(await reconciler.reconcile(0)).toBe(2);
       await expectAllDelivered(s, receiver, [lost, failedForGood]);
       expect(await reconciler.reconcile(0)).toBe(0);
