@@ -16,7 +16,7 @@ describe(redisSettingsWarnings.name, () => {
     );
   });
 
-  it('warns when a Sentinel master accepts writes without a replica, and when a cluster requires full coverage', () => {
+  it('warns when a Sentinel or cluster master accepts writes without a replica, and when a cluster requires full coverage', () => {
     const base = { 'maxmemory-policy': 'noeviction', appendonly: 'yes' };
     expect(redisSettingsWarnings({ ...base, 'min-replicas-to-write': '0' }).join()).toMatch(/min-replicas-to-write/);
     expect(redisSettingsWarnings({ ...base, 'min-replicas-to-write': '1' })).toEqual([]);

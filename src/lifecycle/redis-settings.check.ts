@@ -28,7 +28,7 @@ export class RedisSettingsCheck implements OnApplicationBootstrap {
         ...(await this.read('maxmemory-policy')),
         ...(await this.read('appendonly')),
         ...(await this.read('save')),
-        ...(this.config.redis.sentinels && (await this.read('min-replicas-to-write'))),
+        ...((this.config.redis.sentinels || this.config.runtime.clusterNodes) && (await this.read('min-replicas-to-write'))),
         ...(this.config.runtime.clusterNodes && (await this.read('cluster-require-full-coverage'))),
       };
     } catch (err) {
@@ -67,7 +67,7 @@ export function redisSettingsWarnings(settings: Record<string, string>): string[
   } else if (aof === 'no') {
     warnings.push('Redis appendonly is off: a Redis restart loses what changed since the last snapshot; enable appendonly (everysec)');
   }
-  // Read only behind Sentinel: a master cut off from its replica goes on accepting writes that the
+  // Read only behind Sentinel or on a cluster: a master cut off from its replica goes on accepting writes that the
   // failover will discard, unless it refuses them (NOREPLICAS) after min-replicas-max-lag.
   if (settings['min-replicas-to-write'] === '0') {
     warnings.push(
