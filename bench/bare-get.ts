@@ -5,7 +5,8 @@ import { Pool } from 'undici';
  * The physical limit of polling on this machine: a bare keep-alive loop doing the service's poll
  * request (GET /operations/{id}, X-Api-Key, read and parse the JSON) against the same simulator,
  * with the HTTP client the service's RecognizeClient uses (an undici Pool, one request per
- * connection at a time). Runs as its own process, as the service does, and prints one JSON line.
+ * connection at a time). Runs as its own process, as the service does, and prints one JSON line
+ * with its rate and its CPU per request.
  * Usage: node bare-get.js <simulatorBaseUrl> <apiKey> <operations> <concurrency> <seconds>
  */
 async function main(): Promise<void> {
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
 
   let done = 0;
   let errors = 0;
+  // The loop's own CPU per request: the floor of what one poll's GET costs any process on this machine.
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const until = started + durationMs;
   const worker = async (w: number) => {
@@ -48,8 +51,10 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   await pool.destroy();
-  process.stdout.write(`${JSON.stringify({ requests: done, errors, seconds, rate: done / seconds })}\n`);
+  const cpuMicrosPerRequest = (cpu.user + cpu.system) / Math.max(1, done);
+  process.stdout.write(`${JSON.stringify({ requests: done, errors, seconds, rate: done / seconds, cpuMicrosPerRequest })}\n`);
 }
 
 main().catch((err: Error) => {

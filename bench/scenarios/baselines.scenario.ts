@@ -10,6 +10,8 @@ export interface BareGetResult {
   requests: number;
   errors: number;
   rate: number;
+  /** The loop process's CPU (user + system) per request, µs. */
+  cpuMicrosPerRequest: number;
 }
 
 /** Runs bench/bare-get.js as its own process against the simulator. */
@@ -26,7 +28,14 @@ export function bareGetLoop(
     execFile(process.execPath, args, { timeout: (seconds + 60) * 1000 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`bare GET loop failed: ${stderr || err.message}`));
       const r = JSON.parse(stdout) as Omit<BareGetResult, 'concurrency'>;
-      resolve({ concurrency, seconds: round(r.seconds, 2), requests: r.requests, errors: r.errors, rate: Math.round(r.rate) });
+      resolve({
+        concurrency,
+        seconds: round(r.seconds, 2),
+        requests: r.requests,
+        errors: r.errors,
+        rate: Math.round(r.rate),
+        cpuMicrosPerRequest: Math.round(r.cpuMicrosPerRequest),
+      });
     });
   });
 }
