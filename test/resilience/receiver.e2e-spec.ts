@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
 import { Approval } from '../helpers/api-client';
+import { eventually } from '../helpers/eventually';
 import { REDIS_URL, newUserId, startTestApp } from '../helpers/test-app';
 import { DeliveryWatcher, ReceivedWebhook, ScriptedAnswer, WebhookReceiver } from '../helpers/webhook-receiver';
 import { DeliveryJobData } from '../../src/webhooks/delivery.job';
@@ -231,13 +232,18 @@ describe('Receiver faults shorter than the retry horizon: everything arrives aft
 
   it('a pending delivery whose job was lost, or failed for good, is queued again by the reconciler and delivered', async () => {
     const receiver = s.receivers.losing;
-    receiver.respondWith([]);
+    // The deciding process makes the first attempts itself: they fail, and the retries are left to the jobs.
+    receiver.respondWith([500, 500]);
     const queue = new Queue<DeliveryJobData>('delivery', { connection, prefix: s.t.prefix });
     const reconciler = s.t.app.get(DeliveryReconciler);
     // Paused, the queue keeps both jobs waiting while they are taken away.
     await queue.pause();
     const taken = (async () => {
       const [lost, failedForGood] = await s.decide('losing', 2, true);
+      await eventually(
+        async () => (await Promise.all([lost, failedForGood].map((d) => s.deliveryOf(d)))).every((d) => d.attempts === 1),
+        'both first attempts made and saved',
+      );
       expect(await reconciler.reconcile(0)).toBe(0); // both jobs are alive: nothing to repair
       expect(await queue.remove(jobId(lost.eventId))).toBe(1);
       expect(await queue.remove(jobId(failedForGood.eventId))).toBe(1);
@@ -250,9 +256,14 @@ describe('Receiver faults shorter than the retry horizon: everything arrives aft
       await expect(failing.waitUntilFinished(s.failed.events, 30_000)).rejects.toThrow();
       expect(await queue.getJobState(jobId(lost.eventId))).toBe('unknown');
       expect(await queue.getJobState(jobId(failedForGood.eventId))).toBe('failed');
-      for (const d of [lost, failedForGood]) expect(await s.deliveryOf(d)).toMatchObject({ state: 'pending', attempts: 0 });
-      expect(receiver.requests).toHaveLength(0);
+      for (const d of [lost, failedForGood]) expect(await s.deliveryOf(d)).toMatchObject({ state: 'pending', attempts: 1 });
+      // Nothing sent since the first attempts: the jobs that would retry are gone.
+      expect(receiver.requests).toHaveLength(2);
 
+      // The reconciler repairs overdue deliveries only: both retries must be due first.
+      const dueAtMs = await Promise.all([lost, failedForGood].map(async (d) => Date.parse((await s.deliveryOf(d)).nextAttemptAt ?? '')));
+      expect(dueAtMs.every(Number.isFinite)).toBe(true);
+      await eventually(() => Date.now() > Math.max(...dueAtMs), 'both retries due');
       expect(await reconciler.reconcile(0)).toBe(2);
       await expectAllDelivered(s, receiver, [lost, failedForGood]);
       expect(await reconciler.reconcile(0)).toBe(0);
