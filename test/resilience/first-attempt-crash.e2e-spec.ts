@@ -12,8 +12,12 @@ import { CapturingReceiver, ServiceProcess, ensureBuilt, freePort } from '../hel
 import { REDIS_URL, deleteKeys, newUserId } from '../helpers/test-app';
 
 const RECOGNIZE_API_KEY = `rk-${randomUUID()}`;
-/** Short, so that a lease left by a killed process (this plus the handler's margin) ends within seconds. */
-const WEBHOOK_TIMEOUT_MS = 1000;
+/**
+ * A lease left by a killed process (this plus the handler's 5 s margin) ends within seconds; and it is
+ * long enough that the first attempt held by the receiver is still in flight, not timed out and saved,
+ * when the test kills the process, however slow a loaded machine makes the steps in between.
+ */
+const WEBHOOK_TIMEOUT_MS = 5000;
 /** What the decision outbox's sweep (once a minute, for decisions older than a minute) may take, and a restart. */
 const DELIVERED_WITHIN_MS = 180_000;
 
