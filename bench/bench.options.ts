@@ -1,5 +1,5 @@
 /** The goals of the benchmark, run in this order; `--goals=` picks a subset. */
-export const GOALS = ['creates', 'burst', 'poll10k', 'poll20k', 'sse'] as const;
+export const GOALS = ['creates', 'burst', 'signatures', 'poll10k', 'poll20k', 'sse'] as const;
 export type Goal = (typeof GOALS)[number];
 
 export interface BenchOptions {
@@ -20,6 +20,9 @@ export interface BenchOptions {
   /** The decision burst: decisions per second, for this many seconds; half of them followed by SSE. */
   burstRate: number;
   burstSeconds: number;
+  /** The push-free path: signed transaction JWTs POSTed per second, for this many seconds; half followed by SSE. */
+  signatureRate: number;
+  signatureSeconds: number;
   /** SSE connections held open in the SSE scale phase. */
   sseConnections: number;
   bareSeconds: number;
@@ -32,8 +35,8 @@ export interface BenchOptions {
 }
 
 /**
- * `npm run bench -- [--quick] [--goals=creates,burst,poll10k,poll20k,sse] [--steps=2000,10000] [--scaled=20000]
- * [--creates=2000] [--burst-rate=200] [--burst-seconds=10] [--interval=1000] [--sse=10000] [--sample=300]
+ * `npm run bench -- [--quick] [--goals=creates,burst,signatures,poll10k,poll20k,sse] [--steps=2000,10000] [--scaled=20000]
+ * [--creates=2000] [--burst-rate=200] [--burst-seconds=10] [--signature-rate=200] [--signature-seconds=10] [--interval=1000] [--sse=10000] [--sample=300]
  * [--window=8000] [--workers=1] [--cpu-prof] [--no-docs]`
  */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -74,6 +77,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     windowMs: number('window', quick ? 2000 : 8000),
     burstRate: number('burst-rate', quick ? 20 : 200),
     burstSeconds: number('burst-seconds', quick ? 3 : 10),
+    signatureRate: number('signature-rate', quick ? 20 : 200),
+    signatureSeconds: number('signature-seconds', quick ? 2 : 10),
     sseConnections: number('sse', quick ? 200 : 10_000),
     bareSeconds: number('bare-seconds', quick ? 2 : 5),
     bareConcurrency: number('bare-concurrency', 100),

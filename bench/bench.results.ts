@@ -3,6 +3,7 @@ import type { BareGetResult, RawBullmqResult } from './scenarios/baselines.scena
 import type { DeliveryAvailability } from './scenarios/delivery.probe';
 import type { CreatesGoalResult } from './scenarios/create.scenario';
 import type { BurstResult } from './scenarios/burst.scenario';
+import type { SignaturesResult } from './scenarios/signature.scenario';
 import type { StepResult } from './scenarios/ladder.scenario';
 import type { SseScaleResult } from './scenarios/sse-scale.scenario';
 import type { ProfileEntry } from './profile.summary';
@@ -18,6 +19,7 @@ export interface BenchResults {
   delivery: { webhook: DeliveryAvailability; sse: DeliveryAvailability };
   create?: CreatesGoalResult;
   burst?: BurstResult;
+  signatures?: SignaturesResult;
   /** The one-process steps; the last is the poll10k goal. */
   steps: StepResult[];
   /** The poll20k goal: the ROLE=all process and `workers` ROLE=worker ones. */

@@ -108,6 +108,28 @@ export function rows(r: BenchResults): Row[] {
       met: mark(b.p50GapMs !== undefined && b.p50GapMs <= 30),
     });
   }
+  if (r.signatures) {
+    const s = r.signatures;
+    const fast = (l: ChannelLatency | undefined) => !!l?.latency && l.arrived === l.expected && l.latency.p50 <= 25 && l.latency.p99 <= 100;
+    out.push({
+      goal: 'signatures (push-free): POSTs/s',
+      target: `≥ 200/s for 10 s`,
+      measured: `${n(s.achievedRate)}/s over ${s.seconds} s (${n(s.approved)} of ${n(s.sent)} approved${s.firstRefusal ? `, first refusal ${s.firstRefusal}` : ''}; ${n(s.pendingAtStart)} pending; CPU ${s.serviceCpuPercent} %)`,
+      met: mark(s.achievedRate >= 200 && s.seconds >= 10 && s.approved === s.sent),
+    });
+    out.push({
+      goal: 'signatures: POST → webhook',
+      target: 'p50 ≤ 25 ms, p99 ≤ 100 ms',
+      measured: latency(s.webhook),
+      met: mark(fast(s.webhook)),
+    });
+    out.push({
+      goal: 'signatures: POST → SSE (half followed)',
+      target: 'p50 ≤ 25 ms, p99 ≤ 100 ms',
+      measured: s.sse ? latency(s.sse) : `not measured: ${sseReason}`,
+      met: mark(fast(s.sse)),
+    });
+  }
   const top = r.steps.at(-1);
   if (top) {
     out.push(...pollRows(`${n(top.pendingTarget)} pending, 1 process`, top, sseReason, mark));
@@ -164,7 +186,7 @@ export function notes(r: BenchResults): string[] {
   return [
     `Interval ${n(o.intervalMs)} ms; service processes ${r.resources.processes.map((p) => `ROLE=${p.role}`).join(' + ')}; ${r.machine.cpus} CPUs (${r.machine.cpuModel}), Node ${r.machine.node}, Redis ${r.machine.redis}, load average at the end ${r.machine.loadAverage.map((l) => round(l, 1)).join(' / ')}.`,
     'Creates: the client budgets RATE_LIMIT_CREATES and RATE_LIMIT_REQUESTS are lifted (one client stands for a whole bank); the per-user limits keep their defaults and refuse nothing, since every approval has its own user, so their Redis work is part of what a create costs. The measured batch follows as many creates on the process just started (reported beside it), rejected and settled before it begins.',
-    "Latency: decision at the simulator → webhook at the receiver / SSE event at the client, on the bench's clock. Poll rate: GETs the simulator served in the window ÷ pending ÷ interval. CPU per poll: service CPU in the window ÷ those GETs.",
+    "Latency: decision at the simulator (for the signatures goal: the POST sent) → webhook at the receiver / SSE event at the client, on the bench's clock. Poll rate: GETs the simulator served in the window ÷ pending ÷ interval. CPU per poll: service CPU in the window ÷ those GETs.",
     ...(o.quick ? ['Quick run: small sizes, and no target is judged.'] : []),
   ];
 }

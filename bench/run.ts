@@ -14,6 +14,7 @@ import type { BenchResults } from './bench.results';
 import { writeResults } from './results.writer';
 import { bareGetLoop, BareGetResult, rawBullmqAdd, RawBullmqResult } from './scenarios/baselines.scenario';
 import { BurstResult, runBurst } from './scenarios/burst.scenario';
+import { SignaturesResult, runSignatures } from './scenarios/signature.scenario';
 import { CreatesGoalResult, measureCreates } from './scenarios/create.scenario';
 import { probeDelivery } from './scenarios/delivery.probe';
 import { runStep, StepResult } from './scenarios/ladder.scenario';
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
     sim.reset();
 
     const profileFile = options.cpuProfile ? join(resultsDir, `service-${runId}.cpuprofile`) : undefined;
-    const serviceEnv = serviceEnvironment(options, prefix, simUrl, receiverUrl);
+    const serviceEnv = serviceEnvironment(options, prefix, simUrl, receiverUrl, sim.jwksUrl());
     const service = await ServiceProcess.start({
       root: ROOT,
       logFile: join(resultsDir, 'service.log'),
@@ -120,6 +121,14 @@ async function main(): Promise<void> {
       burst = await runBurst(ctx, delivery.sse.available);
       log(
         `  ${burst.achievedRate}/s; webhook p50 ${burst.webhook?.latency?.p50} ms, SSE p50 ${burst.sse?.latency?.p50} ms, gap ${burst.p50GapMs} ms`,
+      );
+    }
+    let signatures: SignaturesResult | undefined;
+    if (wants('signatures')) {
+      log(`signatures: ${options.signatureRate} signed JWTs/s for ${options.signatureSeconds} s, all followed by webhook, half by SSE`);
+      signatures = await runSignatures(ctx, delivery.sse.available);
+      log(
+        `  ${signatures.achievedRate}/s, ${signatures.approved} of ${signatures.sent} approved; webhook p50 ${signatures.webhook?.latency?.p50} ms, SSE p50 ${signatures.sse?.latency?.p50} ms`,
       );
     }
     const steps: StepResult[] = [];
@@ -176,6 +185,7 @@ async function main(): Promise<void> {
       delivery,
       ...(create && { create }),
       ...(burst && { burst }),
+      ...(signatures && { signatures }),
       steps,
       ...(scaled && { scaled }),
       ...(sseScale && { sseScale }),
@@ -216,7 +226,13 @@ async function step(ctx: BenchContext, redis: Redis, target: number, sseAvailabl
  * The service as deployed, except NODE_ENV: production refuses plain-http and loopback webhook
  * targets, and the receiver here is both. The settings production would change are set by hand.
  */
-function serviceEnvironment(options: BenchOptions, prefix: string, simUrl: string, receiverUrl: string): Record<string, string> {
+function serviceEnvironment(
+  options: BenchOptions,
+  prefix: string,
+  simUrl: string,
+  receiverUrl: string,
+  jwksUrl: string,
+): Record<string, string> {
   return {
     NODE_ENV: 'development',
     LOG_LEVEL: 'info',
@@ -225,6 +241,8 @@ function serviceEnvironment(options: BenchOptions, prefix: string, simUrl: strin
     REDIS_PREFIX: prefix,
     RECOGNIZE_BASE_URL: simUrl,
     RECOGNIZE_API_KEY: SIM_API_KEY,
+    // The simulator's transaction-JWT key set, as Recognize publishes it: the signatures goal verifies with it.
+    RECOGNIZE_JWKS_URL: jwksUrl,
     POLL_INTERVAL_MS: String(options.intervalMs),
     APPROVAL_TIMEOUT_S: '3600',
     // One client stands for a whole bank here: its request budget must not be what is measured.

@@ -3,6 +3,8 @@ import { Agent, request } from 'node:http';
 export interface CreatedApproval {
   id: string;
   eventsUrl: string;
+  /** What the user's phone signs: the `td` of a transaction JWT for POST …/signature. */
+  transactionData: string;
 }
 
 type CreateBody = { userId: string; operationId: string; timeoutSeconds: number; message?: string };
@@ -55,7 +57,7 @@ export class ServiceClient {
             const text = Buffer.concat(chunks).toString('utf8');
             if (res.statusCode !== 201) return reject(new Error(`POST /v1/approvals answered ${res.statusCode}: ${text.slice(0, 200)}`));
             const approval = JSON.parse(text) as CreatedApproval;
-            resolve({ id: approval.id, eventsUrl: approval.eventsUrl });
+            resolve({ id: approval.id, eventsUrl: approval.eventsUrl, transactionData: approval.transactionData });
           });
         },
       );
@@ -63,6 +65,32 @@ export class ServiceClient {
       req.once('error', (err: NodeJS.ErrnoException) =>
         reject(req.reusedSocket && err.code === 'ECONNRESET' ? new StaleConnectionError(err.message) : err),
       );
+      req.end(payload);
+    });
+  }
+
+  /** POST /v1/approvals/{id}/signature with a transaction JWT; resolves to the answer's status. */
+  submitSignature(id: string, jwt: string): Promise<number> {
+    const payload = JSON.stringify({ jwt });
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${this.baseUrl}/v1/approvals/${encodeURIComponent(id)}/signature`,
+        {
+          method: 'POST',
+          agent: this.agent,
+          headers: {
+            authorization: `Bearer ${this.apiKey}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.setTimeout(30_000, () => req.destroy(new Error('POST …/signature timed out')));
+      req.once('error', reject);
       req.end(payload);
     });
   }

@@ -9,6 +9,7 @@ const PER_ID: Record<string, (id: string) => string> = {
   approval: (id) => sut.approval(id),
   approvalEvents: (id) => sut.approvalEvents(id),
   approvalDeliveries: (id) => sut.approvalDeliveries(id),
+  deliveryLease: (id) => sut.deliveryLease(id),
   reservation: (id) => sut.reservation(id),
   clientStored: (id) => sut.clientStored(id),
   scanCursor: (id) => sut.scanCursor(id),

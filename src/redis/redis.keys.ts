@@ -21,6 +21,7 @@
  * | scan-cursor:approval-index, secret:events-token(-keys)   | approvals/  |
  * | polls:due, polls:failures                                | polling/    |
  * | approval-deliveries, deliveries:pending, client:…:deliveries:… | webhooks/ |
+ * | delivery-lease                                           | webhooks/   |
  * | user-pending, user-creations, client-stored, ratelimit:… | ratelimit/  |
  * | events (the stream), sse-streams:…                       | events/     |
  * | receipt-keys                                             | receipts/   |
@@ -56,6 +57,14 @@ export class RedisKeys {
   /** LIST of one approval's events, in order. */
   approvalEvents(id: string): string {
     return this.ofKind('approval-events', id);
+  }
+
+  /**
+   * STRING: the token of whoever is making one delivery's attempt now (a worker's job or the deciding
+   * process's first attempt), expiring on its own after the attempt's longest possible duration.
+   */
+  deliveryLease(eventId: string): string {
+    return this.ofKind('delivery-lease', eventId);
   }
 
   /** HASH eventId → webhook delivery state (JSON), expiring with the approval. */

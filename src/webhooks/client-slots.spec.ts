@@ -56,4 +56,16 @@ describe(ClientSlots.name, () => {
     (await Promise.all(waiting)).forEach((release) => release!());
     expect(sut.snapshot()).toEqual({});
   });
+
+  it('gives a free slot at once with tryAcquire, and none while others wait for one', async () => {
+    const sut = new ClientSlots(1, 2, 60_000);
+    const first = sut.tryAcquire('a')!;
+    expect(first).toBeDefined();
+    expect(sut.tryAcquire('a')).toBeUndefined();
+    const waiting = sut.acquire('a');
+    first();
+    expect(sut.tryAcquire('a')).toBeUndefined();
+    (await waiting)!();
+    expect(sut.tryAcquire('a')).toBeDefined();
+  });
 });

@@ -25,12 +25,9 @@ export class ClientSlots {
 
   /** Resolves to a release once a slot is held, or to undefined when the delivery should step aside. */
   acquire(clientId: string): Promise<ReleaseSlot | undefined> {
-    let state = this.clients.get(clientId);
-    if (!state) this.clients.set(clientId, (state = { inFlight: 0, waiters: [] }));
-    if (state.inFlight < this.limit) {
-      state.inFlight += 1;
-      return Promise.resolve(this.releaser(clientId, state));
-    }
+    const free = this.tryAcquire(clientId);
+    if (free) return Promise.resolve(free);
+    const state = this.clients.get(clientId)!;
     if (state.waiters.length >= this.maxWaiting) return Promise.resolve(undefined);
     const waiters = state.waiters;
     return new Promise((resolve) => {
@@ -44,6 +41,15 @@ export class ClientSlots {
       }, this.waitMs);
       waiters.push(wake);
     });
+  }
+
+  /** A slot now if one is free, else undefined, never waiting: all taken means some wait already, who come first. */
+  tryAcquire(clientId: string): ReleaseSlot | undefined {
+    let state = this.clients.get(clientId);
+    if (!state) this.clients.set(clientId, (state = { inFlight: 0, waiters: [] }));
+    if (state.inFlight >= this.limit) return undefined;
+    state.inFlight += 1;
+    return this.releaser(clientId, state);
   }
 
   /** Slots held and deliveries waiting for one, per client with any (for tests and diagnostics). */

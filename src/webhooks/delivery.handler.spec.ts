@@ -38,9 +38,19 @@ describe(DeliveryHandler.name, () => {
       get: async (id: string) => makeApproval({ id, clientId: clientOf(id), status: 'cancelled', decidedAt: new Date().toISOString() }),
       eventsAfter: async (id: string) => [{ seq: 2, event: { id: `evt_${id}`, type: 'approval.cancelled', createdAt: '', data: {} } }],
     });
+    const leases = new Map<string, string>();
+    let tokens = 0;
     const deliveries = strictMock<DeliveryStore>({
       get: async (_id: string, eventId: string) => ({ eventId, url: 'https://hooks.example/x', state: 'pending', attempts: 0 }),
       save: async () => undefined,
+      claim: async (eventId: string) => {
+        if (leases.has(eventId)) return { heldForMs: 20_000 };
+        leases.set(eventId, String(++tokens));
+        return { token: leases.get(eventId)! };
+      },
+      releaseClaim: async (eventId: string, token: string) => {
+        if (leases.get(eventId) === token) leases.delete(eventId);
+      },
     });
     const clients = strictMock<ClientsRegistry>({
       findById: (id: string) => ({ id, apiKey: 'k'.repeat(20), webhookSecret: 'whsec_x', callbackOrigins: [] }),
@@ -53,7 +63,7 @@ describe(DeliveryHandler.name, () => {
       notified: () => undefined,
       webhookDeadLetter: () => undefined,
     });
-    const config = { webhooks: { concurrency: 6, clientConcurrency: 2, retryBaseMs: 1000 } } as AppConfig;
+    const config = { webhooks: { concurrency: 6, clientConcurrency: 2, retryBaseMs: 1000, timeoutMs: 15_000 } } as AppConfig;
     sut = new DeliveryHandler(approvals, deliveries, clients, webhooks, config, metrics);
   });
 
@@ -86,5 +96,24 @@ describe(DeliveryHandler.name, () => {
     await new Promise((resolve) => setImmediate(resolve));
     receiver.answer('a4', { kind: 'delivered', statusCode: 200 });
     expect(await Promise.all([a2.done, a3, a4])).toEqual(Array(3).fill(expect.objectContaining({ kind: 'done', state: 'delivered' })));
+  });
+
+  it('leaves a delivery to the first attempt that holds its lease: the job steps aside until the lease ends, nothing is sent twice', async () => {
+    const slot = sut.trySlot('client-a')!;
+    const record = makeApproval({ id: 'a1', clientId: 'client-a', status: 'cancelled', decidedAt: new Date().toISOString() });
+    const event = { id: 'evt_a1', type: 'approval.cancelled' as const, createdAt: '', data: {} } as never;
+    const first = sut.attemptFirst(job('a1'), record, event, slot);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(receiver.waiting.has('a1')).toBe(true);
+
+    const before = Date.now();
+    expect(await sut.handle(job('a1'))).toMatchObject({ kind: 'busy', atMs: expect.any(Number) });
+    expect(((await sut.handle(job('a1'))) as { atMs: number }).atMs).toBeGreaterThanOrEqual(before + 20_000);
+    receiver.answer('a1', { kind: 'delivered', statusCode: 200 });
+    expect(await first).toMatchObject({ kind: 'done', state: 'delivered' });
+    // The first attempt gave back its slot: client a has both again.
+    expect(sut.trySlot('client-a')).toBeDefined();
+    expect(sut.trySlot('client-a')).toBeDefined();
+    expect(sut.trySlot('client-a')).toBeUndefined();
   });
 });

@@ -10,11 +10,12 @@ import { nextAttemptAt } from './delivery-schedule';
 import { DeliveryJobData } from './delivery.job';
 import { DeliveryStore } from './delivery.store';
 import { AttemptReport, WebhookClient } from './webhook.client';
-import { ClientSlots } from './client-slots';
+import { ClientSlots, ReleaseSlot } from './client-slots';
 
 /**
  * What one run of a delivery job did: nothing left to do, an end (delivered or dead), or a failed
- * attempt to repeat at `atMs`. `attempt` is the place to observe every attempt (metrics).
+ * attempt to repeat at `atMs`, or not its turn yet (`busy`: its client's slots are taken, another
+ * sender holds its lease, or its next attempt is ahead). `attempt` is the place to observe every attempt (metrics).
  */
 export type DeliveryResult =
   | { kind: 'done'; state: 'delivered' | 'dead' | 'skipped'; attempt?: AttemptReport }
@@ -25,6 +26,10 @@ export type DeliveryResult =
 const SLOT_WAIT_MS = 1000;
 /** ...and, still busy, steps aside and comes back after about this long. */
 const BUSY_DELAY_MS = 250;
+/** A lease outlasts the longest attempt (WEBHOOK_TIMEOUT_MS bounds the request) by the reads and writes around it. */
+const LEASE_MARGIN_MS = 5000;
+/** A job that finds its delivery's next attempt further ahead than this waits for it (the first attempt failed in the deciding process). */
+const EARLY_TOLERANCE_MS = 100;
 
 /** One attempt at one delivery. Idempotent: state is reloaded by id, a finished delivery is left alone. */
 @Injectable()
@@ -47,26 +52,82 @@ export class DeliveryHandler {
     this.slots = new ClientSlots(clientConcurrency, Math.max(0, concurrency - 2 * clientConcurrency), SLOT_WAIT_MS);
   }
 
-  async handle(data: DeliveryJobData): Promise<DeliveryResult> {
-    const { approvalId, eventId } = data;
-    // One round trip: the event is read alongside, although a finished delivery does not need it.
-    const [record, delivery, events] = await Promise.all([
-      this.approvals.get(approvalId),
-      this.deliveries.get(approvalId, eventId),
-      this.approvals.eventsAfter(approvalId),
-    ]);
-    // Gone with its approval's retention, or already finished by an earlier run of this job.
-    if (!record || !delivery || delivery.state !== 'pending') return { kind: 'done', state: 'skipped' };
-    const event = events.find((e) => e.event.id === eventId)?.event;
-    if (!event) return { kind: 'done', state: 'skipped' };
-    return this.attempt(data, record, delivery, event);
+  /** How long one attempt may hold its delivery's lease: a sender that died holding it is replaced after this. */
+  get leaseMs(): number {
+    return this.config.webhooks.timeoutMs + LEASE_MARGIN_MS;
   }
 
-  private async attempt(data: DeliveryJobData, record: ApprovalRecord, delivery: Delivery, event: ApprovalEvent): Promise<DeliveryResult> {
+  /** A slot of the client's now, or undefined when all are taken (the job will wait its turn instead). */
+  trySlot(clientId: string): ReleaseSlot | undefined {
+    return this.slots.tryAcquire(clientId);
+  }
+
+  async handle(data: DeliveryJobData): Promise<DeliveryResult> {
+    const { approvalId, eventId } = data;
+    const lease = await this.deliveries.claim(eventId, this.leaseMs);
+    // Another sender is attempting it (the deciding process, or a job run before a crash): come back after it.
+    if (!('token' in lease)) return { kind: 'busy', atMs: Date.now() + lease.heldForMs + BUSY_DELAY_MS * (1 + Math.random()) };
+    try {
+      // Read only under the lease, so that what the previous holder saved is seen. One round trip: the
+      // event is read alongside, although a finished delivery does not need it.
+      const [record, delivery, events] = await Promise.all([
+        this.approvals.get(approvalId),
+        this.deliveries.get(approvalId, eventId),
+        this.approvals.eventsAfter(approvalId),
+      ]);
+      if (!record || !delivery) return { kind: 'done', state: 'skipped' };
+      // Finished: by the first attempt, when this job is its backstop (its round's first run ends as that
+      // attempt did, for the dashboard and the jobs' listeners), else by an earlier run of this job.
+      if (delivery.state !== 'pending') return { kind: 'done', state: data.attempt === 0 ? delivery.state : 'skipped' };
+      const event = events.find((e) => e.event.id === eventId)?.event;
+      if (!event) return { kind: 'done', state: 'skipped' };
+      const dueMs = delivery.nextAttemptAt ? Date.parse(delivery.nextAttemptAt) : NaN;
+      if (dueMs > Date.now() + EARLY_TOLERANCE_MS) return { kind: 'busy', atMs: dueMs };
+      return await this.attempt(data, record, delivery, event);
+    } finally {
+      await this.deliveries.releaseClaim(eventId, lease.token);
+    }
+  }
+
+  /**
+   * The first attempt, made by the process that decided the approval, as soon as its delivery and the
+   * job (held back by `leaseMs` as the backstop) are recorded, holding `slot`. It claims the delivery
+   * as a job does; undefined when it did not attempt (claimed elsewhere, or no longer pending).
+   */
+  async attemptFirst(
+    data: DeliveryJobData,
+    record: ApprovalRecord,
+    event: ApprovalEvent,
+    slot: ReleaseSlot,
+  ): Promise<DeliveryResult | undefined> {
+    const { approvalId, eventId } = data;
+    try {
+      const lease = await this.deliveries.claim(eventId, this.leaseMs);
+      if (!('token' in lease)) return undefined;
+      try {
+        const delivery = await this.deliveries.get(approvalId, eventId);
+        if (!delivery || delivery.state !== 'pending') return undefined;
+        return await this.attempt(data, record, delivery, event, slot);
+      } finally {
+        await this.deliveries.releaseClaim(eventId, lease.token);
+      }
+    } finally {
+      slot();
+    }
+  }
+
+  private async attempt(
+    data: DeliveryJobData,
+    record: ApprovalRecord,
+    delivery: Delivery,
+    event: ApprovalEvent,
+    held?: ReleaseSlot,
+  ): Promise<DeliveryResult> {
     const { approvalId, eventId } = data;
     // The secret is read from config on every attempt and never stored with the delivery.
     const client = this.clients.findById(record.clientId);
     if (!client?.webhookSecret) {
+      held?.();
       await this.deliveries.save(
         approvalId,
         { ...delivery, state: 'dead', lastError: 'the client has no webhookSecret', nextAttemptAt: undefined },
@@ -79,7 +140,7 @@ export class DeliveryHandler {
     // Fairness: a client whose receiver is slow (or hangs until the timeout) has at most
     // WEBHOOK_CLIENT_CONCURRENCY requests open; its other deliveries wait briefly, then step aside, unchanged.
     // Only the request holds a slot: the reads and writes around it are ours, not the receiver's.
-    const release = await this.slots.acquire(record.clientId);
+    const release = held ?? (await this.slots.acquire(record.clientId));
     if (!release) return { kind: 'busy', atMs: Date.now() + BUSY_DELAY_MS * (1 + Math.random()) };
     let attempt: AttemptReport;
     try {

@@ -34,7 +34,8 @@ export class DeliveryProcessor extends WorkerHost implements OnApplicationBootst
         : await this.handler.handle(job.data as DeliveryJobData);
     if (result.kind === 'done') return result.state;
     if (result.kind === 'busy') {
-      // Its client's slots are taken: step aside for other clients' deliveries, attempt count untouched.
+      // Not its turn (its client's slots are taken, another sender holds its lease, or its next attempt is
+      // ahead): step aside for other deliveries, attempt count untouched.
       await job.moveToDelayed(result.atMs, token);
       throw new DelayedError();
     }

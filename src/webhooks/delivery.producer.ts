@@ -1,10 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { ApprovalRecord } from '../approvals/approval';
 import { ApprovalEvent } from '../approvals/approval-event';
-import { ApprovalEventMap } from '../approvals/approval-events.emitter';
-import { OnApprovalEvent } from '../approvals/on-approval-event.decorator';
 import { ClientsRegistry } from '../clients/clients.registry';
 import { AppConfig } from '../config/app.config';
 import { randomUUID } from 'node:crypto';
@@ -29,11 +27,6 @@ export class DeliveryProducer {
     private readonly config: AppConfig,
   ) {}
 
-  @OnApprovalEvent('approval.decided')
-  onApprovalDecided({ record, event }: ApprovalEventMap['approval.decided']): Promise<void> {
-    return this.scheduleFor(record, event);
-  }
-
   /**
    * Sends the event to the approval's callbackUrl, else to its client's webhookUrl (none: no
    * webhook). Only those two are ever called: a callbackUrl was checked against the client's
@@ -42,10 +35,13 @@ export class DeliveryProducer {
    * hosts inside our network (SSRF).
    * Called again whenever a decision is announced again: a delivery already recorded is only
    * re-queued while pending (the job id dedupes it), never once delivered or dead.
+   * With `backstopMs`, a job added for a delivery recorded just now waits that long: the caller makes
+   * the first attempt itself, and the job is there for the retries and for a crash. Returns that job's
+   * data, or undefined when no new delivery was recorded.
    */
-  async scheduleFor(record: ApprovalRecord, event: ApprovalEvent): Promise<void> {
+  async scheduleFor(record: ApprovalRecord, event: ApprovalEvent, backstopMs = 0): Promise<DeliveryJobData | undefined> {
     const url = record.callbackUrl ?? this.clients.findById(record.clientId)?.webhookUrl;
-    if (!url) return;
+    if (!url) return undefined;
     const opened = await this.store.open(record.clientId, record.id, {
       eventId: event.id,
       url,
@@ -53,10 +49,29 @@ export class DeliveryProducer {
       attempts: 0,
       nextAttemptAt: new Date().toISOString(),
     });
-    if (!opened || opened.delivery.state !== 'pending') return;
+    if (!opened || opened.delivery.state !== 'pending') return undefined;
     // A delivery recorded just now has never had a job: nothing to look up before adding it.
-    if (opened.created) await this.add(record.id, event.id);
-    else await this.enqueue(record.id, event.id);
+    if (opened.created) return this.add(record.id, event.id, backstopMs);
+    await this.enqueue(record.id, event.id);
+    return undefined;
+  }
+
+  /**
+   * Brings a job held back as the backstop forward to the next attempt of its round, after a first
+   * attempt that failed. A job no longer waiting (it runs, or ended) is left alone: it reads the delivery.
+   */
+  async retryAt(data: DeliveryJobData, atMs: number): Promise<void> {
+    const job = (await this.queue.getJob(deliveryJobId(data.eventId))) as Job<DeliveryJobData> | undefined;
+    if (!job || !(await job.isDelayed())) return;
+    await job.updateData(data);
+    await job.changeDelay(Math.max(0, atMs - Date.now()));
+  }
+
+  /** Runs a job held back as the backstop now, after a first attempt that ended its delivery: it finds nothing to do and ends so. */
+  async releaseBackstop(data: DeliveryJobData): Promise<void> {
+    // One round trip, without reading the job first: BullMQ's promote refuses a job that no longer waits,
+    // which is then running or done and reads the delivery itself.
+    await new Job(this.queue, 'deliver', data, {}, deliveryJobId(data.eventId)).promote().catch(() => undefined);
   }
 
   /**
@@ -80,9 +95,10 @@ export class DeliveryProducer {
     await this.add(approvalId, eventId);
   }
 
-  private async add(approvalId: string, eventId: string): Promise<void> {
+  private async add(approvalId: string, eventId: string, delayMs = 0): Promise<DeliveryJobData> {
     const data = { approvalId, eventId, attempt: 0, deadlineMs: this.deadline() };
-    await this.queue.add('deliver', data, { jobId: deliveryJobId(eventId), ...JOB_OPTIONS });
+    await this.queue.add('deliver', data, { jobId: deliveryJobId(eventId), ...JOB_OPTIONS, ...(delayMs > 0 && { delay: delayMs }) });
+    return data;
   }
 
   /** Queues a signed `webhook.test` event to the client's webhookUrl, retried like any delivery; returns its id. */

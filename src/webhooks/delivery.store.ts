@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { REDIS } from '../redis/redis.module';
@@ -27,6 +28,7 @@ export class DeliveryStore {
   private readonly saveDelivery: RedisScript<[string, string, string, string, string, string], number>;
   private readonly reviveDeadDeliveries: RedisScript<[string, string, string], string[]>;
   private readonly reopenDelivery: RedisScript<[string, string, string, string, string, string], ReopenResult>;
+  private readonly releaseDeliveryLease: RedisScript<[string], number>;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -36,6 +38,25 @@ export class DeliveryStore {
     this.saveDelivery = defineScript(redis, __dirname, 'save-delivery-5.lua');
     this.reviveDeadDeliveries = defineScript(redis, __dirname, 'revive-dead-deliveries-4.lua');
     this.reopenDelivery = defineScript(redis, __dirname, 'reopen-delivery-5.lua');
+    this.releaseDeliveryLease = defineScript(redis, __dirname, 'release-delivery-lease-1.lua');
+  }
+
+  /**
+   * Takes the right to make the delivery's next attempt for `leaseMs`, as every sender does before it
+   * reads the delivery: a worker's job and the deciding process's first attempt never send the same
+   * attempt at once, and whoever comes second reads what the first one saved. Returns the lease's token,
+   * or how long the current holder may still hold it.
+   */
+  async claim(eventId: string, leaseMs: number): Promise<{ token: string } | { heldForMs: number }> {
+    const token = randomUUID();
+    const key = this.keys.deliveryLease(eventId);
+    if ((await this.redis.set(key, token, 'PX', leaseMs, 'NX')) === 'OK') return { token };
+    return { heldForMs: Math.max(0, await this.redis.pttl(key)) };
+  }
+
+  /** Ends a lease taken with claim, once the attempt's result is saved. */
+  async releaseClaim(eventId: string, token: string): Promise<void> {
+    await this.releaseDeliveryLease([this.keys.deliveryLease(eventId)], token);
   }
 
   /**

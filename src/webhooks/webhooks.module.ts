@@ -9,6 +9,7 @@ import { DeliveryProducer } from './delivery.producer';
 import { DeliveryReconciler } from './delivery.reconciler';
 import { DeliveryStore } from './delivery.store';
 import { DecisionOutboxReconciler } from './decision-outbox.reconciler';
+import { FirstAttemptHandler } from './first-attempt.handler';
 import { TestEventHandler } from './test-event.handler';
 import { WebhookClient } from './webhook.client';
 
@@ -23,6 +24,7 @@ import { WebhookClient } from './webhook.client';
     DeliveryStore,
     DeliveryIndex,
     DeliveryHandler,
+    FirstAttemptHandler,
     TestEventHandler,
     WebhookClient,
     DeliveriesService,

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
 import { Approval } from '../helpers/api-client';
+import { eventually } from '../helpers/eventually';
 import { REDIS_URL, newUserId, startTestApp } from '../helpers/test-app';
 import { DeliveryWatcher, ReceivedWebhook, ScriptedAnswer, WebhookReceiver } from '../helpers/webhook-receiver';
 import { DeliveryJobData } from '../../src/webhooks/delivery.job';
+import { DeliveryHandler } from '../../src/webhooks/delivery.handler';
 import { DeliveryReconciler } from '../../src/webhooks/delivery.reconciler';
 
 /**
@@ -33,44 +35,6 @@ interface Decided {
   eventId: string;
 }
 
-/** Failed attempts, seen on BullMQ's event stream: each one parks its job in the delayed set until the retry. */
-class FailedAttempts {
-  private readonly counts = new Map<string, number>();
-  private readonly waiters = new Set<() => void>();
-  readonly events: QueueEvents;
-
-  constructor(prefix: string) {
-    this.events = new QueueEvents('delivery', { connection, prefix, lastEventId: '0-0' });
-    this.events.on('delayed', ({ jobId: id }) => {
-      this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
-      for (const waiter of [...this.waiters]) waiter();
-    });
-  }
-
-  /** Resolves once the delivery of every one of `eventIds` has failed at least `n` times. */
-  waitForEach(eventIds: string[], n: number, timeoutMs = 30_000): Promise<void> {
-    const done = () => eventIds.every((id) => (this.counts.get(jobId(id)) ?? 0) >= n);
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!done()) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`not every delivery failed ${n} times within ${timeoutMs} ms: ${JSON.stringify([...this.counts])}`));
-      }, timeoutMs);
-      this.waiters.add(check);
-      check();
-    });
-  }
-
-  close(): Promise<void> {
-    return this.events.close();
-  }
-}
-
 /** One service with its receivers, each named by the fault it plays; the client may call back to any of them. */
 async function startService(faults: string[], env: Record<string, string>) {
   const receivers = Object.fromEntries(await Promise.all(faults.map(async (f) => [f, await new WebhookReceiver().start()] as const)));
@@ -86,7 +50,7 @@ async function startService(faults: string[], env: Record<string, string>) {
   });
   const api = t.api(client.apiKey);
   const watcher = new DeliveryWatcher(REDIS_URL, t.prefix);
-  const failed = new FailedAttempts(t.prefix);
+  const queueEvents = new QueueEvents('delivery', { connection, prefix: t.prefix, lastEventId: '0-0' });
 
   /**
    * Decides `n` approvals whose callbackUrl is the fault's receiver: half approved upstream (a poll
@@ -118,14 +82,28 @@ async function startService(faults: string[], env: Record<string, string>) {
     return res.body.deliveries[0];
   }
 
+  /**
+   * Resolves once the stored delivery of every one of `decided` counts at least `n` attempts. Read from
+   * the delivery record, not from BullMQ's events: a job's "delayed" event also marks its backstop wait,
+   * a retry brought forward after the deciding process's first attempt, and a step aside while another
+   * sender holds the lease, none of which is an attempt.
+   */
+  async function attemptsAtLeast(decided: Decided[], n: number): Promise<void> {
+    await eventually(
+      async () => (await Promise.all(decided.map((d) => deliveryOf(d)))).every((d) => d.attempts >= n),
+      `every delivery attempted at least ${n} times`,
+      { timeoutMs: 30_000 },
+    );
+  }
+
   async function close(): Promise<void> {
-    await failed.close();
+    await queueEvents.close();
     await watcher.close();
     await t.close();
     await Promise.all(Object.values(receivers).map((r) => r.close()));
   }
 
-  return { t, api, receivers, origins, watcher, failed, decide, deliveryOf, close };
+  return { t, api, receivers, origins, watcher, queueEvents, decide, deliveryOf, attemptsAtLeast, close };
 }
 type Service = Awaited<ReturnType<typeof startService>>;
 
@@ -172,10 +150,7 @@ describe('Receiver faults shorter than the retry horizon: everything arrives aft
     const port = Number(new URL(s.origins.refusing).port);
     await receiver.close();
     const decided = await s.decide('refusing');
-    await s.failed.waitForEach(
-      decided.map((d) => d.eventId),
-      2,
-    );
+    await s.attemptsAtLeast(decided, 2);
     for (const d of decided) {
       const delivery = await s.deliveryOf(d);
       expect(delivery).toMatchObject({ state: 'pending', lastError: 'connection refused' });
@@ -231,13 +206,22 @@ describe('Receiver faults shorter than the retry horizon: everything arrives aft
 
   it('a pending delivery whose job was lost, or failed for good, is queued again by the reconciler and delivered', async () => {
     const receiver = s.receivers.losing;
-    receiver.respondWith([]);
+    // The deciding process makes the first attempts itself: they fail, and the retries are left to the jobs.
+    receiver.respondWith([500, 500]);
     const queue = new Queue<DeliveryJobData>('delivery', { connection, prefix: s.t.prefix });
     const reconciler = s.t.app.get(DeliveryReconciler);
+    const { leaseMs } = s.t.app.get(DeliveryHandler);
     // Paused, the queue keeps both jobs waiting while they are taken away.
     await queue.pause();
     const taken = (async () => {
       const [lost, failedForGood] = await s.decide('losing', 2, true);
+      await s.attemptsAtLeast([lost, failedForGood], 1);
+      // Having saved its failed attempt, the deciding process brings each job forward to the retry (new
+      // data, a shorter delay): wait for that as well, so that none of it lands on the job put in its place.
+      await eventually(async () => {
+        const jobs = await Promise.all([lost, failedForGood].map((d) => queue.getJob(jobId(d.eventId))));
+        return jobs.every((job) => job?.data.attempt === 1 && job.delay < leaseMs);
+      }, 'both jobs brought forward to their retry');
       expect(await reconciler.reconcile(0)).toBe(0); // both jobs are alive: nothing to repair
       expect(await queue.remove(jobId(lost.eventId))).toBe(1);
       expect(await queue.remove(jobId(failedForGood.eventId))).toBe(1);
@@ -247,12 +231,17 @@ describe('Receiver faults shorter than the retry horizon: everything arrives aft
     })();
     const { lost, failedForGood, failing } = await taken.finally(() => queue.resume());
     try {
-      await expect(failing.waitUntilFinished(s.failed.events, 30_000)).rejects.toThrow();
+      await expect(failing.waitUntilFinished(s.queueEvents, 30_000)).rejects.toThrow();
       expect(await queue.getJobState(jobId(lost.eventId))).toBe('unknown');
       expect(await queue.getJobState(jobId(failedForGood.eventId))).toBe('failed');
-      for (const d of [lost, failedForGood]) expect(await s.deliveryOf(d)).toMatchObject({ state: 'pending', attempts: 0 });
-      expect(receiver.requests).toHaveLength(0);
+      for (const d of [lost, failedForGood]) expect(await s.deliveryOf(d)).toMatchObject({ state: 'pending', attempts: 1 });
+      // Nothing sent since the first attempts: the jobs that would retry are gone.
+      expect(receiver.requests).toHaveLength(2);
 
+      // The reconciler repairs overdue deliveries only: both retries must be due first.
+      const dueAtMs = await Promise.all([lost, failedForGood].map(async (d) => Date.parse((await s.deliveryOf(d)).nextAttemptAt ?? '')));
+      expect(dueAtMs.every(Number.isFinite)).toBe(true);
+      await eventually(() => Date.now() > Math.max(...dueAtMs), 'both retries due');
       expect(await reconciler.reconcile(0)).toBe(2);
       await expectAllDelivered(s, receiver, [lost, failedForGood]);
       expect(await reconciler.reconcile(0)).toBe(0);
