@@ -28,6 +28,8 @@ export class RedisReplication implements OnApplicationShutdown {
   private next?: Promise<boolean>;
   /** Slot of the replica-wait key in a cluster, asked once. */
   private slot?: number;
+  /** False once a wait failed: the slot's master may have changed, so the next wait asks the cluster first. */
+  private slotsCurrent = true;
   /** Whether the master has had a replica connected: from then on a write counts only once one has it. */
   private replicated = false;
 
@@ -80,6 +82,7 @@ export class RedisReplication implements OnApplicationShutdown {
       this.logger.warn(`No replica acknowledged within ${timeoutMs} ms: a failover now could lose the latest writes`);
       return false;
     } catch (err) {
+      this.slotsCurrent = false;
       this.logger.warn(`Waiting for a replica failed: ${(err as Error).message}`);
       return false;
     } finally {
@@ -92,8 +95,19 @@ export class RedisReplication implements OnApplicationShutdown {
     if (!this.config.runtime.clusterNodes) return this.connection;
     const cluster = this.connection as unknown as Cluster;
     this.slot ??= Number(await cluster.cluster('KEYSLOT', this.keys.replicaWait()));
-    const [address] = cluster.slots[this.slot] ?? [];
-    const node = cluster.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === address);
+    const masterOfSlot = () => {
+      const [address] = cluster.slots[this.slot!] ?? [];
+      return cluster.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === address);
+    };
+    let node = masterOfSlot();
+    if (!node || !this.slotsCurrent) {
+      // This connection sends to one node only, never through the cluster's routing, so no MOVED ever
+      // tells it a replica was promoted: after a failover, or an error on the node, it asks the
+      // cluster for its slots again, or every wait would go on failing until a restart.
+      await new Promise<void>((resolve, reject) => cluster.refreshSlotsCache((err) => (err ? reject(err) : resolve())));
+      this.slotsCurrent = true;
+      node = masterOfSlot();
+    }
     if (!node) throw new Error(`no master known for slot ${this.slot}`);
     return node;
   }
