@@ -249,6 +249,9 @@ function serviceEnvironment(
     // The per-user limits keep their defaults; every approval has its own user (see createApprovals).
     RATE_LIMIT_CREATES: '1000000',
     RATE_LIMIT_REQUESTS: '1000000',
+    // The sse goal holds 10,000 streams for this one client: above its default share of held requests
+    // (a quarter of HTTP_MAX_CONNECTIONS), below the process's cap.
+    CLIENT_MAX_HELD_REQUESTS: '12000',
     CLIENTS: JSON.stringify([
       {
         id: 'bench-app',
