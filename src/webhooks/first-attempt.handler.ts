@@ -15,9 +15,8 @@ import { DeliveryProducer } from './delivery.producer';
  * first, as before, so the at-least-once promise rests on them alone: the job waits one lease
  * (`DeliveryHandler.leaseMs`), or less: it is run at once after an attempt that ended the delivery
  * (finding nothing to do) and brought forward to the retry after one that failed. After a crash it
- * makes the attempt itself once its wait is over. The
- * first attempt claims the delivery's lease as a job does, and takes a free slot of the client's or
- * leaves the attempt to the job, queued at once.
+ * makes the attempt itself once its wait is over. The first attempt claims the delivery's lease as a
+ * job does, and takes a free slot of the client's or leaves the attempt to the job, queued at once.
  */
 @Injectable()
 export class FirstAttemptHandler {
