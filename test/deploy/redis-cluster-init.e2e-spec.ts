@@ -1,8 +1,9 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { stopRedisServers } from '../helpers/redis-cluster';
 import { freePort } from '../helpers/service-process';
 
 const run = promisify(execFile);
@@ -37,19 +38,7 @@ describe('scripts/redis-cluster-init', () => {
     }
   });
 
-  afterAll(async () => {
-    await Promise.all(
-      processes.map(
-        (p) =>
-          new Promise<void>((resolve) => {
-            if (p.exitCode !== null || p.signalCode !== null) return resolve();
-            p.once('exit', () => resolve());
-            p.kill('SIGKILL');
-          }),
-      ),
-    );
-    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-  });
+  afterAll(() => stopRedisServers(processes, dirs));
 
   const nodes = () => ports.map((port) => `127.0.0.1:${port}`);
 

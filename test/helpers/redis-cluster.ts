@@ -38,6 +38,21 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   }
 }
 
+/** kill -9 of redis-server processes the test started, then removes their directories. */
+export async function stopRedisServers(processes: ChildProcess[], dirs: string[]): Promise<void> {
+  await Promise.all(
+    processes.map(
+      (p) =>
+        new Promise<void>((resolve) => {
+          if (p.exitCode !== null || p.signalCode !== null) return resolve();
+          p.once('exit', () => resolve());
+          p.kill('SIGKILL');
+        }),
+    ),
+  );
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+}
+
 /**
  * Three cluster-enabled redis-server processes on free loopback ports, each in its own temp dir,
  * joined by `redis-cli --cluster create` into three masters without replicas.
@@ -48,19 +63,7 @@ export async function startLocalRedisCluster(options: LocalRedisClusterOptions =
   const byPort = new Map<number, ChildProcess>();
   const dirs: string[] = [];
   const nodes: { host: string; port: number }[] = [];
-  const stop = async () => {
-    await Promise.all(
-      processes.map(
-        (p) =>
-          new Promise<void>((resolve) => {
-            if (p.exitCode !== null || p.signalCode !== null) return resolve();
-            p.once('exit', () => resolve());
-            p.kill('SIGKILL');
-          }),
-      ),
-    );
-    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-  };
+  const stop = () => stopRedisServers(processes, dirs);
   try {
     for (let i = 0; i < 3 * (1 + replicas); i++) {
       const port = await freePort();
