@@ -36,11 +36,24 @@ export class ServiceClient {
     }
   }
 
-  private post(body: CreateBody): Promise<CreatedApproval> {
+  private async post(body: CreateBody): Promise<CreatedApproval> {
+    const { status, text } = await this.postJson('/v1/approvals', body, 'POST /v1/approvals');
+    if (status !== 201) throw new Error(`POST /v1/approvals answered ${status}: ${text.slice(0, 200)}`);
+    const approval = JSON.parse(text) as CreatedApproval;
+    return { id: approval.id, eventsUrl: approval.eventsUrl, transactionData: approval.transactionData };
+  }
+
+  /** POST /v1/approvals/{id}/signature with a transaction JWT; resolves to the answer's status. */
+  async submitSignature(id: string, jwt: string): Promise<number> {
+    return (await this.postJson(`/v1/approvals/${encodeURIComponent(id)}/signature`, { jwt }, 'POST …/signature')).status;
+  }
+
+  /** One JSON POST with the client's key on a kept-alive connection; resolves to the answer's status and body. */
+  private postJson(path: string, body: unknown, label: string): Promise<{ status: number; text: string }> {
     const payload = JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = request(
-        `${this.baseUrl}/v1/approvals`,
+        `${this.baseUrl}${path}`,
         {
           method: 'POST',
           agent: this.agent,
@@ -53,44 +66,13 @@ export class ServiceClient {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            if (res.statusCode !== 201) return reject(new Error(`POST /v1/approvals answered ${res.statusCode}: ${text.slice(0, 200)}`));
-            const approval = JSON.parse(text) as CreatedApproval;
-            resolve({ id: approval.id, eventsUrl: approval.eventsUrl, transactionData: approval.transactionData });
-          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
         },
       );
-      req.setTimeout(30_000, () => req.destroy(new Error('POST /v1/approvals timed out')));
+      req.setTimeout(30_000, () => req.destroy(new Error(`${label} timed out`)));
       req.once('error', (err: NodeJS.ErrnoException) =>
         reject(req.reusedSocket && err.code === 'ECONNRESET' ? new StaleConnectionError(err.message) : err),
       );
-      req.end(payload);
-    });
-  }
-
-  /** POST /v1/approvals/{id}/signature with a transaction JWT; resolves to the answer's status. */
-  submitSignature(id: string, jwt: string): Promise<number> {
-    const payload = JSON.stringify({ jwt });
-    return new Promise((resolve, reject) => {
-      const req = request(
-        `${this.baseUrl}/v1/approvals/${encodeURIComponent(id)}/signature`,
-        {
-          method: 'POST',
-          agent: this.agent,
-          headers: {
-            authorization: `Bearer ${this.apiKey}`,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.setTimeout(30_000, () => req.destroy(new Error('POST …/signature timed out')));
-      req.once('error', reject);
       req.end(payload);
     });
   }
