@@ -8,7 +8,7 @@ import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitModule } from './ratelimit/ratelimit.module';
-import { bullConnection } from './redis/redis.connection';
+import { bullConnection, queuePrefix } from './redis/redis.connection';
 import { RedisModule } from './redis/redis.module';
 
 /**
@@ -29,7 +29,7 @@ export class CoreModule {
         BullModule.forRoot({
           // A single Redis or a Cluster (REDIS_CLUSTER_NODES); see bullConnection.
           connection: bullConnection(config),
-          prefix: config.redis.prefix,
+          prefix: queuePrefix(config),
         }),
         ClientsModule.forRoot(config.clients),
         RateLimitModule,

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import calculateSlot from 'cluster-key-slot';
 import Redis, { Cluster } from 'ioredis';
 import { ApprovalRecord } from './approval';
 import { ApprovalsService } from './approvals.service';
@@ -10,15 +11,17 @@ import { RedisScript, defineScript } from '../redis/redis-script';
 /** Keys looked at per run: a full pass over a large keyspace spreads over several runs. */
 export const INDEX_SCAN_PER_RUN = 50_000;
 const SCAN_COUNT = 1000;
+/** Tails of the former scheme's keys under `P:approval:` (see migrateLegacy). */
+const LEGACY_TAIL = /:(events|deliveries)$/;
 
 /**
  * Finds approval records that no index knows (pending but not in the pending set, or without a TTL)
  * and repairs them: before the deadline they are indexed and followed again, after it they expire
  * through the normal transition (event, webhook). The creation script checks every key before its
  * first write, so such a record comes only from a loss of Redis data or a manual edit; this makes
- * sure none is frozen in `pending` or kept for ever. It walks the record key family with SCAN MATCH,
- * at most INDEX_SCAN_PER_RUN keys per run, and keeps its cursor in Redis so the next run, on
- * whichever worker, goes on where this one stopped.
+ * sure none is frozen in `pending` or kept for ever. It walks each shard's record key family with SCAN
+ * MATCH, at most INDEX_SCAN_PER_RUN keys per run in all, and keeps each shard's cursor in Redis so the
+ * next run, on whichever worker, goes on where this one stopped.
  */
 @Injectable()
 export class ApprovalIndexReconciler {
@@ -40,23 +43,10 @@ export class ApprovalIndexReconciler {
   async reconcile(): Promise<number> {
     let repaired = 0;
     try {
-      const cursorKey = this.keys.scanCursor('approval-index');
-      let cursor = (await this.redis.get(cursorKey)) ?? '0';
-      const recordPrefix = this.keys.approval('');
-      const node = await this.nodeOfOurKeys();
-      let scanned = 0;
-      do {
-        const [next, found] = await node.scan(cursor, 'MATCH', `${globEscape(recordPrefix)}*`, 'COUNT', SCAN_COUNT);
-        cursor = next;
-        scanned += SCAN_COUNT;
-        const types = ((await node.pipeline(found.map((key) => ['type', key])).exec()) ?? []).map(([, type]) => type);
-        for (const [i, key] of found.entries()) {
-          const id = key.slice(recordPrefix.length);
-          if (types[i] === 'hash' && !(await this.migrateLegacy(id, 'hash'))) repaired += await this.repair(id);
-          if (types[i] === 'list') await this.migrateLegacy(id, 'list');
-        }
-      } while (cursor !== '0' && scanned < INDEX_SCAN_PER_RUN);
-      await this.redis.set(cursorKey, cursor, 'EX', 24 * 3600);
+      const shards = this.keys.shards.all;
+      // The run's budget is shared by the shards, each walked on its own master from its own cursor.
+      const budget = Math.max(SCAN_COUNT, Math.ceil(INDEX_SCAN_PER_RUN / shards.length));
+      for (const shard of shards) repaired += await this.reconcileShard(shard, budget);
       if (repaired) this.logger.warn(`Repaired ${repaired} approval records that were in no index`);
     } catch (err) {
       this.logger.warn(`Reconciling approval indexes failed, will retry: ${(err as Error).message}`);
@@ -64,29 +54,54 @@ export class ApprovalIndexReconciler {
     return repaired;
   }
 
+  private async reconcileShard(shard: number, budget: number): Promise<number> {
+    let repaired = 0;
+    const cursorKey = this.keys.scanCursor('approval-index', shard);
+    let cursor = (await this.redis.get(cursorKey)) ?? '0';
+    const recordPrefix = this.keys.approvalPrefix(shard);
+    const node = await this.nodeOfShard(shard);
+    let scanned = 0;
+    do {
+      const [next, found] = await node.scan(cursor, 'MATCH', `${globEscape(recordPrefix)}*`, 'COUNT', SCAN_COUNT);
+      cursor = next;
+      scanned += SCAN_COUNT;
+      const types = ((await node.pipeline(found.map((key) => ['type', key])).exec()) ?? []).map(([, type]) => type);
+      for (const [i, key] of found.entries()) {
+        const id = key.slice(recordPrefix.length);
+        // A record of another shard count (REDIS_SHARDS changed without the documented procedure) is
+        // not this shard's: its indexes live elsewhere, so it is left alone.
+        if (this.keys.shardOf(id) !== shard && !LEGACY_TAIL.test(id)) continue;
+        if (types[i] === 'hash' && !(await this.migrateLegacy(key, id, 'hash'))) repaired += await this.repair(id);
+        if (types[i] === 'list') await this.migrateLegacy(key, id, 'list');
+      }
+    } while (cursor !== '0' && scanned < budget);
+    await this.redis.set(cursorKey, cursor, 'EX', 24 * 3600);
+    return repaired;
+  }
+
   /**
-   * SCAN walks one node. In Cluster mode every key of ours is in the prefix's hash-tag slot, so the
-   * walk goes to the master that owns that slot (a plain Cluster SCAN would go to any node).
+   * SCAN walks one node. In Cluster mode every key of a shard is in its hash-tag slot, so the walk
+   * goes to the master that owns that slot (a plain Cluster SCAN would go to any node).
    */
-  private async nodeOfOurKeys(): Promise<Redis> {
+  private async nodeOfShard(shard: number): Promise<Redis> {
     const cluster = this.redis as unknown;
     if (!(cluster instanceof Cluster)) return this.redis;
-    const slot = await cluster.cluster('KEYSLOT', this.keys.pendingApprovals());
+    const slot = calculateSlot(this.keys.pendingApprovals(shard));
+    const [address] = cluster.slots[slot] ?? [];
     const masters = cluster.nodes('master');
-    for (const master of masters) if ((await master.cluster('COUNTKEYSINSLOT', slot)) > 0) return master;
-    return masters[0];
+    return masters.find((n) => `${n.options.host}:${n.options.port}` === address) ?? masters[0];
   }
 
   /**
    * Keys of the former scheme, where an event log and a delivery hash were `<record key>:events` and
    * `<record key>:deliveries`: moved beside their record, so that approvals pending across an upgrade
-   * keep their history. True when `tail` was such a key (moved or left to expire).
+   * keep their history. True when `tail` was such a key (moved or left to expire). Only one Redis
+   * with one shard can hold them: that is the layout they come from, so the move stays on one node.
    */
-  private async migrateLegacy(tail: string, type: 'hash' | 'list'): Promise<boolean> {
+  private async migrateLegacy(legacy: string, tail: string, type: 'hash' | 'list'): Promise<boolean> {
     const match = (type === 'list' ? /^(.+):events$/ : /^(.+):deliveries$/).exec(tail);
     if (!match) return false;
     const current = type === 'list' ? this.keys.approvalEvents(match[1]) : this.keys.approvalDeliveries(match[1]);
-    const legacy = this.keys.approval(tail);
     if (type === 'hash' && (await this.redis.hexists(legacy, 'status'))) return false;
     await this.migrateLegacyKey([legacy, current], type);
     return true;
@@ -99,7 +114,7 @@ export class ApprovalIndexReconciler {
       .hget(key, 'status')
       .hget(key, 'doc')
       .pttl(key)
-      .zscore(this.keys.pendingApprovals(), id)
+      .zscore(this.keys.pendingApprovals(this.keys.shardOf(id)), id)
       .exec()) as [[null, string | null], [null, string | null], [null, number], [null, string | null]];
     const retentionMs = this.config.approvals.retentionS * 1000;
     if (status !== 'pending') {
@@ -119,7 +134,7 @@ export class ApprovalIndexReconciler {
       return 1;
     }
     return this.reindexApproval(
-      [key, this.keys.approvalEvents(id), this.keys.pendingApprovals(), this.keys.pollsDue()],
+      [key, this.keys.approvalEvents(id), this.keys.pendingApprovals(this.keys.shardOf(id)), this.keys.pollsDue(this.keys.shardOf(id))],
       id,
       expiresAtMs,
       expiresAtMs + retentionMs,

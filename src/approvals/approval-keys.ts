@@ -6,10 +6,10 @@ import { RedisKeys } from '../redis/redis.keys';
  * folder; the record's content is decoded here too (ApprovalsService.recordOfDoc).
  */
 export const approvalKeysForScripts = {
-  /** `P:approval:`: polling's claim (claim-due-polls-2.lua) reads each claimed record's doc, so a poll costs no round trip of its own. */
-  recordPrefix: (keys: RedisKeys): string => keys.approval(''),
+  /** One shard's `S:approval:`: polling's claim (claim-due-polls-2.lua) reads each claimed record's doc, so a poll costs no round trip of its own. */
+  recordPrefix: (keys: RedisKeys, shard: number): string => keys.approvalPrefix(shard),
   /** One record: webhooks' delivery scripts read its PTTL only, so that a delivery lives exactly as long as its approval. */
   record: (keys: RedisKeys, approvalId: string): string => keys.approval(approvalId),
-  /** The pending index: polling's follow-pending-2.lua follows only approvals still in it, in the same step as the follow. */
-  pendingIndex: (keys: RedisKeys): string => keys.pendingApprovals(),
+  /** One shard's pending index: polling's follow-pending-2.lua follows only approvals still in it, in the same step as the follow. */
+  pendingIndex: (keys: RedisKeys, shard: number): string => keys.pendingApprovals(shard),
 };

@@ -17,7 +17,7 @@ export interface IndexEntry extends IndexPosition {
 
 /**
  * Reads the listing indexes written by the create script (create-approval-8.lua): per client, and per
- * client and user, approval ids scored by creation time. Newest first means score descending, then
+ * client and user, approval ids scored by creation time, one slice per shard. Newest first means score descending, then
  * id descending, which is the order ZREVRANGEBYSCORE returns members of one score in.
  */
 @Injectable()
@@ -27,25 +27,31 @@ export class ApprovalsIndexStore {
     private readonly keys: RedisKeys,
   ) {}
 
-  indexKey(clientId: string, userId?: string): string {
-    return userId === undefined ? this.keys.clientApprovals(clientId) : this.keys.clientUserApprovals(clientId, userId);
-  }
-
   /**
-   * Up to `count` entries strictly after `after` (newest first), with their records: two round trips.
-   * Entries whose record has expired are removed from the index on the way.
+   * Up to `count` entries of one client's listing (of one of its users with `userId`) strictly after
+   * `after` (newest first), with their records: the shards' slices read at once, then the records.
+   * Each shard's slice gives its first `count` positions after the cursor, which hold the first
+   * `count` of the merged order whatever the shards. Entries whose record has expired are removed
+   * from their slice on the way.
    */
-  async page(key: string, after: IndexPosition | undefined, count: number): Promise<IndexEntry[]> {
-    const positions = await this.positionsAfter(key, after, count);
+  async page(clientId: string, userId: string | undefined, after: IndexPosition | undefined, count: number): Promise<IndexEntry[]> {
+    const slices = await Promise.all(
+      this.keys.shards.all.map(async (shard) => {
+        const key =
+          userId === undefined ? this.keys.clientApprovals(clientId, shard) : this.keys.clientUserApprovals(clientId, userId, shard);
+        return (await this.positionsAfter(key, after, count)).map((p) => ({ ...p, key }));
+      }),
+    );
+    const positions = slices.flat().sort(newestFirst).slice(0, count);
     if (!positions.length) return [];
-    const docs = (await this.redis.pipeline(positions.map((p) => ['hget', this.keys.approval(p.id), 'doc'])).exec()) ?? [];
-    const entries = positions.map((p, i): IndexEntry => {
-      const [err, doc] = docs[i] ?? [];
-      if (err) throw err;
+    // One command per record (each in its own shard's slot), batched per node by auto-pipelining.
+    const docs = await Promise.all(positions.map((p) => this.redis.hget(this.keys.approval(p.id), 'doc')));
+    const entries = positions.map(({ key: _key, ...p }, i): IndexEntry => {
+      const doc = docs[i];
       return typeof doc === 'string' ? { ...p, record: JSON.parse(doc) as ApprovalRecord } : p;
     });
-    const gone = entries.filter((e) => !e.record).map((e) => e.id);
-    if (gone.length) await this.redis.zrem(key, ...gone);
+    const gone = positions.filter((_, i) => !entries[i].record);
+    await Promise.all(gone.map((p) => this.redis.zrem(p.key, p.id)));
     return entries;
   }
 
@@ -70,4 +76,10 @@ export class ApprovalsIndexStore {
       offset += batch;
     }
   }
+}
+
+/** Score descending, then id descending: the order of one slice, kept across the merged slices. */
+function newestFirst(a: IndexPosition, b: IndexPosition): number {
+  if (a.score !== b.score) return b.score - a.score;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }

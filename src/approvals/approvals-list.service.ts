@@ -32,7 +32,6 @@ export class ApprovalsListService {
   async list(client: ClientConfig, query: ListApprovalsQueryDto): Promise<ApprovalPage> {
     const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
     const userId = query.userId?.toUpperCase();
-    const key = this.index.indexKey(client.id, userId);
     const matches = (r: ApprovalRecord) =>
       r.clientId === client.id &&
       (userId === undefined || r.userId === userId) &&
@@ -44,7 +43,7 @@ export class ApprovalsListService {
     for (let scan = 0; scan < MAX_SCANS && more && data.length < limit; scan++) {
       // Without a status filter (nearly) every entry matches: ask for one more than needed, to know whether a next page exists.
       const want = query.status === undefined ? limit - data.length + 1 : SCAN_BATCH;
-      const entries = await this.index.page(key, position, want);
+      const entries = await this.index.page(client.id, userId, position, want);
       more = entries.length === want;
       for (const entry of entries) {
         if (data.length === limit) {

@@ -79,7 +79,7 @@ describe(ApprovalsService.name, () => {
     await store.create(makeApproval(), { id: 'evt_1', type: 'approval.pending', createdAt: '', data: {} as never });
     const approved = { ...(await store.get('op-1'))!, status: 'approved' as const };
     await store.transition(approved, { id: 'evt_2', type: 'approval.approved', createdAt: '', data: { status: 'approved' } as never });
-    expect(await sut.notHandedToDeliveryBefore(Date.now(), 10)).toEqual(['op-1']);
+    expect(await sut.notHandedToDeliveryBefore(0, Date.now(), 10)).toEqual(['op-1']);
     await sut.announceDecisionAgain('op-1');
     expect(decided).toHaveBeenCalledWith({
       record: expect.objectContaining({ id: 'op-1' }),

@@ -55,8 +55,9 @@ export class ApprovalsService {
 
   /**
    * Every rule of a creation, in order: the callback checks, the id and its fingerprint, one clock for
-   * createdAt and expiresAt, admission (one round trip: the id's lookup and reservation, and the per-user
-   * limits, which come first because every creation at Recognize pushes to the user's phone), the
+   * createdAt and expiresAt, admission (two round trips: the id's lookup and reservation in its shard,
+   * then the per-user limits under the client's tag; they come first because every creation at
+   * Recognize pushes to the user's phone), the
    * operation at Recognize, then the record, stored with its first event and first poll.
    */
   async create(
@@ -86,25 +87,24 @@ export class ApprovalsService {
     const now = new Date();
     const expiresAtMs = now.getTime() + (dto.timeoutSeconds ?? this.config.approvals.defaultTimeoutS) * 1000;
 
-    const request = {
-      id,
-      owner: `${client.id}|${fingerprint}`,
-      expiresAtMs,
-      // The record is kept until expiresAt + retention at the latest (a decision starts retention sooner).
-      keepUntilMs: expiresAtMs + this.config.approvals.retentionS * 1000,
-      reservationTtlMs: RESERVATION_TTL_MS,
-    };
-    const admission = await this.store.admit(request, this.userLimits.limitsFor(client.id, userId), () =>
-      this.userLimits.pendingIdsOf(client.id, userId),
-    );
-    if (admission.kind === 'limited') throw this.userLimits.refusal(admission.verdict, admission.retryAfterMs);
-    if (admission.kind === 'existing')
-      return { approval: this.respond(await this.sameRequestOrConflict(admission.record, client, fingerprint)), created: false };
-    if (admission.kind === 'held')
-      throw admission.owner.startsWith(`${client.id}|`) ? ownRequestConflict(id) : await this.operations.usedElsewhereInUpstreamTime(id);
+    // Admission, in two steps before Recognize is asked (a refused creation pushes nothing to a
+    // phone): the id is looked up and reserved in its shard, then counted against the limits under
+    // the client's hash tag. A refusal frees the reservation; a crash in between leaves it to expire.
+    const reservation = await this.store.reserve({ id, owner: `${client.id}|${fingerprint}`, reservationTtlMs: RESERVATION_TTL_MS });
+    if (reservation.kind === 'existing')
+      return { approval: this.respond(await this.sameRequestOrConflict(reservation.record, client, fingerprint)), created: false };
+    if (reservation.kind === 'held')
+      throw reservation.owner.startsWith(`${client.id}|`) ? ownRequestConflict(id) : await this.operations.usedElsewhereInUpstreamTime(id);
+    // The record is kept until expiresAt + retention at the latest (a decision starts retention sooner).
+    const counted = { id, expiresAtMs, keepUntilMs: expiresAtMs + this.config.approvals.retentionS * 1000 };
+    const limits = await this.userLimits.count(client.id, userId, counted, (ids) => this.store.decidedAmong(ids));
+    if (limits.kind === 'limited') {
+      await this.store.releaseReservation(id);
+      throw this.userLimits.refusal(limits.verdict, limits.retryAfterMs);
+    }
 
     await this.operations
-      .create({ id, userId, externalUserId: dto.externalUserId, message }, admission.mine)
+      .create({ id, userId, externalUserId: dto.externalUserId, message }, reservation.mine)
       .catch(async (err: unknown) => {
         await this.userLimits.release(client.id, userId, id).catch(() => undefined);
         throw err;
@@ -227,9 +227,9 @@ export class ApprovalsService {
     await this.announceDecision(id, record, record && (await this.store.lastEvent(id)));
   }
 
-  /** Decided approvals whose terminal event was not handed to delivery by `beforeMs` (a crash cut it off), oldest first. */
-  notHandedToDeliveryBefore(beforeMs: number, count: number): Promise<string[]> {
-    return this.store.notHandedToDeliveryBefore(beforeMs, count);
+  /** One shard's decided approvals whose terminal event was not handed to delivery by `beforeMs` (a crash cut it off), oldest first. */
+  notHandedToDeliveryBefore(shard: number, beforeMs: number, count: number): Promise<string[]> {
+    return this.store.notHandedToDeliveryBefore(shard, beforeMs, count);
   }
 
   /**
@@ -262,14 +262,19 @@ export class ApprovalsService {
     return this.store.lastEvent(id);
   }
 
-  /** Ids of pending approvals, oldest deadline first, a page at a time. */
-  pendingIds(offset: number, count: number): Promise<string[]> {
-    return this.store.pendingIds(offset, count);
+  /** Every shard's number (redis/shard-map.ts): a sweep over pending approvals or the outbox walks each. */
+  get shards(): readonly number[] {
+    return this.store.shards;
   }
 
-  /** Ids of pending approvals whose deadline is before `beforeMs`, oldest first. */
-  pendingIdsExpiringBefore(beforeMs: number, count: number): Promise<string[]> {
-    return this.store.pendingIdsExpiringBefore(beforeMs, count);
+  /** Ids of one shard's pending approvals, oldest deadline first, a page at a time. */
+  pendingIds(shard: number, offset: number, count: number): Promise<string[]> {
+    return this.store.pendingIds(shard, offset, count);
+  }
+
+  /** Ids of one shard's pending approvals whose deadline is before `beforeMs`, oldest first. */
+  pendingIdsExpiringBefore(shard: number, beforeMs: number, count: number): Promise<string[]> {
+    return this.store.pendingIdsExpiringBefore(shard, beforeMs, count);
   }
 
   /**

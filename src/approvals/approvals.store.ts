@@ -9,7 +9,6 @@ import { ApprovalEvent, SequencedEvent } from './approval-event';
 import { Delivery } from './delivery';
 import { StorageNotReplicatedError } from '../common/app.errors';
 import { RedisScript, defineScript } from '../redis/redis-script';
-import type { AdmissionLimits, LimitVerdict } from '../ratelimit/user-limits.service';
 
 /** The longest lifetime an approval can be given (contract: timeoutSeconds ≤ 86400). */
 const MAX_TIMEOUT_S = 86_400;
@@ -28,21 +27,15 @@ const CONSUME_RESULTS: Record<number, ConsumeResult> = {
 };
 
 /**
- * What admission found: the approval already stored, the id held by another request, the id reserved
- * for this one (`mine`: the reservation was this request's already, a retry), or a limit that refused
- * it (the reservation freed again).
+ * What the first step of admission found: the approval already stored, the id held by another
+ * request, or the id reserved for this one (`mine`: the reservation was this request's already, a retry).
  */
-export type Admission =
-  | { kind: 'existing'; record: ApprovalRecord }
-  | { kind: 'held'; owner: string }
-  | { kind: 'admitted'; mine: boolean }
-  | { kind: 'limited'; verdict: LimitVerdict; retryAfterMs: number };
+export type Reservation =
+  { kind: 'existing'; record: ApprovalRecord } | { kind: 'held'; owner: string } | { kind: 'reserved'; mine: boolean };
 
-/** The creation being admitted: its id, the reservation it takes, and the times its limits count it until. */
-export interface AdmissionRequest {
+/** The creation being admitted: its id, and the reservation it takes while its creation is in flight upstream. */
+export interface ReservationRequest {
   id: string;
-  expiresAtMs: number;
-  keepUntilMs: number;
   owner: string;
   reservationTtlMs: number;
 }
@@ -62,7 +55,7 @@ export class ApprovalsStore {
   private readonly updateApprovalDoc: RedisScript<[string, string], number>;
   private readonly consumeApproval: RedisScript<[string, string], number>;
   private readonly replaceApprovalDoc: RedisScript<[string, string], number>;
-  private readonly admitApproval: RedisScript<(string | number)[], (string | number | null)[]>;
+  private readonly reserveApprovalId: RedisScript<[string, number], (string | number | null)[]>;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -75,49 +68,33 @@ export class ApprovalsStore {
     this.updateApprovalDoc = defineScript(redis, __dirname, 'update-approval-doc-1.lua');
     this.consumeApproval = defineScript(redis, __dirname, 'consume-approval-1.lua');
     this.replaceApprovalDoc = defineScript(redis, __dirname, 'replace-approval-doc-1.lua');
-    this.admitApproval = defineScript(redis, __dirname, 'admit-approval.lua');
+    this.reserveApprovalId = defineScript(redis, __dirname, 'reserve-approval-id-2.lua');
   }
 
   /**
-   * In one script (admit-approval.lua): looks the id up, reserves it for `owner` while its creation is
-   * in flight, and counts it against `limits` (ratelimit's keys and numbers). The script asks for the
-   * user's pending set only when it is full (its records are keys a script must be told): then
-   * `listPending` is called and the script run again, and the first run, which took the reservation,
-   * says whether this is a retry.
+   * Looks the id up and reserves it for `owner` while its creation is in flight (reserve-approval-id-2.lua,
+   * in the id's shard): the first step of admission, before the limits are counted.
    */
-  async admit(r: AdmissionRequest, limits: AdmissionLimits, listPending: () => Promise<string[]>): Promise<Admission> {
-    const first = await this.runAdmission(r, limits, []);
-    if (first.kind !== 'list') return first;
-    const second = await this.runAdmission(r, limits, await listPending());
-    if (second.kind === 'list') throw new Error('admission asked for the pending set twice');
-    return second.kind === 'admitted' ? { kind: 'admitted', mine: first.mine } : second;
-  }
-
-  private async runAdmission(
-    r: AdmissionRequest,
-    limits: AdmissionLimits,
-    listed: string[],
-  ): Promise<Admission | { kind: 'list'; mine: boolean }> {
-    const [kind, a, b, c] = await this.admitApproval(
-      [this.keys.approval(r.id), this.keys.reservation(r.id), ...limits.keys, ...listed.map((l) => this.keys.approval(l))],
-      Date.now(),
-      limits.windowMs,
-      limits.maxPending,
-      limits.maxCreations,
-      r.id,
-      r.expiresAtMs,
-      listed.length,
-      limits.maxStored,
-      r.keepUntilMs,
+  async reserve(r: ReservationRequest): Promise<Reservation> {
+    const [kind, a, b, c] = await this.reserveApprovalId(
+      [this.keys.approval(r.id), this.keys.reservation(r.id)],
       r.owner,
       r.reservationTtlMs,
-      ...listed,
     );
     if (kind === 'existing')
       return { kind, record: ApprovalsStore.recordOf(a as string, (b ?? null) as string | null, (c ?? null) as string | null) };
     if (kind === 'held') return { kind, owner: a as string };
-    if (kind === 'admitted' || kind === 'list') return { kind, mine: a === 1 };
-    return { kind: 'limited', verdict: a as LimitVerdict, retryAfterMs: b as number };
+    return { kind: 'reserved', mine: a === 1 };
+  }
+
+  /**
+   * The ids among `ids` whose record is no longer pending (the per-user limit's lazy cleanup): one
+   * read per record, each in its own shard, batched per node by auto-pipelining. An id without a
+   * record is not among them (its creation may still be in flight).
+   */
+  async decidedAmong(ids: string[]): Promise<string[]> {
+    const statuses = await Promise.all(ids.map((id) => this.redis.hget(this.keys.approval(id), 'status')));
+    return ids.filter((_, i) => statuses[i] !== null && statuses[i] !== 'pending');
   }
 
   /**
@@ -130,12 +107,13 @@ export class ApprovalsStore {
     const expiresAtMs = Date.parse(record.expiresAt);
     const keepUntilMs = expiresAtMs + this.config.approvals.retentionS * 1000;
     const createdAtMs = Date.parse(record.createdAt);
+    const shard = this.keys.shardOf(record.id);
     const created = await this.createApproval(
       [
         ...this.recordKeys(record.id),
-        this.keys.pollsDue(),
-        this.keys.clientApprovals(record.clientId),
-        this.keys.clientUserApprovals(record.clientId, record.userId),
+        this.keys.pollsDue(shard),
+        this.keys.clientApprovals(record.clientId, shard),
+        this.keys.clientUserApprovals(record.clientId, record.userId, shard),
         this.keys.reservation(record.id),
       ],
       JSON.stringify(record),
@@ -150,8 +128,13 @@ export class ApprovalsStore {
       createdAtMs - (MAX_TIMEOUT_S + this.config.approvals.retentionS) * 1000,
     );
     // On a replica before the 201: a failover right after it must not lose an approval the caller holds.
-    if (created === 1 && !(await this.replication.waitForReplica())) throw new StorageNotReplicatedError(record.id);
+    if (created === 1 && !(await this.replication.waitForReplica(shard))) throw new StorageNotReplicatedError(record.id);
     return created === 1;
+  }
+
+  /** Every shard's number: the per-shard indexes (pending, outbox) are read shard by shard. */
+  get shards(): readonly number[] {
+    return this.keys.shards.all;
   }
 
   async get(id: string): Promise<ApprovalRecord | undefined> {
@@ -180,8 +163,9 @@ export class ApprovalsStore {
    * record's expiresAt: the deadline is judged in the same script as the change.
    */
   async transition(next: ApprovalRecord, event: ApprovalEvent, receivedAt?: string): Promise<TransitionResult> {
+    const shard = this.keys.shardOf(next.id);
     const seq = await this.transitionApproval(
-      [...this.recordKeys(next.id), this.keys.pollsDue(), this.keys.pollFailures(), this.keys.decisionsAwaitingDelivery()],
+      [...this.recordKeys(next.id), this.keys.pollsDue(shard), this.keys.pollFailures(shard), this.keys.decisionsAwaitingDelivery(shard)],
       'pending',
       next.status,
       JSON.stringify(next),
@@ -196,18 +180,18 @@ export class ApprovalsStore {
     // On a replica before the caller announces it, so that a failover rarely takes back a decision
     // receivers saw. Announced even when none confirmed in time: if the failover does take it back, the
     // approval is decided again, and the same outcome repeats the same event id (eventIdOf).
-    await this.replication.waitForReplica();
+    await this.replication.waitForReplica(shard);
     return { applied: true, seq };
   }
 
   /** The terminal event of this approval has been handed to webhook delivery (or there is nothing to hand). */
   async markHandedToDelivery(id: string): Promise<void> {
-    await this.redis.zrem(this.keys.decisionsAwaitingDelivery(), id);
+    await this.redis.zrem(this.keys.decisionsAwaitingDelivery(this.keys.shardOf(id)), id);
   }
 
-  /** Decided approvals whose terminal event was not handed to delivery by `beforeMs`, oldest first. */
-  async notHandedToDeliveryBefore(beforeMs: number, count: number): Promise<string[]> {
-    return this.redis.zrangebyscore(this.keys.decisionsAwaitingDelivery(), '-inf', beforeMs, 'LIMIT', 0, count);
+  /** One shard's decided approvals whose terminal event was not handed to delivery by `beforeMs`, oldest first. */
+  async notHandedToDeliveryBefore(shard: number, beforeMs: number, count: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.decisionsAwaitingDelivery(shard), '-inf', beforeMs, 'LIMIT', 0, count);
   }
 
   /** The webhook deliveries of an approval (written by webhooks/, shown with the approval), by event id. */
@@ -249,14 +233,14 @@ export class ApprovalsStore {
     return last ? { seq: length, event: JSON.parse(last) as ApprovalEvent } : undefined;
   }
 
-  /** Ids of pending approvals, oldest deadline first, a page at a time. */
-  async pendingIds(offset: number, count: number): Promise<string[]> {
-    return this.redis.zrange(this.keys.pendingApprovals(), offset, offset + count - 1);
+  /** Ids of one shard's pending approvals, oldest deadline first, a page at a time. */
+  async pendingIds(shard: number, offset: number, count: number): Promise<string[]> {
+    return this.redis.zrange(this.keys.pendingApprovals(shard), offset, offset + count - 1);
   }
 
-  /** Ids of pending approvals whose expiresAt is before `beforeMs` (the pending index is scored by it). */
-  async pendingIdsExpiringBefore(beforeMs: number, count: number): Promise<string[]> {
-    return this.redis.zrangebyscore(this.keys.pendingApprovals(), '-inf', `(${beforeMs}`, 'LIMIT', 0, count);
+  /** Ids of one shard's pending approvals whose expiresAt is before `beforeMs` (the pending index is scored by it). */
+  async pendingIdsExpiringBefore(shard: number, beforeMs: number, count: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.pendingApprovals(shard), '-inf', `(${beforeMs}`, 'LIMIT', 0, count);
   }
 
   /** Frees an operationId claimed at admission (`admit`) whose creation failed for sure. */
@@ -264,7 +248,9 @@ export class ApprovalsStore {
     await this.redis.del(this.keys.reservation(id));
   }
 
+  /** The approval's record and log, and its shard's pending index and event stream. */
   private recordKeys(id: string): [string, string, string, string] {
-    return [this.keys.approval(id), this.keys.approvalEvents(id), this.keys.pendingApprovals(), this.keys.eventStream()];
+    const shard = this.keys.shardOf(id);
+    return [this.keys.approval(id), this.keys.approvalEvents(id), this.keys.pendingApprovals(shard), this.keys.eventStream(shard)];
   }
 }

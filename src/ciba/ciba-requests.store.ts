@@ -42,7 +42,17 @@ export class CibaRequestsStore {
   async save(authReqId: string, request: CibaRequest, intervalS: number, keepUntilMs: number, ping?: PingSecrets): Promise<void> {
     const key = this.keyOf(authReqId);
     const sealedPing = ping && sealPing((await this.receiptKeys.signingKey()).privateKey, ping);
-    const multi = this.redis
+    // The ping first, then the request: the two keys are in different slots on a cluster, so they
+    // cannot share a MULTI, and a crash between them leaves only a ping that no request names (it
+    // expires with keepUntilMs), never a ping client's request without its ping.
+    if (sealedPing !== undefined)
+      await this.redis.set(
+        this.keys.cibaPing(request.approvalId),
+        JSON.stringify({ clientId: request.clientId, sealed: sealedPing }),
+        'PXAT',
+        keepUntilMs,
+      );
+    await this.redis
       .multi()
       .hset(key, {
         clientId: request.clientId,
@@ -50,20 +60,14 @@ export class CibaRequestsStore {
         intervalS: String(intervalS),
         ...(request.authorizationDetails !== undefined && { authorizationDetails: request.authorizationDetails }),
       })
-      .pexpireat(key, keepUntilMs);
-    if (sealedPing !== undefined)
-      multi.set(
-        this.keys.cibaPing(request.approvalId),
-        JSON.stringify({ clientId: request.clientId, sealed: sealedPing }),
-        'PXAT',
-        keepUntilMs,
-      );
-    await multi.exec();
+      .pexpireat(key, keepUntilMs)
+      .exec();
   }
 
   /** Forgets a request whose approval could not be created. */
   async remove(authReqId: string, approvalId: string): Promise<void> {
-    await this.redis.del(this.keyOf(authReqId), this.keys.cibaPing(approvalId));
+    // Two commands: the keys are in different slots on a cluster.
+    await Promise.all([this.redis.del(this.keyOf(authReqId)), this.redis.del(this.keys.cibaPing(approvalId))]);
   }
 
   async find(authReqId: string): Promise<CibaRequest | undefined> {

@@ -30,13 +30,17 @@ export class EnvSchema {
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
-  // Braces allowed so that a hash-tagged prefix ({stepup}) keeps every key in one Redis Cluster slot.
+  // Braces stay allowed on one Redis, where prefixes of earlier versions had them; a cluster refuses
+  // them (runtime.config.ts): there the service chooses the hash tags itself (redis/shard-map.ts).
   @IsOptional()
   @Matches(/^[A-Za-z0-9_{}.-]{1,64}$/, { message: 'REDIS_PREFIX must be 1-64 chars of [A-Za-z0-9_{}.-]' })
   REDIS_PREFIX = 'stepup';
 
   @OptionalString()
   REDIS_CLUSTER_NODES?: string;
+
+  @OptionalInt(1, 1024)
+  REDIS_SHARDS?: number;
 
   // ——— Redis Sentinel and replication (redis.config.ts) ———
   @OptionalString()

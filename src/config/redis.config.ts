@@ -3,6 +3,8 @@ export interface RedisConfig {
   url: string;
   /** Prefix of every key and BullMQ queue this service owns. */
   prefix: string;
+  /** Logical shards approvals are spread over (redis/shard-map.ts); fixed for a deployment's life. */
+  shards: number;
   /** Sentinels to ask for the master named `sentinelName`; undefined: REDIS_URL's host is the master. */
   sentinels?: { host: string; port: number }[];
   sentinelName?: string;
@@ -19,8 +21,12 @@ export interface RedisEnv {
   REDIS_SENTINELS?: string;
   REDIS_SENTINEL_NAME?: string;
   REDIS_CLUSTER_NODES?: string;
+  REDIS_SHARDS?: number;
   REDIS_REPLICA_WAIT_MS?: number;
 }
+
+/** Shards on a cluster unless REDIS_SHARDS says otherwise: enough to spread over 16 masters, cheap to walk. */
+const CLUSTER_DEFAULT_SHARDS = 16;
 
 const NODE = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/;
 
@@ -39,6 +45,7 @@ export function resolveRedis(env: RedisEnv, problems: string[]): RedisConfig {
   return {
     url: env.REDIS_URL,
     prefix: env.REDIS_PREFIX,
+    shards: env.REDIS_SHARDS ?? (env.REDIS_CLUSTER_NODES !== undefined ? CLUSTER_DEFAULT_SHARDS : 1),
     ...(sentinels && { sentinels, sentinelName: env.REDIS_SENTINEL_NAME }),
     // A single Redis has no replica to wait for: WAIT would only ever time out there.
     replicaWaitMs: replicated ? (env.REDIS_REPLICA_WAIT_MS ?? 500) : 0,

@@ -29,12 +29,16 @@ describe('runtime configuration', () => {
     expect(loadConfig({ ROLE: role }).runtime).toMatchObject({ runsWorkers, servesApi });
   });
 
-  it('parses REDIS_CLUSTER_NODES with a hash-tagged prefix', () => {
-    const sut = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001', REDIS_PREFIX: '{stepup}' });
+  it('parses REDIS_CLUSTER_NODES with a plain prefix, and shards over 16 unless REDIS_SHARDS says otherwise', () => {
+    const sut = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001', REDIS_PREFIX: 'stepup' });
     expect(sut.runtime.clusterNodes).toEqual([
       { host: '10.0.0.1', port: 7000 },
       { host: 'redis-b', port: 7001 },
     ]);
+    expect(sut.redis.shards).toBe(16);
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000', REDIS_SHARDS: '3' }).redis.shards).toBe(3);
+    expect(loadConfig({}).redis.shards).toBe(1);
+    expect(loadConfig({ REDIS_SHARDS: '4' }).redis.shards).toBe(4);
   });
 
   it('finds the master through REDIS_SENTINELS, and waits for a replica only where one exists', () => {
@@ -57,9 +61,11 @@ describe('runtime configuration', () => {
 
   it.each([
     ['ROLE', { ROLE: 'both' }],
-    ['REDIS_PREFIX', { REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_PREFIX: 'stepup' }],
-    ['REDIS_PREFIX', { REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_PREFIX: '{}stepup' }],
-    ['REDIS_CLUSTER_NODES', { REDIS_CLUSTER_NODES: '127.0.0.1', REDIS_PREFIX: '{stepup}' }],
+    ['REDIS_PREFIX', { REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_PREFIX: '{stepup}' }],
+    ['REDIS_PREFIX', { REDIS_CLUSTER_NODES: '127.0.0.1:7000', REDIS_PREFIX: 'step}up' }],
+    ['REDIS_CLUSTER_NODES', { REDIS_CLUSTER_NODES: '127.0.0.1', REDIS_PREFIX: 'stepup' }],
+    ['REDIS_SHARDS', { REDIS_SHARDS: '0' }],
+    ['REDIS_SHARDS', { REDIS_SHARDS: '1025' }],
     ['REDIS_SENTINELS', { REDIS_SENTINELS: '127.0.0.1', REDIS_SENTINEL_NAME: 'stepup' }],
     ['REDIS_SENTINEL_NAME', { REDIS_SENTINELS: '127.0.0.1:26379' }],
     ['REDIS_SENTINELS', { REDIS_SENTINEL_NAME: 'stepup' }],
@@ -70,7 +76,7 @@ describe('runtime configuration', () => {
         REDIS_SENTINELS: '127.0.0.1:26379',
         REDIS_SENTINEL_NAME: 'stepup',
         REDIS_CLUSTER_NODES: '127.0.0.1:7000',
-        REDIS_PREFIX: '{stepup}',
+        REDIS_PREFIX: 'stepup',
       },
     ],
     ['REDIS_REPLICA_WAIT_MS', { REDIS_REPLICA_WAIT_MS: '-1' }],

@@ -46,16 +46,12 @@ export interface RuntimeEnv {
   REDIS_CLUSTER_NODES?: string;
 }
 
-/**
- * A prefix whose first `{…}` hash tag is non-empty puts every key in one Cluster slot, which the
- * multi-key Lua scripts and BullMQ require.
- */
-const HASH_TAGGED = /^[^{}]*\{[^{}]+\}/;
-
 export function resolveRuntime(env: RuntimeEnv, problems: string[]): RuntimeConfig {
   const clusterNodes = parseNodes('REDIS_CLUSTER_NODES', env.REDIS_CLUSTER_NODES, problems);
-  if (clusterNodes && !HASH_TAGGED.test(env.REDIS_PREFIX)) {
-    problems.push('REDIS_PREFIX must contain a hash tag such as {stepup} when REDIS_CLUSTER_NODES is set');
+  // On a cluster the service puts its own hash tags around the prefix (redis/shard-map.ts): a brace
+  // in it would end or open a tag and put every shard in one slot.
+  if (clusterNodes && /[{}]/.test(env.REDIS_PREFIX)) {
+    problems.push('REDIS_PREFIX must be a plain name without { or } when REDIS_CLUSTER_NODES is set: the service adds its own hash tags');
   }
   return {
     role: env.ROLE,

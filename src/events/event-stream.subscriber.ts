@@ -20,26 +20,29 @@ const BATCH = 1000;
 const RETRY_DELAY_MS = 200;
 
 /**
- * The one blocking Redis connection of this instance: it follows `P:events` with XREAD from the last
- * id it has seen, so the number of Redis connections does not grow with SSE clients. Stream entries
- * are written in the same Lua script as the state change, so reading from a concrete id is lossless
- * across reconnects as long as the entries are still there; when they may not be, `onGap` is called.
+ * Follows every shard's event stream (`S:events`) with XREAD from the last id it has seen of each, on
+ * blocking connections of its own, so the number of Redis connections does not grow with SSE clients:
+ * one for all shards on one Redis (one XREAD names every stream), one per shard on a cluster (an XREAD
+ * may not name keys of two slots). Stream entries are written in the same Lua script as the state
+ * change, so reading from a concrete id is lossless across reconnects as long as the entries are
+ * still there; when they may not be, `onGap` is called.
  */
 @Injectable()
 export class EventStreamSubscriber implements OnApplicationShutdown {
   private readonly logger = new Logger(EventStreamSubscriber.name);
-  /** CLIENT SETNAME of the reader connection: operators (and tests) can find it in CLIENT LIST. */
+  /** CLIENT SETNAME of the reader connections: operators (and tests) can find them in CLIENT LIST. */
   readonly connectionName: string;
-  private reader?: Redis;
-  private lastId = '0-0';
-  private running?: Promise<void>;
+  private readers: Redis[] = [];
+  /** Last entry id read, by stream key. */
+  private readonly lastIds = new Map<string, string>();
+  private running: Promise<void>[] = [];
   private closed = false;
-  /** Times the reader resumed after a failed or dropped read. */
+  /** Times a reader resumed after a failed or dropped read. */
   resumes = 0;
 
-  /** The id of the last stream entry read (where the next XREAD starts). */
-  get position(): string {
-    return this.lastId;
+  /** The id of the last entry read from one shard's stream (where its next XREAD starts). */
+  positionOf(shard: number): string {
+    return this.lastIds.get(this.keys.eventStream(shard)) ?? '0-0';
   }
 
   constructor(
@@ -49,10 +52,31 @@ export class EventStreamSubscriber implements OnApplicationShutdown {
     this.connectionName = `${config.redis.prefix}:sse-events:${randomUUID().slice(0, 8)}`.replace(/[^A-Za-z0-9_:.{}-]/g, '_');
   }
 
-  /** Starts reading at the current end of the stream, resolved to a concrete id before any follower exists. */
+  /** Starts reading at the current end of every stream, resolved to concrete ids before any follower exists. */
   async start(listener: EventStreamListener): Promise<void> {
-    // Its own connection (a Cluster client under REDIS_CLUSTER_NODES): a blocking XREAD must not hold up other commands.
-    this.reader = createRedisConnection(this.config, {
+    const streams = this.keys.shards.all.map((shard) => this.keys.eventStream(shard));
+    const groups = this.keys.shards.clustered ? streams.map((stream) => [stream]) : [streams];
+    for (const group of groups) {
+      const reader = this.openReader();
+      this.readers.push(reader);
+      for (const stream of group) {
+        const [newest] = await reader.xrevrange(stream, '+', '-', 'COUNT', 1);
+        this.lastIds.set(stream, newest?.[0] ?? '0-0');
+      }
+    }
+    this.running = groups.map((group, i) => this.loop(this.readers[i], group, listener));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    // disconnect, not quit: QUIT would wait behind the blocking XREAD.
+    for (const reader of this.readers) reader.disconnect();
+    await Promise.all(this.running);
+  }
+
+  /** Its own connection (a Cluster client under REDIS_CLUSTER_NODES): a blocking XREAD must not hold up other commands. */
+  private openReader(): Redis {
+    const reader = createRedisConnection(this.config, {
       connectionName: this.connectionName,
       // 0: a read in flight when the connection drops is rejected (not silently re-sent), so the loop
       // can check for a gap before it reads again.
@@ -60,47 +84,46 @@ export class EventStreamSubscriber implements OnApplicationShutdown {
       // A half-open socket would leave XREAD waiting forever: give up a while after BLOCK_MS.
       commandTimeout: BLOCK_MS + 10_000,
     });
-    this.reader.on('error', (err: Error) => this.logger.warn(`Event stream reader: ${err.message}`));
-    const [newest] = await this.reader.xrevrange(this.keys.eventStream(), '+', '-', 'COUNT', 1);
-    this.lastId = newest?.[0] ?? '0-0';
-    this.running = this.loop(listener);
+    reader.on('error', (err: Error) => this.logger.warn(`Event stream reader: ${err.message}`));
+    return reader;
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.closed = true;
-    // disconnect, not quit: QUIT would wait behind the blocking XREAD.
-    this.reader?.disconnect();
-    await this.running;
-  }
-
-  private async loop(listener: EventStreamListener): Promise<void> {
-    const reader = this.reader as Redis;
-    const stream = this.keys.eventStream();
+  private async loop(reader: Redis, streams: string[], listener: EventStreamListener): Promise<void> {
     let checkGap = false;
     while (!this.closed) {
       try {
         if (checkGap) {
-          const missed = await this.missedEntries(reader, stream);
-          if (missed) {
-            this.logger.warn(`Event stream entries after ${missed.after} ${missed.why}: followers catch up from the approval logs`);
-            listener.onGap();
+          for (const stream of streams) {
+            const missed = await this.missedEntries(reader, stream);
+            if (missed) {
+              this.logger.warn(`Event stream entries after ${missed.after} ${missed.why}: followers catch up from the approval logs`);
+              listener.onGap();
+            }
           }
           checkGap = false;
         }
-        const reply = (await reader.xread('COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', stream, this.lastId)) as
-          [string, [string, string[]][]][] | null;
-        const entries = reply?.[0]?.[1] ?? [];
-        for (const [id, fields] of entries) {
-          this.lastId = id;
-          const entry = fieldsOf(fields);
-          if (entry.a && entry.e) listener.onEvent(entry.a, Number(entry.s), entry.e);
+        const reply = (await reader.xread(
+          'COUNT',
+          BATCH,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          ...streams,
+          ...streams.map((stream) => this.lastIds.get(stream) as string),
+        )) as [string, [string, string[]][]][] | null;
+        for (const [stream, entries] of reply ?? []) {
+          for (const [id, fields] of entries) {
+            this.lastIds.set(stream, id);
+            const entry = fieldsOf(fields);
+            if (entry.a && entry.e) listener.onEvent(entry.a, Number(entry.s), entry.e);
+          }
+          if (entries.length === BATCH) checkGap = true;
         }
-        checkGap = entries.length === BATCH;
       } catch (err) {
         if (this.closed) return;
         this.resumes += 1;
         checkGap = true;
-        this.logger.warn(`Event stream read failed (${(err as Error).message}); resuming after ${this.lastId}`);
+        this.logger.warn(`Event stream read failed (${(err as Error).message}); resuming after the last entries read`);
         if (/timed out/i.test((err as Error).message)) reader.disconnect(true);
         await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
       }
@@ -108,21 +131,21 @@ export class EventStreamSubscriber implements OnApplicationShutdown {
   }
 
   /**
-   * Whether entries after lastId may be gone: trimmed (the oldest retained entry is newer than lastId),
-   * or lost with the stream's tail on a master promoted after a failover or restarted from an older
-   * AOF (its last generated id is behind lastId, or the stream is gone). In the second case the reader
-   * also moves back to where the stream now ends, or it would skip every entry the new master writes
-   * with an id up to lastId (a master whose clock is behind the old one's).
+   * Whether entries of `stream` after the last one read may be gone: trimmed (the oldest retained entry
+   * is newer), or lost with the stream's tail on a master promoted after a failover or restarted from
+   * an older AOF (its last generated id is behind, or the stream is gone). In the second case the
+   * reader also moves back to where the stream now ends, or it would skip every entry the new master
+   * writes with an id up to the old position (a master whose clock is behind the old one's).
    */
   private async missedEntries(reader: Redis, stream: string): Promise<{ after: string; why: string } | undefined> {
-    const after = this.lastId;
+    const after = this.lastIds.get(stream) as string;
     const lastGenerated = await this.lastGeneratedId(reader, stream);
     if (compareStreamIds(lastGenerated, after) < 0) {
-      this.lastId = lastGenerated;
+      this.lastIds.set(stream, lastGenerated);
       return { after, why: `were lost with the stream's tail (it now ends at ${lastGenerated})` };
     }
     const [oldest] = await reader.xrange(stream, '-', '+', 'COUNT', 1);
-    // Empty: anything written after lastId was trimmed again.
+    // Empty: anything written after the position was trimmed again.
     const firstKept = oldest?.[0] ?? lastGenerated;
     return compareStreamIds(firstKept, after) > 0 ? { after, why: 'were trimmed before being read' } : undefined;
   }

@@ -80,8 +80,8 @@ export class SseLimits implements OnModuleInit, OnApplicationShutdown {
     }
     const held: Held = {
       id: randomUUID(),
-      clientKey: this.key('client', clientId),
-      approvalKey: byToken ? this.key('approval', approvalId) : undefined,
+      clientKey: this.keys.sseStreams(clientId, 'client', clientId),
+      approvalKey: byToken ? this.keys.sseStreams(clientId, 'approval', approvalId) : undefined,
       slot: this.heldRequests.hold(clientId),
     };
     // Reserved locally first, so concurrent admissions in this process cannot overshoot its cap.
@@ -90,7 +90,7 @@ export class SseLimits implements OnModuleInit, OnApplicationShutdown {
     let verdict: number;
     try {
       verdict = await this.admitStream(
-        [held.clientKey, held.approvalKey ?? this.key('approval', approvalId)],
+        [held.clientKey, held.approvalKey ?? this.keys.sseStreams(clientId, 'approval', approvalId)],
         now,
         now + LEASE_MS,
         held.id,
@@ -125,11 +125,6 @@ export class SseLimits implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
-  private key(kind: 'client' | 'approval', id: string): string {
-    // The id is one encoded segment: no id can make one stream set look like another.
-    return `${this.keys.prefix}:sse-streams:${kind}:${Buffer.from(id).toString('base64url')}`;
-  }
-
   private async forget(held: Held): Promise<void> {
     try {
       const pipeline = this.redis.pipeline().zrem(held.clientKey, held.id);
@@ -141,20 +136,20 @@ export class SseLimits implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** One pipelined round trip for every stream of this process: each lease moves forward. */
+  /** One batch of writes for every stream of this process: each lease moves forward. */
   private async refresh(): Promise<void> {
     if (!this.held.size) return;
     const leaseEnd = Date.now() + LEASE_MS;
-    const pipeline = this.redis.pipeline();
+    // One command per key (clients' keys sit in their own slots on a cluster), sent together by auto-pipelining.
+    const writes: Promise<unknown>[] = [];
     for (const held of this.held) {
       for (const key of [held.clientKey, held.approvalKey]) {
         if (!key) continue;
-        pipeline.zadd(key, 'XX', leaseEnd, held.id);
-        pipeline.pexpire(key, LEASE_MS);
+        writes.push(this.redis.zadd(key, 'XX', leaseEnd, held.id), this.redis.pexpire(key, LEASE_MS));
       }
     }
     try {
-      await pipeline.exec();
+      await Promise.all(writes);
     } catch (err) {
       this.logger.warn(`Could not refresh event stream leases (${(err as Error).message})`);
     }

@@ -155,4 +155,20 @@ describe(PollTickService.name, () => {
     expect(reschedule).toHaveBeenCalledTimes(1);
     expect(reschedule.mock.calls[0][0]).toHaveLength(4);
   });
+
+  it("drains every shard's due approvals in one tick, starting one shard further each tick", async () => {
+    store = new FakePollsStore(3);
+    sut = new PollTickService(store as unknown as PollsStore, strictMock<PollHandler>({ handle }, 'handler'), metrics, config);
+    const ids = Array.from({ length: 12 }, (_, i) => `op-${i}`);
+    due(...ids);
+    expect(new Set(ids.map((id) => store.shardOf(id))).size).toBe(3);
+    const claim = jest.spyOn(store, 'claim');
+    expect(await sut.handleTick()).toBe(12);
+    expect(handle.mock.calls.map(([data]) => data.approvalId).sort()).toEqual([...ids].sort());
+    const firstShardOfTick = () => claim.mock.calls[0][0];
+    const first = firstShardOfTick();
+    claim.mockClear();
+    await sut.handleTick();
+    expect(firstShardOfTick()).toBe((first + 1) % 3);
+  });
 });

@@ -10,7 +10,7 @@ const MAX_CLAIM = 500;
 const MAX_WRITE_BACK = 500;
 
 /**
- * The work of one tick: claim the due approvals, poll each once with PollHandler, write the next
+ * The work of one tick: claim the due approvals of every shard, poll each once with PollHandler, write the next
  * poll times back. At most `POLL_CONCURRENCY` polls are in flight in this process, whatever the
  * number of ticks running at once; a tick claims no more approvals than it has free slots for, so
  * no claimed approval waits here while its lease runs. Results that arrive in the same turn of the
@@ -23,6 +23,7 @@ export class PollTickService {
   private slotWaiters: (() => void)[] = [];
   private writes: PollWriteBack[] = [];
   private nextFlush?: Promise<void>;
+  private nextFirstShard = 0;
 
   constructor(
     private readonly store: PollsStore,
@@ -39,18 +40,24 @@ export class PollTickService {
    */
   async handleTick(stopping: () => boolean = () => false): Promise<number> {
     const running: Promise<void>[] = [];
+    const shards = this.store.shards;
+    // Each tick starts one shard further, so that no shard is always served first when slots run short.
+    const first = this.nextFirstShard++ % shards.length;
     try {
-      while (!stopping()) {
-        const slots = await this.takeSlots(MAX_CLAIM);
-        let claimed: ClaimedPoll[] = [];
-        try {
-          const nowMs = Date.now();
-          claimed = await this.store.claim(nowMs, nowMs + this.config.polling.leaseMs, slots);
-        } finally {
-          this.releaseSlots(slots - claimed.length);
+      for (let i = 0; i < shards.length && !stopping(); i++) {
+        const shard = shards[(first + i) % shards.length];
+        while (!stopping()) {
+          const slots = await this.takeSlots(MAX_CLAIM);
+          let claimed: ClaimedPoll[] = [];
+          try {
+            const nowMs = Date.now();
+            claimed = await this.store.claim(shard, nowMs, nowMs + this.config.polling.leaseMs, slots);
+          } finally {
+            this.releaseSlots(slots - claimed.length);
+          }
+          for (const data of claimed) running.push(this.pollOne(data));
+          if (claimed.length < slots) break;
         }
-        for (const data of claimed) running.push(this.pollOne(data));
-        if (claimed.length < slots) break;
       }
     } finally {
       await Promise.all(running);

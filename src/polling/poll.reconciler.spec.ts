@@ -21,12 +21,13 @@ describe(PollReconciler.name, () => {
     const queue = strictMock<Queue>({ getJobScheduler: async () => ({ every: 1000, next: Date.now() + 1000 }) }, 'queue');
     approvals = strictMock<ApprovalsService>(
       {
-        pendingIdsExpiringBefore: async (beforeMs: number, count: number) =>
+        shards: [0],
+        pendingIdsExpiringBefore: async (_shard: number, beforeMs: number, count: number) =>
           [...pending]
             .filter(([, at]) => at < beforeMs)
             .map(([id]) => id)
             .slice(0, count),
-        pendingIds: async (offset: number, count: number) => [...pending.keys()].slice(offset, offset + count),
+        pendingIds: async (_shard: number, offset: number, count: number) => [...pending.keys()].slice(offset, offset + count),
         finish: async (id: string, status: string) => {
           pending.delete(id);
           return { id, status };
@@ -34,7 +35,7 @@ describe(PollReconciler.name, () => {
       },
       'approvals',
     );
-    polls = strictMock<PollsStore>({ follow: async (ids: string[]) => ids.length }, 'polls');
+    polls = strictMock<PollsStore>({ follow: async (_shard: number, ids: string[]) => ids.length }, 'polls');
     sut = new PollReconciler(queue, approvals, polls, config);
   });
   afterEach(() => jest.useRealTimers());
@@ -47,6 +48,6 @@ describe(PollReconciler.name, () => {
     expect(await sut.reconcile()).toBe(2);
     expect(approvals.finish).toHaveBeenCalledTimes(1);
     expect(approvals.finish).toHaveBeenCalledWith('long-overdue', 'expired');
-    expect(polls.follow).toHaveBeenCalledWith(['just-overdue', 'running'], now);
+    expect(polls.follow).toHaveBeenCalledWith(0, ['just-overdue', 'running'], now);
   });
 });

@@ -35,11 +35,13 @@ export class PollReconciler {
       if (await this.ensureTicking()) this.logger.log('Poll tick scheduler set up');
       const expired = await this.expireLongPastDeadline();
       if (expired) this.logger.warn(`Expired ${expired} pending approvals long past their deadline without polling them`);
-      for (let offset = 0; ; offset += PAGE) {
-        const ids = await this.approvals.pendingIds(offset, PAGE);
-        // Polled at once: these approvals have been waiting for a poll for an unknown time.
-        if (ids.length) followed += await this.polls.follow(ids, Date.now());
-        if (ids.length < PAGE) break;
+      for (const shard of this.approvals.shards) {
+        for (let offset = 0; ; offset += PAGE) {
+          const ids = await this.approvals.pendingIds(shard, offset, PAGE);
+          // Polled at once: these approvals have been waiting for a poll for an unknown time.
+          if (ids.length) followed += await this.polls.follow(shard, ids, Date.now());
+          if (ids.length < PAGE) break;
+        }
       }
       if (followed) this.logger.warn(`Followed ${followed} pending approvals that had no next poll`);
     } catch (err) {
@@ -54,13 +56,16 @@ export class PollReconciler {
    */
   private async expireLongPastDeadline(): Promise<number> {
     let expired = 0;
-    for (;;) {
-      const ids = await this.approvals.pendingIdsExpiringBefore(Date.now() - TELEMETRY_WINDOW_MS, PAGE);
-      const before = expired;
-      for (const id of ids) if ((await this.approvals.finish(id, 'expired'))?.status === 'expired') expired += 1;
-      // A page that expired nothing (all ended some other way meanwhile, or are gone) would come back as is.
-      if (ids.length < PAGE || expired === before) return expired;
+    for (const shard of this.approvals.shards) {
+      for (;;) {
+        const ids = await this.approvals.pendingIdsExpiringBefore(shard, Date.now() - TELEMETRY_WINDOW_MS, PAGE);
+        const before = expired;
+        for (const id of ids) if ((await this.approvals.finish(id, 'expired'))?.status === 'expired') expired += 1;
+        // A page that expired nothing (all ended some other way meanwhile, or are gone) would come back as is.
+        if (ids.length < PAGE || expired === before) break;
+      }
     }
+    return expired;
   }
 
   /** Makes sure the tick scheduler exists with this instance's period; true when it was (re)created. */

@@ -25,8 +25,8 @@ export type PollWriteBack =
   { approvalId: string; done: true } | { approvalId: string; done?: false; atMs: number; failures?: number; previousFailures?: number };
 
 /**
- * The due set (`P:polls:due`, approval id → next poll time in ms) and the backoff counters
- * (`P:polls:failures`). Every change is one atomic script (`*.lua` beside this file), so two ticks,
+ * The due sets (`S:polls:due`, one per shard: approval id → next poll time in ms) and the backoff
+ * counters (`S:polls:failures`). An approval is in its own shard's sets only. Every change is one atomic script (`*.lua` beside this file), so two ticks,
  * on one instance or on several, never claim the same approval: at most one poll of an operation is in flight.
  */
 @Injectable()
@@ -44,14 +44,19 @@ export class PollsStore {
     this.followPending = defineScript(redis, __dirname, 'follow-pending-2.lua');
   }
 
-  /** Takes up to `max` approvals due at `nowMs`, leased until `leaseUntilMs`. */
-  async claim(nowMs: number, leaseUntilMs: number, max: number): Promise<ClaimedPoll[]> {
+  /** Every shard's number: a tick claims from each in turn. */
+  get shards(): readonly number[] {
+    return this.keys.shards.all;
+  }
+
+  /** Takes up to `max` of one shard's approvals due at `nowMs`, leased until `leaseUntilMs`. */
+  async claim(shard: number, nowMs: number, leaseUntilMs: number, max: number): Promise<ClaimedPoll[]> {
     const flat = await this.claimDuePolls(
-      [this.keys.pollsDue(), this.keys.pollFailures()],
+      [this.keys.pollsDue(shard), this.keys.pollFailures(shard)],
       nowMs,
       leaseUntilMs,
       max,
-      approvalKeysForScripts.recordPrefix(this.keys),
+      approvalKeysForScripts.recordPrefix(this.keys, shard),
     );
     const claimed: ClaimedPoll[] = new Array(flat.length / 4);
     for (let i = 0; i < flat.length; i += 4) {
@@ -63,23 +68,28 @@ export class PollsStore {
     return claimed;
   }
 
-  /** One script for a whole batch of results. */
+  /** One script per shard for a whole batch of results. */
   async reschedule(results: PollWriteBack[]): Promise<number> {
-    if (!results.length) return 0;
-    const args = results.flatMap((r) =>
-      r.done
-        ? [r.approvalId, 'done', '']
-        : [r.approvalId, r.atMs, (r.failures ?? 0) === (r.previousFailures ?? 0) ? '' : (r.failures ?? 0)],
+    const byShard = new Map<number, (string | number)[]>();
+    for (const r of results) {
+      const shard = this.keys.shardOf(r.approvalId);
+      let args = byShard.get(shard);
+      if (!args) byShard.set(shard, (args = []));
+      if (r.done) args.push(r.approvalId, 'done', '');
+      else args.push(r.approvalId, r.atMs, (r.failures ?? 0) === (r.previousFailures ?? 0) ? '' : (r.failures ?? 0));
+    }
+    const written = await Promise.all(
+      [...byShard].map(([shard, args]) => this.reschedulePolls([this.keys.pollsDue(shard), this.keys.pollFailures(shard)], ...args)),
     );
-    return this.reschedulePolls([this.keys.pollsDue(), this.keys.pollFailures()], ...args);
+    return written.reduce((sum, n) => sum + n, 0);
   }
 
   /**
-   * Follows the approvals of `ids` that are pending and not followed yet (ZADD NX), first poll at
-   * `atMs`: a no-op for the others, so the reconciler never creates a second poll of one operation.
+   * Follows the approvals of `ids` (all of `shard`) that are pending and not followed yet (ZADD NX),
+   * first poll at `atMs`: a no-op for the others, so the reconciler never creates a second poll of one operation.
    */
-  async follow(ids: string[], atMs: number): Promise<number> {
+  async follow(shard: number, ids: string[], atMs: number): Promise<number> {
     if (!ids.length) return 0;
-    return this.followPending([approvalKeysForScripts.pendingIndex(this.keys), this.keys.pollsDue()], atMs, ...ids);
+    return this.followPending([approvalKeysForScripts.pendingIndex(this.keys, shard), this.keys.pollsDue(shard)], atMs, ...ids);
   }
 }

@@ -4,6 +4,7 @@ import { StorageQuotaExceededError, TooManyRequestsError } from '../common/app.e
 import { AppConfig } from '../config/app.config';
 import { REDIS } from '../redis/redis.module';
 import { RedisKeys } from '../redis/redis.keys';
+import { RedisScript, defineScript } from '../redis/redis-script';
 
 const WINDOW_MS = 60_000;
 /**
@@ -15,17 +16,14 @@ const MAX_PENDING_RETRY_AFTER_S = 60;
 /** Which limit refused an admission: too many pending, too many creations in the window, the client's storage quota. */
 export type LimitVerdict = 1 | 2 | 3;
 
-/**
- * The limits an admission is counted against, as the admission script (approvals/admit-approval.lua)
- * takes them: the keys in this order, then the numbers.
- */
-export interface AdmissionLimits {
-  /** userPending (ZSET id → expiresAt ms), userCreations (ZSET id → created ms), clientStored (ZSET id → kept-until ms). */
-  keys: [string, string, string];
-  windowMs: number;
-  maxPending: number;
-  maxCreations: number;
-  maxStored: number;
+/** What counting a creation against its limits found: counted, or refused by one limit (`retryAfterMs`: when a slot frees). */
+export type LimitCount = { kind: 'admitted' } | { kind: 'limited'; verdict: LimitVerdict; retryAfterMs: number };
+
+/** The creation being counted: its id, and the times the limits count it until. */
+export interface CountedCreation {
+  id: string;
+  expiresAtMs: number;
+  keepUntilMs: number;
 }
 
 /**
@@ -34,33 +32,65 @@ export interface AdmissionLimits {
  * one client's approvals never make another client's request fail; for the same reason the 429s say
  * which limit was hit and never how many approvals the user has.
  *
- * This folder owns the counting keys and the numbers; the approval ids and records are approvals'.
- * The count itself runs inside approvals' admission script, which also looks the id up and reserves
- * it, so that a creation costs one round trip before Recognize is asked.
+ * This folder owns the counting keys, the numbers and the counting script (count-admission-3.lua, one
+ * slot under the client's hash tag); the approval ids and records are approvals', which reserves the
+ * id in its shard first and reads the records the lazy cleanup needs.
  */
 @Injectable()
 export class UserLimitsService {
+  private readonly countAdmission: RedisScript<(string | number)[], (string | number)[]>;
+
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly config: AppConfig,
-  ) {}
-
-  /** The keys and numbers one admission of `userId` at `clientId` is counted against. */
-  limitsFor(clientId: string, userId: string): AdmissionLimits {
-    const limits = this.config.runtime.rateLimit;
-    return {
-      keys: [this.keys.userPending(clientId, userId), this.keys.userCreations(clientId, userId), this.keys.clientStored(clientId)],
-      windowMs: WINDOW_MS,
-      maxPending: limits.userMaxPending,
-      maxCreations: limits.userMaxCreationsPerMinute,
-      maxStored: limits.clientMaxStoredApprovals,
-    };
+  ) {
+    this.countAdmission = defineScript(redis, __dirname, 'count-admission-3.lua');
   }
 
-  /** The ids counted as the user's pending approvals at the client (the script asks for them only when the set is full). */
-  pendingIdsOf(clientId: string, userId: string): Promise<string[]> {
-    return this.redis.zrange(this.keys.userPending(clientId, userId), 0, -1);
+  /**
+   * Counts a creation of `userId` at `clientId` against the limits, or says which one refused it.
+   * `decidedAmong` (approvals') is asked only when the user's pending set is full: which of its
+   * members are decided, so the set can drop them before the verdict.
+   */
+  async count(
+    clientId: string,
+    userId: string,
+    c: CountedCreation,
+    decidedAmong: (ids: string[]) => Promise<string[]>,
+  ): Promise<LimitCount> {
+    const first = await this.runCount(clientId, userId, c, false, []);
+    if (first !== 'list') return first;
+    const decided = await decidedAmong(await this.redis.zrange(this.keys.userPending(clientId, userId), 0, -1));
+    const second = await this.runCount(clientId, userId, c, true, decided);
+    if (second === 'list') throw new Error('the admission count asked for the pending set twice');
+    return second;
+  }
+
+  private async runCount(
+    clientId: string,
+    userId: string,
+    c: CountedCreation,
+    checked: boolean,
+    decided: string[],
+  ): Promise<LimitCount | 'list'> {
+    const limits = this.config.runtime.rateLimit;
+    const [kind, verdict, retryAfterMs] = await this.countAdmission(
+      [this.keys.userPending(clientId, userId), this.keys.userCreations(clientId, userId), this.keys.clientStored(clientId)],
+      Date.now(),
+      WINDOW_MS,
+      limits.userMaxPending,
+      limits.userMaxCreationsPerMinute,
+      c.id,
+      c.expiresAtMs,
+      limits.clientMaxStoredApprovals,
+      c.keepUntilMs,
+      checked ? '1' : '0',
+      ...decided,
+    );
+    if (kind === 'list') return 'list';
+    if (kind === 'admitted') return { kind };
+    return { kind: 'limited', verdict: verdict as LimitVerdict, retryAfterMs: retryAfterMs as number };
   }
 
   /** The 429 for a refused admission, naming the limit hit, never how many approvals the user has. */

@@ -7,8 +7,8 @@ const sharedClusters = new WeakMap<AppConfig, Cluster>();
 /**
  * A connection to wherever the service keeps its data: the single Redis at REDIS_URL, the master the
  * sentinels of REDIS_SENTINELS name, or a Redis Cluster seeded by REDIS_CLUSTER_NODES (credentials
- * and TLS still come from REDIS_URL). Every key
- * shares the prefix's hash tag in Cluster mode, so multi-key scripts stay in one slot.
+ * and TLS still come from REDIS_URL). In Cluster mode every multi-key script names keys of one slot
+ * only (redis.keys.ts, shard-map.ts).
  * Typed as Redis: a Cluster answers the same commands the service uses.
  */
 export function createRedisConnection(config: AppConfig, overrides: RedisOptions = {}): Redis {
@@ -44,6 +44,15 @@ export function bullConnection(config: AppConfig): RedisOptions | Cluster {
     sharedClusters.set(config, cluster);
   }
   return cluster;
+}
+
+/**
+ * BullMQ's key prefix. Its scripts name several keys of one queue, so on a cluster the prefix is
+ * hash-tagged (`{P}`): every queue's keys share a slot. The queues carry ticks, repairs and one job per
+ * terminal event, a small share of the load next to the polls, which are spread over the shards.
+ */
+export function queuePrefix(config: AppConfig): string {
+  return config.runtime.clusterNodes ? `{${config.redis.prefix}}` : config.redis.prefix;
 }
 
 /** BullMQ never closes a connection it was handed: the shared Cluster is closed with our own client. */

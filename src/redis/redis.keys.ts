@@ -1,6 +1,15 @@
+import { ShardMap } from './shard-map';
+
 /**
- * Every Redis key the service owns, under REDIS_PREFIX. With a hash-tagged prefix ({stepup}) all
- * keys share one Cluster slot, which the multi-key Lua transitions (and BullMQ) require.
+ * Every Redis key the service owns, under REDIS_PREFIX, and which shard (shard-map.ts) each lives in.
+ * A multi-key script must name keys of one Cluster slot only, so every key falls in one of three scopes:
+ * - **shard** (`S` = ShardMap.prefixOf(shard), the prefix itself on one Redis with one shard): every key
+ *   of one approval, in the shard of its id, and the per-shard sets, stream and listing slices its
+ *   scripts touch with it. Readers of a per-shard set walk every shard.
+ * - **client** (`C` = `{P:c:<clientId>}` on a cluster, the prefix otherwise): the per-client and
+ *   per-user limits and SSE stream leases, which admission scripts count together.
+ * - **global** (`P`): keys read or written alone (one key per command or script), which need no tag:
+ *   a cluster spreads them by their whole name.
  *
  * The scheme is unambiguous for any id: a key of one object is `P:<kind>:<id>`, the kind first and
  * the id last, taking the rest of the key whatever it contains (`:`, `{`, `}`, `:events`…). Kinds
@@ -47,88 +56,104 @@
  *   index reconciler moves delivery hashes of the former key scheme (migrate-legacy-key-2.lua).
  */
 export class RedisKeys {
-  constructor(readonly prefix: string) {}
+  constructor(
+    readonly prefix: string,
+    readonly shards: ShardMap = new ShardMap(prefix, 1, false),
+  ) {}
 
-  /** HASH of one approval (status, doc). SCAN MATCH `<prefix>:approval:*` lists exactly the records. */
+  /** The shard an approval's keys live in (ShardMap.of). */
+  shardOf(approvalId: string): number {
+    return this.shards.of(approvalId);
+  }
+
+  /** HASH of one approval (status, doc). SCAN MATCH `approvalPrefix(shard)*` lists exactly one shard's records. */
   approval(id: string): string {
-    return this.ofKind('approval', id);
+    return this.ofApproval('approval', id);
+  }
+
+  /** What every record key of one shard starts with (`<shard prefix>:approval:`): for SCAN MATCH and scripts that find records by id. */
+  approvalPrefix(shard: number): string {
+    return `${this.shards.prefixOf(shard)}:approval:`;
   }
 
   /** LIST of one approval's events, in order. */
   approvalEvents(id: string): string {
-    return this.ofKind('approval-events', id);
+    return this.ofApproval('approval-events', id);
   }
 
   /**
-   * STRING: the token of whoever is making one delivery's attempt now (a worker's job or the deciding
-   * process's first attempt), expiring on its own after the attempt's longest possible duration.
+   * STRING (global): the token of whoever is making one delivery's attempt now (a worker's job or the
+   * deciding process's first attempt), expiring on its own after the attempt's longest possible duration.
    */
   deliveryLease(eventId: string): string {
-    return this.ofKind('delivery-lease', eventId);
+    return this.ofKind(this.prefix, 'delivery-lease', eventId);
   }
 
   /** HASH eventId → webhook delivery state (JSON), expiring with the approval. */
   approvalDeliveries(id: string): string {
-    return this.ofKind('approval-deliveries', id);
-  }
-
-  /** ZSET of one client's approval ids scored by creation time (ms): GET /v1/approvals, newest first. */
-  clientApprovals(clientId: string): string {
-    return `${this.prefix}:client:${clientId}:approvals`;
-  }
-
-  /** ZSET of one client's approval ids for one end user (upper case), scored by creation time (ms): the userId filter. */
-  clientUserApprovals(clientId: string, userId: string): string {
-    return `${this.prefix}:client:${clientId}:user:${userId}:approvals`;
-  }
-
-  /** ZSET of pending approval ids scored by expiresAt (ms): the reconciler's work list. */
-  pendingApprovals(): string {
-    return `${this.prefix}:approvals:pending`;
+    return this.ofApproval('approval-deliveries', id);
   }
 
   /**
-   * ZSET of decided approvals whose terminal event has not yet been handed to webhook delivery (the
-   * outbox), scored by decision time (ms): written by the transition itself, so a crash right after
-   * it cannot lose the webhook. The key keeps its historical name.
+   * ZSET of one client's approval ids in one shard, scored by creation time (ms): GET /v1/approvals
+   * merges the shards' slices, newest first.
    */
-  decisionsAwaitingDelivery(): string {
-    return `${this.prefix}:approvals:unnotified`;
+  clientApprovals(clientId: string, shard: number): string {
+    return `${this.shards.prefixOf(shard)}:client:${clientId}:approvals`;
   }
 
-  /** ZSET of pending approval ids scored by their next poll time (ms); a claimed poll is scored by its lease's end. */
-  pollsDue(): string {
-    return `${this.prefix}:polls:due`;
+  /** ZSET of one client's approval ids for one end user (upper case) in one shard, scored by creation time (ms): the userId filter. */
+  clientUserApprovals(clientId: string, userId: string, shard: number): string {
+    return `${this.shards.prefixOf(shard)}:client:${clientId}:user:${userId}:approvals`;
   }
 
-  /** HASH approval id → consecutive failed polls, for backoff; absent when the last poll got an answer. */
-  pollFailures(): string {
-    return `${this.prefix}:polls:failures`;
-  }
-
-  /** ZSET of pending webhook deliveries (`<approvalId>:<eventId>`) scored by their next attempt (ms): the delivery reconciler's work list. */
-  pendingDeliveries(): string {
-    return `${this.prefix}:deliveries:pending`;
+  /** ZSET of one shard's pending approval ids scored by expiresAt (ms): the reconciler's work list. */
+  pendingApprovals(shard: number): string {
+    return `${this.shards.prefixOf(shard)}:approvals:pending`;
   }
 
   /**
-   * ZSET of one client's deliveries in one state (`dead` or `pending`), members `<approvalId>:<eventId>`
-   * scored by when they took it (ms): GET /v1/deliveries and recovery. Written by the delivery scripts;
-   * the key lives as long as its longest-lived approval, and entries of expired approvals are dropped
-   * when read.
+   * ZSET of one shard's decided approvals whose terminal event has not yet been handed to webhook
+   * delivery (the outbox), scored by decision time (ms): written by the transition itself, so a crash
+   * right after it cannot lose the webhook. The key keeps its historical name.
    */
-  clientDeliveries(clientId: string, state: 'dead' | 'pending'): string {
-    return `${this.prefix}:client:${clientId}:deliveries:${state}`;
+  decisionsAwaitingDelivery(shard: number): string {
+    return `${this.shards.prefixOf(shard)}:approvals:unnotified`;
   }
 
-  /** Stream of every new event, read by each instance to fan events out to its SSE clients. */
-  eventStream(): string {
-    return `${this.prefix}:events`;
+  /** ZSET of one shard's pending approval ids scored by their next poll time (ms); a claimed poll is scored by its lease's end. */
+  pollsDue(shard: number): string {
+    return `${this.shards.prefixOf(shard)}:polls:due`;
   }
 
-  /** STRING: who claimed an operationId while its creation is in flight upstream. */
+  /** HASH approval id → consecutive failed polls, for backoff, per shard; absent when the last poll got an answer. */
+  pollFailures(shard: number): string {
+    return `${this.shards.prefixOf(shard)}:polls:failures`;
+  }
+
+  /** ZSET of one shard's pending webhook deliveries (`<approvalId>:<eventId>`) scored by their next attempt (ms): the delivery reconciler's work list. */
+  pendingDeliveries(shard: number): string {
+    return `${this.shards.prefixOf(shard)}:deliveries:pending`;
+  }
+
+  /**
+   * ZSET of one client's deliveries in one state (`dead` or `pending`) in one shard, members
+   * `<approvalId>:<eventId>` scored by when they took it (ms): GET /v1/deliveries and recovery. Written
+   * by the delivery scripts; the key lives as long as its longest-lived approval, and entries of
+   * expired approvals are dropped when read.
+   */
+  clientDeliveries(clientId: string, state: 'dead' | 'pending', shard: number): string {
+    return `${this.shards.prefixOf(shard)}:client:${clientId}:deliveries:${state}`;
+  }
+
+  /** Stream of every new event of one shard, read by each instance to fan events out to its SSE clients. */
+  eventStream(shard: number): string {
+    return `${this.shards.prefixOf(shard)}:events`;
+  }
+
+  /** STRING: who claimed an operationId while its creation is in flight upstream (in the id's shard, beside its record). */
   reservation(id: string): string {
-    return this.ofKind('reservation', id);
+    return this.ofApproval('reservation', id);
   }
 
   /**
@@ -137,22 +162,27 @@ export class RedisKeys {
    * the pair is one unambiguous tail.
    */
   userPending(clientId: string, userId: string): string {
-    return this.ofKind('user-pending', `${clientId}:${userId}`);
+    return this.ofKind(this.clientPrefix(clientId), 'user-pending', `${clientId}:${userId}`);
   }
 
   /** ZSET of one end user's approval ids at one client scored by creation time (ms): the per-minute creation window. */
   userCreations(clientId: string, userId: string): string {
-    return this.ofKind('user-creations', `${clientId}:${userId}`);
+    return this.ofKind(this.clientPrefix(clientId), 'user-creations', `${clientId}:${userId}`);
   }
 
   /** ZSET of one client's stored approval ids scored by the latest time they are kept (ms): its storage quota. */
   clientStored(clientId: string): string {
-    return this.ofKind('client-stored', clientId);
+    return this.ofKind(this.clientPrefix(clientId), 'client-stored', clientId);
   }
 
-  /** STRING: where a repair that walks the keyspace with SCAN stopped, so that its next run goes on from there. */
-  scanCursor(repair: string): string {
-    return this.ofKind('scan-cursor', repair);
+  /** ZSET of one client's (`client`) or one approval's (`approval`, of that client) open SSE streams: the stream caps. */
+  sseStreams(clientId: string, kind: 'client' | 'approval', id: string): string {
+    return this.ofKind(this.clientPrefix(clientId), 'sse-streams', `${kind}:${Buffer.from(id).toString('base64url')}`);
+  }
+
+  /** STRING: where a repair that walks one shard's keys with SCAN stopped, so that its next run goes on from there. */
+  scanCursor(repair: string, shard: number): string {
+    return this.ofKind(this.shards.prefixOf(shard), 'scan-cursor', repair);
   }
 
   /**
@@ -176,29 +206,41 @@ export class RedisKeys {
 
   /** STRING: a private_key_jwt assertion's jti (`<clientId>:<digest>`) already used, kept until the assertion expires. */
   cibaAssertion(id: string): string {
-    return this.ofKind('ciba-assertion', id);
+    return this.ofKind(this.prefix, 'ciba-assertion', id);
   }
 
   /** HASH of one CIBA request, by the digest of its auth_req_id (never the auth_req_id itself). */
   cibaRequest(digest: string): string {
-    return this.ofKind('ciba-request', digest);
+    return this.ofKind(this.prefix, 'ciba-request', digest);
   }
 
   /** STRING: the sealed ping of a ping client's CIBA request, by its approval id. */
   cibaPing(approvalId: string): string {
-    return this.ofKind('ciba-ping', approvalId);
+    return this.ofKind(this.prefix, 'ciba-ping', approvalId);
   }
 
-  /** STRING written just before a WAIT, so that the WAIT covers every write acknowledged before it (redis.replication.ts). */
-  replicaWait(): string {
-    return `${this.prefix}:replica-wait`;
+  /**
+   * STRING of one shard, written just before a WAIT on that shard's master, so that the WAIT covers
+   * every write acknowledged there before it (redis.replication.ts).
+   */
+  replicaWait(shard: number): string {
+    return `${this.shards.prefixOf(shard)}:replica-wait`;
   }
 
   secret(name: string): string {
-    return this.ofKind('secret', name);
+    return this.ofKind(this.prefix, 'secret', name);
   }
 
-  private ofKind(kind: string, id: string): string {
-    return `${this.prefix}:${kind}:${id}`;
+  /** `{P:c:<clientId>}` on a cluster, so that one client's limits share a slot; the prefix on one Redis. */
+  private clientPrefix(clientId: string): string {
+    return this.shards.clustered ? `{${this.prefix}:c:${clientId}}` : this.prefix;
+  }
+
+  private ofApproval(kind: string, id: string): string {
+    return this.ofKind(this.shards.prefixOf(this.shards.of(id)), kind, id);
+  }
+
+  private ofKind(scope: string, kind: string, id: string): string {
+    return `${scope}:${kind}:${id}`;
   }
 }

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app.config';
 import { closeBullConnection, createRedisConnection } from './redis.connection';
 import { RedisKeys } from './redis.keys';
 import { RedisReplication } from './redis.replication';
+import { ShardMap } from './shard-map';
 
 export const REDIS = Symbol('REDIS');
 
@@ -34,7 +35,15 @@ class RedisCloser implements OnApplicationShutdown {
         return redis;
       },
     },
-    { provide: RedisKeys, inject: [AppConfig], useFactory: (config: AppConfig) => new RedisKeys(config.redis.prefix) },
+    {
+      provide: RedisKeys,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new RedisKeys(
+          config.redis.prefix,
+          new ShardMap(config.redis.prefix, config.redis.shards, config.runtime.clusterNodes !== undefined),
+        ),
+    },
     RedisCloser,
     RedisReplication,
   ],

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import calculateSlot from 'cluster-key-slot';
 import Redis, { Cluster } from 'ioredis';
 import { AppConfig } from '../config/app.config';
 import { createRedisConnection } from './redis.connection';
@@ -12,9 +13,10 @@ import { RedisKeys } from './redis.keys';
  * Redis consistent: what the callers do when no replica confirmed in time is theirs to decide.
  *
  * WAIT counts the writes of its own connection only, so it runs on a connection of its own behind a
- * small write of its own (`replica-wait`): that write's offset covers every write acknowledged
- * before it on any connection. Waiters that arrive while one WAIT is out share the next one (group
- * commit), so at most one WAIT is in flight and a missing replica costs each caller one timeout at most.
+ * small write of its own (the shard's `replica-wait`): that write's offset covers every write the
+ * shard's master acknowledged before it on any connection. Each shard waits on its own master; waiters
+ * of one shard that arrive while its WAIT is out share the next one (group commit), so at most one WAIT
+ * per shard is in flight and a missing replica costs each caller one timeout at most.
  * A single Redis (no Sentinel, no cluster) has no replica to fail over to and never waits; nor does
  * a deployment whose master has never had a replica connected while this process ran (a cluster of
  * masters alone). Once one was seen, every wait needs one: a master that lost its replica (promoted
@@ -24,14 +26,9 @@ import { RedisKeys } from './redis.keys';
 export class RedisReplication implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisReplication.name);
   private connection?: Redis;
-  private inFlight?: Promise<boolean>;
-  private next?: Promise<boolean>;
-  /** Slot of the replica-wait key in a cluster, asked once. */
-  private slot?: number;
-  /** False once a wait failed: the slot's master may have changed, so the next wait asks the cluster first. */
+  private readonly waits = new Map<number, ShardWait>();
+  /** False once a wait failed: a slot's master may have changed, so the next wait asks the cluster first. */
   private slotsCurrent = true;
-  /** Whether the master has had a replica connected: from then on a write counts only once one has it. */
-  private replicated = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -43,36 +40,40 @@ export class RedisReplication implements OnApplicationShutdown {
   }
 
   /**
-   * Resolves once a replica has every write acknowledged before this call (true), or the wait's bound
-   * passed or Redis failed (false); true at once where there is no replica to wait for.
+   * Resolves once a replica of `shard`'s master has every write acknowledged there before this call
+   * (true), or the wait's bound passed or Redis failed (false); true at once where there is no
+   * replica to wait for.
    */
-  waitForReplica(): Promise<boolean> {
+  waitForReplica(shard: number): Promise<boolean> {
     if (!this.enabled) return Promise.resolve(true);
-    if (!this.inFlight) return (this.inFlight = this.run());
+    let wait = this.waits.get(shard);
+    if (!wait) this.waits.set(shard, (wait = { replicated: false }));
+    const w = wait;
+    if (!w.inFlight) return (w.inFlight = this.run(shard, w));
     // One WAIT is out, for writes before it: this caller's writes need the next one.
-    this.next ??= this.inFlight.then(() => {
-      this.next = undefined;
-      return (this.inFlight = this.run());
+    w.next ??= w.inFlight.then(() => {
+      w.next = undefined;
+      return (w.inFlight = this.run(shard, w));
     });
-    return this.next;
+    return w.next;
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.connection?.quit().catch(() => this.connection?.disconnect());
   }
 
-  private async run(): Promise<boolean> {
+  private async run(shard: number, wait: ShardWait): Promise<boolean> {
     const timeoutMs = this.config.redis.replicaWaitMs;
     try {
-      const node = await this.node();
-      if (!this.replicated) {
+      const node = await this.node(shard);
+      if (!wait.replicated) {
         const replication = await node.info('replication');
         if (!/^connected_slaves:[1-9]/m.test(replication)) return true;
-        this.replicated = true;
+        wait.replicated = true;
       }
       const replies = await node
         .pipeline()
-        .set(this.keys.replicaWait(), String(Date.now()), 'PX', 60_000)
+        .set(this.keys.replicaWait(shard), String(Date.now()), 'PX', 60_000)
         .call('WAIT', 1, timeoutMs)
         .exec();
       const [setErr] = replies?.[0] ?? [];
@@ -86,17 +87,17 @@ export class RedisReplication implements OnApplicationShutdown {
       this.logger.warn(`Waiting for a replica failed: ${(err as Error).message}`);
       return false;
     } finally {
-      this.inFlight = undefined;
+      wait.inFlight = undefined;
     }
   }
 
-  private async node(): Promise<Redis> {
+  private async node(shard: number): Promise<Redis> {
     this.connection ??= createRedisConnection(this.config, { maxRetriesPerRequest: 1 });
     if (!this.config.runtime.clusterNodes) return this.connection;
     const cluster = this.connection as unknown as Cluster;
-    this.slot ??= Number(await cluster.cluster('KEYSLOT', this.keys.replicaWait()));
+    const slot = calculateSlot(this.keys.replicaWait(shard));
     const masterOfSlot = () => {
-      const [address] = cluster.slots[this.slot!] ?? [];
+      const [address] = cluster.slots[slot] ?? [];
       return cluster.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === address);
     };
     let node = masterOfSlot();
@@ -108,7 +109,15 @@ export class RedisReplication implements OnApplicationShutdown {
       this.slotsCurrent = true;
       node = masterOfSlot();
     }
-    if (!node) throw new Error(`no master known for slot ${this.slot}`);
+    if (!node) throw new Error(`no master known for slot ${slot}`);
     return node;
   }
+}
+
+/** One shard's group commit: the WAIT out now, the one queued behind it, and whether its master has had a replica. */
+interface ShardWait {
+  inFlight?: Promise<boolean>;
+  next?: Promise<boolean>;
+  /** Whether the master has had a replica connected: from then on a write counts only once one has it. */
+  replicated: boolean;
 }

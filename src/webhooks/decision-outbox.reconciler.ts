@@ -23,11 +23,13 @@ export class DecisionOutboxReconciler {
   async reconcile(overdueMs = DECISION_OVERDUE_MS): Promise<number> {
     let repaired = 0;
     try {
-      for (;;) {
-        const ids = await this.approvals.notHandedToDeliveryBefore(Date.now() - overdueMs, PAGE);
-        for (const id of ids) await this.approvals.announceDecisionAgain(id);
-        repaired += ids.length;
-        if (ids.length < PAGE) break;
+      for (const shard of this.approvals.shards) {
+        for (;;) {
+          const ids = await this.approvals.notHandedToDeliveryBefore(shard, Date.now() - overdueMs, PAGE);
+          for (const id of ids) await this.approvals.announceDecisionAgain(id);
+          repaired += ids.length;
+          if (ids.length < PAGE) break;
+        }
       }
       if (repaired) this.logger.warn(`Handed ${repaired} terminal events to delivery after an interrupted transition`);
     } catch (err) {

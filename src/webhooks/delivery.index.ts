@@ -25,7 +25,7 @@ const SLACK = 20;
 
 /**
  * Reads each client's index of dead and pending deliveries (kept by the delivery scripts, see
- * DeliveryStore), oldest first. The cursor is the last entry's (score, member): stable while
+ * DeliveryStore, one slice per shard), oldest first. The cursor is the last entry's (score, member): stable while
  * deliveries come and go, unlike an offset. An entry whose approval has expired is dropped here,
  * which is how the index forgets them.
  */
@@ -36,9 +36,29 @@ export class DeliveryIndex {
     private readonly keys: RedisKeys,
   ) {}
 
+  /**
+   * One page across the shards: each shard's slice gives its first `limit` entries after the cursor,
+   * which hold the first `limit` of the merged order, (score, member) ascending, whatever the shards.
+   */
   async page(clientId: string, state: IndexedState, sinceMs: number, limit: number, cursor?: string): Promise<DeliveryPage> {
-    const key = this.keys.clientDeliveries(clientId, state);
     const after = cursor ? decodeCursor(cursor) : undefined;
+    const slices = await Promise.all(
+      this.keys.shards.all.map((shard) => this.slicePage(this.keys.clientDeliveries(clientId, state, shard), state, sinceMs, limit, after)),
+    );
+    const merged = slices.flatMap((s) => s.deliveries).sort(byPosition);
+    const deliveries = merged.slice(0, limit);
+    const more = merged.length > limit || slices.some((s) => s.more);
+    return more && deliveries.length ? { deliveries, nextCursor: encodeCursor(deliveries[deliveries.length - 1]) } : { deliveries };
+  }
+
+  /** Up to `limit` entries of one shard's slice after `after`, and whether the slice holds more. */
+  private async slicePage(
+    key: string,
+    state: IndexedState,
+    sinceMs: number,
+    limit: number,
+    after: { score: number; member: string } | undefined,
+  ): Promise<{ deliveries: ListedDelivery[]; more: boolean }> {
     const deliveries: ListedDelivery[] = [];
     const fromMs = Math.max(sinceMs, after?.score ?? -Infinity);
     let offset = 0;
@@ -47,10 +67,10 @@ export class DeliveryIndex {
       const entries = pairs(raw).filter((e) => !after || e.score > after.score || e.member > after.member);
       const { found, forgotten } = await this.load(key, entries, state);
       for (const d of found) {
-        if (deliveries.length === limit) return { deliveries, nextCursor: encodeCursor(deliveries[deliveries.length - 1]) };
+        if (deliveries.length === limit) return { deliveries, more: true };
         deliveries.push(d);
       }
-      if (raw.length / 2 < limit + SLACK) return { deliveries };
+      if (raw.length / 2 < limit + SLACK) return { deliveries, more: false };
       // Forgotten entries left the set: the next read starts that much earlier.
       offset += raw.length / 2 - forgotten;
     }
@@ -58,7 +78,10 @@ export class DeliveryIndex {
 
   /** Every entry of one client's index since `sinceMs` (recovery walks them all; one client's dead set is bounded by retention). */
   async refs(clientId: string, state: IndexedState, sinceMs: number): Promise<{ approvalId: string; eventId: string }[]> {
-    return (await this.redis.zrangebyscore(this.keys.clientDeliveries(clientId, state), sinceMs, '+inf')).map(parseMember);
+    const slices = await Promise.all(
+      this.keys.shards.all.map((shard) => this.redis.zrangebyscore(this.keys.clientDeliveries(clientId, state, shard), sinceMs, '+inf')),
+    );
+    return slices.flat().map(parseMember);
   }
 
   /** The deliveries behind index entries still in that state; forgets entries whose approval is gone. */
@@ -68,16 +91,17 @@ export class DeliveryIndex {
     state: IndexedState,
   ): Promise<{ found: ListedDelivery[]; forgotten: number }> {
     if (!entries.length) return { found: [], forgotten: 0 };
-    const pipeline = this.redis.pipeline();
-    for (const e of entries) {
-      const ref = parseMember(e.member);
-      pipeline.hget(this.keys.approvalDeliveries(ref.approvalId), ref.eventId);
-    }
-    const results = (await pipeline.exec()) ?? [];
+    // One command per delivery hash (all in this slice's shard), batched by auto-pipelining.
+    const results = await Promise.all(
+      entries.map((e) => {
+        const ref = parseMember(e.member);
+        return this.redis.hget(this.keys.approvalDeliveries(ref.approvalId), ref.eventId);
+      }),
+    );
     const out: ListedDelivery[] = [];
     const stale: string[] = [];
     entries.forEach((e, i) => {
-      const json = results[i]?.[1] as string | null | undefined;
+      const json = results[i];
       if (!json) return void stale.push(e.member);
       const delivery = JSON.parse(json) as Delivery;
       // Written in the same script as the index, so a mismatch is only a state changed since the read.
@@ -87,6 +111,15 @@ export class DeliveryIndex {
     if (stale.length) await this.redis.zrem(key, ...stale);
     return { found: out, forgotten: stale.length };
   }
+}
+
+/** The listing order: by when the delivery took its state, then by member (`<approvalId>:<eventId>`). */
+function byPosition(a: ListedDelivery, b: ListedDelivery): number {
+  const bySince = Date.parse(a.since) - Date.parse(b.since);
+  if (bySince) return bySince;
+  const ma = `${a.approvalId}:${a.eventId}`;
+  const mb = `${b.approvalId}:${b.eventId}`;
+  return ma < mb ? -1 : ma > mb ? 1 : 0;
 }
 
 function pairs(raw: string[]): { member: string; score: number }[] {

@@ -32,21 +32,23 @@ export class DeliveryReconciler {
     private readonly producer: DeliveryProducer,
   ) {}
 
-  /** One pass over the overdue pending deliveries, page by page; returns how many were queued again. */
+  /** One pass over every shard's overdue pending deliveries, page by page; returns how many were queued again. */
   async reconcile(overdueMs = OVERDUE_MS): Promise<number> {
     let requeued = 0;
     let failures = 0;
     try {
       const beforeMs = Date.now() - overdueMs;
-      for (let offset = 0; ;) {
-        const page = await this.store.overdue(beforeMs, offset, PAGE);
-        const outcomes = await Promise.all(page.map((ref) => this.repair(ref).catch(() => 'error' as const)));
-        requeued += outcomes.filter((o) => o === 'requeued').length;
-        failures += outcomes.filter((o) => o === 'error').length;
-        if (page.length < PAGE) break;
-        // Forgotten entries left the index, so the next page starts that much earlier. An entry that
-        // a job ends meanwhile can shift the page too: anything skipped is seen on the next run.
-        offset += PAGE - outcomes.filter((o) => o === 'forgotten').length;
+      for (const shard of this.store.shards) {
+        for (let offset = 0; ;) {
+          const page = await this.store.overdue(shard, beforeMs, offset, PAGE);
+          const outcomes = await Promise.all(page.map((ref) => this.repair(ref).catch(() => 'error' as const)));
+          requeued += outcomes.filter((o) => o === 'requeued').length;
+          failures += outcomes.filter((o) => o === 'error').length;
+          if (page.length < PAGE) break;
+          // Forgotten entries left the index, so the next page starts that much earlier. An entry that
+          // a job ends meanwhile can shift the page too: anything skipped is seen on the next run.
+          offset += PAGE - outcomes.filter((o) => o === 'forgotten').length;
+        }
       }
       if (requeued) this.logger.warn(`Queued ${requeued} pending webhook deliveries whose job was lost`);
       if (failures) this.logger.warn(`Could not check ${failures} pending webhook deliveries, will retry`);

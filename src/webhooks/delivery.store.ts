@@ -98,11 +98,12 @@ export class DeliveryStore {
 
   /** Dead deliveries become pending again; returns their event ids. */
   async reviveDead(clientId: string, approvalId: string, now: Date): Promise<string[]> {
+    const shard = this.keys.shardOf(approvalId);
     const keys = [
       this.keys.approvalDeliveries(approvalId),
-      this.keys.pendingDeliveries(),
-      this.keys.clientDeliveries(clientId, 'pending'),
-      this.keys.clientDeliveries(clientId, 'dead'),
+      this.keys.pendingDeliveries(shard),
+      this.keys.clientDeliveries(clientId, 'pending', shard),
+      this.keys.clientDeliveries(clientId, 'dead', shard),
     ];
     return this.reviveDeadDeliveries(keys, now.toISOString(), approvalId, String(now.getTime()));
   }
@@ -125,24 +126,31 @@ export class DeliveryStore {
     );
   }
 
-  /** Pending deliveries whose next attempt was due before `beforeMs`, oldest first, one page. */
-  async overdue(beforeMs: number, offset: number, count: number): Promise<DeliveryRef[]> {
-    const members = await this.redis.zrangebyscore(this.keys.pendingDeliveries(), '-inf', beforeMs, 'LIMIT', offset, count);
+  /** Every shard's number: the delivery reconciler walks each shard's pending index. */
+  get shards(): readonly number[] {
+    return this.keys.shards.all;
+  }
+
+  /** One shard's pending deliveries whose next attempt was due before `beforeMs`, oldest first, one page. */
+  async overdue(shard: number, beforeMs: number, offset: number, count: number): Promise<DeliveryRef[]> {
+    const members = await this.redis.zrangebyscore(this.keys.pendingDeliveries(shard), '-inf', beforeMs, 'LIMIT', offset, count);
     return members.map(parseMember);
   }
 
   /** Drops an index entry whose delivery ended or expired with its approval. */
   async forget(ref: DeliveryRef): Promise<void> {
-    await this.redis.zrem(this.keys.pendingDeliveries(), member(ref.approvalId, ref.eventId));
+    await this.redis.zrem(this.keys.pendingDeliveries(this.keys.shardOf(ref.approvalId)), member(ref.approvalId, ref.eventId));
   }
 
+  /** The approval's record and deliveries, with its shard's pending index and the client's slices of it: one slot. */
   private keysOf(clientId: string, approvalId: string): [string, string, string, string, string] {
+    const shard = this.keys.shardOf(approvalId);
     return [
       approvalKeysForScripts.record(this.keys, approvalId),
       this.keys.approvalDeliveries(approvalId),
-      this.keys.pendingDeliveries(),
-      this.keys.clientDeliveries(clientId, 'pending'),
-      this.keys.clientDeliveries(clientId, 'dead'),
+      this.keys.pendingDeliveries(shard),
+      this.keys.clientDeliveries(clientId, 'pending', shard),
+      this.keys.clientDeliveries(clientId, 'dead', shard),
     ];
   }
 }

@@ -48,7 +48,7 @@ describe('SSE after the event stream lost its tail on a new master', () => {
     // The old master's last entry, an hour ahead of this master's clock; the reader reads it.
     const ahead = `${Date.now() + 3_600_000}-0`;
     await t.redis.xadd(stream, ahead, 'marker', 'old-master');
-    await eventually(() => subscriber.position === ahead, "the reader has read the old master's last entry");
+    await eventually(() => subscriber.positionOf(0) === ahead, "the reader has read the old master's last entry");
     // The failover: the new master's stream ends before that entry, and the reader's connection drops.
     const resumes = subscriber.resumes;
     await t.redis.xtrim(stream, 'MAXLEN', 0);
@@ -58,7 +58,7 @@ describe('SSE after the event stream lost its tail on a new master', () => {
     await t.redis.client('KILL', 'ID', reader);
     await eventually(() => subscriber.resumes > resumes, 'the reader resumes');
     await eventually(async () => (await readerIds()).length === 1, 'the reader reconnects');
-    await eventually(() => subscriber.position !== ahead, 'the reader moves back to where the stream now ends');
+    await eventually(() => subscriber.positionOf(0) !== ahead, 'the reader moves back to where the stream now ends');
 
     // Written by this master now: its stream id is below the old master's last one.
     expect((await bank.cancel(approval.id)).status).toBe(200);

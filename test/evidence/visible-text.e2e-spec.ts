@@ -43,7 +43,11 @@ describe('What the user sees is what is bound: the text a phone shows (contract 
     await expect(t.sim.getOperation(operationId)).rejects.toMatchObject({ status: 404 });
     expect((await bank.get(operationId)).status).toBe(404);
     expect(
-      await t.redis.exists(keys.approval(operationId), keys.reservation(operationId), keys.clientUserApprovals(BANK_APP.id, userId)),
+      await t.redis.exists(
+        keys.approval(operationId),
+        keys.reservation(operationId),
+        keys.clientUserApprovals(BANK_APP.id, userId, keys.shardOf(operationId)),
+      ),
     ).toBe(0);
     return res;
   }

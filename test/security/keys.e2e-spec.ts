@@ -49,7 +49,7 @@ describe('Redis keys cannot collide through operationIds (issue 11, item 1)', ()
     const created = await bank.create({ userId: newUserId(), operationId: 'col-1', message: 'pay 10' });
     expect(created.status).toBe(201);
 
-    expect(await t.redis.zscore(keys.pendingApprovals(), 'col-1')).not.toBeNull();
+    expect(await t.redis.zscore(keys.pendingApprovals(keys.shardOf('col-1')), 'col-1')).not.toBeNull();
     expect(await t.redis.pttl(keys.approval('col-1'))).toBeGreaterThan(0);
     await t.sim.approve('col-1');
     await t.events.waitFor('col-1', 'approval.approved');
@@ -133,8 +133,8 @@ describe('Redis keys cannot collide through operationIds (issue 11, item 1)', ()
     const res = await bank.create({ userId: newUserId(), operationId: id });
     expect(res.status).toBe(409);
     expect(await t.redis.exists(keys.approval(id))).toBe(0);
-    expect(await t.redis.zscore(keys.pendingApprovals(), id)).toBeNull();
-    expect(await t.redis.zscore(keys.pollsDue(), id)).toBeNull();
+    expect(await t.redis.zscore(keys.pendingApprovals(keys.shardOf(id)), id)).toBeNull();
+    expect(await t.redis.zscore(keys.pollsDue(keys.shardOf(id)), id)).toBeNull();
   });
 
   describe('the approval index reconciler', () => {
@@ -148,8 +148,8 @@ describe('Redis keys cannot collide through operationIds (issue 11, item 1)', ()
     async function unindex(id: string, rewrite?: (r: ApprovalRecord) => ApprovalRecord): Promise<void> {
       const multi = t.redis
         .multi()
-        .zrem(keys.pendingApprovals(), id)
-        .zrem(keys.pollsDue(), id)
+        .zrem(keys.pendingApprovals(keys.shardOf(id)), id)
+        .zrem(keys.pollsDue(keys.shardOf(id)), id)
         .persist(keys.approval(id))
         .persist(keys.approvalEvents(id));
       if (rewrite) {
@@ -164,8 +164,10 @@ describe('Redis keys cannot collide through operationIds (issue 11, item 1)', ()
       expect(created.status).toBe(201);
       await unindex('lost-1');
 
-      await reconcileUntil(async () => (await t.redis.zscore(keys.pendingApprovals(), 'lost-1')) !== null);
-      expect(Number(await t.redis.zscore(keys.pendingApprovals(), 'lost-1'))).toBe(Date.parse(created.body.expiresAt));
+      await reconcileUntil(async () => (await t.redis.zscore(keys.pendingApprovals(keys.shardOf('lost-1')), 'lost-1')) !== null);
+      expect(Number(await t.redis.zscore(keys.pendingApprovals(keys.shardOf('lost-1')), 'lost-1'))).toBe(
+        Date.parse(created.body.expiresAt),
+      );
       expect(await t.redis.pttl(keys.approval('lost-1'))).toBeGreaterThan(0);
       expect(await t.redis.pttl(keys.approvalEvents('lost-1'))).toBeGreaterThan(0);
 
@@ -181,7 +183,7 @@ describe('Redis keys cannot collide through operationIds (issue 11, item 1)', ()
       await t.events.waitFor('lost-2', 'approval.expired');
       expect((await bank.get('lost-2')).body.status).toBe('expired');
       expect(await t.redis.pttl(keys.approval('lost-2'))).toBeGreaterThan(0);
-      expect(await t.redis.zscore(keys.pendingApprovals(), 'lost-2')).toBeNull();
+      expect(await t.redis.zscore(keys.pendingApprovals(keys.shardOf('lost-2')), 'lost-2')).toBeNull();
     });
 
     it('moves the event log and delivery hash of the former key scheme beside their record', async () => {

@@ -39,7 +39,9 @@ export class FakeApprovalsStore {
     this.awaitingDelivery.delete(id);
   }
 
-  async notHandedToDeliveryBefore(_beforeMs: number, count: number): Promise<string[]> {
+  readonly shards: readonly number[] = [0];
+
+  async notHandedToDeliveryBefore(_shard: number, _beforeMs: number, count: number): Promise<string[]> {
     return [...this.awaitingDelivery].slice(0, count);
   }
 

@@ -1,16 +1,28 @@
 import { ClaimedPoll, PollWriteBack } from '../../src/polling/polls.store';
 
-/** An in-memory PollsStore with the same claim, lease and write-back rules as its Lua scripts. */
+/**
+ * An in-memory PollsStore with the same claim, lease and write-back rules as its Lua scripts, over
+ * `shardCount` shards (an id's shard: its last character's code, modulo the count).
+ */
 export class FakePollsStore {
   readonly due = new Map<string, number>();
   readonly failures = new Map<string, number>();
   readonly pending = new Set<string>();
+  readonly shards: readonly number[];
   claims = 0;
 
-  async claim(nowMs: number, leaseUntilMs: number, max: number): Promise<ClaimedPoll[]> {
+  constructor(shardCount = 1) {
+    this.shards = Array.from({ length: shardCount }, (_, k) => k);
+  }
+
+  shardOf(id: string): number {
+    return id.charCodeAt(id.length - 1) % this.shards.length;
+  }
+
+  async claim(shard: number, nowMs: number, leaseUntilMs: number, max: number): Promise<ClaimedPoll[]> {
     this.claims += 1;
     const ids = [...this.due]
-      .filter(([, at]) => at <= nowMs)
+      .filter(([id, at]) => at <= nowMs && this.shardOf(id) === shard)
       .sort((a, b) => a[1] - b[1])
       .slice(0, max)
       .map(([id]) => id);
@@ -36,7 +48,7 @@ export class FakePollsStore {
     return rescheduled;
   }
 
-  async follow(ids: string[], atMs: number): Promise<number> {
+  async follow(_shard: number, ids: string[], atMs: number): Promise<number> {
     const fresh = ids.filter((id) => this.pending.has(id) && !this.due.has(id));
     for (const id of fresh) this.due.set(id, atMs);
     return fresh.length;

@@ -45,7 +45,7 @@ describe('Webhooks after Redis took back a decision', () => {
     // What a replica (or an older AOF) holds: the approval still pending, with its first poll due.
     const record = await t.redis.dumpBuffer(keys.approval(id));
     const events = await t.redis.dumpBuffer(keys.approvalEvents(id));
-    const pendingScore = (await t.redis.zscore(keys.pendingApprovals(), id))!;
+    const pendingScore = (await t.redis.zscore(keys.pendingApprovals(keys.shardOf(id)), id))!;
 
     await t.sim.approve(id, 'pin');
     const first = await t.events.waitFor(id, 'approval.approved');
@@ -57,10 +57,10 @@ describe('Webhooks after Redis took back a decision', () => {
       .multi()
       .restore(keys.approval(id), 0, record, 'REPLACE')
       .restore(keys.approvalEvents(id), 0, events, 'REPLACE')
-      .zadd(keys.pendingApprovals(), pendingScore, id)
-      .zadd(keys.pollsDue(), Date.now(), id)
+      .zadd(keys.pendingApprovals(keys.shardOf(id)), pendingScore, id)
+      .zadd(keys.pollsDue(keys.shardOf(id)), Date.now(), id)
       .del(keys.approvalDeliveries(id))
-      .zrem(keys.decisionsAwaitingDelivery(), id)
+      .zrem(keys.decisionsAwaitingDelivery(keys.shardOf(id)), id)
       .exec();
     expect(await queue.remove(`delivery-${first.event.id}`)).toBe(1);
     expect((await api.get(id)).body.status).toBe('pending');
