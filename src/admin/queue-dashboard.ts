@@ -22,7 +22,12 @@ export function mountQueueDashboard(app: INestApplication): void {
   if (!admin) return;
   const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
   const queues = app.get(QueuesService).queues();
-  createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue)), serverAdapter });
+  // A sharded queue is one queue per shard under one name: each is shown under its shard's prefix.
+  const shared = (name: string) => queues.filter((q) => q.name === name).length > 1;
+  createBullBoard({
+    queues: queues.map((queue) => new BullMQAdapter(queue, shared(queue.name) ? { prefix: `${queue.opts.prefix}:` } : {})),
+    serverAdapter,
+  });
   const config = app.get(AppConfig);
   const auth = adminAuth(admin, app.get<Redis>(REDIS), config.redis.prefix, config.nodeEnv === 'production');
   app.use(QUEUE_DASHBOARD_PATH, auth, serverAdapter.getRouter());

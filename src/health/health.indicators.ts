@@ -35,8 +35,9 @@ export class HealthIndicators {
     // A process composed without WorkerModule (ROLE=api) has no processor: other processes run the jobs.
     const workers = this.queues.workers();
     if (workers.length === 0) return check.up({ message: 'this process runs no queue worker' });
-    const stopped = workers.filter((w) => !w.isRunning() || w.closing !== undefined).map((w) => w.name);
-    const details = { queues: workers.map((w) => w.name) };
+    // A sharded queue has a worker per shard under one name: each name is listed once.
+    const stopped = [...new Set(workers.filter((w) => !w.isRunning() || w.closing !== undefined).map((w) => w.name))];
+    const details = { queues: [...new Set(workers.map((w) => w.name))] };
     return stopped.length ? check.down({ ...details, stopped }) : check.up(details);
   }
 

@@ -146,7 +146,14 @@ export class MetricsService {
         const counts = await withTimeout(read, QUEUE_READ_TIMEOUT_MS).catch(() => undefined);
         if (!counts) return;
         this.reset();
-        for (const { name, jobs } of counts) for (const state of QUEUE_STATES) this.set({ queue: name, state }, jobs[state] ?? 0);
+        // A sharded queue is one queue per shard under one name: its depth is their sum.
+        const totals = new Map<string, Record<string, number>>();
+        for (const { name, jobs } of counts) {
+          const total = totals.get(name) ?? {};
+          for (const state of QUEUE_STATES) total[state] = (total[state] ?? 0) + (jobs[state] ?? 0);
+          totals.set(name, total);
+        }
+        for (const [name, jobs] of totals) for (const state of QUEUE_STATES) this.set({ queue: name, state }, jobs[state]);
       },
     });
   }

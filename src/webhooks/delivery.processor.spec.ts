@@ -1,6 +1,7 @@
 import { DelayedError, Job } from 'bullmq';
 import { AppConfig } from '../config/app.config';
 import { strictMock } from '../../test/unit/strict-mock';
+import { DeliveryQueues } from './delivery-queues';
 import { DeliveryHandler, DeliveryResult } from './delivery.handler';
 import { DeliveryJobData } from './delivery.job';
 import { DeliveryProcessor } from './delivery.processor';
@@ -11,7 +12,12 @@ describe(DeliveryProcessor.name, () => {
 
   function run(result: DeliveryResult) {
     const handler = strictMock<DeliveryHandler>({ handle: async () => result });
-    const sut = new DeliveryProcessor(handler, strictMock<TestEventHandler>(), {} as AppConfig);
+    const sut = new DeliveryProcessor(
+      strictMock<DeliveryQueues>({ createWorkers: () => undefined }),
+      handler,
+      strictMock<TestEventHandler>(),
+      { webhooks: { concurrency: 1 } } as AppConfig,
+    );
     const job = strictMock<Job<DeliveryJobData>>({
       name: 'deliver',
       data,

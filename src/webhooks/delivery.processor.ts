@@ -1,30 +1,30 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { AppConfig } from '../config/app.config';
 import { DeliveryHandler } from './delivery.handler';
-import { DELIVERY_QUEUE, DeliveryJobData, TEST_EVENT_JOB, TestEventJobData } from './delivery.job';
+import { DeliveryQueues } from './delivery-queues';
+import { DeliveryJobData, TEST_EVENT_JOB, TestEventJobData } from './delivery.job';
 import { TestEventHandler } from './test-event.handler';
 
 /**
  * Makes one attempt, then parks the job in the delayed set until the next one: a delivery waiting
  * for its retry holds no worker slot. Its own queue and workers, so a slow or dead receiver never
- * delays a poll. Provided by WorkerModule only; started at bootstrap with the configured
- * concurrency (a decorator cannot read config, hence autorun: false).
+ * delays a poll. Provided by WorkerModule only; started at bootstrap, one worker per shard's queue,
+ * each with the configured concurrency.
  */
-@Processor(DELIVERY_QUEUE, { autorun: false })
-export class DeliveryProcessor extends WorkerHost implements OnApplicationBootstrap {
+@Injectable()
+export class DeliveryProcessor implements OnApplicationBootstrap {
   constructor(
+    private readonly queues: DeliveryQueues,
     private readonly handler: DeliveryHandler,
     private readonly tests: TestEventHandler,
-    private readonly config: AppConfig,
+    config: AppConfig,
   ) {
-    super();
+    queues.createWorkers((job, token) => this.process(job, token), config.webhooks.concurrency);
   }
 
   onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.webhooks.concurrency;
-    this.worker.run().catch((err: Error) => this.worker.emit('error', err));
+    this.queues.runWorkers();
   }
 
   async process(job: Job<DeliveryJobData | TestEventJobData>, token?: string): Promise<string> {

@@ -1,27 +1,19 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { Job, Queue } from 'bullmq';
+import { Job } from 'bullmq';
 import { ApprovalRecord } from '../approvals/approval';
 import { ApprovalEvent } from '../approvals/approval-event';
 import { ClientsRegistry } from '../clients/clients.registry';
 import { AppConfig } from '../config/app.config';
 import { randomUUID } from 'node:crypto';
-import {
-  DELIVERY_QUEUE,
-  DeliveryJobData,
-  KEEP_FINISHED_JOBS,
-  TEST_EVENT_JOB,
-  TestEventJobData,
-  WebhookTestEvent,
-  deliveryJobId,
-} from './delivery.job';
+import { DeliveryQueues } from './delivery-queues';
+import { DeliveryJobData, KEEP_FINISHED_JOBS, TEST_EVENT_JOB, WebhookTestEvent, deliveryJobId } from './delivery.job';
 import { DeliveryStore } from './delivery.store';
 
 /** Schedules webhook deliveries of terminal events. Idempotent: keyed by the event id. */
 @Injectable()
 export class DeliveryProducer {
   constructor(
-    @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData | TestEventJobData>,
+    private readonly queues: DeliveryQueues,
     private readonly store: DeliveryStore,
     private readonly clients: ClientsRegistry,
     private readonly config: AppConfig,
@@ -61,7 +53,7 @@ export class DeliveryProducer {
    * attempt that failed. A job no longer waiting (it runs, or ended) is left alone: it reads the delivery.
    */
   async retryAt(data: DeliveryJobData, atMs: number): Promise<void> {
-    const job = (await this.queue.getJob(deliveryJobId(data.eventId))) as Job<DeliveryJobData> | undefined;
+    const job = (await this.queues.of(data.approvalId).getJob(deliveryJobId(data.eventId))) as Job<DeliveryJobData> | undefined;
     if (!job || !(await job.isDelayed())) return;
     await job.updateData(data);
     await job.changeDelay(Math.max(0, atMs - Date.now()));
@@ -71,7 +63,7 @@ export class DeliveryProducer {
   async releaseBackstop(data: DeliveryJobData): Promise<void> {
     // One round trip, without reading the job first: BullMQ's promote refuses a job that no longer waits,
     // which is then running or done and reads the delivery itself.
-    await new Job(this.queue, 'deliver', data, {}, deliveryJobId(data.eventId)).promote().catch(() => undefined);
+    await new Job(this.queues.of(data.approvalId), 'deliver', data, {}, deliveryJobId(data.eventId)).promote().catch(() => undefined);
   }
 
   /**
@@ -82,8 +74,9 @@ export class DeliveryProducer {
    */
   async enqueue(approvalId: string, eventId: string): Promise<void> {
     const jobId = deliveryJobId(eventId);
+    const queue = this.queues.of(approvalId);
     for (let tries = 0; tries < 40; tries++) {
-      const job = await this.queue.getJob(jobId);
+      const job = await queue.getJob(jobId);
       if (!job) break;
       if ((await job.isCompleted()) || (await job.isFailed())) {
         await job.remove();
@@ -97,7 +90,9 @@ export class DeliveryProducer {
 
   private async add(approvalId: string, eventId: string, delayMs = 0): Promise<DeliveryJobData> {
     const data = { approvalId, eventId, attempt: 0, deadlineMs: this.deadline() };
-    await this.queue.add('deliver', data, { jobId: deliveryJobId(eventId), ...JOB_OPTIONS, ...(delayMs > 0 && { delay: delayMs }) });
+    await this.queues
+      .of(approvalId)
+      .add('deliver', data, { jobId: deliveryJobId(eventId), ...JOB_OPTIONS, ...(delayMs > 0 && { delay: delayMs }) });
     return data;
   }
 
@@ -109,11 +104,9 @@ export class DeliveryProducer {
       createdAt: new Date().toISOString(),
       data: { clientId, message: 'A test event: your endpoint receives and verifies webhooks' },
     };
-    await this.queue.add(
-      TEST_EVENT_JOB,
-      { clientId, event, attempt: 0, deadlineMs: this.deadline() },
-      { jobId: `test-${event.id}`, ...JOB_OPTIONS },
-    );
+    await this.queues
+      .of(clientId)
+      .add(TEST_EVENT_JOB, { clientId, event, attempt: 0, deadlineMs: this.deadline() }, { jobId: `test-${event.id}`, ...JOB_OPTIONS });
     return event.id;
   }
 

@@ -1,7 +1,6 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import { DELIVERY_QUEUE, DeliveryJobData, deliveryJobId } from './delivery.job';
+import { DeliveryQueues } from './delivery-queues';
+import { deliveryJobId } from './delivery.job';
 import { DeliveryProducer } from './delivery.producer';
 import { DeliveryRef, DeliveryStore } from './delivery.store';
 
@@ -27,7 +26,7 @@ export class DeliveryReconciler {
   private readonly logger = new Logger(DeliveryReconciler.name);
 
   constructor(
-    @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJobData>,
+    private readonly queues: DeliveryQueues,
     private readonly store: DeliveryStore,
     private readonly producer: DeliveryProducer,
   ) {}
@@ -62,7 +61,7 @@ export class DeliveryReconciler {
     const jobId = deliveryJobId(ref.eventId);
     // The job first, then the state: a job that ends in between has already saved its end. The job
     // hash and two ZSCOREs, not getJobState, whose scans of the wait lists grow with a backlog.
-    const job = await this.queue.getJob(jobId);
+    const job = await this.queues.of(ref.approvalId).getJob(jobId);
     const ended = job ? (await job.isFailed()) || (await job.isCompleted()) : true;
     if (!ended) return 'alive';
     const delivery = await this.store.get(ref.approvalId, ref.eventId);

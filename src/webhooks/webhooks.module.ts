@@ -1,10 +1,9 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { ApprovalsModule } from '../approvals/approvals.module';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryHandler } from './delivery.handler';
 import { DeliveryIndex } from './delivery.index';
-import { DELIVERY_QUEUE } from './delivery.job';
+import { DeliveryQueues } from './delivery-queues';
 import { DeliveryProducer } from './delivery.producer';
 import { DeliveryReconciler } from './delivery.reconciler';
 import { DeliveryStore } from './delivery.store';
@@ -18,8 +17,9 @@ import { WebhookClient } from './webhook.client';
  * WorkerModule adds the processor that sends them and ApiModule the deliveries routes.
  */
 @Module({
-  imports: [BullModule.registerQueue({ name: DELIVERY_QUEUE }), ApprovalsModule],
+  imports: [ApprovalsModule],
   providers: [
+    DeliveryQueues,
     DeliveryProducer,
     DeliveryStore,
     DeliveryIndex,
@@ -33,6 +33,7 @@ import { WebhookClient } from './webhook.client';
   ],
   // WebhookClient: CIBA pings travel on the same transport and target rules (ciba/).
   exports: [
+    DeliveryQueues,
     DeliveriesService,
     DeliveryIndex,
     DeliveryHandler,

@@ -100,13 +100,14 @@ describe('Containers (checked by parsing: no Docker engine runs here)', () => {
       for (const address of addresses) expect(init).toContain(`${address}:6379`);
     });
 
-    it('starts the service on the formed cluster with a hash-tagged prefix, beside the single-Redis service', () => {
+    it('starts the service on the formed cluster with a plain prefix over 16 shards, beside the single-Redis service', () => {
       const config = resolved();
       const service = serviceBlock(config, 'orchestrator-cluster');
       expect(service).toMatch(/redis-cluster-init:\n\s+condition: service_completed_successfully/);
       const seeds = /REDIS_CLUSTER_NODES: (\S+)/.exec(service)?.[1].split(',') ?? [];
       expect(seeds).toHaveLength(6);
-      expect(service).toMatch(/REDIS_PREFIX: ['"]\{stepup\}['"]/);
+      expect(service).toMatch(/REDIS_PREFIX: ['"]?stepup['"]?\n/);
+      expect(service).toMatch(/REDIS_SHARDS: ['"]?16['"]?\n/);
       expect(service).toMatch(/target: 3000/);
       expect(service).toMatch(/published: "?3001"?\n/);
       expect(serviceBlock(config, 'orchestrator')).toMatch(/published: "?3000"?\n/);

@@ -98,20 +98,24 @@ export class WebhookReceiver {
 export class DeliveryWatcher {
   private readonly ends: { jobId: string; state: string }[] = [];
   private readonly waiters = new Set<() => void>();
-  private readonly events: QueueEvents;
+  private readonly events: QueueEvents[];
 
-  constructor(redisUrl: string, prefix: string) {
+  /** `prefixes`: the BullMQ prefix of every shard's delivery queue (the Redis prefix itself with one shard). */
+  constructor(redisUrl: string, prefixes: string | readonly string[]) {
     const url = new URL(redisUrl);
-    this.events = new QueueEvents('delivery', {
-      connection: { host: url.hostname, port: Number(url.port || 6379) },
-      prefix,
-      lastEventId: '0-0',
-    });
-    this.events.on('completed', ({ jobId, returnvalue }) => {
-      const state =
-        typeof returnvalue === 'string' && returnvalue.startsWith('"') ? (JSON.parse(returnvalue) as string) : String(returnvalue);
-      this.ends.push({ jobId, state });
-      for (const waiter of [...this.waiters]) waiter();
+    this.events = (typeof prefixes === 'string' ? [prefixes] : prefixes).map((prefix) => {
+      const events = new QueueEvents('delivery', {
+        connection: { host: url.hostname, port: Number(url.port || 6379) },
+        prefix,
+        lastEventId: '0-0',
+      });
+      events.on('completed', ({ jobId, returnvalue }) => {
+        const state =
+          typeof returnvalue === 'string' && returnvalue.startsWith('"') ? (JSON.parse(returnvalue) as string) : String(returnvalue);
+        this.ends.push({ jobId, state });
+        for (const waiter of [...this.waiters]) waiter();
+      });
+      return events;
     });
   }
 
@@ -141,7 +145,7 @@ export class DeliveryWatcher {
     });
   }
 
-  close(): Promise<void> {
-    return this.events.close();
+  async close(): Promise<void> {
+    await Promise.all(this.events.map((e) => e.close()));
   }
 }

@@ -1,0 +1,18 @@
+import type { Queue, Worker } from 'bullmq';
+
+/** Marks a provider that owns several BullMQ queues and workers (redis/sharded-queue.ts). */
+export const QUEUE_GROUP = Symbol('QueueGroup');
+
+/**
+ * Queues and workers a provider creates itself rather than through BullModule, one per shard: the
+ * metrics, health, dashboard and shutdown find them through this mark as they find registered ones.
+ */
+export interface QueueGroup {
+  readonly [QUEUE_GROUP]: true;
+  readonly queues: readonly Queue[];
+  readonly workers: readonly Worker[];
+}
+
+export function isQueueGroup(value: unknown): value is QueueGroup {
+  return typeof value === 'object' && value !== null && (value as Partial<QueueGroup>)[QUEUE_GROUP] === true;
+}
