@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { AppConfig } from '../config/app.config';
 import { REDIS } from '../redis/redis.module';
 
@@ -21,29 +21,47 @@ export class RedisSettingsCheck implements OnApplicationBootstrap {
     void this.check();
   }
 
+  /**
+   * The warnings of every Redis the data lives on: the one Redis (or Sentinel's master), or each
+   * master of a cluster, named, since every master holds shards of the data.
+   */
   async check(): Promise<string[]> {
-    let settings: Record<string, string>;
-    try {
-      settings = {
-        ...(await this.read('maxmemory-policy')),
-        ...(await this.read('appendonly')),
-        ...(await this.read('save')),
-        ...((this.config.redis.sentinels || this.config.runtime.clusterNodes) && (await this.read('min-replicas-to-write'))),
-        ...(this.config.runtime.clusterNodes && (await this.read('cluster-require-full-coverage'))),
-      };
-    } catch (err) {
-      this.logger.warn(
-        `Could not read the Redis configuration (${(err as Error).message}): make sure maxmemory-policy is noeviction and persistence is on`,
-      );
-      return [];
+    const cluster = this.redis as unknown;
+    // On a cluster, the masters are known once the client has the slot map: any command waits for it.
+    if (cluster instanceof Cluster) await this.redis.ping().catch(() => undefined);
+    const nodes: { name?: string; redis: Redis }[] =
+      cluster instanceof Cluster
+        ? cluster.nodes('master').map((node) => ({ name: `${node.options.host}:${node.options.port}`, redis: node }))
+        : [{ redis: this.redis }];
+    const warnings: string[] = [];
+    for (const node of nodes) {
+      let settings: Record<string, string>;
+      try {
+        settings = await this.settingsOf(node.redis);
+      } catch (err) {
+        this.logger.warn(
+          `Could not read the Redis configuration${node.name ? ` of master ${node.name}` : ''} (${(err as Error).message}): make sure maxmemory-policy is noeviction and persistence is on`,
+        );
+        continue;
+      }
+      warnings.push(...redisSettingsWarnings(settings).map((w) => (node.name ? `Master ${node.name}: ${w}` : w)));
     }
-    const warnings = redisSettingsWarnings(settings);
     warnings.forEach((w) => this.logger.warn(w));
     return warnings;
   }
 
-  private async read(name: string): Promise<Record<string, string>> {
-    const reply = (await this.redis.config('GET', name)) as string[];
+  private async settingsOf(redis: Redis): Promise<Record<string, string>> {
+    return {
+      ...(await this.read(redis, 'maxmemory-policy')),
+      ...(await this.read(redis, 'appendonly')),
+      ...(await this.read(redis, 'save')),
+      ...((this.config.redis.sentinels || this.config.runtime.clusterNodes) && (await this.read(redis, 'min-replicas-to-write'))),
+      ...(this.config.runtime.clusterNodes && (await this.read(redis, 'cluster-require-full-coverage'))),
+    };
+  }
+
+  private async read(redis: Redis, name: string): Promise<Record<string, string>> {
+    const reply = (await redis.config('GET', name)) as string[];
     const pairs: Record<string, string> = {};
     for (let i = 0; i + 1 < reply.length; i += 2) pairs[reply[i]] = reply[i + 1];
     return pairs;

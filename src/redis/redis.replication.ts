@@ -95,6 +95,8 @@ export class RedisReplication implements OnApplicationShutdown {
     this.connection ??= createRedisConnection(this.config, { maxRetriesPerRequest: 1 });
     if (!this.config.runtime.clusterNodes) return this.connection;
     const cluster = this.connection as unknown as Cluster;
+    // A new connection knows no slots yet: a first command connects it and loads the slot map.
+    if (cluster.status !== 'ready') await cluster.ping();
     const slot = calculateSlot(this.keys.replicaWait(shard));
     const masterOfSlot = () => {
       const [address] = cluster.slots[slot] ?? [];
