@@ -13,8 +13,14 @@ import { RedisScript, defineScript } from '../redis/redis-script';
 /** The longest lifetime an approval can be given (contract: timeoutSeconds ≤ 86400). */
 const MAX_TIMEOUT_S = 86_400;
 
-/** Enough stream history for an instance whose subscription dropped for a while to catch up. */
+/**
+ * Enough stream history, all shards together, for an instance whose subscription dropped for a while
+ * to catch up. Each shard's stream carries its share of the events, so it keeps its share of the
+ * history: the time it covers, and the memory it takes, do not grow with the shard count.
+ */
 const EVENT_STREAM_MAX_LEN = 100_000;
+/** The least any one shard's stream keeps, however many shards. */
+const MIN_SHARD_STREAM_LEN = 1000;
 
 /** What consume did: consumed it now, found it consumed (with this or another reference), or found it not approved. */
 export type ConsumeResult = 'consumed' | 'same_reference' | 'other_reference' | 'missing' | 'not_approved';
@@ -55,6 +61,7 @@ export class ApprovalsStore {
   private readonly updateApprovalDoc: RedisScript<[string, string], number>;
   private readonly consumeApproval: RedisScript<[string, string], number>;
   private readonly replaceApprovalDoc: RedisScript<[string, string], number>;
+  private readonly streamMaxLen: number;
   private readonly reserveApprovalId: RedisScript<[string, number], (string | number | null)[]>;
 
   constructor(
@@ -63,6 +70,7 @@ export class ApprovalsStore {
     private readonly config: AppConfig,
     private readonly replication: RedisReplication,
   ) {
+    this.streamMaxLen = Math.max(MIN_SHARD_STREAM_LEN, Math.ceil(EVENT_STREAM_MAX_LEN / keys.shards.count));
     this.createApproval = defineScript(redis, __dirname, 'create-approval-8.lua');
     this.transitionApproval = defineScript(redis, __dirname, 'transition-approval-7.lua');
     this.updateApprovalDoc = defineScript(redis, __dirname, 'update-approval-doc-1.lua');
@@ -121,7 +129,7 @@ export class ApprovalsStore {
       expiresAtMs,
       keepUntilMs,
       record.id,
-      EVENT_STREAM_MAX_LEN,
+      this.streamMaxLen,
       Math.min(Date.now() + this.config.polling.intervalMs, expiresAtMs),
       createdAtMs,
       // No record created before this can still exist: the longest lifetime plus the retention.
@@ -172,7 +180,7 @@ export class ApprovalsStore {
       JSON.stringify(event),
       this.config.approvals.retentionS,
       next.id,
-      EVENT_STREAM_MAX_LEN,
+      this.streamMaxLen,
       Date.now(),
       receivedAt ?? '',
     );
