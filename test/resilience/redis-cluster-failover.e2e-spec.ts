@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { FaultLoad, describeFigures } from '../helpers/fault-load';
+import { eventually } from '../helpers/eventually';
+import { LocalRedisCluster, startLocalRedisCluster } from '../helpers/redis-cluster';
+
+const run = promisify(execFile);
+
+/**
+ * A Redis Cluster of three masters and three replicas (node timeout 3 s, full coverage not
+ * required), under load: kill -9 of the master that holds the service's hash-tagged prefix, its
+ * replica promoted. Creations answer 201 only once the replica confirmed them, so none is lost.
+ */
+jest.setTimeout(process.env.SOAK === '1' ? 30 * 60_000 : 300_000);
+
+describe('Redis Cluster master kill -9 under load', () => {
+  let cluster: LocalRedisCluster;
+  const load = new FaultLoad({ hashTagged: true });
+
+  beforeAll(async () => {
+    cluster = await startLocalRedisCluster({ replicas: 1 });
+    await load.start({ REDIS_CLUSTER_NODES: cluster.seeds });
+  });
+  afterAll(async () => {
+    await load.close();
+    await cluster?.stop();
+  });
+
+  it('keeps every 201 approval, decides each once, and is ready within 10 s of the replica taking over', async () => {
+    const master = Number(new URL(await cluster.masterFor(load.prefix)).port);
+    // A replica whose sync has not finished cannot be promoted: wait for it before the fault.
+    await eventually(
+      async () => /slave0:.*state=online/.test((await run('redis-cli', ['-p', String(master), 'info', 'replication'])).stdout),
+      'the master to have its replica online',
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    let killed = 0;
+    const figures = await load.run({
+      begin: async () => {
+        killed = await cluster.killMasterFor(load.prefix);
+      },
+      recover: async () => {
+        await cluster.promotedFor(load.prefix, killed);
+        return Date.now();
+      },
+    });
+    process.stdout.write(`${describeFigures('Cluster master kill -9', figures)}\n`);
+    expect(killed).toBe(master);
+    expect(figures.lost).toEqual([]);
+    expect(figures.wrongStatus).toEqual([]);
+    expect(figures.duplicated).toEqual([]);
+    expect(figures.undelivered).toEqual([]);
+    expect(figures.readyAfterMs).toBeLessThanOrEqual(10_000);
+    expect(figures.inFlight).toBeGreaterThanOrEqual(100);
+  });
+});
