@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Worker } from 'bullmq';
 import { MetricsService } from '../metrics/metrics.service';
 import { QueuesService } from '../metrics/queues.service';
 import { watchBullWorker } from './bullmq-watched-worker';
@@ -9,7 +10,7 @@ const CHECK_EVERY_MS = 5000;
 
 /**
  * Runs the WorkerWatchdog over every BullMQ worker of this process (found, not listed: a new queue
- * is watched without a change here), logs a warning naming the queue of each worker it recovers and
+ * is watched without a change here), logs a warning naming the queue of each worker it replaces and
  * counts it in stepup_queue_worker_recoveries_total.
  */
 @Injectable()
@@ -24,7 +25,8 @@ export class WorkerWatchdogService implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    const watched: WatchedWorker[] = this.queues.workers().map(watchBullWorker);
+    const replace = (stale: Worker, fresh: Worker) => this.queues.replaceWorker(stale, fresh);
+    const watched: WatchedWorker[] = this.queues.workers().map((worker) => watchBullWorker(worker, replace));
     if (!watched.length) return; // a process serving the API only
     const watchdog = new WorkerWatchdog(() => watched);
     this.timer = setInterval(() => void this.check(watchdog), CHECK_EVERY_MS);
@@ -44,7 +46,7 @@ export class WorkerWatchdogService implements OnApplicationBootstrap, OnApplicat
         this.metrics.workerRecovered(worker.queue);
         this.logger.warn(
           `worker ${worker.queue}: jobs ready but none picked up for ${worker.stallAfterMs} ms; ` +
-            `restarted its blocking connection (found ${verdict.found})`,
+            `replaced it with a fresh worker (${verdict.found})`,
         );
       }
     } catch (err) {

@@ -8,14 +8,14 @@ class FakeWorker implements WatchedWorker {
   readonly queue = 'deliveries';
   readonly stallAfterMs = STALL_AFTER_MS;
   ready = 0;
-  free = true;
+  idle = true;
   redisDown = false;
   pickedUpAt?: number;
   recoveries = 0;
   reads = 0;
 
-  canTakeJobs(): boolean {
-    return this.free;
+  isIdle(): boolean {
+    return this.idle;
   }
   lastPickupAt(): number | undefined {
     return this.pickedUpAt;
@@ -86,8 +86,8 @@ describe(WorkerWatchdog.name, () => {
     expect(worker.recoveries).toBe(0);
   });
 
-  it('leaves alone a worker with no free slot, paused or closing', async () => {
-    const worker = makeWorker({ ready: 300, free: false });
+  it('leaves alone a worker that runs a job, is paused or is closing', async () => {
+    const worker = makeWorker({ ready: 300, idle: false });
     const sut = new WorkerWatchdog(() => [worker]);
     expect(await checkEvery(sut, worker, 0, 3 * STALL_AFTER_MS)).toBe('busy');
     expect(worker.reads).toBe(0);
@@ -122,7 +122,7 @@ describe(WorkerWatchdog.name, () => {
 
   it('judges each worker of the list on its own, including workers added later', async () => {
     const stalled = makeWorker({ ready: 300 });
-    const busy = makeWorker({ ready: 300, free: false });
+    const busy = makeWorker({ ready: 300, idle: false });
     const workers: WatchedWorker[] = [busy];
     const sut = new WorkerWatchdog(() => workers);
     await sut.check(0);

@@ -7,13 +7,13 @@ export interface WatchedWorker {
   readonly queue: string;
   /** Milliseconds the worker may legitimately sit idle with jobs ready (its own retry pauses). */
   readonly stallAfterMs: number;
-  /** Running, neither paused nor closing, with a free concurrency slot: it would take a ready job now. */
-  canTakeJobs(): boolean;
+  /** Running, neither paused nor closing, and running no job: it would take a ready job now. */
+  isIdle(): boolean;
   /** When it last picked a job up (epoch ms), or undefined if it has picked none. */
   lastPickupAt(): number | undefined;
   /** Jobs ready to run on its queue (waiting and prioritized); rejects when Redis does not answer. */
   readyJobs(): Promise<number>;
-  /** Drops its blocking connection so that the worker's own reconnect starts afresh; resolves to what it found there. */
+  /** Replaces it with a fresh worker; resolves to where the stuck one was, for the log. */
   recover(): Promise<string>;
 }
 
@@ -24,12 +24,14 @@ export type WatchdogVerdict = { kind: 'busy' | 'idle' | 'unknown' | 'suspect' } 
  * Notices a worker that stays in its wait for a job while jobs are ready on its queue, and recovers it.
  *
  * After a master's failover, BullMQ 5.81.5 can leave a worker awaiting its blocking connection
- * forever: the connection came back, but the promise the worker waits on (a disconnect waiting for
- * an 'end' that never comes) never settles, and no error is emitted (taskforcesh/bullmq#3088,
+ * forever: the connection came back, but a promise its main loop waits on never settles, and no
+ * error is emitted (taskforcesh/bullmq#3088,
  * #3185, #4138). Its jobs then wait on Redis until the process restarts.
  *
- * A worker is suspect from the first check that finds jobs ready while it has picked none up since
- * the check before and has a free slot; it is recovered once it stays so for `stallAfterMs`. A pickup
+ * A worker is suspect from the first check that finds jobs ready while it runs no job and has picked
+ * none up since the check before; it is recovered once it stays so for `stallAfterMs`. (Running no
+ * job rather than having a free slot: a replaced worker's running jobs would be left to stalled-job
+ * recovery, and a stuck fetch does not keep running jobs from finishing.) A pickup
  * clears the suspicion. A worker that picked a job up within the last interval costs no Redis call;
  * any other costs one read of two counters (O(1), whatever the number of jobs).
  */
@@ -49,7 +51,7 @@ export class WorkerWatchdog {
 
   private async checkOne(worker: WatchedWorker, lastCheckAt: number, now: number): Promise<WatchdogVerdict> {
     const pickedUp = worker.lastPickupAt();
-    if (!worker.canTakeJobs() || (pickedUp !== undefined && pickedUp >= lastCheckAt)) {
+    if (!worker.isIdle() || (pickedUp !== undefined && pickedUp >= lastCheckAt)) {
       this.suspectSince.delete(worker);
       return { kind: 'busy' };
     }

@@ -219,7 +219,7 @@ export class MetricsService {
     this.cibaPings.inc({ outcome });
   }
 
-  /** The worker watchdog restarted the wait for jobs of a worker of `queue` that had stalled. */
+  /** The worker watchdog replaced a worker of `queue` that waited for jobs while jobs were ready. */
   workerRecovered(queue: string): void {
     this.workerRecoveries.inc({ queue });
   }

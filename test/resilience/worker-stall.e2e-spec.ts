@@ -10,7 +10,7 @@ import { PrivateRedis } from '../helpers/private-redis';
  * worker blocks, and its blocking client, between two reconnection attempts, is disconnected. ioredis
  * then cancels the retry and emits no 'end' (the mechanism of taskforcesh/bullmq#4656, which BullMQ's
  * own close and pause run into), so the worker's reconnect waits for a 'ready' that never comes: Redis
- * is back, jobs wait, no error. The watchdog must notice and restart it.
+ * is back, jobs wait, no error. The watchdog must notice and replace it with a fresh worker.
  */
 jest.setTimeout(60_000);
 
@@ -40,7 +40,7 @@ describe('Worker watchdog against a real Redis', () => {
     await redis.close();
   });
 
-  it('restarts a worker that waits on its blocking connection while jobs are ready', async () => {
+  it('replaces a worker that waits on its blocking connection while jobs are ready', async () => {
     await queue.add('before', {}, { jobId: 'before' });
     await eventually(() => processed.includes('before'), 'the worker to take a job before the fault');
 
@@ -51,7 +51,10 @@ describe('Worker watchdog against a real Redis', () => {
     await redis.start();
     for (const id of ['a', 'b', 'c']) await queue.add('after', {}, { jobId: id });
 
-    const watched = watchBullWorker(worker);
+    const stuck = worker;
+    const watched = watchBullWorker(worker, (stale, fresh) => {
+      if (stale === worker) worker = fresh;
+    });
     const sut = new WorkerWatchdog(() => [watched]);
     const verdicts: WatchdogVerdict['kind'][] = [];
     await until(
@@ -68,7 +71,9 @@ describe('Worker watchdog against a real Redis', () => {
     expect(verdicts).not.toContain('busy');
     expect(verdicts).not.toContain('idle');
 
-    await eventually(() => processed.length === 4, 'the worker to take the jobs that waited', { timeoutMs: 20_000 });
+    await eventually(() => processed.length === 4, 'the fresh worker to take the jobs that waited', { timeoutMs: 20_000 });
     expect(processed.slice(1).sort()).toEqual(['a', 'b', 'c']);
+    expect(worker).not.toBe(stuck);
+    expect(stuck.closing).toBeDefined();
   });
 });
