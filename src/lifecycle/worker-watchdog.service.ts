@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Worker } from 'bullmq';
 import { MetricsService } from '../metrics/metrics.service';
 import { QueuesService } from '../metrics/queues.service';
@@ -14,7 +14,7 @@ const CHECK_EVERY_MS = 5000;
  * counts it in stepup_queue_worker_recoveries_total.
  */
 @Injectable()
-export class WorkerWatchdogService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerWatchdogService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Queues');
   private timer?: NodeJS.Timeout;
   private checking = false;
@@ -33,7 +33,8 @@ export class WorkerWatchdogService implements OnApplicationBootstrap, OnApplicat
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  /** With the graceful shutdown's close of the workers: no fresh worker may start behind it. */
+  beforeApplicationShutdown(): void {
     clearInterval(this.timer);
   }
 

@@ -21,19 +21,18 @@ export interface WatchedWorker {
 export type WatchdogVerdict = { kind: 'busy' | 'idle' | 'unknown' | 'suspect' } | { kind: 'recovered'; found: string };
 
 /**
- * Notices a worker that stays in its wait for a job while jobs are ready on its queue, and recovers it.
+ * Notices a worker that picks no job up while jobs are ready on its queue, and recovers it.
  *
- * After a master's failover, BullMQ 5.81.5 can leave a worker awaiting its blocking connection
- * forever: the connection came back, but a promise its main loop waits on never settles, and no
- * error is emitted (taskforcesh/bullmq#3088,
- * #3185, #4138). Its jobs then wait on Redis until the process restarts.
+ * After a master's failover, BullMQ 5.81.5 can leave a worker stuck for good: its connections came
+ * back, but a promise its main loop awaits never settles, and no error is emitted
+ * (taskforcesh/bullmq#3088, #3185, #4138). Its jobs then wait on Redis until the process restarts.
  *
  * A worker is suspect from the first check that finds jobs ready while it runs no job and has picked
- * none up since the check before; it is recovered once it stays so for `stallAfterMs`. (Running no
- * job rather than having a free slot: a replaced worker's running jobs would be left to stalled-job
- * recovery, and a stuck fetch does not keep running jobs from finishing.) A pickup
- * clears the suspicion. A worker that picked a job up within the last interval costs no Redis call;
- * any other costs one read of two counters (O(1), whatever the number of jobs).
+ * none up since the check before; it is recovered once it stays so for `stallAfterMs`. A pickup clears
+ * the suspicion. Running no job rather than having a free slot: a replaced worker's running jobs would
+ * be left to stalled-job recovery, and a stuck fetch does not keep running jobs from finishing. A
+ * worker that picked a job up since the last check, or runs one, costs no Redis call; any other costs
+ * one read of two counters (O(1), whatever the number of jobs).
  */
 export class WorkerWatchdog {
   private readonly suspectSince = new Map<WatchedWorker, number>();
