@@ -11,6 +11,8 @@ export interface QueueGroup {
   readonly [QUEUE_GROUP]: true;
   readonly queues: readonly Queue[];
   readonly workers: readonly Worker[];
+  /** Puts `fresh` in the place of `stale`, one of `workers`; false when `stale` is not one of them. */
+  replaceWorker(stale: Worker, fresh: Worker): boolean;
 }
 
 export function isQueueGroup(value: unknown): value is QueueGroup {

@@ -117,6 +117,12 @@ export class MetricsService {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
+  private readonly workerRecoveries = new Counter({
+    name: 'stepup_queue_worker_recoveries_total',
+    help: 'Queue workers found waiting for jobs while jobs were ready, and recovered, by queue',
+    labelNames: ['queue'],
+    registers: [this.registry],
+  });
   private readonly sseConnections = new Gauge({
     name: 'stepup_sse_connections_open',
     help: 'Server-Sent Events streams currently open on this instance',
@@ -218,6 +224,11 @@ export class MetricsService {
 
   cibaPing(outcome: string): void {
     this.cibaPings.inc({ outcome });
+  }
+
+  /** The worker watchdog replaced a worker of `queue` that waited for jobs while jobs were ready. */
+  workerRecovered(queue: string): void {
+    this.workerRecoveries.inc({ queue });
   }
 
   /** Pushed by the SSE hub whenever a stream opens or closes; stays 0 where no API is served. */

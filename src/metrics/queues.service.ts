@@ -42,6 +42,22 @@ export class QueuesService {
     return workers;
   }
 
+  /**
+   * Makes `fresh` the worker that `stale` was (the worker watchdog's recovery): its processor's or its
+   * queue group's jobs, health, metrics and shutdown then go to `fresh`. @nestjs/bullmq keeps a
+   * processor's worker in a field of the host it sets itself, with no setter, hence the narrow cast.
+   */
+  replaceWorker(stale: Worker, fresh: Worker): void {
+    const { hosts, sharded } = this.discover();
+    const host = hosts.find((h) => workerOf(h) === stale);
+    if (host) {
+      (host as unknown as { _worker: Worker })._worker = fresh;
+      return;
+    }
+    if (sharded.some((group) => group.replaceWorker(stale, fresh))) return;
+    throw new Error(`no processor or queue group runs the worker of queue ${stale.name}`);
+  }
+
   private discover(): { queues: Queue[]; hosts: WorkerHost[]; sharded: QueueGroup[] } {
     if (this.found) return this.found;
     const queues: Queue[] = [];

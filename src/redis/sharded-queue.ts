@@ -61,6 +61,13 @@ export class ShardedQueue<T = unknown> implements QueueGroup {
     for (const worker of this.started) worker.run().catch((err: Error) => worker.emit('error', err));
   }
 
+  replaceWorker(stale: Worker, fresh: Worker): boolean {
+    const at = this.started.indexOf(stale as Worker<T>);
+    if (at < 0) return false;
+    this.started[at] = fresh as Worker<T>;
+    return true;
+  }
+
   /** Closes the workers (their jobs finish first) and then the queues' connections. */
   async close(): Promise<void> {
     await Promise.all(this.started.map((w) => w.close()));

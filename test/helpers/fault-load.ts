@@ -106,10 +106,9 @@ export class FaultLoad {
   private api!: ApiClient;
   readonly prefix: string;
 
-  /** `hashTagged`: a prefix in braces, which a Redis Cluster needs (every key in one slot). */
-  constructor(options: { hashTagged?: boolean } = {}) {
-    const name = `t-fault-${randomUUID().slice(0, 8)}`;
-    this.prefix = options.hashTagged ? `{${name}}` : name;
+  /** A plain prefix, as everywhere: on a cluster the service adds its own hash tags. */
+  constructor() {
+    this.prefix = `t-fault-${randomUUID().slice(0, 8)}`;
   }
 
   async start(redisEnv: Record<string, string>): Promise<void> {

@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { FaultLoad, describeFigures } from '../helpers/fault-load';
+import { eventually } from '../helpers/eventually';
+import { LocalRedisCluster, startLocalRedisCluster } from '../helpers/redis-cluster';
+
+const run = promisify(execFile);
+
+/**
+ * A Redis Cluster of three masters and three replicas (node timeout 3 s, full coverage not
+ * required), under load: kill -9 of the master that holds the service's queues (`{<prefix>}`: the poll
+ * ticks among them) and the shards whose slots it serves (5 or 6 of the 16), its replica promoted.
+ * Creations answer 201 only once the replica confirmed them, so none is lost.
+ */
+jest.setTimeout(process.env.SOAK === '1' ? 30 * 60_000 : 300_000);
+
+describe('Redis Cluster master kill -9 under load', () => {
+  let cluster: LocalRedisCluster;
+  const load = new FaultLoad();
+  /** A key of the service's queues: its master holds them, and a third of the shards. */
+  const queuesKey = () => `{${load.prefix}}:poll:meta`;
+
+  beforeAll(async () => {
+    cluster = await startLocalRedisCluster({ replicas: 1 });
+    await load.start({ REDIS_CLUSTER_NODES: cluster.seeds });
+  });
+  afterAll(async () => {
+    await load.close();
+    await cluster?.stop();
+  });
+
+  it('keeps every 201 approval, decides each once, and is ready within 10 s of the replica taking over', async () => {
+    const master = Number(new URL(await cluster.masterFor(queuesKey())).port);
+    // A replica whose sync has not finished cannot be promoted: wait for it before the fault.
+    await eventually(
+      async () => /slave0:.*state=online/.test((await run('redis-cli', ['-p', String(master), 'info', 'replication'])).stdout),
+      'the master to have its replica online',
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    let killed = 0;
+    const figures = await load.run({
+      begin: async () => {
+        killed = await cluster.killMasterFor(queuesKey());
+      },
+      recover: async () => {
+        await cluster.promotedFor(queuesKey(), killed);
+        return Date.now();
+      },
+    });
+    // The worker watchdog's warnings: a BullMQ worker the failover left stuck is replaced.
+    const recoveries = load.service.logs.split('\n').filter((line) => line.includes('replaced it with a fresh worker'));
+    process.stdout.write(
+      `${describeFigures('Cluster master kill -9', figures)}; ${recoveries.length} stalled worker(s) recovered\n${recoveries.join('\n')}\n`,
+    );
+    expect(killed).toBe(master);
+    expect(figures.lost).toEqual([]);
+    expect(figures.wrongStatus).toEqual([]);
+    expect(figures.duplicated).toEqual([]);
+    expect(figures.undelivered).toEqual([]);
+    expect(figures.readyAfterMs).toBeLessThanOrEqual(10_000);
+    expect(figures.inFlight).toBeGreaterThanOrEqual(100);
+  });
+});
