@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
@@ -23,6 +23,9 @@ export function ensureBuilt(): void {
       // tsc still emits on type errors; a missing entry point is the only thing we cannot run with.
       if (!existsSync(entry)) throw err;
     }
+    // The service reads its Lua scripts (and the demo its assets) beside the compiled files, as `npm run build` copies them.
+    if (entry === MAIN)
+      cpSync(sources, join(ROOT, 'dist'), { recursive: true, filter: (f) => statSync(f).isDirectory() || /\.(lua|js|css)$/.test(f) });
   }
 }
 
