@@ -78,7 +78,7 @@ function clusterRows(c: ClusterResult, sseReason: string | undefined, mark: Mark
     {
       goal: 'Redis CPU per poll, busiest ÷ least busy master',
       target: '≤ 1.3',
-      measured: `${c.busiestOverLeastBusy} (shards ${c.cluster.shardsPerMaster.join(' / ')} of ${c.cluster.shards}; BullMQ's queues on master ${c.cluster.bullmqMaster + 1}, the client's limits on master ${c.cluster.clientMaster + 1})`,
+      measured: `${c.busiestOverLeastBusy} (shards ${c.cluster.shardsPerMaster.join(' / ')} of ${c.cluster.shards}; the unsharded queues (poll tick, maintenance) on master ${c.cluster.bullmqMaster + 1}, the client's limits on master ${c.cluster.clientMaster + 1})`,
       met: mark(c.busiestOverLeastBusy <= 1.3),
     },
     {

@@ -48,8 +48,9 @@ export interface LayoutResult {
   /** Each master's Redis CPU per poll less its idle share: the cost a further poll adds. */
   netMicrosPerPoll: number[];
   /**
-   * Index (in `step.masters`) of the master holding the slot every BullMQ queue shares (`{<prefix>}`),
-   * and of the one holding the client's limits (`{<prefix>:c:<client>}`).
+   * Index (in `step.masters`) of the master holding the slot the unsharded BullMQ queues share
+   * (`{<prefix>}`: the poll tick, maintenance), and of the one holding the client's limits
+   * (`{<prefix>:c:<client>}`).
    */
   bullmqMaster: number;
   clientMaster: number;
