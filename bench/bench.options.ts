@@ -72,7 +72,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     redisUrl: value('redis') ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     intervalMs: number('interval', quick ? 500 : 1000),
     creates: number('creates', quick ? 200 : 2000),
-    // About half of what one process polls at 1 s here: the service must not be what limits the comparison.
+    // About half of what one process polled at 1 s here, so that the service is not what limits the comparison.
     clusterPending: number('cluster-pending', quick ? 200 : 5000),
     steps,
     scaled: number('scaled', quick ? 400 : 20_000),

@@ -72,6 +72,7 @@ async function main(): Promise<void> {
           resultsDir,
           root: ROOT,
           serviceEnv: (p) => serviceEnvironment(options, p, simUrl, receiverUrl, sim.jwksUrl()),
+          runCleanups: cleanups,
         },
         log,
       );

@@ -33,6 +33,8 @@ export interface ClusterGoalSetup {
   root: string;
   /** The service's environment for a key prefix, before the layout's Redis settings. */
   serviceEnv(prefix: string): Record<string, string>;
+  /** The run's own cleanups, which a failed run also runs: each layout's Redis servers are stopped there too. */
+  runCleanups: (() => Promise<unknown> | void)[];
 }
 
 export interface LayoutResult {
@@ -157,6 +159,8 @@ async function measureLayout(
   try {
     const redis = await start();
     cleanups.push(() => redis.stop());
+    // Stopping twice is harmless: this one is for a run that fails or times out on the way.
+    setup.runCleanups.push(() => redis.stop());
     const keys = new RedisKeys(prefix, new ShardMap(prefix, shards, shards > 1));
     const streams = keys.shards.all.map((k) => ({ redisUrl: redis.ownerOf(keys.eventStream(k)), key: keys.eventStream(k) }));
     const service = await ServiceProcess.start({
