@@ -1,5 +1,5 @@
 /** The goals of the benchmark, run in this order; `--goals=` picks a subset. */
-export const GOALS = ['creates', 'burst', 'signatures', 'poll10k', 'poll20k', 'sse'] as const;
+export const GOALS = ['cluster', 'creates', 'burst', 'signatures', 'poll10k', 'poll20k', 'sse'] as const;
 export type Goal = (typeof GOALS)[number];
 
 export interface BenchOptions {
@@ -9,6 +9,8 @@ export interface BenchOptions {
   intervalMs: number;
   /** Approvals created by 50 callers for the creates goal (the raw BullMQ baseline adds as many jobs). */
   creates: number;
+  /** Pending approvals held by one process on one Redis, then on three masters (the cluster goal). */
+  clusterPending: number;
   /** Pending approvals held at each step on one process; the last one is the poll10k goal. */
   steps: number[];
   /** Pending approvals held with the ROLE=worker processes beside the ROLE=all one (the poll20k goal). */
@@ -35,7 +37,7 @@ export interface BenchOptions {
 }
 
 /**
- * `npm run bench -- [--quick] [--goals=creates,burst,signatures,poll10k,poll20k,sse] [--steps=2000,10000] [--scaled=20000]
+ * `npm run bench -- [--quick] [--goals=cluster,creates,burst,signatures,poll10k,poll20k,sse] [--cluster-pending=5000] [--steps=2000,10000] [--scaled=20000]
  * [--creates=2000] [--burst-rate=200] [--burst-seconds=10] [--signature-rate=200] [--signature-seconds=10] [--interval=1000] [--sse=10000] [--sample=300]
  * [--window=8000] [--workers=1] [--cpu-prof] [--no-docs]`
  */
@@ -70,6 +72,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     redisUrl: value('redis') ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     intervalMs: number('interval', quick ? 500 : 1000),
     creates: number('creates', quick ? 200 : 2000),
+    // About half of what one process polled at 1 s here, so that the service is not what limits the comparison.
+    clusterPending: number('cluster-pending', quick ? 200 : 5000),
     steps,
     scaled: number('scaled', quick ? 400 : 20_000),
     createConcurrency: 50,

@@ -3,6 +3,7 @@ import type { BareGetResult, RawBullmqResult } from './scenarios/baselines.scena
 import type { DeliveryAvailability } from './scenarios/delivery.probe';
 import type { CreatesGoalResult } from './scenarios/create.scenario';
 import type { BurstResult } from './scenarios/burst.scenario';
+import type { ClusterResult } from './scenarios/cluster.scenario';
 import type { SignaturesResult } from './scenarios/signature.scenario';
 import type { StepResult } from './scenarios/ladder.scenario';
 import type { SseScaleResult } from './scenarios/sse-scale.scenario';
@@ -14,6 +15,8 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; node: string; redis: string; loadAverage: number[] };
   command: string;
   options: BenchOptions;
+  /** The same load on one Redis and on three masters. */
+  cluster?: ClusterResult;
   bareGet?: BareGetResult;
   rawBullmq?: RawBullmqResult;
   delivery: { webhook: DeliveryAvailability; sse: DeliveryAvailability };

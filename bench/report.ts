@@ -1,6 +1,7 @@
 import { ChannelLatency } from './bench.context';
 import type { LatencySummary } from './stats';
 import type { BenchResults } from './bench.results';
+import type { ClusterResult } from './scenarios/cluster.scenario';
 import type { StepResult } from './scenarios/ladder.scenario';
 import { round } from './stats';
 
@@ -56,6 +57,51 @@ function pollRows(name: string, s: StepResult, sseReason: string | undefined, ma
 
 type Mark = (ok: boolean) => string;
 
+/** The cluster goal: each layout's polling rows, then Redis CPU per poll per master, and keys per master. */
+function clusterRows(c: ClusterResult, sseReason: string | undefined, mark: Mark): Row[] {
+  const perMaster = c.cluster.step.masters.map((m) => m.cpuMicrosPerPoll);
+  const sum = round(
+    perMaster.reduce((total, m) => total + m, 0),
+    1,
+  );
+  const single = c.single.step.masters[0];
+  const cpu = (l: ClusterResult['single']) => l.step.masters.map((m) => `${m.cpuPercent} %`).join(' / ');
+  return [
+    ...pollRows(`${n(c.pending)} pending, 1 Redis`, c.single.step, sseReason, mark),
+    ...pollRows(`${n(c.pending)} pending, 3 masters`, c.cluster.step, sseReason, mark),
+    {
+      goal: 'Redis CPU per poll, 1 Redis → 3 masters',
+      target: 'reported',
+      measured: `${single.cpuMicrosPerPoll} µs (CPU ${cpu(c.single)}; idle ${c.single.idleCpuPercent.join(' / ')} %) → ${perMaster.join(' + ')} = ${sum} µs (CPU ${cpu(c.cluster)}; idle ${c.cluster.idleCpuPercent.join(' / ')} %); less idle ${c.single.netMicrosPerPoll.join(' + ')} → ${c.cluster.netMicrosPerPoll.join(' + ')} µs; service ${c.single.step.cpuMicrosPerPoll} → ${c.cluster.step.cpuMicrosPerPoll} µs`,
+      met: '–',
+    },
+    {
+      goal: 'Redis CPU per poll, busiest ÷ least busy master',
+      target: '≤ 1.3',
+      measured: `${c.busiestOverLeastBusy} (shards ${c.cluster.shardsPerMaster.join(' / ')} of ${c.cluster.shards}; the unsharded queues (poll tick, maintenance) on master ${c.cluster.bullmqMaster + 1}, the client's limits on master ${c.cluster.clientMaster + 1})`,
+      met: mark(c.busiestOverLeastBusy <= 1.3),
+    },
+    {
+      goal: 'Redis CPU per poll, 3 masters ÷ 1 Redis',
+      target: '≤ 1.15',
+      measured: `${c.clusterOverSingle} (${sum} ÷ ${single.cpuMicrosPerPoll} µs)`,
+      met: mark(c.clusterOverSingle <= 1.15),
+    },
+    {
+      goal: "keys per master (the run's prefix)",
+      target: 'reported',
+      measured: `1 Redis ${n(single.keys)}; 3 masters ${c.cluster.step.masters.map((m) => n(m.keys)).join(' / ')}`,
+      met: '–',
+    },
+    {
+      goal: 'pending held at 1 s: per master, per service process',
+      target: 'reported',
+      measured: `${n(c.sizing.pendingPerMaster)} per master at 1 core of Redis CPU; ${n(c.sizing.pendingPerProcess)} per process at 1 core`,
+      met: '–',
+    },
+  ];
+}
+
 /** Webhooks as fast as SSE: webhook p50 within 30 ms of SSE p50, p99 within 100 ms of SSE p99, over the same approvals. */
 function gapRow(name: string, webhook: LatencySummary | undefined, sse: LatencySummary | undefined, note: string, mark: Mark): Row {
   if (!webhook || !sse)
@@ -76,6 +122,7 @@ export function rows(r: BenchResults): Row[] {
   const mark: Mark = (ok) => (r.options.quick ? 'n/a (quick)' : ok ? 'met' : 'missed');
   const out: Row[] = [];
   const sseReason = r.delivery.sse.reason;
+  if (r.cluster) out.push(...clusterRows(r.cluster, sseReason, mark));
   if (r.create) {
     const c = r.create;
     // A bank's load test counts from the start: the goal is the first creates on a process just started.
@@ -207,6 +254,16 @@ export function notes(r: BenchResults): string[] {
     `Interval ${n(o.intervalMs)} ms; service processes ${r.resources.processes.map((p) => `ROLE=${p.role}`).join(' + ')}; ${r.machine.cpus} CPUs (${r.machine.cpuModel}), Node ${r.machine.node}, Redis ${r.machine.redis}, load average at the end ${r.machine.loadAverage.map((l) => round(l, 1)).join(' / ')}.`,
     'Creates: the client budgets RATE_LIMIT_CREATES and RATE_LIMIT_REQUESTS are lifted (one client stands for a whole bank); the per-user limits keep their defaults and refuse nothing, since every approval has its own user, so their Redis work is part of what a create costs. The measured batch follows as many creates on the process just started (reported beside it), rejected and settled before it begins.',
     "Latency: decision at the simulator (for the signatures goal: the POST sent) → webhook at the receiver / SSE event at the client, on the bench's clock. Poll rate: GETs the simulator served in the window ÷ pending ÷ interval. CPU per poll: service CPU in the window ÷ those GETs.",
+    ...(r.cluster
+      ? [
+          `Cluster goal: each layout runs on redis-servers the bench started on loopback (no persistence, no replicas), with a service process of its own (REDIS_SHARDS ${r.cluster.single.shards} and ${r.cluster.cluster.shards}, REDIS_REPLICA_WAIT_MS=0); Redis CPU is each master's INFO CPU (user + system) over the window ÷ the polls served in it. Sized at 1 s from the 3-master figures (masters at the spread measured, busiest ${r.cluster.busiestOverMean}× the mean): ${r.cluster.sizing.rows
+            .map(
+              (s) =>
+                `${n(s.pending)} pending → ${n(s.masters)} masters, ${n(s.processes)} service processes, ${n(s.recognizeGetsPerSecond)} Recognize GETs/s`,
+            )
+            .join('; ')}.`,
+        ]
+      : []),
     ...(o.quick ? ['Quick run: small sizes, and no target is judged.'] : []),
   ];
 }

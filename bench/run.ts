@@ -14,6 +14,7 @@ import type { BenchResults } from './bench.results';
 import { writeResults } from './results.writer';
 import { bareGetLoop, BareGetResult, rawBullmqAdd, RawBullmqResult } from './scenarios/baselines.scenario';
 import { BurstResult, runBurst } from './scenarios/burst.scenario';
+import { ClusterResult, runClusterComparison } from './scenarios/cluster.scenario';
 import { SignaturesResult, runSignatures } from './scenarios/signature.scenario';
 import { CreatesGoalResult, measureCreates } from './scenarios/create.scenario';
 import { probeDelivery } from './scenarios/delivery.probe';
@@ -58,6 +59,29 @@ async function main(): Promise<void> {
     cleanups.push(() => receiver.close());
     cleanups.push(() => deletePrefix(redis, prefix).finally(() => redis.quit()));
 
+    // First, while no other service process polls the simulator: the comparison runs its own.
+    let cluster: ClusterResult | undefined;
+    if (wants('cluster')) {
+      cluster = await runClusterComparison(
+        {
+          options,
+          runId,
+          sim,
+          receiver,
+          clientKey: CLIENT_KEY,
+          resultsDir,
+          root: ROOT,
+          serviceEnv: (p) => serviceEnvironment(options, p, simUrl, receiverUrl, sim.jwksUrl()),
+          runCleanups: cleanups,
+        },
+        log,
+      );
+      log(
+        `  Redis CPU per poll: busiest ÷ least busy master ${cluster.busiestOverLeastBusy} (≤ 1.3), 3 masters ÷ 1 Redis ${cluster.clusterOverSingle} (≤ 1.15): ${cluster.met ? 'met' : 'missed'}`,
+      );
+      sim.reset();
+    }
+
     let bareGet: BareGetResult | undefined;
     if (wants('poll10k') || wants('poll20k')) {
       log(`baseline: bare undici GET loop for ${options.bareSeconds} s`);
@@ -79,7 +103,7 @@ async function main(): Promise<void> {
       env: serviceEnv,
     });
     cleanups.push(() => service.stop());
-    const watcher = new EventStreamWatcher(options.redisUrl, `${prefix}:events`);
+    const watcher = new EventStreamWatcher([{ redisUrl: options.redisUrl, key: `${prefix}:events` }]);
     watcher.start();
     cleanups.push(() => watcher.stop());
     const client = new ServiceClient(service.url, CLIENT_KEY, options.createConcurrency);
@@ -180,6 +204,7 @@ async function main(): Promise<void> {
       },
       command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
       options,
+      ...(cluster && { cluster }),
       ...(bareGet && { bareGet }),
       ...(rawBullmq && { rawBullmq }),
       delivery,
@@ -213,7 +238,7 @@ async function main(): Promise<void> {
 async function step(ctx: BenchContext, redis: Redis, target: number, sseAvailable: boolean, layout: string): Promise<StepResult> {
   log(`step: ${target} pending approvals at ${ctx.options.intervalMs} ms, ${layout}`);
   ctx.sse = new SseClients(ctx.service.url);
-  const s = await runStep(ctx, redis, target, sseAvailable);
+  const s = await runStep(ctx, [redis], target, sseAvailable);
   ctx.sse.closeAll();
   const each = ctx.workers.length ? ` (${s.processCpuPercent.join(' + ')})` : '';
   log(

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { performance } from 'node:perf_hooks';
 import { BenchContext, Channel, ChannelLatency, collectLatencies, decideAtRandomMoments, takeRandom } from '../bench.context';
-import { prefixMemory, redisCpuSeconds } from '../redis.memory';
+import { busiestCommands, commandStats, prefixMemory, redisCpuSeconds } from '../redis.memory';
 import { round, sleep } from '../stats';
 import { createApprovals, CreateResult } from './create.scenario';
 
@@ -20,7 +20,19 @@ export interface StepResult {
   serviceCpuPercent: number;
   /** Per service process, the ROLE=all one first, then the workers. */
   processCpuPercent: number[];
+  /** Summed over every Redis master. */
   redisCpuPercent: number;
+  /**
+   * Per Redis master (one on a single Redis): its CPU (INFO CPU, user + system) in the window ÷ the
+   * polls served in it, the same as a share of a core, and the run's keys it held at the window.
+   */
+  masters: {
+    cpuMicrosPerPoll: number;
+    cpuPercent: number;
+    keys: number;
+    /** The commands that took the most of its time in the window (INFO commandstats), with their calls. */
+    topCommands: { command: string; calls: number; usec: number }[];
+  }[];
   /** The bench process itself: the simulator answering every poll, the receiver, the SSE clients. */
   benchCpuPercent: number;
   /** Bytes and keys the step's new pending approvals added (decided ones from earlier steps excluded). */
@@ -35,14 +47,17 @@ export interface StepResult {
   verdict: string;
 }
 
-/** One step: hold `target` pending approvals, measure the poll rate, and decide a sample at random moments. */
-export async function runStep(ctx: BenchContext, redis: Redis, target: number, sseAvailable: boolean): Promise<StepResult> {
+/**
+ * One step: hold `target` pending approvals, measure the poll rate, and decide a sample at random
+ * moments. `masters`: a connection to each Redis master the service uses (one on a single Redis).
+ */
+export async function runStep(ctx: BenchContext, masters: Redis[], target: number, sseAvailable: boolean): Promise<StepResult> {
   const { intervalMs, sample: sampleSize, windowMs } = ctx.options;
-  const before = await prefixMemory(redis, ctx.prefix);
+  const before = await memoryOf(masters, ctx.prefix);
   const create = await createApprovals(ctx, Math.max(0, target - ctx.pending.length));
   // Let creation's burst spread into the steady rhythm of one poll per approval per interval.
   await sleep(Math.max(2 * intervalMs, 2000));
-  const memory = await prefixMemory(redis, ctx.prefix);
+  const memory = await memoryOf(masters, ctx.prefix);
   const pendingAtWindow = ctx.pending.length;
 
   const sample = takeRandom(ctx, Math.min(sampleSize, Math.floor(pendingAtWindow / 2)));
@@ -52,7 +67,8 @@ export async function runStep(ctx: BenchContext, redis: Redis, target: number, s
   const gets0 = ctx.sim.stats().requests.get;
   const processes = [ctx.service, ...ctx.workers];
   const cpu0 = processes.map((p) => p.cpuSeconds());
-  const redisCpu0 = await redisCpuSeconds(redis);
+  const redisCpu0 = await Promise.all(masters.map(redisCpuSeconds));
+  const commands0 = await Promise.all(masters.map(commandStats));
   const benchCpu0 = process.cpuUsage();
   const t0 = performance.now();
   await decideAtRandomMoments(ctx, sample, windowMs);
@@ -61,7 +77,9 @@ export async function runStep(ctx: BenchContext, redis: Redis, target: number, s
   const cpuEach = processes.map((p, i) => p.cpuSeconds() - cpu0[i]);
   const cpu = cpuEach.reduce((sum, c) => sum + c, 0);
   const benchCpu = process.cpuUsage(benchCpu0);
-  const redisCpu = (await redisCpuSeconds(redis)) - redisCpu0;
+  const redisCpuEach = (await Promise.all(masters.map(redisCpuSeconds))).map((c, i) => c - redisCpu0[i]);
+  const commands = (await Promise.all(masters.map(commandStats))).map((c, i) => busiestCommands(commands0[i], c, 6));
+  const redisCpu = redisCpuEach.reduce((sum, c) => sum + c, 0);
 
   const latency = await collectLatencies(
     ctx,
@@ -91,6 +109,12 @@ export async function runStep(ctx: BenchContext, redis: Redis, target: number, s
     serviceCpuPercent: Math.round((100 * cpu) / elapsed),
     processCpuPercent: cpuEach.map((c) => Math.round((100 * c) / elapsed)),
     redisCpuPercent: Math.round((100 * redisCpu) / elapsed),
+    masters: redisCpuEach.map((c, i) => ({
+      cpuMicrosPerPoll: gets ? round((1e6 * c) / gets, 1) : 0,
+      cpuPercent: round((100 * c) / elapsed, 1),
+      keys: memory.perMaster[i].keys,
+      topCommands: commands[i],
+    })),
     benchCpuPercent: Math.round((benchCpu.user + benchCpu.system) / 1e4 / elapsed),
     redis: {
       keys: memory.keys - before.keys,
@@ -103,6 +127,16 @@ export async function runStep(ctx: BenchContext, redis: Redis, target: number, s
     sustained: rateOk,
     keptUp: misses.length === 0,
     verdict: misses.length ? misses.join('; ') : 'kept up',
+  };
+}
+
+/** The run's keys and bytes on every master, and summed. */
+async function memoryOf(masters: Redis[], prefix: string) {
+  const perMaster = await Promise.all(masters.map((m) => prefixMemory(m, prefix)));
+  return {
+    keys: perMaster.reduce((sum, m) => sum + m.keys, 0),
+    bytes: perMaster.reduce((sum, m) => sum + m.bytes, 0),
+    perMaster,
   };
 }
 
