@@ -22,7 +22,9 @@ const common = {
  * is the everyday tier, so a new folder is never left out of both.
  */
 const SLOW_E2E = ['resilience', 'hostile', 'browser', 'deploy'];
-const NOT_SPECS = ['helpers', 'unit'];
+/** Specs of scaling out over several Redis masters: run by jest.redis-modes.config.js only, on a cluster. */
+const REDIS_MODES_ONLY = ['scale-out'];
+const NOT_SPECS = ['helpers', 'unit', ...REDIS_MODES_ONLY];
 const FAST_E2E = readdirSync(join(__dirname, 'test'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && !SLOW_E2E.includes(entry.name) && !NOT_SPECS.includes(entry.name))
   .map((entry) => entry.name);

@@ -1,4 +1,3 @@
-import { RedisKeys } from '../../src/redis/redis.keys';
 import { BANK_APP, OTHER_APP } from '../helpers/clients';
 import { ApiClient } from '../helpers/api-client';
 import { newUserId, startTestApp, useTestApp } from '../helpers/test-app';
@@ -78,9 +77,7 @@ describe('Approval lifecycle (real Redis, BullMQ and the bundled simulator)', ()
     expect(cancelled.body.status).toBe('cancelled');
     await app.t.sim.approve(approval.id);
     expect((await app.bank.cancel(approval.id)).status).toBe(409);
-    const events = (await app.t.redis.lrange(new RedisKeys(app.t.prefix).approvalEvents(approval.id), 0, -1)).map(
-      (e) => JSON.parse(e).type,
-    );
+    const events = (await app.t.redis.lrange(app.t.keys.approvalEvents(approval.id), 0, -1)).map((e) => JSON.parse(e).type);
     expect(events).toEqual(['approval.pending', 'approval.cancelled']);
     expect((await app.bank.get(approval.id)).body.status).toBe('cancelled');
   });
@@ -106,7 +103,7 @@ describe('Approval lifecycle (real Redis, BullMQ and the bundled simulator)', ()
     const other = new ApiClient(app.t.url, OTHER_APP.apiKey);
     const userId = newUserId();
     expect((await other.create({ userId, operationId: 'txn-upstream-1' })).status).toBe(201);
-    await app.t.redis.del(`${app.t.prefix}:approval:txn-upstream-1`);
+    await app.t.redis.del(app.t.keys.approval('txn-upstream-1'));
     const res = await app.bank.create({ userId, operationId: 'txn-upstream-1' });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'approval_conflict' });
@@ -129,7 +126,7 @@ describe('Approval lifecycle (real Redis, BullMQ and the bundled simulator)', ()
     expect(res.status).toBe(expected);
     expect(res.text).not.toContain('Error:');
     expect((await app.bank.get(`txn-down-${fault.status}`)).status).toBe(404);
-    expect(await app.t.redis.exists(`${app.t.prefix}:approval:txn-down-${fault.status}`)).toBe(0);
+    expect(await app.t.redis.exists(app.t.keys.approval(`txn-down-${fault.status}`))).toBe(0);
   });
 
   it('answers 503 when Recognize is unreachable', async () => {
@@ -137,7 +134,7 @@ describe('Approval lifecycle (real Redis, BullMQ and the bundled simulator)', ()
     try {
       const res = await down.api(BANK_APP.apiKey).create({ userId: newUserId(), operationId: 'txn-unreachable' });
       expect(res.status).toBe(503);
-      expect(await down.redis.exists(`${down.prefix}:approval:txn-unreachable`)).toBe(0);
+      expect(await down.redis.exists(down.keys.approval('txn-unreachable'))).toBe(0);
     } finally {
       await down.close();
     }

@@ -3,7 +3,6 @@ import { BANK_APP, OTHER_APP } from '../helpers/clients';
 import { until } from '../helpers/eventually';
 import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
 import { ApprovalWaiters } from '../../src/events/approval-waiters';
-import { RedisKeys } from '../../src/redis/redis.keys';
 
 interface Page {
   data: Approval[];
@@ -94,13 +93,14 @@ describe('GET /v1/approvals and GET /v1/approvals/{id}?wait=N (contract v2)', ()
     const userId = newUserId();
     const gone = await create(userId);
     const kept = await create(userId);
-    await t.redis.del(`${t.prefix}:approval:${gone.id}`);
+    await t.redis.del(t.keys.approval(gone.id));
     expect((await all(`userId=${userId}&limit=1`)).map((a) => a.id)).toEqual([kept.id]);
-    const index = `${t.prefix}:client:${BANK_APP.id}:user:${userId}:approvals`;
-    expect(await t.redis.zscore(index, gone.id)).toBeNull();
+    // The user's index is one slice per shard: each approval is in its own shard's.
+    const index = (approval: Approval) => t.keys.clientUserApprovals(BANK_APP.id, userId, t.keys.shardOf(approval.id));
+    expect(await t.redis.zscore(index(gone), gone.id)).toBeNull();
     // The index expires with retention, as the records do.
-    expect(await t.redis.pttl(index)).toBeGreaterThan(0);
-    expect(await t.redis.pttl(`${t.prefix}:client:${BANK_APP.id}:approvals`)).toBeGreaterThan(0);
+    expect(await t.redis.pttl(index(kept))).toBeGreaterThan(0);
+    expect(await t.redis.pttl(t.keys.clientApprovals(BANK_APP.id, t.keys.shardOf(kept.id)))).toBeGreaterThan(0);
   });
 
   it.each([
@@ -169,9 +169,7 @@ describe('GET /v1/approvals and GET /v1/approvals/{id}?wait=N (contract v2)', ()
     await t.sim.approve(approval.id, 'pin');
     const decided = await bank.request<Approval>('GET', `/v1/approvals/${approval.id}?wait=30`);
     expect(decided.body.status).toBe('approved');
-    const log = (await t.redis.lrange(new RedisKeys(t.prefix).approvalEvents(approval.id), 0, -1)).map(
-      (e) => JSON.parse(e) as { data: Approval },
-    );
+    const log = (await t.redis.lrange(t.keys.approvalEvents(approval.id), 0, -1)).map((e) => JSON.parse(e) as { data: Approval });
     // eventsUrl carries a token issued per time window, so two reads may differ in it alone.
     const withoutUrl = ({ eventsUrl: _url, ...rest }: Approval) => rest;
     expect(withoutUrl(log[0].data)).toEqual(withoutUrl(approval));

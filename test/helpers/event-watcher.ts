@@ -1,4 +1,6 @@
 import Redis from 'ioredis';
+import { RedisKeys } from '../../src/redis/redis.keys';
+import { testRedisClient } from './test-redis';
 
 export interface WatchedEvent {
   approvalId: string;
@@ -7,21 +9,36 @@ export interface WatchedEvent {
 }
 
 /**
- * Awaits approval events as the service writes them to its Redis event stream, so that tests wait
- * for the event itself rather than sleeping or polling the API.
+ * Awaits approval events as the service writes them to its Redis event streams (one per shard), so
+ * that tests wait for the event itself rather than sleeping or polling the API.
  */
 export class EventWatcher {
-  private readonly redis: Redis;
+  private readonly readers: Redis[] = [];
   private readonly seen: WatchedEvent[] = [];
   private readonly waiters = new Set<() => void>();
   private closed = false;
 
-  constructor(
-    url: string,
-    private readonly stream: string,
-  ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: null });
-    void this.loop();
+  /**
+   * Reads `streams` from `open()`'s connections: one XREAD for all of them, or one blocking reader per
+   * stream when `readerPerStream` (on a cluster an XREAD may not name keys of two slots).
+   */
+  constructor(open: string | (() => Redis), streams: string | readonly string[], readerPerStream = false) {
+    const connect = typeof open === 'string' ? () => new Redis(open, { maxRetriesPerRequest: null }) : open;
+    const all = typeof streams === 'string' ? [streams] : [...streams];
+    for (const group of readerPerStream ? all.map((stream) => [stream]) : [all]) {
+      const reader = connect();
+      this.readers.push(reader);
+      void this.loop(reader, group);
+    }
+  }
+
+  /** Every shard's stream of the app whose keys these are, on the Redis of the test mode (test-redis.ts). */
+  static of(keys: RedisKeys): EventWatcher {
+    return new EventWatcher(
+      () => testRedisClient({ maxRetriesPerRequest: null }),
+      keys.shards.all.map((shard) => keys.eventStream(shard)),
+      keys.shards.clustered,
+    );
   }
 
   all(approvalId: string): WatchedEvent[] {
@@ -55,17 +72,18 @@ export class EventWatcher {
 
   close(): void {
     this.closed = true;
-    this.redis.disconnect();
+    for (const reader of this.readers) reader.disconnect();
   }
 
-  private async loop(): Promise<void> {
-    let last = '0';
+  private async loop(reader: Redis, streams: string[]): Promise<void> {
+    const last = new Map(streams.map((stream) => [stream, '0']));
     while (!this.closed) {
       try {
-        const reply = (await this.redis.xread('BLOCK', 1000, 'STREAMS', this.stream, last)) as [string, [string, string[]][]][] | null;
-        for (const [, entries] of reply ?? []) {
+        const reply = (await reader.xread('BLOCK', 1000, 'STREAMS', ...streams, ...streams.map((s) => last.get(s)!))) as
+          [string, [string, string[]][]][] | null;
+        for (const [stream, entries] of reply ?? []) {
           for (const [id, fields] of entries) {
-            last = id;
+            last.set(stream, id);
             const f = Object.fromEntries(
               fields.reduce<[string, string][]>((acc, v, i) => (i % 2 ? acc : [...acc, [v, fields[i + 1]]]), []),
             );

@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import Redis from 'ioredis';
+import Redis, { Cluster, RedisOptions } from 'ioredis';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { AppConfig } from '../../src/config/app.config';
 import { loadConfig } from '../../src/config/config.loader';
+import { queuePrefix } from '../../src/redis/redis.connection';
+import { RedisKeys } from '../../src/redis/redis.keys';
 import { RecognizeSimulator } from '../../simulator/recognize.simulator';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../simulator/main';
 import { ApiClient } from './api-client';
 import { BANK_APP, TEST_CLIENTS } from './clients';
 import { EventWatcher } from './event-watcher';
 import { SimulatorControl } from './simulator-control';
+import { REDIS_URL, deleteKeys, testBullConnection, testRedisClient, testRedisEnv } from './test-redis';
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export { REDIS_URL, deleteKeys };
 
 export interface TestApp {
   app: INestApplication;
@@ -26,7 +29,12 @@ export interface TestApp {
   simulatorToken: string;
   api: (apiKey: string) => ApiClient;
   events: EventWatcher;
+  /** A client of the Redis the app uses (a Cluster client on a cluster): test/helpers/test-redis.ts. */
   redis: Redis;
+  /** The app's own key names: an approval's keys are in its shard, so only these name them right. */
+  keys: RedisKeys;
+  /** For a test's own BullMQ Queue or QueueEvents on the app's queues (closed by close()). */
+  bull: { connection: RedisOptions | Cluster; prefix: string };
   close(): Promise<void>;
 }
 
@@ -53,7 +61,7 @@ export async function startTestApp(env: Record<string, string> = {}, prefix = `t
     : {};
   const config = loadConfig({
     NODE_ENV: 'test',
-    REDIS_URL,
+    ...testRedisEnv(),
     REDIS_PREFIX: prefix,
     POLL_INTERVAL_MS: '100',
     CLIENTS: JSON.stringify(TEST_CLIENTS),
@@ -65,8 +73,10 @@ export async function startTestApp(env: Record<string, string> = {}, prefix = `t
   // A fixed PORT when the test must know its URL before the start (OIDC_ISSUER is the service's own origin).
   await app.listen(Number(env.PORT ?? 0), '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const redis = new Redis(REDIS_URL);
-  const events = new EventWatcher(REDIS_URL, `${prefix}:events`);
+  const redis = testRedisClient();
+  const keys = app.get(RedisKeys);
+  const events = EventWatcher.of(keys);
+  const bull = { connection: testBullConnection(), prefix: queuePrefix(config) };
   return {
     app,
     url,
@@ -78,23 +88,17 @@ export async function startTestApp(env: Record<string, string> = {}, prefix = `t
     api: (apiKey: string) => new ApiClient(url, apiKey),
     events,
     redis,
+    keys,
+    bull,
     async close() {
       events.close();
       await app.close();
       await simulator?.close();
+      if (bull.connection instanceof Cluster) await bull.connection.quit();
       await deleteKeys(redis, prefix);
       await redis.quit();
     },
   };
-}
-
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 /** A user id no other test uses, enrolled in the simulator's open enrollment. */

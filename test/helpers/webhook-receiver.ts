@@ -1,6 +1,6 @@
 import { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { QueueEvents } from 'bullmq';
+import { ConnectionOptions, QueueEvents } from 'bullmq';
 
 /** One request as the receiver saw it: the raw body, byte for byte, for signature checks. */
 export interface ReceivedWebhook {
@@ -100,12 +100,15 @@ export class DeliveryWatcher {
   private readonly waiters = new Set<() => void>();
   private readonly events: QueueEvents[];
 
-  /** `prefixes`: the BullMQ prefix of every shard's delivery queue (the Redis prefix itself with one shard). */
-  constructor(redisUrl: string, prefixes: string | readonly string[]) {
-    const url = new URL(redisUrl);
+  /**
+   * `redis`: a redis:// URL, or the app's BullMQ connection (TestApp.bull) on a cluster or behind
+   * Sentinel. `prefixes`: the BullMQ prefix of every shard's delivery queue (the Redis prefix itself with one shard).
+   */
+  constructor(redis: string | ConnectionOptions, prefixes: string | readonly string[]) {
+    const connection = typeof redis === 'string' ? { host: new URL(redis).hostname, port: Number(new URL(redis).port || 6379) } : redis;
     this.events = (typeof prefixes === 'string' ? [prefixes] : prefixes).map((prefix) => {
       const events = new QueueEvents('delivery', {
-        connection: { host: url.hostname, port: Number(url.port || 6379) },
+        connection,
         prefix,
         lastEventId: '0-0',
       });

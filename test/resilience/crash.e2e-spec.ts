@@ -1,4 +1,3 @@
-import { RedisKeys } from '../../src/redis/redis.keys';
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
@@ -7,7 +6,8 @@ import { ApiClient, ApiResponse, Approval } from '../helpers/api-client';
 import { BANK_APP, OTHER_APP, clientSecrets } from '../helpers/clients';
 import { EventWatcher } from '../helpers/event-watcher';
 import { CapturingReceiver, ServiceProcess, ensureBuilt, freePort } from '../helpers/service-process';
-import { REDIS_URL, deleteKeys, newUserId } from '../helpers/test-app';
+import { newUserId } from '../helpers/test-app';
+import { deleteKeys, testBullConnection, testQueuePrefix, testRedisClient, testRedisEnv, testRedisKeys } from '../helpers/test-redis';
 
 /**
  * Nothing lost, nothing forged, under crashes: the BUILT service runs as a child process and is
@@ -39,6 +39,7 @@ type Plan = (typeof PLANS)[number]['plan'];
 
 describe('Crashes: kill -9 at random moments, decisions while down, restart', () => {
   const prefix = `t-crash-${randomUUID().slice(0, 8)}`;
+  const keys = testRedisKeys(prefix);
   const expected = new Map<string, string>();
   const responses: ApiResponse<unknown>[] = [];
   let sim: RecognizeSimulator;
@@ -56,7 +57,7 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
     const webhookUrl = await receiver.listen();
     service = new ServiceProcess(await freePort(), {
       NODE_ENV: 'test',
-      REDIS_URL,
+      ...testRedisEnv(),
       REDIS_PREFIX: prefix,
       RECOGNIZE_BASE_URL: simulatorBaseUrl,
       RECOGNIZE_API_KEY,
@@ -70,8 +71,8 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
     });
     await service.start();
     api = new ApiClient(service.url, BANK_APP.apiKey);
-    redis = new Redis(REDIS_URL);
-    watcher = new EventWatcher(REDIS_URL, `${prefix}:events`);
+    redis = testRedisClient();
+    watcher = EventWatcher.of(keys);
   });
 
   afterAll(async () => {
@@ -89,6 +90,11 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
     const response = await api.create(body);
     responses.push(response);
     return response;
+  }
+
+  /** Sums `count` over every shard of the service's keys. */
+  async function overShards(count: (shard: number) => Promise<number>): Promise<number> {
+    return (await Promise.all(keys.shards.all.map(count))).reduce((a, b) => a + b, 0);
   }
 
   async function inPool<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -159,9 +165,7 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
         responses.push(res);
         if (res.body.status !== expected.get(id))
           wrong.push(`${id}: ${res.body.status}, expected ${expected.get(id)} (killed after ${killAfterMs} ms)`);
-        const events = (await redis.lrange(new RedisKeys(prefix).approvalEvents(id), 0, -1)).map(
-          (e) => JSON.parse(e) as { id: string; type: string },
-        );
+        const events = (await redis.lrange(keys.approvalEvents(id), 0, -1)).map((e) => JSON.parse(e) as { id: string; type: string });
         const terminal = events.filter((e) => e.type !== 'approval.pending');
         if (terminal.length !== 1 || terminal[0].type !== `approval.${expected.get(id)}`)
           wrong.push(`${id}: events ${events.map((e) => e.type).join(',')}`);
@@ -183,9 +187,7 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
     expect(expected.size).toBeGreaterThanOrEqual(ROUNDS * PER_ROUND);
     const terminalIds = new Map<string, string>();
     for (const id of expected.keys()) {
-      const events = (await redis.lrange(new RedisKeys(prefix).approvalEvents(id), 0, -1)).map(
-        (e) => JSON.parse(e) as { id: string; type: string },
-      );
+      const events = (await redis.lrange(keys.approvalEvents(id), 0, -1)).map((e) => JSON.parse(e) as { id: string; type: string });
       terminalIds.set(id, events.find((e) => e.type !== 'approval.pending')!.id);
     }
     const delivered = () => new Set(receiver.delivered().map((w) => String(w.headers['webhook-id'])));
@@ -205,21 +207,18 @@ describe('Crashes: kill -9 at random moments, decisions while down, restart', ()
   it('leaves no poll stuck: nothing left to poll, no tick failed, and the tick scheduler still runs', async () => {
     // Every approval of the rounds ended, and leaving pending removes an approval from the due set in
     // the same script: whatever the crashes interrupted, nothing may be left in it.
-    expect(await redis.zcard(`${prefix}:approvals:pending`)).toBe(0);
-    expect(await redis.zcard(`${prefix}:polls:due`)).toBe(0);
-    expect(await redis.hlen(`${prefix}:polls:failures`)).toBe(0);
-    const url = new URL(REDIS_URL);
-    // Connection options, not an instance: the queue then owns its connection and closes it.
-    const queue = new Queue('poll', {
-      connection: { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null },
-      prefix,
-    });
+    expect(await overShards((shard) => redis.zcard(keys.pendingApprovals(shard)))).toBe(0);
+    expect(await overShards((shard) => redis.zcard(keys.pollsDue(shard)))).toBe(0);
+    expect(await overShards((shard) => redis.hlen(keys.pollFailures(shard)))).toBe(0);
+    const connection = testBullConnection();
+    const queue = new Queue('poll', { connection, prefix: testQueuePrefix(prefix) });
     try {
       expect(await queue.getJobCounts('failed')).toEqual({ failed: 0 });
       const schedulers = await queue.getJobSchedulers();
       expect(schedulers.map((s) => s.key)).toEqual(['poll-tick']);
     } finally {
       await queue.close();
+      if (connection instanceof Redis.Cluster) await connection.quit();
     }
   });
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { SIMULATOR_DEFAULT_API_KEY } from '../../simulator/main';
-import { RedisKeys } from '../../src/redis/redis.keys';
 import { ApiClient } from '../helpers/api-client';
 import { BANK_APP, OTHER_APP } from '../helpers/clients';
 import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
@@ -84,7 +83,7 @@ describe('Limits and answers never leak across clients (issue 11, items 5 and 15
 
     it("answers the same 409 while another client's creation of the id is still in flight", async () => {
       const id = `inflight-${randomUUID()}`;
-      await t.redis.set(new RedisKeys(t.prefix).reservation(id), `${OTHER_APP.id}|fingerprint`, 'PX', 60_000);
+      await t.redis.set(t.keys.reservation(id), `${OTHER_APP.id}|fingerprint`, 'PX', 60_000);
       const body = { userId: newUserId(), operationId: id };
       const here = await bank.create(body);
 

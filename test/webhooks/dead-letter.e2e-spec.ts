@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { ApiClient, Approval } from '../helpers/api-client';
-import { REDIS_URL, TestApp, newUserId, startTestApp } from '../helpers/test-app';
+import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
 import { DeliveryWatcher, WebhookReceiver } from '../helpers/webhook-receiver';
 
 interface DeliveryBody {
@@ -38,7 +38,7 @@ describe('Webhook dead-letter and redelivery (a 1 s retry horizon)', () => {
       WEBHOOK_RETRY_BASE_MS: '50',
       WEBHOOK_TIMEOUT_MS: '2000',
     });
-    watcher = new DeliveryWatcher(REDIS_URL, t.prefix);
+    watcher = new DeliveryWatcher(t.bull.connection, t.bull.prefix);
     api = t.api(client.apiKey);
   });
   afterAll(async () => {

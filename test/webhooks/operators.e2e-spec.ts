@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { ApiClient } from '../helpers/api-client';
-import { REDIS_URL, TestApp, newUserId, startTestApp } from '../helpers/test-app';
+import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
 import { DeliveryWatcher, WebhookReceiver } from '../helpers/webhook-receiver';
 
 interface ListedDelivery {
@@ -51,7 +51,7 @@ describe('Deliveries for operators: list, recover, resend, test events, dashboar
       WEBHOOK_RETRY_BASE_MS: '50',
       WEBHOOK_TIMEOUT_MS: '2000',
     });
-    ends = new DeliveryWatcher(REDIS_URL, t.prefix);
+    ends = new DeliveryWatcher(t.bull.connection, t.bull.prefix);
     api = t.api(hooked.apiKey);
     other = t.api(neighbour.apiKey);
     silent = t.api(quiet.apiKey);

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { RedisKeys } from '../../src/redis/redis.keys';
-import { REDIS_URL, TestApp, newUserId, startTestApp } from '../helpers/test-app';
+import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
 import { WebhookReceiver } from '../helpers/webhook-receiver';
 import { eventually } from '../helpers/eventually';
 
@@ -28,7 +27,7 @@ describe('Webhooks after Redis took back a decision', () => {
       callbackOrigins: [receiver.origin],
     };
     t = await startTestApp({ CLIENTS: JSON.stringify([client]) });
-    queue = new Queue('delivery', { connection: { host: '127.0.0.1', port: Number(new URL(REDIS_URL).port || 6379) }, prefix: t.prefix });
+    queue = new Queue('delivery', t.bull);
   });
   afterAll(async () => {
     await queue.close();
@@ -37,7 +36,7 @@ describe('Webhooks after Redis took back a decision', () => {
   });
 
   it('repeats the same terminal webhook-id when an approval rolled back to pending is decided again the same way', async () => {
-    const keys = new RedisKeys(t.prefix);
+    const keys = t.keys;
     const api = t.api('hooked-app-key-0123456789');
     const created = await api.create({ userId: newUserId(), message: 'Approve payment of $90' });
     expect(created.status).toBe(201);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
 import { ApiClient, Approval } from '../helpers/api-client';
-import { REDIS_URL, TestApp, newUserId, startTestApp } from '../helpers/test-app';
+import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
 import { DeliveryWatcher, WebhookReceiver } from '../helpers/webhook-receiver';
 import { ApprovalsStore } from '../../src/approvals/approvals.store';
 import { DeliveryProducer } from '../../src/webhooks/delivery.producer';
@@ -45,8 +45,8 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
       { id: 'quiet-app', apiKey: 'quiet-app-key-0123456789', callbackOrigins: [] },
     ];
     t = await startTestApp({ CLIENTS: JSON.stringify(clients), WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_TIMEOUT_MS: '2000' });
-    watcher = new DeliveryWatcher(REDIS_URL, t.prefix);
-    queue = new Queue('delivery', { connection: { host: '127.0.0.1', port: Number(new URL(REDIS_URL).port || 6379) }, prefix: t.prefix });
+    watcher = new DeliveryWatcher(t.bull.connection, t.bull.prefix);
+    queue = new Queue('delivery', t.bull);
     hooked = t.api(clients[0].apiKey);
     quiet = t.api(clients[1].apiKey);
   });
