@@ -34,7 +34,13 @@ export interface TestApp {
   /** The app's own key names: an approval's keys are in its shard, so only these name them right. */
   keys: RedisKeys;
   /** For a test's own BullMQ Queue or QueueEvents on the app's queues (closed by close()). */
-  bull: { connection: RedisOptions | Cluster; prefix: string };
+  bull: {
+    connection: RedisOptions | Cluster;
+    /** BullMQ's prefix of the app's unsharded queues (poll, maintenance). */
+    prefix: string;
+    /** BullMQ's prefix of each shard's queue of a sharded queue (delivery), shard k at index k. */
+    shardPrefixes: string[];
+  };
   close(): Promise<void>;
 }
 
@@ -76,7 +82,11 @@ export async function startTestApp(env: Record<string, string> = {}, prefix = `t
   const redis = testRedisClient();
   const keys = app.get(RedisKeys);
   const events = EventWatcher.of(keys);
-  const bull = { connection: testBullConnection(), prefix: queuePrefix(config) };
+  const bull = {
+    connection: testBullConnection(),
+    prefix: queuePrefix(config),
+    shardPrefixes: keys.shards.all.map((shard) => keys.shards.prefixOf(shard)),
+  };
   return {
     app,
     url,

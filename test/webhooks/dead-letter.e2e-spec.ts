@@ -38,7 +38,7 @@ describe('Webhook dead-letter and redelivery (a 1 s retry horizon)', () => {
       WEBHOOK_RETRY_BASE_MS: '50',
       WEBHOOK_TIMEOUT_MS: '2000',
     });
-    watcher = new DeliveryWatcher(t.bull.connection, t.bull.prefix);
+    watcher = new DeliveryWatcher(t.bull.connection, t.bull.shardPrefixes);
     api = t.api(client.apiKey);
   });
   afterAll(async () => {

@@ -51,7 +51,7 @@ describe('Deliveries for operators: list, recover, resend, test events, dashboar
       WEBHOOK_RETRY_BASE_MS: '50',
       WEBHOOK_TIMEOUT_MS: '2000',
     });
-    ends = new DeliveryWatcher(t.bull.connection, t.bull.prefix);
+    ends = new DeliveryWatcher(t.bull.connection, t.bull.shardPrefixes);
     api = t.api(hooked.apiKey);
     other = t.api(neighbour.apiKey);
     silent = t.api(quiet.apiKey);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
 import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
 import { WebhookReceiver } from '../helpers/webhook-receiver';
 import { eventually } from '../helpers/eventually';
+import { DeliveryQueues } from '../../src/webhooks/delivery-queues';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 
@@ -15,7 +15,6 @@ const secret = `whsec_${randomBytes(32).toString('base64')}`;
 describe('Webhooks after Redis took back a decision', () => {
   let receiver: WebhookReceiver;
   let t: TestApp;
-  let queue: Queue;
 
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
@@ -27,16 +26,15 @@ describe('Webhooks after Redis took back a decision', () => {
       callbackOrigins: [receiver.origin],
     };
     t = await startTestApp({ CLIENTS: JSON.stringify([client]) });
-    queue = new Queue('delivery', t.bull);
   });
   afterAll(async () => {
-    await queue.close();
     await t.close();
     await receiver.close();
   });
 
   it('repeats the same terminal webhook-id when an approval rolled back to pending is decided again the same way', async () => {
     const keys = t.keys;
+    const queue = (approvalId: string) => t.app.get(DeliveryQueues).of(approvalId);
     const api = t.api('hooked-app-key-0123456789');
     const created = await api.create({ userId: newUserId(), message: 'Approve payment of $90' });
     expect(created.status).toBe(201);
@@ -49,7 +47,10 @@ describe('Webhooks after Redis took back a decision', () => {
     await t.sim.approve(id, 'pin');
     const first = await t.events.waitFor(id, 'approval.approved');
     await receiver.waitForRequests(1);
-    await eventually(async () => (await queue.getJobState(`delivery-${first.event.id}`)) === 'completed', 'the delivery job to complete');
+    await eventually(
+      async () => (await queue(id).getJobState(`delivery-${first.event.id}`)) === 'completed',
+      'the delivery job to complete',
+    );
 
     // The failover: the decision, its delivery and its job are gone; the approval is pending again.
     await t.redis
@@ -61,7 +62,7 @@ describe('Webhooks after Redis took back a decision', () => {
       .del(keys.approvalDeliveries(id))
       .zrem(keys.decisionsAwaitingDelivery(keys.shardOf(id)), id)
       .exec();
-    expect(await queue.remove(`delivery-${first.event.id}`)).toBe(1);
+    expect(await queue(id).remove(`delivery-${first.event.id}`)).toBe(1);
     expect((await api.get(id)).body.status).toBe('pending');
 
     const approvals = () => t.events.all(id).filter((e) => e.event.type === 'approval.approved');

@@ -1,6 +1,5 @@
 import { RedisKeys } from '../../src/redis/redis.keys';
 import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
 import { ApiClient, Approval } from '../helpers/api-client';
 import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
@@ -10,6 +9,7 @@ import { DeliveryProducer } from '../../src/webhooks/delivery.producer';
 import { eventFor } from '../../src/approvals/approval-event';
 import { EventsTokenService } from '../../src/events/events-token.service';
 import { DecisionOutboxReconciler } from '../../src/webhooks/decision-outbox.reconciler';
+import { DeliveryQueues } from '../../src/webhooks/delivery-queues';
 
 interface DeliveryBody {
   eventId: string;
@@ -28,7 +28,6 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
   let receiver: WebhookReceiver;
   let t: TestApp;
   let watcher: DeliveryWatcher;
-  let queue: Queue;
   let hooked: ApiClient;
   let quiet: ApiClient;
 
@@ -45,17 +44,18 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
       { id: 'quiet-app', apiKey: 'quiet-app-key-0123456789', callbackOrigins: [] },
     ];
     t = await startTestApp({ CLIENTS: JSON.stringify(clients), WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_TIMEOUT_MS: '2000' });
-    watcher = new DeliveryWatcher(t.bull.connection, t.bull.prefix);
-    queue = new Queue('delivery', t.bull);
+    watcher = new DeliveryWatcher(t.bull.connection, t.bull.shardPrefixes);
     hooked = t.api(clients[0].apiKey);
     quiet = t.api(clients[1].apiKey);
   });
   afterAll(async () => {
     await watcher.close();
-    await queue.close();
     await t.close();
     await receiver.close();
   });
+
+  /** The app's delivery queue of an approval's shard. */
+  const queue = (approvalId: string) => t.app.get(DeliveryQueues).of(approvalId);
 
   async function create(api: ApiClient, extra: Record<string, unknown> = {}): Promise<Approval> {
     const res = await api.create({ userId: newUserId(), message: 'Approve payment of $90', ...extra });
@@ -168,7 +168,7 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
     const approval = await create(quiet);
     const eventId = await cancel(quiet, approval.id);
     expect(await deliveriesOf(quiet, approval.id)).toEqual([]);
-    expect(await queue.getJob(`delivery-${eventId}`)).toBeUndefined();
+    expect(await queue(approval.id).getJob(`delivery-${eventId}`)).toBeUndefined();
     expect(await t.redis.exists(t.app.get(RedisKeys).approvalDeliveries(approval.id))).toBe(0);
   });
 
@@ -211,7 +211,7 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
     const decided = { ...(await store.get(approval.id))!, status: 'approved' as const, decidedAt: new Date().toISOString() };
     const event = eventFor(decided, new Date(), t.app.get(EventsTokenService).eventsUrl(decided));
     expect(await store.transition(decided, event)).toMatchObject({ applied: true });
-    expect(await queue.getJob(`delivery-${event.id}`)).toBeUndefined();
+    expect(await queue(approval.id).getJob(`delivery-${event.id}`)).toBeUndefined();
     expect(await store.notHandedToDeliveryBefore(t.app.get(RedisKeys).shardOf(approval.id), Date.now(), 10)).toContain(approval.id);
 
     expect(await t.app.get(DecisionOutboxReconciler).reconcile(0)).toBeGreaterThanOrEqual(1);
@@ -230,7 +230,7 @@ describe('Webhooks (real Redis, BullMQ, a real HTTP receiver)', () => {
     const producer = t.app.get(DeliveryProducer);
     await Promise.all([producer.scheduleFor(record, event), producer.scheduleFor(record, event)]);
     // The finished job is kept for the dashboard: asking again neither re-queues nor re-sends it.
-    expect(await (await queue.getJob(`delivery-${eventId}`))?.getState()).toBe('completed');
+    expect(await (await queue(approval.id).getJob(`delivery-${eventId}`))?.getState()).toBe('completed');
     expect(receiver.requests).toHaveLength(1);
     expect(await deliveriesOf(hooked, approval.id)).toEqual([expect.objectContaining({ state: 'delivered', attempts: 1 })]);
   });
