@@ -11,6 +11,8 @@ const SLOW = { timeoutMs: 60_000, intervalMs: 100 };
 /** Sends one command to the server on `port` over a throwaway connection. */
 async function ask(port: number, ...args: (string | number)[]): Promise<unknown> {
   const admin = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // A server not listening yet (while a deployment starts) rejects connect(): no need to log it again.
+  admin.on('error', () => undefined);
   try {
     await admin.connect();
     return await admin.call(String(args[0]), ...args.slice(1).map(String));
