@@ -5,12 +5,6 @@ import { testRedisMasters, testRedisMode } from '../helpers/test-redis';
 
 const APPROVALS = 1000;
 const IN_FLIGHT = 20;
-/**
- * The default REDIS_PREFIX: which master each shard's tag lands on depends on the prefix, so the test
- * measures the layout a default deployment gets. The run's cluster is its own, so no one else's keys
- * share the name.
- */
-const PREFIX = 'stepup';
 
 /** Keys on one master whose names match `pattern`. */
 async function count(master: Redis, pattern: string): Promise<number> {
@@ -36,15 +30,12 @@ async function count(master: Redis, pattern: string): Promise<number> {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp(
-      {
-        // Pending approvals are polled; this test counts keys, so polls may be rare.
-        POLL_INTERVAL_MS: '10000',
-        RATE_LIMIT_CREATES: '1000000',
-        RATE_LIMIT_REQUESTS: '1000000',
-      },
-      PREFIX,
-    );
+    t = await startTestApp({
+      // Pending approvals are polled; this test counts keys, so polls may be rare.
+      POLL_INTERVAL_MS: '10000',
+      RATE_LIMIT_CREATES: '1000000',
+      RATE_LIMIT_REQUESTS: '1000000',
+    });
   });
   afterAll(() => t.close());
 
@@ -65,10 +56,10 @@ async function count(master: Redis, pattern: string): Promise<number> {
     const rows = await Promise.all(
       masters.map(async (master) => ({
         master: master.options.port,
-        shards: await count(master, `{${PREFIX}:s*`),
-        clients: await count(master, `{${PREFIX}:c:*`),
-        queues: await count(master, `{${PREFIX}}*`),
-        global: await count(master, `${PREFIX}:*`),
+        shards: await count(master, `{${t.prefix}:s*`),
+        clients: await count(master, `{${t.prefix}:c:*`),
+        queues: await count(master, `{${t.prefix}}*`),
+        global: await count(master, `${t.prefix}:*`),
       })),
     );
     const sharded = rows.map((r) => r.shards);
