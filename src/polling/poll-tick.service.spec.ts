@@ -171,4 +171,22 @@ describe(PollTickService.name, () => {
     await sut.handleTick();
     expect(firstShardOfTick()).toBe((first + 1) % 3);
   });
+
+  it("goes on with the other shards when one shard's claim fails (its master failing over)", async () => {
+    store = new FakePollsStore(3);
+    metrics = strictMock<MetricsService>({ pollFinished: () => undefined }, 'metrics');
+    sut = new PollTickService(store as unknown as PollsStore, strictMock<PollHandler>({ handle }, 'handler'), metrics, config);
+    const ids = Array.from({ length: 12 }, (_, i) => `op-${i}`);
+    due(...ids);
+    // The tick's first shard: without going on past it, nothing would be polled at all.
+    const failing = 0;
+    const claim = store.claim.bind(store);
+    jest.spyOn(store, 'claim').mockImplementation(async (shard, ...rest) => {
+      if (shard === failing) throw new Error('CLUSTERDOWN The cluster is down');
+      return claim(shard, ...rest);
+    });
+    expect(await sut.handleTick()).toBe(ids.filter((id) => store.shardOf(id) !== failing).length);
+    const polled = new Set(handle.mock.calls.map(([data]) => data.approvalId));
+    expect([...polled].sort()).toEqual(ids.filter((id) => store.shardOf(id) !== failing).sort());
+  });
 });

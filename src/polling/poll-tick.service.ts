@@ -46,23 +46,34 @@ export class PollTickService {
     try {
       for (let i = 0; i < shards.length && !stopping(); i++) {
         const shard = shards[(first + i) % shards.length];
-        while (!stopping()) {
-          const slots = await this.takeSlots(MAX_CLAIM);
-          let claimed: ClaimedPoll[] = [];
-          try {
-            const nowMs = Date.now();
-            claimed = await this.store.claim(shard, nowMs, nowMs + this.config.polling.leaseMs, slots);
-          } finally {
-            this.releaseSlots(slots - claimed.length);
-          }
-          for (const data of claimed) running.push(this.pollOne(data));
-          if (claimed.length < slots) break;
+        try {
+          await this.claimShard(shard, running, stopping);
+        } catch (err) {
+          // One shard's master failing (a failover under way) must not hold up the other shards: their
+          // claims go on, and this one's due approvals wait for a tick after its master is back.
+          this.logger.warn(`Claiming due polls of shard ${shard} failed: ${(err as Error).message}`);
         }
       }
     } finally {
       await Promise.all(running);
     }
     return running.length;
+  }
+
+  /** Claims one shard's due approvals while any are due and slots are free, starting a poll for each. */
+  private async claimShard(shard: number, running: Promise<void>[], stopping: () => boolean): Promise<void> {
+    while (!stopping()) {
+      const slots = await this.takeSlots(MAX_CLAIM);
+      let claimed: ClaimedPoll[] = [];
+      try {
+        const nowMs = Date.now();
+        claimed = await this.store.claim(shard, nowMs, nowMs + this.config.polling.leaseMs, slots);
+      } finally {
+        this.releaseSlots(slots - claimed.length);
+      }
+      for (const data of claimed) running.push(this.pollOne(data));
+      if (claimed.length < slots) return;
+    }
   }
 
   private async pollOne(data: ClaimedPoll): Promise<void> {
