@@ -311,3 +311,19 @@ export function describeFigures(fault: string, f: FaultFigures): string {
       : '')
   );
 }
+
+/**
+ * What every fault test asserts, the contract's promise for a failover or a restart: prints the figures
+ * (with `note` after them), then no approval answered 201 lost, none at a wrong status, none with two
+ * terminal event ids, every terminal event delivered, ready within 10 s of Redis being back, and
+ * enough approvals in flight at the fault for that to mean something.
+ */
+export function expectFaultContract(fault: string, figures: FaultFigures, note = ''): void {
+  process.stdout.write(`${describeFigures(fault, figures)}${note}\n`);
+  expect(figures.lost).toEqual([]);
+  expect(figures.wrongStatus).toEqual([]);
+  expect(figures.duplicated).toEqual([]);
+  expect(figures.undelivered).toEqual([]);
+  expect(figures.readyAfterMs).toBeLessThanOrEqual(10_000);
+  expect(figures.inFlight).toBeGreaterThanOrEqual(100);
+}

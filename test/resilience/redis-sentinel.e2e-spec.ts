@@ -1,4 +1,4 @@
-import { FaultLoad, describeFigures } from '../helpers/fault-load';
+import { FaultLoad, expectFaultContract } from '../helpers/fault-load';
 import { LocalSentinel } from '../helpers/redis-sentinel';
 import { newUserId } from '../helpers/test-app';
 
@@ -28,16 +28,6 @@ describe('Redis Sentinel failover under load', () => {
     await deployment.stop();
   });
 
-  function expectSafe(fault: string, figures: Awaited<ReturnType<FaultLoad['run']>>): void {
-    process.stdout.write(`${describeFigures(fault, figures)}\n`);
-    expect(figures.lost).toEqual([]);
-    expect(figures.wrongStatus).toEqual([]);
-    expect(figures.duplicated).toEqual([]);
-    expect(figures.undelivered).toEqual([]);
-    expect(figures.readyAfterMs).toBeLessThanOrEqual(10_000);
-    expect(figures.inFlight).toBeGreaterThanOrEqual(100);
-  }
-
   it('answers 503 storage_not_replicated, not 201, for an approval no replica confirmed; the same request again answers it', async () => {
     await deployment.settled();
     const api = load.client();
@@ -66,7 +56,7 @@ describe('Redis Sentinel failover under load', () => {
         return Date.now();
       },
     });
-    expectSafe('Sentinel forced failover', figures);
+    expectFaultContract('Sentinel forced failover', figures);
   });
 
   it('a kill -9 of the master loses no 201 approval and decides each once', async () => {
@@ -84,6 +74,6 @@ describe('Redis Sentinel failover under load', () => {
         return backAt;
       },
     });
-    expectSafe('Sentinel kill -9 of the master', figures);
+    expectFaultContract('Sentinel kill -9 of the master', figures);
   });
 });
