@@ -8,6 +8,10 @@ import type { WatchedWorker } from './worker-watchdog';
 const STEP_MS = 5000;
 /** Beyond BullMQ's own pauses (below), so that only a worker that stays stuck is recovered. */
 const STALL_MARGIN_MS = 5000;
+/** A delayed job this far past its time counts as ready: a running worker promotes one within ms of it. */
+const OVERDUE_AFTER_MS = 1000;
+/** BullMQ 5 scores a delayed job `due ms × 0x1000 + a 12-bit counter` (its getDelayedScore.lua). */
+const DELAYED_SCORE_UNIT = 0x1000;
 
 /**
  * The parts of a BullMQ 5.81.5 Worker the watchdog reads that its public API does not offer: its
@@ -46,13 +50,21 @@ export function watchBullWorker(initial: Worker, replace: (stale: Worker, fresh:
       ((worker as unknown as WorkerInternals).lockManager?.getActiveJobCount() ?? 0) === 0,
     lastPickupAt: () => lastPickupAt,
     readyJobs: async () => {
-      // A paused queue keeps its jobs in the paused list, not in these two.
+      // A paused queue keeps its jobs in the paused list, not in these. Delayed jobs count once overdue:
+      // a running worker moves them to wait itself, so a stuck one leaves them delayed for good (a job
+      // scheduler's next tick among them: the poll queue's ticks are nothing else).
       const client = await withTimeout(worker.client, STEP_MS);
-      const [waiting, prioritized] = await withTimeout(
-        Promise.all([client.llen(worker.keys.wait), client.zcard(worker.keys.prioritized)]),
+      const overdueBelow = (Date.now() - OVERDUE_AFTER_MS + 1) * DELAYED_SCORE_UNIT - 1;
+      const [waiting, prioritized, overdue] = await withTimeout(
+        Promise.all([
+          client.llen(worker.keys.wait),
+          client.zcard(worker.keys.prioritized),
+          // BullMQ's narrowed client type leaves ZCOUNT out; the client is an ioredis one.
+          (client as unknown as Pick<Redis, 'zcount'>).zcount(worker.keys.delayed, 0, overdueBelow),
+        ]),
         STEP_MS,
       );
-      return waiting + prioritized;
+      return waiting + prioritized + overdue;
     },
     recover: async () => {
       const stale = worker;

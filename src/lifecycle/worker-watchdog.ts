@@ -11,7 +11,7 @@ export interface WatchedWorker {
   isIdle(): boolean;
   /** When it last picked a job up (epoch ms), or undefined if it has picked none. */
   lastPickupAt(): number | undefined;
-  /** Jobs ready to run on its queue (waiting and prioritized); rejects when Redis does not answer. */
+  /** Jobs ready to run on its queue (waiting, prioritized, and delayed ones past their time); rejects when Redis does not answer. */
   readyJobs(): Promise<number>;
   /** Replaces it with a fresh worker; resolves to where the stuck one was, for the log. */
   recover(): Promise<string>;

@@ -40,18 +40,17 @@ describe('Worker watchdog against a real Redis', () => {
     await redis.close();
   });
 
-  it('replaces a worker that waits on its blocking connection while jobs are ready', async () => {
-    await queue.add('before', {}, { jobId: 'before' });
-    await eventually(() => processed.includes('before'), 'the worker to take a job before the fault');
-
+  /** Redis down while the worker blocks, its blocking client disconnected between two reconnection attempts, Redis back. */
+  async function wedge(): Promise<void> {
     const blocking = await (worker as unknown as { blockingConnection: { client: Promise<Redis> } }).blockingConnection.client;
     await redis.stop();
     await eventually(() => blocking.status === 'reconnecting', 'the blocking client to wait between reconnection attempts');
     blocking.disconnect(); // cancels the armed retry: the client stays 'reconnecting' for good
     await redis.start();
-    for (const id of ['a', 'b', 'c']) await queue.add('after', {}, { jobId: id });
+  }
 
-    const stuck = worker;
+  /** Runs the watchdog over the wedged worker until it recovers it; the verdicts it gave on the way. */
+  async function recover(): Promise<WatchdogVerdict['kind'][]> {
     const watched = watchBullWorker(worker, (stale, fresh) => {
       if (stale === worker) worker = fresh;
     });
@@ -66,6 +65,17 @@ describe('Worker watchdog against a real Redis', () => {
       },
       { timeoutMs: 3 * watched.stallAfterMs, intervalMs: 500 },
     );
+    return verdicts;
+  }
+
+  it('replaces a worker that waits on its blocking connection while jobs are ready', async () => {
+    await queue.add('before', {}, { jobId: 'before' });
+    await eventually(() => processed.includes('before'), 'the worker to take a job before the fault');
+    await wedge();
+    for (const id of ['a', 'b', 'c']) await queue.add('after', {}, { jobId: id });
+
+    const stuck = worker;
+    const verdicts = await recover();
     // Stalled through the whole threshold (longer than BullMQ's own 2 s timer on its block): no job taken before the recovery.
     expect(processed).toEqual(['before']);
     expect(verdicts).not.toContain('busy');
@@ -75,5 +85,23 @@ describe('Worker watchdog against a real Redis', () => {
     expect(processed.slice(1).sort()).toEqual(['a', 'b', 'c']);
     expect(worker).not.toBe(stuck);
     expect(stuck.closing).toBeDefined();
+  });
+
+  it('replaces a wedged worker whose only ready jobs are delayed ones past their time, as a job scheduler leaves them', async () => {
+    await wedge();
+    // A running worker would move these to wait itself once due; a stuck one leaves them delayed.
+    for (const id of ['d', 'e']) await queue.add('delayed', {}, { jobId: id, delay: 100 });
+
+    const stuck = worker;
+    // Idle until the jobs are overdue; then suspect, and recovered (a watchdog blind to delayed jobs never gets there).
+    const verdicts = await recover();
+    expect(processed).not.toContain('d');
+    expect(verdicts).not.toContain('busy');
+    expect(verdicts.slice(verdicts.indexOf('suspect'))).not.toContain('idle');
+
+    await eventually(() => processed.includes('d') && processed.includes('e'), 'the fresh worker to take the delayed jobs', {
+      timeoutMs: 20_000,
+    });
+    expect(worker).not.toBe(stuck);
   });
 });
