@@ -845,7 +845,8 @@ export interface components {
         | 'recognize_bad_gateway'
         | 'recognize_unavailable'
         | 'recognize_keys_refreshing'
-        | 'storage_not_replicated';
+        | 'storage_not_replicated'
+        | 'storage_unavailable';
       /** @description The fields at fault (400 only) */
       errors?: components['schemas']['FieldError'][];
       /**

@@ -58,7 +58,8 @@ export class RateLimitedError extends StepupError {}
  * (503): a signature names a key Recognize has just published and the service may not read its key
  * set again yet; `submitSignature` retries it after `Retry-After`, like any 503. `storage_not_replicated`
  * (503, behind Redis Sentinel or a cluster): the approval was stored but no replica confirmed it in
- * time; send the same create again with its operationId (named in `detail`).
+ * time; send the same create again with its operationId (named in `detail`). `storage_unavailable` (503,
+ * any call): Redis is restarting or failing over; the same request again after `Retry-After` answers.
  */
 export class UpstreamError extends StepupError {}
 

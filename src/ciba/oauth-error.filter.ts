@@ -10,6 +10,7 @@ import {
   UpstreamUnavailableError,
   UserNotFoundError,
 } from '../common/app.errors';
+import { isStorageUnavailable } from '../common/storage-unavailable';
 import { OAuthError } from './oauth.errors';
 
 /** Shown on a 401 exactly when the request used the Authorization header (RFC 6749 §5.2). */
@@ -53,6 +54,10 @@ export class OAuthErrorFilter implements ExceptionFilter {
     // Behind Sentinel or a cluster: stored, but no replica confirmed it, so no auth_req_id is promised.
     if (exception instanceof StorageNotReplicatedError)
       return new OAuthError(503, 'temporarily_unavailable', 'Storage is failing over; try again later', {}, exception.retryAfterS);
+    if (isStorageUnavailable(exception)) {
+      this.logger.warn(`Storage unavailable: ${(exception as Error).message}`);
+      return new OAuthError(503, 'temporarily_unavailable', 'Storage is briefly unavailable; try again later', {}, 1);
+    }
     if (exception instanceof UserNotFoundError) return new OAuthError(400, 'unknown_user_id', 'The user is not known');
     if (exception instanceof AppError && exception.status < 500) return new OAuthError(400, 'invalid_request', exception.message);
     if (exception instanceof HttpException && exception.getStatus() < 500)

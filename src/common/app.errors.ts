@@ -133,6 +133,19 @@ export class StorageQuotaExceededError extends AppError {
 }
 
 /**
+ * Redis did not answer (down, restarting, a failover under way): nothing about the request was wrong,
+ * and the same request shortly answers normally. Requests are idempotent where they change anything
+ * (a create by its operationId), so sending it again is safe.
+ */
+export class StorageUnavailableError extends AppError {
+  readonly status = HttpStatus.SERVICE_UNAVAILABLE;
+  readonly code = 'storage_unavailable';
+  constructor() {
+    super('Storage is briefly unavailable (a Redis restart or failover); send the same request again after Retry-After', 1);
+  }
+}
+
+/**
  * The approval was stored, but no Redis replica confirmed it within REDIS_REPLICA_WAIT_MS: a failover
  * now could lose it, so it is not answered 201. The same request again (same operationId) answers
  * the stored approval, or creates it anew if a failover did lose it.

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { AppError, InvalidRequestError } from './app.errors';
+import { AppError, InvalidRequestError, StorageUnavailableError } from './app.errors';
 import { Problem, genericCode, problem } from './problem';
+import { isStorageUnavailable } from './storage-unavailable';
 
-/** The one global filter: typed errors and HttpExceptions pass through as problems; anything else is a logged 500. */
+/** The one global filter: typed errors and HttpExceptions pass through as problems; Redis not answering is a 503; anything else is a logged 500. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger(ProblemFilter.name);
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    const exception = this.storageUnavailable(thrown) ?? thrown;
     const problem = this.toProblem(exception);
     if (response.headersSent) {
       // An SSE stream already started: nothing can be said in HTTP any more; close it.
@@ -38,6 +40,13 @@ export class ProblemFilter implements ExceptionFilter {
     const errorId = randomUUID();
     this.logger.error({ errorId, err: exception }, `Unhandled error ${errorId}`);
     return { ...problem(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', `Internal error; quote error id ${errorId}`), errorId };
+  }
+
+  /** Redis not answering is an outage the caller waits out (503, Retry-After), not a fault to quote an error id for. */
+  private storageUnavailable(exception: unknown): StorageUnavailableError | undefined {
+    if (!isStorageUnavailable(exception)) return undefined;
+    this.logger.warn(`Storage unavailable: ${(exception as Error).message}`);
+    return new StorageUnavailableError();
   }
 }
 

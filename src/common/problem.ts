@@ -49,6 +49,7 @@ export const PROBLEM_CODES = {
   recognize_unavailable: { status: 503 },
   recognize_keys_refreshing: { status: 503 },
   storage_not_replicated: { status: 503 },
+  storage_unavailable: { status: 503 },
 } as const satisfies Record<string, { status: number; generic?: true }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
