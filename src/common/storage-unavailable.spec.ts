@@ -1,19 +1,10 @@
-import { createServer } from 'node:net';
 import Redis, { RedisOptions, ReplyError } from 'ioredis';
 import { isStorageUnavailable } from './storage-unavailable';
-
-/** A loopback port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from '../../test/helpers/service-process';
 
 /** The error ioredis rejects a command with when Redis is not there, under the given options. */
 async function errorOfUnreachableRedis(options: RedisOptions): Promise<unknown> {
-  const redis = new Redis({ host: '127.0.0.1', port: await closedPort(), ...options });
+  const redis = new Redis({ host: '127.0.0.1', port: await freePort(), ...options });
   redis.on('error', () => undefined);
   try {
     return await redis.get('k').then(
