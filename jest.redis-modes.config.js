@@ -17,6 +17,11 @@ const SUITES = [
   'security/tenancy', // limits: per-user 429s, storage quota
   'resilience/crash', // crash
   'scale-out/*',
+  // What the contract's evidence promises (signatures, consume, receipts, deadlines, the text a phone
+  // shows) and the key scheme's safety: the same on every Redis layout.
+  'approvals/validation',
+  'evidence/{consume,deadline,key-rotation,outcomes,receipts,signature,transaction,visible-text}',
+  'security/keys',
 ];
 
 const e2e = base.projects.find((project) => project.displayName === 'e2e');

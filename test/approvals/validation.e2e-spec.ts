@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { RedisKeys } from '../../src/redis/redis.keys';
 import { BANK_APP } from '../helpers/clients';
 import { ApiResponse } from '../helpers/api-client';
 import { newUserId, useTestApp } from '../helpers/test-app';
@@ -93,7 +92,7 @@ describe('Approval requests: bad input is a clear 4xx, never a 5xx', () => {
       const res = await app.bank.request('POST', '/v1/approvals', `{"userId":"${newUserId()}","operationId":"${operationId}",${members}}`);
       expect((await app.t.sim.stats()).requests.create).toBe(creates);
       expect((await app.bank.get(operationId)).status).toBe(404);
-      expect(await app.t.redis.exists(new RedisKeys(app.t.prefix).approval(operationId))).toBe(0);
+      expect(await app.t.redis.exists(app.t.keys.approval(operationId))).toBe(0);
       return res;
     }
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { RedisKeys } from '../../src/redis/redis.keys';
 import { Approval, ApiClient } from '../helpers/api-client';
 import { BANK_APP, OTHER_APP } from '../helpers/clients';
 import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
@@ -97,7 +96,7 @@ describe('Consume once: POST /v1/approvals/{id}/consume', () => {
   it('matches no reference to an approval consumed before the reference was required', async () => {
     const { id } = await createApproved();
     // What a v2 consume without a reference left behind: consumedAt and no consumedReference.
-    await a.redis.hset(new RedisKeys(a.prefix).approval(id), 'consumedAt', new Date().toISOString());
+    await a.redis.hset(a.keys.approval(id), 'consumedAt', new Date().toISOString());
     const res = await consume(bankA, id, { reference: 'payment-5' });
     expect(res.body).toMatchObject({ status: 409, code: 'approval_already_consumed' });
   });

@@ -3,7 +3,6 @@ import { ApiClient, Approval } from '../helpers/api-client';
 import { eventually, until } from '../helpers/eventually';
 import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
 import { WebhookReceiver } from '../helpers/webhook-receiver';
-import { RedisKeys } from '../../src/redis/redis.keys';
 
 interface Problem {
   status: number;
@@ -84,7 +83,7 @@ describe('signatures after the deadline (POST /v1/approvals/{id}/signature, cont
     await receiver.waitForRequests(1);
     await eventually(async () => ((await hooked.get(approval.id)).body.deliveries as unknown[]).length === 1, 'the webhook delivered');
 
-    expect(await t.redis.llen(new RedisKeys(t.prefix).approvalEvents(approval.id))).toBe(2);
+    expect(await t.redis.llen(t.keys.approvalEvents(approval.id))).toBe(2);
     expect(t.events.all(approval.id).filter((e) => e.event.type !== 'approval.pending')).toHaveLength(1);
     expect(webhooksFor(approval.id)).toHaveLength(1);
     expect((await hooked.get(approval.id)).body.status).toBe('expired');

@@ -3,7 +3,6 @@ import { StepupClient } from '../../client/src/index';
 import { ApiClient, Approval } from '../helpers/api-client';
 import { BANK_APP } from '../helpers/clients';
 import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
-import { RedisKeys } from '../../src/redis/redis.keys';
 
 interface Problem {
   status: number;
@@ -96,7 +95,7 @@ describe("Recognize's key rotation (POST /v1/approvals/{id}/signature)", () => {
     await a.sim.rotateKeys();
     const jwt = await a.sim.signTransaction({ td: approval.transactionData as string });
     // Another instance has just fetched (the set before this rotation) and holds the gap between fetches.
-    const claim = new RedisKeys(a.prefix).recognizeKeySetFetch();
+    const claim = a.keys.recognizeKeySetFetch();
     await a.redis.set(claim, '1', 'PX', 30_000);
 
     const refused = await bankA.request<Problem>('POST', `/v1/approvals/${approval.id}/signature`, { jwt });

@@ -5,7 +5,6 @@ import { BANK_APP, OTHER_APP } from '../helpers/clients';
 import { eventually } from '../helpers/eventually';
 import { TestApp, newUserId, startTestApp } from '../helpers/test-app';
 import { transactionDataFor } from '../../src/transactions/transaction';
-import { RedisKeys } from '../../src/redis/redis.keys';
 
 interface Problem {
   status: number;
@@ -42,7 +41,7 @@ describe('signed transactions (POST /v1/approvals/{id}/signature)', () => {
 
   const submit = <T = Approval>(id: string, body: unknown, api: ApiClient = bank): Promise<ApiResponse<T>> =>
     api.request<T>('POST', `/v1/approvals/${encodeURIComponent(id)}/signature`, body);
-  const eventCount = (id: string) => t.redis.llen(new RedisKeys(t.prefix).approvalEvents(id));
+  const eventCount = (id: string) => t.redis.llen(t.keys.approvalEvents(id));
 
   it.each(['RS256', 'ES256'] as const)('approves a pending approval with a %s JWT whose td is its transactionData', async (alg) => {
     const approval = await create();
@@ -251,7 +250,7 @@ describe('signed transactions (POST /v1/approvals/{id}/signature)', () => {
     // Later (more than 60 s after iat), the first approval has left our retention and Recognize's
     // memory, and the same payment is asked for again under the same id.
     await eventually(() => Date.now() >= (iat + 61) * 1000, 'the clock passed iat + 61 s');
-    const keys = new RedisKeys(t.prefix);
+    const keys = t.keys;
     await t.redis.del(keys.approval(first.id), keys.approvalEvents(first.id));
     await t.sim.vanish(first.id);
     const second = await bank.create(body);

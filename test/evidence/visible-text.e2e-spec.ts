@@ -29,7 +29,7 @@ describe('What the user sees is what is bound: the text a phone shows (contract 
   beforeAll(async () => {
     t = await startTestApp({ USER_MAX_CREATIONS_PER_MINUTE: '1000' });
     bank = t.api(BANK_APP.apiKey);
-    keys = new RedisKeys(t.prefix);
+    keys = t.keys;
   });
   afterAll(() => t.close());
 

@@ -1,4 +1,3 @@
-import { RedisKeys } from '../../src/redis/redis.keys';
 import fc from 'fast-check';
 import { ApiClient, ApiResponse } from '../helpers/api-client';
 import { BANK_APP, OTHER_APP } from '../helpers/clients';
@@ -178,7 +177,7 @@ describe('Hostile input: random bodies, types, sizes, unicode, depth, content ty
     } while (cursor !== '0');
     // Only records are `<prefix>:approval:<id>`: an id ending in `:events` is a record too.
     const records = keys;
-    const redisKeys = new RedisKeys(t.prefix);
+    const redisKeys = t.keys;
     expect(records.length).toBe(created);
     for (const key of records) {
       const { status, doc } = await t.redis.hgetall(key);

@@ -20,7 +20,7 @@ describe('Redis keys cannot collide through operationIds (issue 11, item 1)', ()
     t = await startTestApp({ RATE_LIMIT_CREATES: '1000000', RATE_LIMIT_REQUESTS: '1000000' });
     bank = t.api(BANK_APP.apiKey);
     other = t.api(OTHER_APP.apiKey);
-    keys = new RedisKeys(t.prefix);
+    keys = t.keys;
   });
   afterAll(() => t.close());
 
