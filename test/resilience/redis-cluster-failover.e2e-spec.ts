@@ -37,6 +37,7 @@ describe('Redis Cluster master kill -9 under load', () => {
 
   /** Where each stuck approval's shard lives and what its keys hold, with the service's logs kept in a file. */
   async function diagnose(ids: string[]): Promise<string> {
+    // The service runs with REDIS_SHARDS unset: 16 shards on a cluster.
     const keys = new RedisKeys(load.prefix, new ShardMap(load.prefix, 16, true));
     const redis = new Cluster(cluster.seeds.split(',').map((seed) => ({ host: seed.split(':')[0], port: Number(seed.split(':')[1]) })));
     const lines: string[] = [];
